@@ -1,0 +1,22 @@
+import type { OcpiRequest, OcpiResponse } from './http.js';
+import type { OcpiServer } from './server.js';
+
+/** A Web `Request` as the core's request: the body stays a stream for the core to read within its limit. */
+export function fromWebRequest(request: Request, remoteAddress?: string): OcpiRequest {
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { method: request.method, url: `${url.pathname}${url.search}`, headers, body: request.body, remoteAddress };
+}
+
+/** The core's response as a Web `Response`. */
+export function toWebResponse(response: OcpiResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/** A `(Request) => Promise<Response>` handler for Bun, Deno, Workers and any fetch-based server. */
+export function toFetchHandler(server: OcpiServer): (request: Request) => Promise<Response> {
+  return async (request) => toWebResponse(await server.handle(fromWebRequest(request)));
+}

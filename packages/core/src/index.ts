@@ -1,0 +1,14 @@
+export * from './auth/tokens.js';
+export * from './body.js';
+export * from './envelope.js';
+export * from './errors.js';
+export type * from './http.js';
+export type * from './module.js';
+export * from './pagination.js';
+export * from './partners/partner.js';
+export * from './routing-headers.js';
+export * from './server.js';
+export * from './store/keys.js';
+export * from './store/memory.js';
+export type * from './store/types.js';
+export * from './versions.js';

@@ -1,0 +1,118 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { OcpiRequest } from './http.js';
+import type { Pagination } from './pagination.js';
+import type { CredentialsRole, Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { RoutingHeaders } from './routing-headers.js';
+import type { OcpiStore, PartyRef } from './store/types.js';
+
+export type InterfaceRole = 'SENDER' | 'RECEIVER';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. */
+export type RouteAuth =
+  /** a registered partner's credentials token (the default) */
+  | 'partner'
+  /** a registered partner's token, or a registration token (token A): versions and credentials only */
+  | 'partner-or-registration';
+
+export interface BodySpec {
+  /** The schema the parsed body must satisfy (strict mode). */
+  schema: TSchema;
+  /** Whether a request without a body is refused with 2001 (default true). */
+  required?: boolean;
+  /** A name for messages: `Invalid Location: /name: is required`. */
+  name?: string;
+}
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /**
+   * Path segments below the module URL. `:name` captures a segment, `:name?` an optional trailing
+   * one, anything else must match literally: `[':country_code', ':party_id', ':location_id', ':evse_uid?']`.
+   */
+  path: readonly string[];
+  /**
+   * The first two segments are the `country_code` and `party_id` of the object's owner
+   * (transport_and_format, "Client Owned Object Push"); they must be one of the caller's roles.
+   */
+  clientOwned?: boolean;
+  /** A list with `offset`/`limit`/`date_from`/`date_to` and the pagination headers. */
+  paginated?: boolean;
+  body?: BodySpec;
+  auth?: RouteAuth;
+  handle(context: RequestContext): HandlerResult | Promise<HandlerResult>;
+}
+
+/** One module interface of one OCPI version, e.g. Locations SENDER. Custom modules use the same shape. */
+export interface OcpiModule {
+  /** The ModuleID in version details: `locations`, or a custom one such as `nltnm-reservations`. */
+  identifier: string;
+  role: InterfaceRole;
+  /** URL path below the version URL; default `{role}/{identifier}` in lower case, `credentials` for credentials. */
+  path?: string;
+  /**
+   * Configuration modules (credentials, hubclientinfo) are platform to platform: routing headers
+   * SHALL NOT be used with them (transport_and_format, "Message Routing Headers").
+   */
+  configuration?: boolean;
+  routes: readonly RouteDefinition[];
+}
+
+export type Caller =
+  | { kind: 'partner'; partner: Partner; encoding: TokenEncoding }
+  | { kind: 'registration'; registrationToken: RegistrationToken; token: string; encoding: TokenEncoding };
+
+/** What the node knows about itself, shared by every request. Never mutated per request. */
+export interface NodeInfo {
+  /** Public URL of the OCPI root, from configuration (never from Host or X-Forwarded-*). */
+  baseUrl: string;
+  /** The roles this platform plays. */
+  parties: readonly CredentialsRole[];
+  store: OcpiStore;
+  /** The OCPI versions mounted, highest first. */
+  versions: readonly string[];
+  /** The public URL of the versions endpoint. */
+  versionsUrl: string;
+  /** The public URL of a module interface in a version, or undefined when it is not mounted. */
+  moduleUrl(version: string, identifier: string, role: InterfaceRole): string | undefined;
+  /** The endpoints of a version, as in its version details. */
+  endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
+}
+
+export interface RequestContext {
+  request: OcpiRequest;
+  method: HttpMethod;
+  version: string;
+  module: OcpiModule;
+  /** Decoded path captures. */
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  /** The parsed (and, with a BodySpec, validated) body; undefined without one. */
+  body: unknown;
+  caller: Caller;
+  /** The authenticated partner; throws on routes that accept registration tokens when none is registered. */
+  partner: Partner;
+  /** The owner from the URL of a client-owned route, upper-cased. */
+  owner: PartyRef | undefined;
+  /** Present on paginated routes. */
+  pagination: Pagination | undefined;
+  requestId: string;
+  correlationId: string;
+  routing: RoutingHeaders;
+  node: NodeInfo;
+  /** A path capture that the route guarantees; throws when absent. */
+  param(name: string): string;
+}
+
+export interface HandlerResult {
+  /** The `data` of the envelope; may hold `JsonText` values, which are spliced in unparsed. */
+  data?: unknown;
+  /** HTTP status, default 200; 201 when an object was created. */
+  httpStatus?: number;
+  /** OCPI status code, default 1000. */
+  statusCode?: number;
+  statusMessage?: string;
+  headers?: Record<string, string>;
+  /** On paginated routes: every object matching the query (`X-Total-Count`). */
+  total?: number;
+}

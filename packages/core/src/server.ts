@@ -1,0 +1,395 @@
+import { constantTimeEqual, hashToken, readAuthorizationHeader } from './auth/tokens.js';
+import { readBody } from './body.js';
+import { ocpiTimestamp, serializeEnvelope } from './envelope.js';
+import { OcpiError, OcpiStatus } from './errors.js';
+import type { OcpiRequest, OcpiResponse } from './http.js';
+import type { Caller, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
+import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
+import type { CredentialsRole, Partner } from './partners/partner.js';
+import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
+import { normalizeParty, partyString } from './store/keys.js';
+import type { OcpiStore, PartyRef } from './store/types.js';
+import { createAjvValidatorFactory, formatIssues } from './validation/ajv.js';
+import type { Validator, ValidatorFactory } from './validation/validator.js';
+import { compareVersions } from './versions.js';
+
+export interface OcpiServerOptions {
+  /** Public URL of the OCPI root, e.g. `https://cpo.example.com/ocpi`. Links and endpoint URLs are built on it. */
+  baseUrl: string;
+  /** The path prefix requests arrive on; default the path of `baseUrl` (differs behind a rewriting proxy). */
+  mountPath?: string;
+  /** The roles this platform plays, with their country code, party id and business details. */
+  parties: readonly CredentialsRole[];
+  store: OcpiStore;
+  /** The module interfaces mounted per OCPI version: `{ '2.2.1': [locationsSender(...), ...] }`. */
+  modules: Readonly<Record<string, readonly OcpiModule[]>>;
+  pagination?: Partial<PaginationOptions>;
+  /** Largest request body accepted, in bytes (default 1 MiB); larger gets HTTP 413. */
+  bodyLimit?: number;
+  /** Compiles body schemas; default ajv. */
+  validators?: ValidatorFactory;
+  /** Called with every unexpected error (a handler that threw): for logs and metrics. */
+  onError?: (error: unknown, request: OcpiRequest) => void;
+}
+
+export interface OcpiServer {
+  /** Answers one request. Never rejects: every failure becomes an OCPI envelope. */
+  handle(request: OcpiRequest): Promise<OcpiResponse>;
+  readonly node: NodeInfo;
+  readonly bodyLimit: number;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface MountedModule {
+  version: string;
+  module: OcpiModule;
+  segments: string[];
+}
+
+type Target =
+  | { kind: 'versions' }
+  | { kind: 'version-details'; version: string }
+  | { kind: 'route'; mounted: MountedModule; route: RouteDefinition; params: Record<string, string>; rest: string[] }
+  | { kind: 'method-not-allowed'; allowed: string[]; message: string; auth: RouteAuth }
+  | { kind: 'not-found'; message: string; auth: RouteAuth };
+
+function firstHeader(value: string | readonly string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+function matchPath(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  if (segments.length > pattern.length) return undefined;
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] as string;
+    const segment = segments[i];
+    const optional = part.endsWith('?');
+    if (segment === undefined) {
+      if (optional) continue;
+      return undefined;
+    }
+    if (part.startsWith(':')) params[part.slice(1, optional ? -1 : undefined)] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+const defaultModulePath = (module: OcpiModule): string =>
+  module.path ?? (module.identifier === 'credentials' ? 'credentials' : `${module.role.toLowerCase()}/${module.identifier}`);
+
+export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const mountPath = (options.mountPath ?? new URL(baseUrl).pathname).replace(/\/+$/, '');
+  const mountSegments = mountPath.split('/').filter(Boolean);
+  const paginationOptions: PaginationOptions = { defaultLimit: 50, maxLimit: 100, ...options.pagination };
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const validators = options.validators ?? createAjvValidatorFactory();
+  const validatorCache = new WeakMap<object, Validator<unknown>>();
+  const store = options.store;
+  const ourParties = options.parties.map((p) => ({ ...p, ...normalizeParty(p) }));
+
+  const versions = Object.keys(options.modules).sort(compareVersions).reverse();
+  const mounted = new Map<string, MountedModule[]>();
+  for (const version of versions) {
+    const list: MountedModule[] = [];
+    for (const module of options.modules[version] ?? []) {
+      const path = defaultModulePath(module);
+      if (list.some((m) => m.segments.join('/') === path)) throw new Error(`Two modules of OCPI ${version} are mounted at '${path}'`);
+      list.push({ version, module, segments: path.split('/').filter(Boolean) });
+    }
+    // Longest path first, so `sender/locations` wins over a custom module mounted at `sender`.
+    list.sort((a, b) => b.segments.length - a.segments.length);
+    mounted.set(version, list);
+  }
+
+  const versionUrl = (version: string) => `${baseUrl}/${version}`;
+  const moduleUrlOf = (m: MountedModule) => `${versionUrl(m.version)}/${m.segments.map(encodeURIComponent).join('/')}`;
+
+  const node: NodeInfo = {
+    baseUrl,
+    parties: ourParties,
+    store,
+    versions,
+    versionsUrl: `${baseUrl}/versions`,
+    moduleUrl(version, identifier, role) {
+      const found = mounted.get(version)?.find((m) => m.module.identifier === identifier && m.module.role === role);
+      return found ? moduleUrlOf(found) : undefined;
+    },
+    endpoints(version) {
+      return (mounted.get(version) ?? [])
+        .slice()
+        .sort((a, b) => (options.modules[version] ?? []).indexOf(a.module) - (options.modules[version] ?? []).indexOf(b.module))
+        .map((m) => ({
+          identifier: m.module.identifier,
+          // For credentials the role has no function; the spec advises SENDER (version_information_endpoint).
+          role: m.module.identifier === 'credentials' ? ('SENDER' as InterfaceRole) : m.module.role,
+          url: moduleUrlOf(m),
+        }));
+    },
+  };
+
+  function resolve(method: string, segments: string[]): Target {
+    const notFound = (message: string, auth: RouteAuth = 'partner'): Target => ({ kind: 'not-found', message, auth });
+    if (segments.length === 1 && segments[0] === 'versions') {
+      return method === 'GET'
+        ? { kind: 'versions' }
+        : { kind: 'method-not-allowed', allowed: ['GET'], message: 'The versions endpoint only supports GET', auth: 'partner-or-registration' };
+    }
+    const [version, ...rest] = segments;
+    if (version === undefined) return notFound(`No OCPI endpoint here; the versions endpoint is ${node.versionsUrl}`);
+    const modules = mounted.get(version);
+    if (!modules) return notFound(`Unknown OCPI version '${version}'; this platform supports ${versions.join(', ')}`);
+    if (rest.length === 0) {
+      return method === 'GET'
+        ? { kind: 'version-details', version }
+        : { kind: 'method-not-allowed', allowed: ['GET'], message: 'The version details endpoint only supports GET', auth: 'partner-or-registration' };
+    }
+    const found = modules.find((m) => m.segments.every((s, i) => rest[i] === s));
+    if (!found) return notFound(`No module at '${rest.join('/')}' in OCPI ${version}`);
+    const below = rest.slice(found.segments.length);
+    const routes = found.module.routes.map((route) => ({ route, params: matchPath(route.path, below) })).filter((r) => r.params);
+    const moduleAuth = found.module.routes[0]?.auth ?? 'partner';
+    if (routes.length === 0) return notFound(`No ${found.module.identifier} endpoint at '${below.join('/')}'`, moduleAuth);
+    const match = routes.find((r) => r.route.method === method);
+    if (!match) {
+      const allowed = [...new Set(routes.map((r) => r.route.method))];
+      return {
+        kind: 'method-not-allowed',
+        allowed,
+        message: `Method ${method} is not supported here by the ${found.module.identifier} ${found.module.role} interface; allowed: ${allowed.join(', ')}`,
+        auth: moduleAuth,
+      };
+    }
+    return { kind: 'route', mounted: found, route: match.route, params: match.params as Record<string, string>, rest: below };
+  }
+
+  async function authenticate(authorization: string | undefined, auth: RouteAuth): Promise<Caller> {
+    const readings = readAuthorizationHeader(authorization);
+    if (readings.length === 0) {
+      throw OcpiError.unauthorized(authorization ? 'Authorization header must be "Token <base64 credentials token>"' : 'Authorization header is missing');
+    }
+    for (const reading of readings) {
+      const hash = await hashToken(reading.token);
+      const partner = await store.partners.findByTokenHash(hash);
+      if (!partner?.inboundTokenHash || !constantTimeEqual(partner.inboundTokenHash, hash)) continue;
+      if (partner.tokenEncoding !== reading.encoding) continue;
+      if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
+      if (partner.status === 'UNREGISTERED') continue;
+      return { kind: 'partner', partner, encoding: reading.encoding };
+    }
+    for (const reading of readings) {
+      const hash = await hashToken(reading.token);
+      const registrationToken = await store.registrationTokens.findByHash(hash);
+      if (!registrationToken || !constantTimeEqual(registrationToken.hash, hash)) continue;
+      if (registrationToken.revokedAt || registrationToken.usedAt) continue;
+      if (registrationToken.expiresAt && Date.parse(registrationToken.expiresAt) <= Date.now()) continue;
+      // transport_and_format, "Authorization header": token A on any other module gets 401.
+      if (auth !== 'partner-or-registration') throw OcpiError.unauthorized('A registration token is only accepted on the versions and credentials endpoints');
+      return { kind: 'registration', registrationToken, token: reading.token, encoding: reading.encoding };
+    }
+    throw OcpiError.unauthorized('Unknown credentials token');
+  }
+
+  function validatorFor(schema: object): Validator<unknown> {
+    let validator = validatorCache.get(schema);
+    if (!validator) {
+      validator = validators.compile(schema as never) as Validator<unknown>;
+      validatorCache.set(schema, validator);
+    }
+    return validator;
+  }
+
+  async function readJsonBody(request: OcpiRequest, route: RouteDefinition): Promise<unknown> {
+    if (!BODY_METHODS.has(route.method)) return undefined;
+    const read = await readBody(request.body, bodyLimit);
+    if (!read.ok) {
+      if (read.reason === 'too_large') throw new OcpiError(`Request body is larger than ${bodyLimit} bytes`, { reason: 'payload_too_large' });
+      throw new OcpiError('Request body is not valid UTF-8', { reason: 'bad_request' });
+    }
+    const name = route.body?.name ?? 'object';
+    if (read.text.trim() === '') {
+      if (route.body && route.body.required !== false) throw OcpiError.invalid(`Request body is required: a ${name}`);
+      return undefined;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(read.text);
+    } catch (error) {
+      throw new OcpiError(`Request body is not valid JSON: ${(error as Error).message}`, { reason: 'bad_request' });
+    }
+    if (route.body) {
+      const result = validatorFor(route.body.schema).validate(parsed);
+      if (!result.ok) throw OcpiError.invalid(`Invalid ${name}: ${formatIssues(result.issues)}`, { errors: result.issues });
+    }
+    return parsed;
+  }
+
+  function checkOwner(caller: Caller, params: Record<string, string>): PartyRef {
+    const country_code = params.country_code ?? '';
+    const party_id = params.party_id ?? '';
+    const owner = normalizeParty({ country_code, party_id });
+    const roles = caller.kind === 'partner' ? caller.partner.roles : [];
+    // transport_and_format, "Client Owned Object Push", Errors: a URL with another party's
+    // country_code/party_id may be answered with 404, so other parties' objects stay invisible.
+    if (!roles.some((role) => partyString(role) === partyString(owner))) {
+      throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
+    }
+    return owner;
+  }
+
+  function checkRouting(routing: RoutingHeaders, caller: Caller): void {
+    if (routing.to && !ourParties.some((p) => partyString(p) === partyString(routing.to as PartyRef))) {
+      throw OcpiError.invalid(`OCPI-to-country-code/OCPI-to-party-id ${routing.to.country_code}/${routing.to.party_id} is not a party on this platform`);
+    }
+    if (routing.from && caller.kind === 'partner' && !caller.partner.roles.some((r) => r.role === 'HUB')) {
+      const from = routing.from;
+      if (!caller.partner.roles.some((r) => partyString(r) === partyString(from))) {
+        throw OcpiError.invalid(
+          `OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not one of the parties registered with your credentials`,
+        );
+      }
+    }
+  }
+
+  /** The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to Party"). */
+  function responseRouting(routing: RoutingHeaders, caller: Caller): RoutingHeaders {
+    const callerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
+    return {
+      from: routing.to ?? (ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined),
+      to: routing.from ?? (callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined),
+    };
+  }
+
+  async function dispatch(request: OcpiRequest, ids: { requestId: string; correlationId: string }, headers: Record<string, string>) {
+    const questionMark = request.url.indexOf('?');
+    const rawPath = questionMark === -1 ? request.url : request.url.slice(0, questionMark);
+    const query = new URLSearchParams(questionMark === -1 ? '' : request.url.slice(questionMark + 1));
+    let segments: string[];
+    try {
+      segments = rawPath.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw new OcpiError(`Path '${rawPath}' is not valid percent-encoding`, { reason: 'bad_request' });
+    }
+    const method = request.method.toUpperCase();
+    const underMount = mountSegments.every((s, i) => segments[i] === s);
+    const target: Target = underMount
+      ? METHODS.has(method)
+        ? resolve(method, segments.slice(mountSegments.length))
+        : { kind: 'method-not-allowed', allowed: [...METHODS], message: `Method ${method} is not used by OCPI`, auth: 'partner' }
+      : { kind: 'not-found', message: `No OCPI endpoint at '${rawPath}'; the versions endpoint is ${node.versionsUrl}`, auth: 'partner' };
+
+    const auth: RouteAuth =
+      target.kind === 'versions' || target.kind === 'version-details'
+        ? 'partner-or-registration'
+        : target.kind === 'route'
+          ? (target.route.auth ?? 'partner')
+          : target.auth;
+    const caller = await authenticate(firstHeader(request.headers.authorization), auth);
+
+    if (target.kind === 'not-found') throw OcpiError.notFound(target.message);
+    if (target.kind === 'method-not-allowed') throw OcpiError.methodNotAllowed(target.message, target.allowed);
+    if (target.kind === 'versions') {
+      return { data: versions.map((version) => ({ version, url: versionUrl(version) })) };
+    }
+    if (target.kind === 'version-details') {
+      return { data: { version: target.version, endpoints: node.endpoints(target.version) } };
+    }
+
+    const { mounted: found, route, params } = target;
+    const functional = !found.module.configuration;
+    const headerValues: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
+    const routing = functional ? readRoutingHeaders(headerValues) : { from: undefined, to: undefined };
+    if (functional) {
+      Object.assign(headers, routingHeaderValues(responseRouting(routing, caller)));
+      checkRouting(routing, caller);
+    }
+    const owner = route.clientOwned ? checkOwner(caller, params) : undefined;
+    const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
+    const body = await readJsonBody(request, route);
+
+    const context: RequestContext = {
+      request,
+      method: method as HttpMethod,
+      version: found.version,
+      module: found.module,
+      params,
+      query,
+      body,
+      caller,
+      get partner(): Partner {
+        if (caller.kind !== 'partner') throw OcpiError.unauthorized('This endpoint needs a registered partner');
+        return caller.partner;
+      },
+      owner,
+      pagination,
+      requestId: ids.requestId,
+      correlationId: ids.correlationId,
+      routing,
+      node,
+      param(name) {
+        const value = params[name];
+        if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
+        return value;
+      },
+    };
+    const result = await route.handle(context);
+    if (pagination) {
+      const items = Array.isArray(result.data) ? result.data : [];
+      Object.assign(
+        headers,
+        paginationHeaders({
+          publicUrl: `${moduleUrlOf(found)}${target.rest.map((s) => `/${encodeURIComponent(s)}`).join('')}`,
+          query,
+          pagination,
+          returned: items.length,
+          total: result.total ?? items.length,
+        }),
+      );
+    }
+    return result;
+  }
+
+  function respond(status: number, headers: Record<string, string>, fields: Parameters<typeof serializeEnvelope>[0]): OcpiResponse {
+    return { status, headers, body: serializeEnvelope(fields) };
+  }
+
+  async function handle(request: OcpiRequest): Promise<OcpiResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const timestamp = ocpiTimestamp();
+    try {
+      const requestId = firstHeader(request.headers['x-request-id'])?.trim() || crypto.randomUUID();
+      const correlationId = firstHeader(request.headers['x-correlation-id'])?.trim() || crypto.randomUUID();
+      headers['x-request-id'] = requestId;
+      headers['x-correlation-id'] = correlationId;
+      try {
+        const result = await dispatch(request, { requestId, correlationId }, headers);
+        Object.assign(headers, result.headers);
+        return respond(result.httpStatus ?? 200, headers, {
+          data: result.data,
+          statusCode: result.statusCode ?? OcpiStatus.SUCCESS,
+          statusMessage: result.statusMessage ?? 'Success',
+          timestamp,
+        });
+      } catch (error) {
+        if (error instanceof OcpiError) {
+          Object.assign(headers, error.headers);
+          return respond(error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
+        }
+        options.onError?.(error, request);
+        return respond(500, headers, {
+          statusCode: OcpiStatus.SERVER_ERROR,
+          statusMessage: `Internal server error (X-Request-ID ${requestId})`,
+          timestamp,
+        });
+      }
+    } catch {
+      // Only a failing onError hook gets here.
+      return respond(500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
+    }
+  }
+
+  return { handle, node, bodyLimit };
+}

@@ -1,0 +1,39 @@
+import type { ObjectKey, PartyRef, StoredObject } from './types.js';
+
+/** CiStrings compare case-insensitively; the store keeps them upper-cased. */
+export const normalizeParty = (party: PartyRef): PartyRef => ({
+  country_code: party.country_code.toUpperCase(),
+  party_id: party.party_id.toUpperCase(),
+});
+
+export const normalizeKey = (key: ObjectKey): ObjectKey => ({
+  module: key.module,
+  owner: normalizeParty(key.owner),
+  id: key.id.toUpperCase(),
+});
+
+export const partyString = (party: PartyRef): string => `${party.country_code.toUpperCase()}*${party.party_id.toUpperCase()}`;
+
+export const keyString = (key: ObjectKey): string => `${key.module}/${partyString(key.owner)}/${key.id.toUpperCase()}`;
+
+/** The ISO instant of an object's `last_updated`, or the epoch when it has none. */
+export function lastUpdatedOf(data: unknown): string {
+  const value = (data as { last_updated?: unknown } | null)?.last_updated;
+  if (typeof value === 'string') {
+    const time = parseOcpiDateTime(value);
+    if (time !== undefined) return new Date(time).toISOString();
+  }
+  return new Date(0).toISOString();
+}
+
+/** Parses an OCPI DateTime; one without a zone designator is UTC (types.asciidoc, DateTime). */
+export function parseOcpiDateTime(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.test(value)) return undefined;
+  const withZone = /(Z|[+-]\d{2}:\d{2})$/i.test(value) ? value : `${value}Z`;
+  const time = Date.parse(withZone);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+export function toStored<T>(key: ObjectKey, data: T, audience: PartyRef[] = []): StoredObject<T> {
+  return { key: normalizeKey(key), data, json: JSON.stringify(data), lastUpdated: lastUpdatedOf(data), audience: audience.map(normalizeParty) };
+}

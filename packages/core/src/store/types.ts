@@ -1,0 +1,115 @@
+import type { Partner, RegistrationToken } from '../partners/partner.js';
+
+/** A party on the OCPI network: the owner of client-owned objects. Upper-cased on write. */
+export interface PartyRef {
+  country_code: string;
+  party_id: string;
+}
+
+/** Where a module object lives: module identifier, owning party, object id (all case-insensitive CiStrings). */
+export interface ObjectKey {
+  module: string;
+  owner: PartyRef;
+  id: string;
+}
+
+/**
+ * An object as the store holds it. `json` is its serialized form, produced once on write and reused
+ * by every page that includes it (the fast read path); it always equals `JSON.stringify(data)`.
+ */
+export interface StoredObject<T = unknown> {
+  key: ObjectKey;
+  data: T;
+  json: string;
+  /** `last_updated` of the object, as an ISO instant, used by `date_from`/`date_to`. */
+  lastUpdated: string;
+  /** Parties allowed to read the object on a sender interface; empty means every partner. */
+  audience: PartyRef[];
+}
+
+export interface ObjectWrite<T = unknown> {
+  data: T;
+  audience?: PartyRef[];
+}
+
+export interface ListQuery {
+  module: string;
+  /** Only objects owned by one of these parties. Absent means every owner. */
+  owners?: readonly PartyRef[];
+  /** Only objects whose audience is empty or contains one of these parties. */
+  visibleTo?: readonly PartyRef[];
+  /** `last_updated >= dateFrom` (inclusive, spec: transport_and_format "Paginated Request"). */
+  dateFrom?: Date | undefined;
+  /** `last_updated < dateTo` (exclusive). */
+  dateTo?: Date | undefined;
+  offset: number;
+  limit: number;
+}
+
+export interface ListResult<T = unknown> {
+  /** Oldest first by creation, stable across calls. */
+  items: StoredObject<T>[];
+  /** Every object matching the query, ignoring offset and limit (`X-Total-Count`). */
+  total: number;
+}
+
+/** Result of an atomic read-modify-write. */
+export type UpdateOutcome<T> =
+  | { kind: 'created'; object: StoredObject<T> }
+  | { kind: 'updated'; object: StoredObject<T> }
+  | { kind: 'unchanged'; object: StoredObject<T> }
+  | { kind: 'deleted' }
+  | { kind: 'absent' };
+
+/**
+ * Decides the next state from the current one inside the store's transaction.
+ * Return `undefined` to leave the object as it is (or absent), `null` to delete it.
+ */
+export type Mutation<T> = (current: StoredObject<T> | undefined) => ObjectWrite<T> | null | undefined | Promise<ObjectWrite<T> | null | undefined>;
+
+export interface ObjectStore {
+  get<T = unknown>(key: ObjectKey): Promise<StoredObject<T> | undefined>;
+  /** Creates or replaces the object. */
+  put<T = unknown>(key: ObjectKey, write: ObjectWrite<T>): Promise<{ created: boolean; object: StoredObject<T> }>;
+  /**
+   * Atomic read-modify-write of one object: concurrent updates of the same key (also from other
+   * nodes sharing the database) are serialized, so none is lost. A mutation that returns data equal
+   * to the current data (same JSON) reports `unchanged` and writes nothing.
+   */
+  update<T = unknown>(key: ObjectKey, mutate: Mutation<T>): Promise<UpdateOutcome<T>>;
+  delete(key: ObjectKey): Promise<boolean>;
+  list<T = unknown>(query: ListQuery): Promise<ListResult<T>>;
+}
+
+export interface PartnerStore {
+  get(id: string): Promise<Partner | undefined>;
+  /** The partner whose inbound token (the one we issued) has this SHA-256 hex hash. */
+  findByTokenHash(hash: string): Promise<Partner | undefined>;
+  /** The partner that registered this party in one of its roles. */
+  findByParty(party: PartyRef): Promise<Partner | undefined>;
+  list(): Promise<Partner[]>;
+  /** Inserts or replaces the partner (by id). Fails if another partner already holds the token hash. */
+  save(partner: Partner): Promise<void>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface RegistrationTokenStore {
+  create(token: RegistrationToken): Promise<void>;
+  findByHash(hash: string): Promise<RegistrationToken | undefined>;
+  list(): Promise<RegistrationToken[]>;
+  /** Marks the token revoked; returns false when unknown. */
+  revoke(id: string): Promise<boolean>;
+  /**
+   * Atomically marks an unused, unrevoked token as used by a partner. Returns false when it was
+   * used, revoked or unknown meanwhile, so two registrations can never share one token A.
+   */
+  markUsed(id: string, partnerId: string, at: string): Promise<boolean>;
+}
+
+/** Everything an OCPI node keeps. In-memory for tests, embedded (PGlite) by default, PostgreSQL in production. */
+export interface OcpiStore {
+  objects: ObjectStore;
+  partners: PartnerStore;
+  registrationTokens: RegistrationTokenStore;
+  close(): Promise<void>;
+}

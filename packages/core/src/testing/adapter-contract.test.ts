@@ -1,0 +1,3 @@
+import { describeInProcessContract } from './adapter-contract.js';
+
+describeInProcessContract();

@@ -1,0 +1,258 @@
+// One contract suite for every adapter: the same cases over real HTTP on 127.0.0.1, compared byte
+// for byte with what the core answers in process, plus explicit expectations per case.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OcpiResponse } from '../http.js';
+import { createOcpiServer, type OcpiServer } from '../server.js';
+import { createMemoryStore } from '../store/memory.js';
+import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { thingsReceiver, thingsSender } from './things-module.js';
+
+export interface RunningServer {
+  /** Origin of the listening server, e.g. `http://127.0.0.1:43121`. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export interface AdapterHarness {
+  name: string;
+  /** Serves the core through the adapter on 127.0.0.1, port 0; OCPI is mounted at `/ocpi`. */
+  start(server: OcpiServer): Promise<RunningServer>;
+}
+
+interface ContractCase {
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  expectStatus: number;
+  expectStatusCode: number;
+  expectHeaders?: Record<string, string | undefined>;
+  expectMessage?: RegExp;
+}
+
+const AUTH = tokenHeader('emsp-token');
+const ids = { 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' };
+const thing = (id: string, extra: object = {}) => JSON.stringify({ id, last_updated: '2024-01-01T00:00:00Z', ...extra });
+
+export const CONTRACT_CASES: ContractCase[] = [
+  {
+    name: 'versions',
+    method: 'GET',
+    path: '/ocpi/versions',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    expectHeaders: { 'content-type': 'application/json', 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' },
+  },
+  {
+    name: 'version details with a trailing slash',
+    method: 'GET',
+    path: '/ocpi/2.2.1/',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+  },
+  { name: 'missing token', method: 'GET', path: '/ocpi/versions', headers: ids, expectStatus: 401, expectStatusCode: 2000, expectMessage: /missing/ },
+  {
+    name: 'unknown token',
+    method: 'GET',
+    path: '/ocpi/versions',
+    headers: { authorization: tokenHeader('nope'), ...ids },
+    expectStatus: 401,
+    expectStatusCode: 2000,
+  },
+  {
+    name: 'unknown route',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/nope',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 404,
+    expectStatusCode: 2000,
+  },
+  {
+    name: 'method not allowed',
+    method: 'DELETE',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 405,
+    expectStatusCode: 2000,
+    expectHeaders: { allow: 'PUT, GET' },
+  },
+  {
+    name: 'invalid JSON',
+    method: 'PUT',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
+    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
+    body: '{"id": ',
+    expectStatus: 400,
+    expectStatusCode: 2001,
+    expectMessage: /not valid JSON/,
+  },
+  {
+    name: 'invalid JSON sent as text/plain',
+    method: 'PUT',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
+    headers: { authorization: AUTH, 'content-type': 'text/plain', ...ids },
+    body: 'hello',
+    expectStatus: 400,
+    expectStatusCode: 2001,
+  },
+  {
+    name: 'over-limit body',
+    method: 'PUT',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
+    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
+    body: thing('1', { pad: 'x'.repeat(5000) }),
+    expectStatus: 413,
+    expectStatusCode: 2000,
+  },
+  {
+    name: 'validation error names the field',
+    method: 'PUT',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
+    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
+    body: JSON.stringify({ id: '1' }),
+    expectStatus: 200,
+    expectStatusCode: 2001,
+    expectMessage: /\/last_updated/,
+  },
+  {
+    name: 'create answers 201',
+    method: 'PUT',
+    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/new',
+    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
+    body: thing('new'),
+    expectStatus: 201,
+    expectStatusCode: 1000,
+  },
+  {
+    name: 'throwing handler',
+    method: 'POST',
+    path: '/ocpi/2.2.1/sender/nltst-things/boom',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 500,
+    expectStatusCode: 3000,
+  },
+  {
+    name: 'encoded path and query',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/nltst-things/echo/a%20b%2Fc/?q=x%26y%3Dz',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+  },
+  {
+    name: 'paginated list',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/nltst-things?limit=2&date_from=2024-01-01T00%3A00%3A00Z',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    expectHeaders: {
+      'x-total-count': '3',
+      'x-limit': '2',
+      link: '<http://ocpi.test/ocpi/2.2.1/sender/nltst-things?offset=2&limit=2&date_from=2024-01-01T00%3A00%3A00Z>; rel="next"',
+    },
+  },
+  {
+    name: 'bad pagination parameter',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/nltst-things?offset=-1',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 200,
+    expectStatusCode: 2001,
+    expectMessage: /offset/,
+  },
+  {
+    name: 'routing headers',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/nltst-things/echo/x',
+    headers: { authorization: AUTH, 'ocpi-from-country-code': 'DE', 'ocpi-from-party-id': 'MSP', ...ids },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    expectHeaders: { 'ocpi-to-country-code': 'DE', 'ocpi-to-party-id': 'MSP', 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPO' },
+  },
+];
+
+/** The headers every adapter must pass through unchanged. */
+const COMPARED_HEADERS = [
+  'content-type',
+  'x-request-id',
+  'x-correlation-id',
+  'x-total-count',
+  'x-limit',
+  'link',
+  'allow',
+  'ocpi-from-country-code',
+  'ocpi-from-party-id',
+  'ocpi-to-country-code',
+  'ocpi-to-party-id',
+];
+
+const withoutTimestamp = (body: string) => body.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+export async function createContractServer(): Promise<OcpiServer> {
+  const store = createMemoryStore();
+  await addPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  const server = createOcpiServer({
+    baseUrl: 'http://ocpi.test/ocpi',
+    parties: [CPO_ROLE],
+    store,
+    modules: { '2.2.1': [thingsSender, thingsReceiver] },
+    bodyLimit: 4096,
+  });
+  for (const id of ['a', 'b', 'c']) {
+    await server.handle({ method: 'PUT', url: `/ocpi/2.2.1/receiver/nltst-things/DE/MSP/${id}`, headers: { authorization: AUTH }, body: thing(id) });
+  }
+  return server;
+}
+
+function expectCase(c: ContractCase, response: OcpiResponse): void {
+  expect(response.status).toBe(c.expectStatus);
+  const envelope = JSON.parse(response.body) as { status_code: number; status_message?: string; timestamp: string };
+  expect(envelope.status_code).toBe(c.expectStatusCode);
+  expect(envelope.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  if (c.expectMessage) expect(envelope.status_message).toMatch(c.expectMessage);
+  for (const [name, value] of Object.entries(c.expectHeaders ?? {})) expect(response.headers[name]).toBe(value);
+  expect(response.headers['content-type']).toBe('application/json');
+}
+
+/** Runs the contract cases through one adapter over real HTTP. */
+export function describeAdapterContract(harness: AdapterHarness): void {
+  describe(`adapter contract: ${harness.name}`, () => {
+    // Each case gets a fresh node, served once through the adapter and once in process.
+    let running: RunningServer | undefined;
+    afterEach(async () => {
+      await running?.close();
+      running = undefined;
+    });
+
+    it.each(CONTRACT_CASES)('$name', async (c) => {
+      running = await harness.start(await createContractServer());
+      const http = await fetch(`${running.origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
+      const headers: Record<string, string> = {};
+      http.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const response: OcpiResponse = { status: http.status, headers, body: await http.text() };
+      expectCase(c, response);
+      // The same request in process: the adapter must not change status, headers or bytes.
+      const direct = await (await createContractServer()).handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body });
+      expect(response.status).toBe(direct.status);
+      expect(withoutTimestamp(response.body)).toBe(withoutTimestamp(direct.body));
+      for (const name of COMPARED_HEADERS) expect(headers[name], name).toBe(direct.headers[name]);
+      expect(Number(headers['content-length'] ?? new TextEncoder().encode(response.body).length)).toBe(new TextEncoder().encode(response.body).length);
+    });
+  });
+}
+
+/** The cases in process, with no adapter: keeps the suite's expectations honest. */
+export function describeInProcessContract(): void {
+  describe('adapter contract: in process', () => {
+    it.each(CONTRACT_CASES)('$name', async (c) => {
+      const server = await createContractServer();
+      expectCase(c, await server.handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body }));
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the sources, so `pnpm test` needs no build in between.
+    alias: [
+      { find: /^@ocpi-ts\/core\/fetch$/, replacement: src('./packages/core/src/fetch.ts') },
+      { find: /^@ocpi-ts\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+      { find: /^@ocpi-ts\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@ocpi-ts\/fastify$/, replacement: src('./packages/adapter-fastify/src/index.ts') },
+      { find: /^@ocpi-ts\/hono$/, replacement: src('./packages/adapter-hono/src/index.ts') },
+      { find: /^@ocpi-ts\/express$/, replacement: src('./packages/adapter-express/src/index.ts') },
+      { find: /^@ocpi-ts\/postgres$/, replacement: src('./packages/store-postgres/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
