@@ -1,11 +1,15 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { OcpiRequest } from './http.js';
 import type { Pagination } from './pagination.js';
-import type { CredentialsRole, Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { CredentialsRole, InterfaceRole } from './schemas/v2.2.1/index.js';
+
+export type { InterfaceRole };
+
 import type { RoutingHeaders } from './routing-headers.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
+import type { Validator } from './validation/validator.js';
 
-export type InterfaceRole = 'SENDER' | 'RECEIVER';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route. */
@@ -77,6 +81,11 @@ export interface NodeInfo {
   moduleUrl(version: string, identifier: string, role: InterfaceRole): string | undefined;
   /** The endpoints of a version, as in its version details. */
   endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
+  /**
+   * The node's compiled validator for a schema (its `ValidatorFactory`, cached per schema): for checks
+   * a handler makes beyond the route's body, e.g. the object that results from applying a PATCH.
+   */
+  validator<S extends TSchema>(schema: S): Validator<Static<S>>;
 }
 
 export interface RequestContext {

@@ -1,4 +1,8 @@
+import type { CredentialsRole, Endpoint } from '../schemas/v2.2.1/index.js';
 import type { PartyRef } from '../store/types.js';
+
+export type { BusinessDetails, CredentialsRole, Endpoint, Role } from '../schemas/v2.2.1/index.js';
+export type { PartyRef };
 
 declare const ourTokenBrand: unique symbol;
 declare const partnerTokenBrand: unique symbol;
@@ -10,33 +14,6 @@ export type PartnerToken = string & { readonly [partnerTokenBrand]: true };
 
 export const ourToken = (value: string): OurToken => value as OurToken;
 export const partnerToken = (value: string): PartnerToken => value as PartnerToken;
-
-export type Role = 'CPO' | 'EMSP' | 'HUB' | 'NAP' | 'NSP' | 'OTHER' | 'SCSP';
-
-export interface BusinessDetails {
-  name: string;
-  website?: string;
-  logo?: {
-    url: string;
-    thumbnail?: string;
-    category: string;
-    type: string;
-    width?: number;
-    height?: number;
-  };
-}
-
-/** One role a platform plays (credentials.asciidoc, CredentialsRole class). */
-export interface CredentialsRole extends PartyRef {
-  role: Role;
-  business_details: BusinessDetails;
-}
-
-export interface Endpoint {
-  identifier: string;
-  role: 'SENDER' | 'RECEIVER';
-  url: string;
-}
 
 export type PartnerStatus = 'PENDING' | 'REGISTERED' | 'SUSPENDED' | 'UNREGISTERED';
 
