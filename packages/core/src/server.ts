@@ -9,7 +9,8 @@ import type { CredentialsRole, Partner } from './partners/partner.js';
 import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
 import { normalizeParty, partyString } from './store/keys.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
-import { createAjvValidatorFactory, formatIssues } from './validation/ajv.js';
+import { formatIssues } from './validation/ajv.js';
+import { createAutoValidatorFactory } from './validation/precompiled.js';
 import type { Validator, ValidatorFactory } from './validation/validator.js';
 import { compareVersions } from './versions.js';
 
@@ -26,7 +27,10 @@ export interface OcpiServerOptions {
   pagination?: Partial<PaginationOptions>;
   /** Largest request body accepted, in bytes (default 1 MiB); larger gets HTTP 413. */
   bodyLimit?: number;
-  /** Compiles body schemas; default ajv. */
+  /**
+   * Compiles body schemas. Default `createAutoValidatorFactory()`: the validators precompiled at build time
+   * for the OCPI schemas, ajv for other schemas where the runtime allows code generation.
+   */
   validators?: ValidatorFactory;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
   onError?: (error: unknown, request: OcpiRequest) => void;
@@ -85,7 +89,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const mountSegments = mountPath.split('/').filter(Boolean);
   const paginationOptions: PaginationOptions = { defaultLimit: 50, maxLimit: 100, ...options.pagination };
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const validators = options.validators ?? createAjvValidatorFactory();
+  const validators = options.validators ?? createAutoValidatorFactory();
   const validatorCache = new WeakMap<object, Validator<unknown>>();
   const store = options.store;
   const ourParties = options.parties.map((p) => ({ ...p, ...normalizeParty(p) }));
@@ -128,6 +132,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           url: moduleUrlOf(m),
         }));
     },
+    validator: (schema) => validatorFor(schema) as never,
   };
 
   function resolve(method: string, segments: string[]): Target {
@@ -177,6 +182,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       if (partner.tokenEncoding !== reading.encoding) continue;
       if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
       if (partner.status === 'UNREGISTERED') continue;
+      // A handshake we started: the partner may only read our versions and credentials meanwhile.
+      if (partner.status === 'PENDING' && auth !== 'partner-or-registration')
+        throw OcpiError.unauthorized('The registration with this partner is not complete yet');
       return { kind: 'partner', partner, encoding: reading.encoding };
     }
     for (const reading of readings) {
@@ -216,8 +224,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     let parsed: unknown;
     try {
       parsed = JSON.parse(read.text);
-    } catch (error) {
-      throw new OcpiError(`Request body is not valid JSON: ${(error as Error).message}`, { reason: 'bad_request' });
+    } catch {
+      // The parser's own message differs between engines (V8, JavaScriptCore): the answer must not.
+      throw new OcpiError('Request body is not valid JSON', { reason: 'bad_request' });
     }
     if (route.body) {
       const result = validatorFor(route.body.schema).validate(parsed);
@@ -389,6 +398,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       // Only a failing onError hook gets here.
       return respond(500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
     }
+  }
+
+  // Body schemas are compiled now: one that cannot be compiled here (not precompiled, on a runtime that
+  // refuses code generation) stops the server at start-up with an error naming it, not a request later.
+  for (const list of mounted.values()) {
+    for (const { module } of list) for (const route of module.routes) if (route.body) validatorFor(route.body.schema);
   }
 
   return { handle, node, bodyLimit };

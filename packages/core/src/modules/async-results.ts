@@ -1,0 +1,404 @@
+/**
+ * The machinery shared by the asynchronous OCPI modules (Commands and ChargingProfiles, Receiver
+ * side): a request is answered at once with a response that advertises a `timeout`, and the result
+ * from the Charge Point is POSTed later to the `response_url` given by the Sender
+ * (mod_commands "Flow", mod_charging_profiles "Flow").
+ *
+ * The immediate answer never waits for the result. Posting runs detached from the request; every
+ * failure is reported through hooks and never rejects or throws into the caller.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { authorizationHeader } from '../auth/tokens.js';
+import { OcpiError } from '../errors.js';
+import type { OcpiModule, RequestContext } from '../module.js';
+import type { Partner } from '../partners/partner.js';
+import { type RoutingHeaders, routingHeaderValues } from '../routing-headers.js';
+import type { Session } from '../schemas/v2.2.1/sessions.js';
+import { normalizeParty, partyString } from '../store/keys.js';
+import type { PartyRef, StoredObject } from '../store/types.js';
+import { formatIssues } from '../validation/ajv.js';
+import { STORE_MODULES } from './common.js';
+
+/** The timer functions the machinery uses; injectable so tests can drive time. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The platform's timers, unref'd where the runtime supports it so a pending deadline never keeps a process alive. */
+export const systemTimers: Timers = {
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+};
+
+/** What a result is for: the command type, or the charging profile operation. */
+export type AsyncResultKind =
+  | 'CANCEL_RESERVATION'
+  | 'RESERVE_NOW'
+  | 'START_SESSION'
+  | 'STOP_SESSION'
+  | 'UNLOCK_CONNECTOR'
+  | 'GET_ACTIVE_CHARGING_PROFILE'
+  | 'SET_CHARGING_PROFILE'
+  | 'CLEAR_CHARGING_PROFILE';
+
+/** Identifies one pending result in hook calls. */
+export interface AsyncResultInfo {
+  kind: AsyncResultKind;
+  responseUrl: string;
+  /** The partner that sent the request, and to whom the result goes. */
+  partnerId: string;
+  /** X-Request-ID of the original request. */
+  requestId: string;
+  /** X-Correlation-ID of the original request, repeated on the result POST. */
+  correlationId: string;
+}
+
+export interface ResultPostedEvent extends AsyncResultInfo {
+  result: unknown;
+  /** X-Request-ID of the result POST. */
+  postRequestId: string;
+  httpStatus: number;
+  statusCode: number;
+  /** True when this is the result the library made up because none came in time (CommandResult TIMEOUT). */
+  timedOut: boolean;
+}
+
+export type ResultPostFailureReason =
+  /** The partner has no token for us to present (it is not fully registered). */
+  | 'no_token'
+  /** `allowResponseUrl` refused the URL. */
+  | 'url_not_allowed'
+  /** The result the handler gave does not satisfy the schema; it was not sent. */
+  | 'invalid_result'
+  /** The request did not get an answer: network failure or `postTimeoutMs` passed. */
+  | 'network'
+  /** The partner answered with an HTTP error status. */
+  | 'http_status'
+  /** The partner answered 2xx, but not with an OCPI envelope. */
+  | 'invalid_response'
+  /** The partner answered with an OCPI status code outside 1xxx. */
+  | 'ocpi_status';
+
+export interface ResultPostFailure extends AsyncResultInfo {
+  reason: ResultPostFailureReason;
+  message: string;
+  result: unknown;
+  postRequestId?: string;
+  httpStatus?: number;
+  statusCode?: number;
+  error?: unknown;
+}
+
+/** Hooks for observability; each is called inside try/catch, so a throwing hook changes nothing. */
+export interface AsyncResultHooks {
+  /** A result was POSTed and the partner answered with 2xx and a 1xxx status. */
+  onResultPosted?: (event: ResultPostedEvent) => void;
+  /** A result could not be delivered. OCPI has no retries (mod_commands "CommandResponse Object"); this is the place to log or alert. */
+  onResultPostFailed?: (failure: ResultPostFailure) => void;
+  /**
+   * The handler's result did not come within the advertised timeout. For commands a CommandResult
+   * TIMEOUT was posted instead; for charging profiles nothing is posted (their result types have no
+   * timeout value, and the Sender may assume the result will never come).
+   */
+  onResultTimeout?: (info: AsyncResultInfo) => void;
+  /** The handler's result promise rejected; the fallback result (CommandResult FAILED, ChargingProfileResult REJECTED) is posted instead. */
+  onResultError?: (error: unknown, info: AsyncResultInfo) => void;
+}
+
+export interface AsyncResultOptions extends AsyncResultHooks {
+  /** The outbound HTTP; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Default the platform's timers, unref'd. */
+  timers?: Timers;
+  /**
+   * How long to wait for the handler's result, in ms, given the `timeout` (seconds) advertised in
+   * the immediate response. Default `timeout * 1000`.
+   */
+  deadlineMs?: (timeoutSeconds: number) => number;
+  /** Aborts a result POST that has no answer after this many ms (default 30 000). */
+  postTimeoutMs?: number;
+  /**
+   * Whether a `response_url` may be called, checked before the handler runs: a refused URL gets
+   * 2001. Default: absolute `http:` or `https:` URLs. Narrow it (e.g. to the partner's own hosts)
+   * to keep partners from pointing the platform at internal addresses.
+   */
+  allowResponseUrl?: (url: URL, partner: Partner) => boolean;
+}
+
+/** A result that a handler promises: settled later, from wherever the Charge Point's answer arrives. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** A promise with its resolve/reject functions, for handlers whose result arrives through another channel (OCPP, a queue). */
+export function createDeferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** One result to deliver. */
+export interface Delivery<R> {
+  kind: AsyncResultKind;
+  /** The schema the result must satisfy, and its name for messages. */
+  schema: TSchema;
+  name: string;
+  responseUrl: string;
+  /** The request the result answers: partner, routing and correlation id come from it. */
+  context: RequestContext;
+  /** The handler's result; `undefined` means it never comes (the deadline applies). */
+  result: Promise<R> | R | undefined;
+  /** The `timeout` advertised in the immediate response, in seconds. */
+  timeoutSeconds: number;
+  /** Posted when the deadline passes first; `undefined` posts nothing. */
+  timeoutResult: R | undefined;
+  /** Posted when the handler's result rejects. */
+  errorResult: R;
+}
+
+export interface ResultPoster {
+  /** Starts delivering a result in the background; returns at once and never throws. */
+  deliver<R>(delivery: Delivery<R>): void;
+  /** Throws OcpiError 2001 when a response_url cannot or may not be called. */
+  checkResponseUrl(value: string, partner: Partner, field: string): void;
+  /** Resolves once every delivery started so far is finished (posted, failed or given up): for graceful shutdown and tests. */
+  drain(): Promise<void>;
+  /** Deliveries still running. */
+  readonly pending: number;
+}
+
+const isHttpUrl = (url: URL) => url.protocol === 'http:' || url.protocol === 'https:';
+
+function callSafely<A extends unknown[]>(hook: ((...args: A) => void) | undefined, ...args: A): void {
+  try {
+    hook?.(...args);
+  } catch {
+    // A failing observability hook must not break delivery.
+  }
+}
+
+/** The routing headers of a result POST: from the party that was addressed, to the party that asked (transport_and_format, "Party to Party"). */
+export function resultRouting(ctx: RequestContext): RoutingHeaders {
+  const ours = ctx.node.parties;
+  const theirs = ctx.caller.kind === 'partner' ? ctx.caller.partner.roles : [];
+  const single = (parties: readonly PartyRef[]): PartyRef | undefined => (parties.length === 1 ? normalizeParty(parties[0] as PartyRef) : undefined);
+  return {
+    from: ctx.routing.to ? normalizeParty(ctx.routing.to) : single(ours),
+    to: ctx.routing.from ? normalizeParty(ctx.routing.from) : single(theirs),
+  };
+}
+
+export function createResultPoster(options: AsyncResultOptions = {}): ResultPoster {
+  const timers = options.timers ?? systemTimers;
+  const deadlineMs = options.deadlineMs ?? ((seconds: number) => seconds * 1000);
+  const postTimeoutMs = options.postTimeoutMs ?? 30_000;
+  const allowResponseUrl = options.allowResponseUrl ?? ((url: URL) => isHttpUrl(url));
+  const running = new Set<Promise<void>>();
+
+  function checkResponseUrl(value: string, partner: Partner, field: string): void {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw OcpiError.invalid(`${field} must be an absolute URL, got '${value}'`);
+    }
+    if (!isHttpUrl(url)) throw OcpiError.invalid(`${field} must be an http or https URL, got '${value}'`);
+    if (!allowResponseUrl(url, partner)) throw OcpiError.invalid(`${field} '${value}' is not an address this platform posts results to`);
+  }
+
+  /** Waits for the handler's result, the deadline, or a rejection: whichever comes first. */
+  function awaitResult<R>(delivery: Delivery<R>, info: AsyncResultInfo): Promise<{ result: R; timedOut: boolean } | undefined> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (value: { result: R; timedOut: boolean } | undefined) => {
+        if (settled) return;
+        settled = true;
+        timers.clearTimeout(handle);
+        resolve(value);
+      };
+      const handle = timers.setTimeout(
+        () => {
+          if (settled) return;
+          callSafely(options.onResultTimeout, info);
+          finish(delivery.timeoutResult === undefined ? undefined : { result: delivery.timeoutResult, timedOut: true });
+        },
+        Math.max(0, deadlineMs(delivery.timeoutSeconds)),
+      );
+      if (delivery.result !== undefined) {
+        Promise.resolve(delivery.result).then(
+          (result) => finish({ result, timedOut: false }),
+          (error: unknown) => {
+            if (settled) return;
+            callSafely(options.onResultError, error, info);
+            finish({ result: delivery.errorResult, timedOut: false });
+          },
+        );
+      }
+    });
+  }
+
+  async function post<R>(delivery: Delivery<R>, info: AsyncResultInfo, result: R, timedOut: boolean): Promise<void> {
+    const fail = (failure: Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>) =>
+      callSafely(options.onResultPostFailed, { ...info, result, ...failure });
+
+    const ctx = delivery.context;
+    // Every object crossing the wire is validated, results we send included.
+    const checked = ctx.node.validator(delivery.schema).validate(result);
+    if (!checked.ok) return fail({ reason: 'invalid_result', message: `Invalid ${delivery.name}: ${formatIssues(checked.issues)}` });
+    const partner = ctx.caller.kind === 'partner' ? ctx.caller.partner : undefined;
+    // The partner as stored now: its token may have been renewed since the request came in.
+    const current = (partner && (await ctx.node.store.partners.get(partner.id))) ?? partner;
+    if (!current?.outboundToken) return fail({ reason: 'no_token', message: `Partner ${info.partnerId} has no token for us to present` });
+    let url: URL;
+    try {
+      url = new URL(delivery.responseUrl);
+    } catch {
+      return fail({ reason: 'url_not_allowed', message: `${delivery.responseUrl} is not an absolute URL` });
+    }
+    if (!isHttpUrl(url) || !allowResponseUrl(url, current)) {
+      return fail({ reason: 'url_not_allowed', message: `${delivery.responseUrl} is not an address this platform posts results to` });
+    }
+
+    const postRequestId = crypto.randomUUID();
+    const headers: Record<string, string> = {
+      authorization: authorizationHeader(current.outboundToken, current.tokenEncoding),
+      'content-type': 'application/json',
+      'x-request-id': postRequestId,
+      'x-correlation-id': ctx.correlationId,
+      ...routingHeaderValues(resultRouting(ctx)),
+    };
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const abort = new AbortController();
+    const abortHandle = timers.setTimeout(() => abort.abort(new Error(`No answer within ${postTimeoutMs} ms`)), postTimeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetchImpl(delivery.responseUrl, { method: 'POST', headers, body: JSON.stringify(result), signal: abort.signal });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      return fail({ reason: 'network', message: `POST ${delivery.responseUrl} failed: ${(error as Error)?.message ?? String(error)}`, postRequestId, error });
+    } finally {
+      timers.clearTimeout(abortHandle);
+    }
+    let envelope: { status_code?: unknown; status_message?: unknown } | undefined;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') envelope = parsed as typeof envelope;
+    } catch {
+      envelope = undefined;
+    }
+    const statusCode = typeof envelope?.status_code === 'number' ? envelope.status_code : undefined;
+    const detail = typeof envelope?.status_message === 'string' ? `: ${envelope.status_message}` : '';
+    if (status < 200 || status > 299) {
+      return fail({
+        reason: 'http_status',
+        message: `POST ${delivery.responseUrl} answered HTTP ${status}${detail}`,
+        postRequestId,
+        httpStatus: status,
+        ...(statusCode === undefined ? {} : { statusCode }),
+      });
+    }
+    if (statusCode === undefined) {
+      return fail({ reason: 'invalid_response', message: `POST ${delivery.responseUrl} answered without an OCPI envelope`, postRequestId, httpStatus: status });
+    }
+    if (statusCode < 1000 || statusCode > 1999) {
+      return fail({
+        reason: 'ocpi_status',
+        message: `POST ${delivery.responseUrl} answered OCPI status ${statusCode}${detail}`,
+        postRequestId,
+        httpStatus: status,
+        statusCode,
+      });
+    }
+    callSafely(options.onResultPosted, { ...info, result, postRequestId, httpStatus: status, statusCode, timedOut });
+  }
+
+  async function run<R>(delivery: Delivery<R>): Promise<void> {
+    const ctx = delivery.context;
+    const info: AsyncResultInfo = {
+      kind: delivery.kind,
+      responseUrl: delivery.responseUrl,
+      partnerId: ctx.caller.kind === 'partner' ? ctx.caller.partner.id : '',
+      requestId: ctx.requestId,
+      correlationId: ctx.correlationId,
+    };
+    try {
+      const outcome = await awaitResult(delivery, info);
+      if (outcome) await post(delivery, info, outcome.result, outcome.timedOut);
+    } catch (error) {
+      callSafely(options.onResultPostFailed, {
+        ...info,
+        result: undefined,
+        reason: 'network',
+        message: `Delivery failed: ${(error as Error)?.message ?? String(error)}`,
+        error,
+      });
+    }
+  }
+
+  return {
+    deliver(delivery) {
+      const task = run(delivery);
+      running.add(task);
+      void task.finally(() => running.delete(task));
+    },
+    checkResponseUrl,
+    async drain() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    get pending() {
+      return running.size;
+    },
+  };
+}
+
+/** The parties the caller speaks for: the `OCPI-from` party when routed (checked by the server), else its registered roles. */
+export function callerParties(ctx: RequestContext): PartyRef[] {
+  if (ctx.routing.from) return [normalizeParty(ctx.routing.from)];
+  return ctx.caller.kind === 'partner' ? ctx.caller.partner.roles.map(normalizeParty) : [];
+}
+
+/** The parties of this platform a request may address: the `OCPI-to` party when given (checked by the server), else all of them. */
+export function addressedParties(ctx: RequestContext): PartyRef[] {
+  return ctx.routing.to ? [normalizeParty(ctx.routing.to)] : ctx.node.parties.map(normalizeParty);
+}
+
+/** A path or query value that must be a CiString(36) (types.asciidoc): 2001 naming the parameter otherwise. */
+export function checkCiString36(value: string, name: string): string {
+  if (value.length === 0 || value.length > 36 || !/^[\x20-\x7E]+$/.test(value)) {
+    throw OcpiError.invalid(`${name} must be 1 to 36 printable ASCII characters (CiString(36)), got '${value}'`);
+  }
+  return value;
+}
+
+/** A session of ours, among the parties the request addresses. */
+export async function findOwnSession(ctx: RequestContext, sessionId: string): Promise<StoredObject<Session> | undefined> {
+  for (const owner of addressedParties(ctx)) {
+    const found = await ctx.node.store.objects.get<Session>({ module: STORE_MODULES.sessions, owner, id: sessionId });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Whether the caller speaks for the party that owns a token (an eMSP may only use its own Tokens, mod_commands "StartSession Object"). */
+export const callerOwnsToken = (ctx: RequestContext, token: PartyRef): boolean => callerParties(ctx).some((party) => partyString(party) === partyString(token));
+
+/** An OcpiModule that also lets the operator wait for the results still being delivered. */
+export interface AsyncResultModule extends OcpiModule {
+  /** Resolves once every result started so far was posted or given up: call before shutting down. */
+  drain(): Promise<void>;
+}

@@ -1,0 +1,257 @@
+/**
+ * Pieces every standard module shares: the handler-interface pattern, list requests and pages, the
+ * store-backed defaults' helpers, the id and owner checks of client-owned pushes, and 201-vs-200.
+ *
+ * The pattern, per module and interface: a typed handler interface the operator implements (e.g.
+ * `TokensSenderHandler`), a factory that binds it to the transport (`tokensSender(handler?)` returns an
+ * `OcpiModule`), and a store-backed default (`storeTokensSender`) used when no handler is given. The
+ * factory does the protocol work (URL parsing, id checks, 201/200, 404, pagination); a handler only
+ * answers the business question. A handler method receives the decoded arguments and a
+ * `HandlerRequest` (who is asking, and the full request context), and may return objects as `JsonText`
+ * to skip serializing them again.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { JsonText } from '../envelope.js';
+import { OcpiError } from '../errors.js';
+import type { HandlerResult, RequestContext } from '../module.js';
+import type { Partner } from '../partners/partner.js';
+import { normalizeParty, partyString } from '../store/keys.js';
+import type { OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
+import { formatIssues } from '../validation/ajv.js';
+
+/** The `module` names under which the standard modules keep their objects in the store. */
+export const STORE_MODULES = {
+  locations: 'locations',
+  sessions: 'sessions',
+  /** Charging preferences accepted by the Sessions sender default, keyed like their Session. */
+  chargingPreferences: 'charging_preferences',
+  cdrs: 'cdrs',
+  tariffs: 'tariffs',
+  tokens: 'tokens',
+  hubClientInfo: 'hubclientinfo',
+  commands: 'commands',
+  chargingProfiles: 'chargingprofiles',
+} as const;
+
+export type StoreModule = (typeof STORE_MODULES)[keyof typeof STORE_MODULES];
+
+/** Who is asking, and the request as the core parsed it. Every handler method receives one. */
+export interface HandlerRequest {
+  /** The authenticated partner. */
+  partner: Partner;
+  context: RequestContext;
+}
+
+/** A request on a client-owned URL (`/{country_code}/{party_id}/...`) of a receiver interface. */
+export interface OwnedRequest extends HandlerRequest {
+  /** The owner from the URL, upper-cased; the core checked it is one of the caller's roles. */
+  owner: PartyRef;
+}
+
+/** A paginated GET of a sender interface (transport_and_format, "Paginated Request"). */
+export interface ListRequest extends HandlerRequest {
+  offset: number;
+  /** The effective limit, already capped by the server maximum. */
+  limit: number;
+  /** `last_updated >= dateFrom` */
+  dateFrom: Date | undefined;
+  /** `last_updated < dateTo` */
+  dateTo: Date | undefined;
+}
+
+/** One page of a list: the objects (pre-serialized `JsonText` preferred) and how many match in all. */
+export interface Page<T> {
+  items: (T | JsonText)[];
+  /** Every object matching the query, ignoring offset and limit (`X-Total-Count`). */
+  total: number;
+}
+
+/** What a handler returns for one object: the object, its stored JSON, or undefined when unknown (404). */
+export type Found<T> = T | JsonText | undefined;
+
+/**
+ * The result of a write: `created` answers HTTP 201, `updated` and `unchanged` HTTP 200
+ * (status_codes.asciidoc: 201 when the object was newly created).
+ */
+export type WriteResult = 'created' | 'updated' | 'unchanged';
+
+export function handlerRequest(context: RequestContext): HandlerRequest {
+  return { partner: context.partner, context };
+}
+
+export function ownedRequest(context: RequestContext): OwnedRequest {
+  if (!context.owner) throw new Error('ownedRequest() needs a clientOwned route');
+  return { partner: context.partner, context, owner: context.owner };
+}
+
+export function listRequest(context: RequestContext): ListRequest {
+  const page = context.pagination;
+  if (!page) throw new Error('listRequest() needs a paginated route');
+  return { partner: context.partner, context, offset: page.offset, limit: page.limit, dateFrom: page.dateFrom, dateTo: page.dateTo };
+}
+
+/** The result of a paginated route: the core adds `X-Total-Count`, `X-Limit` and `Link` from it. */
+export const pageResult = <T>(page: Page<T>): HandlerResult => ({ data: page.items, total: page.total });
+
+/** HTTP 201 for a created object, 200 otherwise. */
+export const writeResult = (result: WriteResult, extra: Omit<HandlerResult, 'httpStatus'> = {}): HandlerResult =>
+  result === 'created' ? { ...extra, httpStatus: 201 } : extra;
+
+/** Maps a store update to a write result (an update that deleted or found nothing is a programming error). */
+export function writeResultOf(outcome: UpdateOutcome<unknown>): WriteResult {
+  if (outcome.kind === 'created' || outcome.kind === 'updated' || outcome.kind === 'unchanged') return outcome.kind;
+  throw new Error(`Unexpected store outcome '${outcome.kind}' for a write`);
+}
+
+/** The data of a single-object GET, or HTTP 404 naming what is unknown. */
+export function foundResult<T>(found: Found<T>, what: string): HandlerResult {
+  if (found === undefined) throw OcpiError.notFound(`${what} is not known`);
+  return { data: found };
+}
+
+/** CiStrings compare case-insensitively (types.asciidoc, CiString). */
+export const sameCiString = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
+
+/**
+ * An id in the body must name the object of the URL: 2001 otherwise (transport_and_format,
+ * "Client Owned Object Push", Errors). An absent id (a PATCH need not repeat it) passes.
+ */
+export function assertSameId(field: string, inUrl: string, inBody: unknown): void {
+  if (inBody === undefined) return;
+  if (typeof inBody !== 'string' || !sameCiString(inUrl, inBody)) {
+    throw OcpiError.invalid(`${field} '${String(inBody)}' in the body differs from '${inUrl}' in the URL`);
+  }
+}
+
+/**
+ * `country_code`/`party_id` of a pushed object SHALL equal those of the URL (e.g. mod_locations,
+ * "PUT Method", Request Parameters): 2001 otherwise. Absent fields (in a PATCH) pass.
+ */
+export function assertSameOwner(object: { country_code?: unknown; party_id?: unknown }, owner: PartyRef): void {
+  assertSameId('country_code', owner.country_code, object.country_code);
+  assertSameId('party_id', owner.party_id, object.party_id);
+}
+
+/** Checks a value against a schema with the node's validator: a 2001 error naming the fields, or undefined. */
+export function validationError<S extends TSchema>(context: RequestContext, schema: S, value: unknown, name: string): OcpiError | undefined {
+  const result = context.node.validator(schema).validate(value);
+  return result.ok ? undefined : OcpiError.invalid(`Invalid ${name}: ${formatIssues(result.issues)}`, { errors: result.issues });
+}
+
+/** Like `validationError`, but throws the error. */
+export function assertValid<S extends TSchema>(context: RequestContext, schema: S, value: unknown, name: string): void {
+  const error = validationError(context, schema, value, name);
+  if (error) throw error;
+}
+
+/**
+ * Applies a PATCH: the fields present replace the current ones, the others stay unchanged
+ * (transport_and_format, "PATCH"). Module-specific rules (Session `charging_periods`) come on top.
+ */
+export function applyPatch<T extends object>(current: T, patch: object): T {
+  return { ...current, ...patch } as T;
+}
+
+/**
+ * The parties on whose behalf the caller asks: its registered roles and, for a Hub, the party named in
+ * `OCPI-from-*` (transport_and_format, "Message Routing Headers"). Used as the store's `visibleTo`.
+ */
+export function audienceOf(context: RequestContext): PartyRef[] {
+  const roles = context.partner.roles.map(normalizeParty);
+  const from = context.routing.from;
+  if (from && context.partner.roles.some((r) => r.role === 'HUB')) roles.push(normalizeParty(from));
+  return roles;
+}
+
+/** Whether a stored object may be shown to these parties (an empty audience means every partner). */
+export function isVisibleTo(object: StoredObject<unknown>, parties: readonly PartyRef[]): boolean {
+  if (object.audience.length === 0) return true;
+  const wanted = new Set(parties.map(partyString));
+  return object.audience.some((p) => wanted.has(partyString(p)));
+}
+
+/**
+ * Serves one page of the operator's own objects: owned by one of the node's parties, visible to the
+ * caller, oldest first, as stored JSON. The sender defaults are built on it.
+ */
+export async function listOwnObjects<T>(module: string, request: ListRequest): Promise<Page<T>> {
+  const { context } = request;
+  const { items, total } = await context.node.store.objects.list({
+    module,
+    owners: context.node.parties,
+    visibleTo: audienceOf(context),
+    dateFrom: request.dateFrom,
+    dateTo: request.dateTo,
+    offset: request.offset,
+    limit: request.limit,
+  });
+  return { items: items.map((item) => new JsonText(item.json)), total };
+}
+
+/** One of the operator's own objects by id, whichever of the node's parties owns it. */
+export async function findOwnObject<T>(context: RequestContext, module: string, id: string): Promise<StoredObject<T> | undefined> {
+  for (const party of context.node.parties) {
+    const found = await context.node.store.objects.get<T>({ module, owner: party, id });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The store id of a Token: uid and type together identify it (mod_tokens, Token Object). */
+export const tokenStoreId = (uid: string, type: string): string => `${type}:${uid}`;
+
+/** The store id of a ClientInfo: the party it describes. */
+export const clientInfoStoreId = (party: PartyRef): string => partyString(party);
+
+type Owned = { country_code: string; party_id: string };
+
+/**
+ * The id under which a standard module keeps an object: `id` (or `uid`), the type and uid of a Token,
+ * the described party of a ClientInfo; undefined when the object has none.
+ */
+export function storeIdOf(module: string, object: unknown): string | undefined {
+  const o = object as Record<string, unknown>;
+  if (module === STORE_MODULES.tokens) return tokenStoreId(String(o.uid), String(o.type));
+  if (module === STORE_MODULES.hubClientInfo) return clientInfoStoreId(o as Owned);
+  const id = o.id ?? o.uid;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * The parties allowed to read an object on a sender interface (none: every partner). Sessions and
+ * CDRs are only for the eMSP of their token (mod_cdrs, Flow and Lifecycle: sent to the eMSP that pays).
+ */
+export function storeAudienceOf(module: string, object: unknown): PartyRef[] {
+  if (module !== STORE_MODULES.sessions && module !== STORE_MODULES.cdrs) return [];
+  const token = (object as { cdr_token?: Owned }).cdr_token;
+  return token ? [normalizeParty(token)] : [];
+}
+
+export interface PutOwnObjectOptions {
+  /** Overrides the id the module gives (see `storeIdOf`). */
+  id?: string;
+  /** Overrides the audience the module gives (see `storeAudienceOf`); `[]` shows the object to every partner. */
+  audience?: PartyRef[];
+}
+
+/**
+ * Puts (creates or replaces) one of the operator's own objects in the store, where the sender defaults
+ * serve it from: `putOwnObject(store, STORE_MODULES.locations, cpo, location)`. The owner is normally
+ * the object's own `country_code`/`party_id` (the Hub for ClientInfo) and must be one of the node's parties.
+ */
+export async function putOwnObject<T>(store: OcpiStore, module: string, owner: PartyRef, object: T, options: PutOwnObjectOptions = {}): Promise<WriteResult> {
+  const id = options.id ?? storeIdOf(module, object);
+  if (id === undefined) throw new Error(`Cannot tell the id of a '${module}' object: give options.id`);
+  const audience = (options.audience ?? storeAudienceOf(module, object)).map(normalizeParty);
+  const outcome = await store.objects.update<T>({ module, owner, id }, (current) => {
+    // An unchanged audience is left out, so writing the same object again reports `unchanged`.
+    const sameAudience = current && current.audience.map(partyString).join() === audience.map(partyString).join();
+    return sameAudience ? { data: object } : { data: object, audience };
+  });
+  return writeResultOf(outcome);
+}
+
+/** Reads one of the operator's own objects back (`undefined` when absent). */
+export async function getOwnObject<T>(store: OcpiStore, module: string, owner: PartyRef, id: string): Promise<T | undefined> {
+  return (await store.objects.get<T>({ module, owner, id }))?.data;
+}

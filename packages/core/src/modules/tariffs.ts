@@ -1,0 +1,106 @@
+/**
+ * Tariffs module (mod_tariffs.asciidoc): the Sender (CPO) serves its Tariffs; the Receiver (eMSP)
+ * keeps, replaces and deletes the Tariffs CPOs push.
+ */
+import { JsonText } from '../envelope.js';
+import { OcpiError } from '../errors.js';
+import type { OcpiModule } from '../module.js';
+import { Tariff } from '../schemas/v2.2.1/index.js';
+import {
+  assertSameId,
+  assertSameOwner,
+  type Found,
+  foundResult,
+  type ListRequest,
+  listOwnObjects,
+  listRequest,
+  type OwnedRequest,
+  ownedRequest,
+  type Page,
+  pageResult,
+  STORE_MODULES,
+  type WriteResult,
+  writeResult,
+  writeResultOf,
+} from './common.js';
+
+/** Tariffs Sender (typically the CPO). */
+export interface TariffsSenderHandler {
+  list(request: ListRequest): Promise<Page<Tariff>>;
+}
+
+/** Tariffs Receiver (typically the eMSP). The module has checked id and owner against the URL. */
+export interface TariffsReceiverHandler {
+  get(tariffId: string, request: OwnedRequest): Promise<Found<Tariff>>;
+  put(tariff: Tariff, request: OwnedRequest): Promise<WriteResult>;
+  /** `deleted`, or `absent` when there was no such Tariff (HTTP 404). */
+  delete(tariffId: string, request: OwnedRequest): Promise<'deleted' | 'absent'>;
+}
+
+/** The Sender default: serves the Tariffs the operator put in the store. */
+export const storeTariffsSender: TariffsSenderHandler = {
+  list: (request) => listOwnObjects<Tariff>(STORE_MODULES.tariffs, request),
+};
+
+/** The Receiver default: keeps the Tariffs each CPO pushes, per owner and id. */
+export const storeTariffsReceiver: TariffsReceiverHandler = {
+  async get(tariffId, { context, owner }) {
+    const stored = await context.node.store.objects.get<Tariff>({ module: STORE_MODULES.tariffs, owner, id: tariffId });
+    return stored ? new JsonText(stored.json) : undefined;
+  },
+  async put(tariff, { context, owner }) {
+    const key = { module: STORE_MODULES.tariffs, owner, id: tariff.id };
+    return writeResultOf(await context.node.store.objects.update<Tariff>(key, () => ({ data: tariff })));
+  },
+  async delete(tariffId, { context, owner }) {
+    const deleted = await context.node.store.objects.delete({ module: STORE_MODULES.tariffs, owner, id: tariffId });
+    return deleted ? 'deleted' : 'absent';
+  },
+};
+
+export function tariffsSender(handler: TariffsSenderHandler = storeTariffsSender): OcpiModule {
+  return {
+    identifier: 'tariffs',
+    role: 'SENDER',
+    routes: [{ method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
+  };
+}
+
+export function tariffsReceiver(handler: TariffsReceiverHandler = storeTariffsReceiver): OcpiModule {
+  const path = [':country_code', ':party_id', ':tariff_id'];
+  return {
+    identifier: 'tariffs',
+    role: 'RECEIVER',
+    routes: [
+      {
+        method: 'GET',
+        path,
+        clientOwned: true,
+        handle: async (ctx) => foundResult(await handler.get(ctx.param('tariff_id'), ownedRequest(ctx)), `Tariff ${ctx.param('tariff_id')}`),
+      },
+      {
+        method: 'PUT',
+        path,
+        clientOwned: true,
+        body: { schema: Tariff, name: 'Tariff' },
+        async handle(ctx) {
+          const request = ownedRequest(ctx);
+          const tariff = ctx.body as Tariff;
+          assertSameOwner(tariff, request.owner);
+          assertSameId('id', ctx.param('tariff_id'), tariff.id);
+          return writeResult(await handler.put(tariff, request));
+        },
+      },
+      {
+        method: 'DELETE',
+        path,
+        clientOwned: true,
+        async handle(ctx) {
+          const result = await handler.delete(ctx.param('tariff_id'), ownedRequest(ctx));
+          if (result === 'absent') throw OcpiError.notFound(`Tariff ${ctx.param('tariff_id')} is not known`);
+          return {};
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Tokens module (mod_tokens.asciidoc): the Sender (eMSP) serves its Tokens and answers real-time
+ * authorization; the Receiver (CPO) keeps the Tokens eMSPs push. A Token is identified by uid AND type.
+ */
+
+import { JsonText } from '../envelope.js';
+import { OcpiError, OcpiStatus } from '../errors.js';
+import type { OcpiModule, RequestContext } from '../module.js';
+import { type AuthorizationInfo, type Location, LocationReferences, type PublishTokenType, Token, TokenPatch, TokenType } from '../schemas/v2.2.1/index.js';
+import {
+  applyPatch,
+  assertSameId,
+  assertSameOwner,
+  audienceOf,
+  type Found,
+  findOwnObject,
+  foundResult,
+  type HandlerRequest,
+  handlerRequest,
+  type ListRequest,
+  listOwnObjects,
+  listRequest,
+  type OwnedRequest,
+  ownedRequest,
+  type Page,
+  pageResult,
+  STORE_MODULES,
+  sameCiString,
+  tokenStoreId,
+  validationError,
+  type WriteResult,
+  writeResult,
+  writeResultOf,
+} from './common.js';
+
+/** A Token's identity: `uid` together with `type` (mod_tokens, Token Object). */
+export interface TokenKey {
+  uid: string;
+  type: TokenType;
+}
+
+/** Tokens Sender (typically the eMSP). */
+export interface TokensSenderHandler {
+  list(request: ListRequest): Promise<Page<Token>>;
+  /**
+   * Real-time authorization (POST `/{token_uid}/authorize[?type=]`). Return undefined for an unknown
+   * Token (HTTP 404, 2004, no data); throw `authorizationNeedsLocation()` (2002) when the request has
+   * too little information.
+   */
+  authorize(token: TokenKey, location: LocationReferences | undefined, request: HandlerRequest): Promise<AuthorizationInfo | undefined>;
+}
+
+/** Tokens Receiver (typically the CPO). The module has checked uid, type and owner against the URL. */
+export interface TokensReceiverHandler {
+  get(token: TokenKey, request: OwnedRequest): Promise<Found<Token>>;
+  put(token: Token, request: OwnedRequest): Promise<WriteResult>;
+  /** Throws `unknownToken` when absent. */
+  patch(token: TokenKey, patch: TokenPatch, request: OwnedRequest): Promise<WriteResult>;
+}
+
+const TOKEN_TYPES: readonly string[] = TokenType.anyOf.map((literal) => literal.const);
+
+/** The `type` URL parameter: one TokenType, RFID when omitted (mod_tokens, Request Parameters). */
+export function tokenTypeParameter(context: RequestContext): TokenType {
+  const type = context.query.get('type');
+  if (type === null || type === '') return 'RFID';
+  if (!TOKEN_TYPES.includes(type)) throw OcpiError.invalid(`Query parameter type must be one of ${TOKEN_TYPES.join(', ')}, got '${type}'`);
+  return type as TokenType;
+}
+
+/** HTTP 404 for a Token that is not known. */
+export const unknownToken = (token: TokenKey): OcpiError => OcpiError.notFound(`Token ${token.uid} of type ${token.type} is not known`);
+
+/** 2002: too little information to authorize, e.g. no LocationReferences (mod_tokens, "POST Method"). */
+export const authorizationNeedsLocation = (message = 'This Token can only be authorized for a given Location: send LocationReferences'): OcpiError =>
+  OcpiError.status(OcpiStatus.NOT_ENOUGH_INFORMATION, message);
+
+/** Whether a Token matches every field set in one PublishTokenType (mod_locations, PublishTokenType class). */
+export function matchesPublishToken(token: Token, publish: PublishTokenType): boolean {
+  const fields = ['uid', 'type', 'visual_number', 'issuer', 'group_id'] as const;
+  return fields.every((field) => {
+    const wanted = publish[field];
+    const actual = token[field];
+    if (wanted === undefined) return true;
+    if (actual === undefined) return false;
+    // uid and group_id are CiStrings; visual_number and issuer are plain strings.
+    return field === 'uid' || field === 'group_id' ? sameCiString(wanted, actual) : wanted === actual;
+  });
+}
+
+/**
+ * The Sender default: serves the Tokens the operator put in the store, and authorizes a known Token:
+ * ALLOWED when `valid`, BLOCKED when not. With LocationReferences, a Location the calling CPO pushed
+ * with `publish` false and a `publish_allowed_to` list is only for the Tokens on that list
+ * (mod_locations, Location Object): NOT_ALLOWED for others. Opening hours and EVSE status are not
+ * checked (mod_tokens, "Real-time authorization"), and an unknown Location is no reason to refuse.
+ */
+export const storeTokensSender: TokensSenderHandler = {
+  list: (request) => listOwnObjects<Token>(STORE_MODULES.tokens, request),
+  async authorize(key, location, { context }) {
+    const stored = await findOwnObject<Token>(context, STORE_MODULES.tokens, tokenStoreId(key.uid, key.type));
+    if (!stored) return undefined;
+    const token = stored.data;
+    if (!token.valid) return { allowed: 'BLOCKED', token };
+    if (location) {
+      for (const cpo of audienceOf(context)) {
+        const pushed = await context.node.store.objects.get<Location>({ module: STORE_MODULES.locations, owner: cpo, id: location.location_id });
+        const restricted = pushed && !pushed.data.publish && (pushed.data.publish_allowed_to?.length ?? 0) > 0;
+        if (restricted && !pushed.data.publish_allowed_to?.some((p) => matchesPublishToken(token, p))) {
+          return { allowed: 'NOT_ALLOWED', token };
+        }
+      }
+    }
+    // The location, when given, comes back with the EVSEs the driver may use: all of them here.
+    const info: AuthorizationInfo = { allowed: 'ALLOWED', token, authorization_reference: crypto.randomUUID() };
+    if (location) info.location = location;
+    return info;
+  },
+};
+
+/** The Receiver default: keeps the Tokens each eMSP pushes, per owner, uid and type. */
+export const storeTokensReceiver: TokensReceiverHandler = {
+  async get(key, { context, owner }) {
+    const stored = await context.node.store.objects.get<Token>({ module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) });
+    return stored ? new JsonText(stored.json) : undefined;
+  },
+  async put(token, { context, owner }) {
+    const key = { module: STORE_MODULES.tokens, owner, id: tokenStoreId(token.uid, token.type) };
+    return writeResultOf(await context.node.store.objects.update<Token>(key, () => ({ data: token })));
+  },
+  async patch(key, patch, { context, owner }) {
+    let failure: OcpiError | undefined;
+    const outcome = await context.node.store.objects.update<Token>({ module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) }, (current) => {
+      if (!current) {
+        failure = unknownToken(key);
+        return undefined;
+      }
+      const next = applyPatch(current.data, patch);
+      failure = validationError(context, Token, next, 'Token after PATCH');
+      return failure ? undefined : { data: next };
+    });
+    if (failure) throw failure;
+    return writeResultOf(outcome);
+  },
+};
+
+export function tokensSender(handler: TokensSenderHandler = storeTokensSender): OcpiModule {
+  return {
+    identifier: 'tokens',
+    role: 'SENDER',
+    routes: [
+      { method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
+      {
+        method: 'POST',
+        path: [':token_uid', 'authorize'],
+        body: { schema: LocationReferences, name: 'LocationReferences', required: false },
+        async handle(ctx) {
+          const key: TokenKey = { uid: ctx.param('token_uid'), type: tokenTypeParameter(ctx) };
+          const info = await handler.authorize(key, ctx.body as LocationReferences | undefined, handlerRequest(ctx));
+          // mod_tokens, "POST Method": an unknown Token gets HTTP 404, status 2004 and no data.
+          if (!info) throw new OcpiError(`Token ${key.uid} of type ${key.type} is not known`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_TOKEN });
+          return { data: info };
+        },
+      },
+    ],
+  };
+}
+
+export function tokensReceiver(handler: TokensReceiverHandler = storeTokensReceiver): OcpiModule {
+  const path = [':country_code', ':party_id', ':token_uid'];
+  const keyOf = (ctx: RequestContext): TokenKey => ({ uid: ctx.param('token_uid'), type: tokenTypeParameter(ctx) });
+  return {
+    identifier: 'tokens',
+    role: 'RECEIVER',
+    routes: [
+      {
+        method: 'GET',
+        path,
+        clientOwned: true,
+        async handle(ctx) {
+          const key = keyOf(ctx);
+          return foundResult(await handler.get(key, ownedRequest(ctx)), `Token ${key.uid} of type ${key.type}`);
+        },
+      },
+      {
+        method: 'PUT',
+        path,
+        clientOwned: true,
+        body: { schema: Token, name: 'Token' },
+        async handle(ctx) {
+          const request = ownedRequest(ctx);
+          const key = keyOf(ctx);
+          const token = ctx.body as Token;
+          assertSameOwner(token, request.owner);
+          assertSameId('uid', key.uid, token.uid);
+          // The URL names uid and type; `?type=` defaults to RFID, so another type must be in the URL.
+          assertSameId('type', key.type, token.type);
+          return writeResult(await handler.put(token, request));
+        },
+      },
+      {
+        method: 'PATCH',
+        path,
+        clientOwned: true,
+        // The schema requires `last_updated` (mod_tokens, "PATCH Method").
+        body: { schema: TokenPatch, name: 'Token PATCH' },
+        async handle(ctx) {
+          const request = ownedRequest(ctx);
+          const key = keyOf(ctx);
+          const patch = ctx.body as TokenPatch;
+          assertSameOwner(patch, request.owner);
+          assertSameId('uid', key.uid, patch.uid);
+          assertSameId('type', key.type, patch.type);
+          const result = await handler.patch(key, patch, request);
+          return writeResult(result === 'created' ? 'updated' : result);
+        },
+      },
+    ],
+  };
+}

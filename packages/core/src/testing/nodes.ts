@@ -1,0 +1,61 @@
+// Test support: a whole OCPI node of ours on 127.0.0.1 (server, memory store, HTTP, client and
+// partner registry), for tests where two nodes talk to each other.
+import { createOcpiClient, type OcpiClient } from '../client/client.js';
+import { type CredentialsModuleOptions, credentialsModule } from '../credentials/credentials-module.js';
+import { createPartnerRegistry, type InitiatorOptions, type PartnerRegistry } from '../credentials/initiator.js';
+import type { NodeInfo, OcpiModule } from '../module.js';
+import type { CredentialsRole } from '../partners/partner.js';
+import { createOcpiServer, type OcpiServerOptions } from '../server.js';
+import { createMemoryStore } from '../store/memory.js';
+import type { OcpiStore } from '../store/types.js';
+import { serveOverHttp } from './http.js';
+import { thingsReceiver, thingsSender } from './things-module.js';
+
+export interface TestNode {
+  origin: string;
+  node: NodeInfo;
+  store: OcpiStore;
+  client: OcpiClient;
+  registry: PartnerRegistry;
+  versionsUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestNodeOptions {
+  parties: CredentialsRole[];
+  /** Modules per version besides credentials; default `{ '2.2.1': [thingsSender, thingsReceiver] }`. */
+  modules?: Record<string, OcpiModule[]>;
+  credentials?: CredentialsModuleOptions;
+  registry?: Omit<InitiatorOptions, 'node'>;
+  pagination?: OcpiServerOptions['pagination'];
+  fetch?: typeof fetch;
+}
+
+/** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
+export async function startTestNode(options: TestNodeOptions): Promise<TestNode> {
+  const store = createMemoryStore();
+  const credentials = credentialsModule({ ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
+  const modules = Object.fromEntries(
+    Object.entries(options.modules ?? { '2.2.1': [thingsSender, thingsReceiver] }).map(([version, list]) => [version, [credentials, ...list]]),
+  );
+  const served = await serveOverHttp((origin) =>
+    createOcpiServer({
+      baseUrl: `${origin}/ocpi`,
+      parties: options.parties,
+      store,
+      modules,
+      ...(options.pagination ? { pagination: options.pagination } : {}),
+    }),
+  );
+  const node = served.server.node;
+  const client = createOcpiClient({ parties: node.parties, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return {
+    origin: served.origin,
+    node,
+    store,
+    client,
+    registry: createPartnerRegistry({ node, client, ...options.registry }),
+    versionsUrl: node.versionsUrl,
+    close: served.close,
+  };
+}
