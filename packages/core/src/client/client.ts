@@ -1,0 +1,459 @@
+import { authorizationHeader } from '../auth/tokens.js';
+import { OcpiError, OcpiStatus } from '../errors.js';
+import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
+import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.js';
+import { routingHeaderValues } from '../routing-headers.js';
+import type {
+  CancelReservation,
+  CDR,
+  CommandResponse,
+  CommandResult,
+  CommandType,
+  Location,
+  ReserveNow,
+  Session,
+  StartSession,
+  StopSession,
+  Tariff,
+  Token,
+  UnlockConnector,
+} from '../schemas/v2.2.1/index.js';
+import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
+import type { OcpiStore, PartyRef } from '../store/types.js';
+import type { Validator } from '../validation/validator.js';
+import type { CommandResultReceiver } from './command-results.js';
+import { OcpiClientError, OcpiTransportError } from './errors.js';
+import { crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
+import { readSyncWatermark, writeSyncWatermark } from './sync-state.js';
+
+export interface OcpiClientOptions {
+  /** Default `globalThis.fetch` (undici on Node, with keep-alive). */
+  fetch?: typeof fetch;
+  /** Per request, default 30 s; a timeout fails with `OcpiTransportError` 'timeout'. */
+  timeoutMs?: number;
+  /** Our parties: the default `OCPI-from-*` of functional module calls is the first. */
+  parties?: readonly PartyRef[];
+}
+
+export type QueryInput = URLSearchParams | Readonly<Record<string, string | number | Date | undefined>>;
+
+/** One OCPI call, with the token the partner issued to us (an `OurToken` does not compile here). */
+export interface OcpiCall {
+  method: HttpMethod;
+  url: string;
+  token: PartnerToken;
+  encoding: TokenEncoding;
+  body?: unknown;
+  query?: QueryInput | undefined;
+  /**
+   * `OCPI-from-*` / `OCPI-to-*`: for functional modules only; configuration modules (versions,
+   * credentials, hubclientinfo) SHALL NOT carry them (transport_and_format, "Message Routing Headers").
+   */
+  routing?: { from?: PartyRef | undefined; to?: PartyRef | undefined } | undefined;
+  /** Default a new UUID. */
+  correlationId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A successful answer (HTTP 2xx, OCPI status 1xxx), unwrapped. */
+export interface OcpiResult<T> {
+  data: T;
+  statusCode: number;
+  statusMessage: string | undefined;
+  /** The envelope's timestamp: the partner's clock. */
+  timestamp: string | undefined;
+  httpStatus: number;
+  headers: Headers;
+  url: string;
+  requestId: string;
+  correlationId: string;
+}
+
+export interface CallOptions {
+  query?: QueryInput;
+  correlationId?: string;
+  /** `OCPI-from-*`: default our first party. */
+  from?: PartyRef;
+  /** `OCPI-to-*`: default the partner's first role. */
+  to?: PartyRef;
+  signal?: AbortSignal;
+}
+
+export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
+  /** Filters of the list, kept on every page (`Link` carries them). */
+  query?: Readonly<Record<string, string | number | Date | undefined>>;
+  dateFrom?: Date;
+  dateTo?: Date;
+  /** Objects per page to ask for; the partner's `X-Limit` caps it. */
+  limit?: number;
+  validator?: Validator<T>;
+  /** Lenient mode: invalid items are reported here one by one and the valid ones still yielded. */
+  onInvalid?: (invalid: InvalidPageItem) => void;
+  maxPages?: number;
+  /** Called with every page used. */
+  onPage?: (page: PageResponse) => void;
+}
+
+export interface ResyncOptions<T> extends Omit<PaginateOptions<T>, 'dateFrom'> {
+  /** Where the watermark is kept (objects store, module `ocpi-sync-state`). */
+  store: OcpiStore;
+  /** Pull from here instead of the stored watermark. */
+  since?: Date;
+  /** Default SENDER (pulling the partner's data). */
+  role?: InterfaceRole;
+  /** Subtracted from the partner's clock at the start of the pull, against clock skew; default 60 s. */
+  overlapMs?: number;
+}
+
+export interface CommandBodies {
+  CANCEL_RESERVATION: CancelReservation;
+  RESERVE_NOW: ReserveNow;
+  START_SESSION: StartSession;
+  STOP_SESSION: StopSession;
+  UNLOCK_CONNECTOR: UnlockConnector;
+}
+
+/** A command body; `response_url` may be left out when a receiver is given to make one. */
+export type CommandRequest<C extends CommandType> = Omit<CommandBodies[C], 'response_url'> & { response_url?: string };
+
+export interface SendCommandOptions extends CallOptions {
+  /** Builds the `response_url` on our node and waits for the CommandResult posted there. */
+  results?: { receiver: CommandResultReceiver; node: NodeInfo; timeoutMs?: number };
+}
+
+export interface SentCommand {
+  /** The Receiver's synchronous answer. */
+  response: CommandResponse;
+  /** With a receiver and an ACCEPTED response: the asynchronous CommandResult (TIMEOUT when none came). */
+  result: Promise<CommandResult> | undefined;
+}
+
+/** A partner's modules, resolved from its stored endpoints (module identifier and interface role). */
+export interface PartnerClient {
+  readonly partner: Partner;
+  /** The URL of the partner's module interface; 3003 `OcpiError` when the partner does not offer it. */
+  endpoint(moduleId: string, role: InterfaceRole): string;
+  get<T = unknown>(moduleId: string, role: InterfaceRole, path?: readonly string[], options?: CallOptions): Promise<OcpiResult<T>>;
+  delete<T = unknown>(moduleId: string, role: InterfaceRole, path?: readonly string[], options?: CallOptions): Promise<OcpiResult<T>>;
+  post<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
+  put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
+  patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
+  /** Every object of a paginated list, page after page. */
+  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
+  /**
+   * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
+   * `date_from` is the stored watermark; the watermark moves only when the whole list was read.
+   */
+  resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
+  /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
+  pushLocation(location: Location, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  pushSession(session: Session, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  pushTariff(tariff: Tariff, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** PUT to the partner's tokens RECEIVER at `/{country_code}/{party_id}/{uid}?type=...`. */
+  pushToken(token: Token, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** POST to the partner's cdrs RECEIVER; answers the `Location` header (the CDR's URL there). */
+  postCdr(cdr: CDR, options?: CallOptions): Promise<{ location: string | undefined; result: OcpiResult<unknown> }>;
+  /** POST to the partner's commands RECEIVER at `/{command}`. */
+  sendCommand<C extends CommandType>(command: C, body: CommandRequest<C>, options?: SendCommandOptions): Promise<SentCommand>;
+}
+
+export interface OcpiClient {
+  /** One call; throws `OcpiClientError` (OCPI error status) or `OcpiTransportError` (no usable answer). */
+  request<T = unknown>(call: OcpiCall): Promise<OcpiResult<T>>;
+  /** Every item of a paginated list starting at `call.url` (see `crawl` for the rules). */
+  paginate<T = unknown>(call: Omit<OcpiCall, 'method' | 'body'>, options?: Omit<PaginateOptions<T>, keyof CallOptions>): AsyncGenerator<T>;
+  forPartner(partner: Partner): PartnerClient;
+}
+
+/** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
+const CONFIGURATION_MODULES = new Set(['versions', 'credentials', 'hubclientinfo']);
+
+function queryString(query: QueryInput | undefined): URLSearchParams {
+  if (query instanceof URLSearchParams) return query;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    // date_from is inclusive: rounding down to the second never loses an object.
+    params.set(name, value instanceof Date ? `${value.toISOString().slice(0, 19)}Z` : String(value));
+  }
+  return params;
+}
+
+function withQuery(url: string, query: QueryInput | undefined): string {
+  const params = queryString(query);
+  if ([...params.keys()].length === 0) return url;
+  const parsed = new URL(url);
+  for (const [name, value] of params) parsed.searchParams.set(name, value);
+  return parsed.toString();
+}
+
+const snippet = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 120)}...` : flat;
+};
+
+interface Envelope {
+  data?: unknown;
+  status_code: number;
+  status_message?: unknown;
+  timestamp?: unknown;
+}
+
+const isEnvelope = (value: unknown): value is Envelope =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Number.isInteger((value as Envelope).status_code);
+
+const headerNumber = (headers: Headers, name: string): number | undefined => {
+  const raw = headers.get(name);
+  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
+  return Number(raw);
+};
+
+/** The OCPI client: every outbound call of a node goes through it. */
+export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
+  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const ourParties = (options.parties ?? []).map(normalizeParty);
+
+  async function request<T>(call: OcpiCall): Promise<OcpiResult<T>> {
+    const { method } = call;
+    const url = withQuery(call.url, call.query);
+    const requestId = crypto.randomUUID();
+    const correlationId = call.correlationId ?? crypto.randomUUID();
+    const headers: Record<string, string> = {
+      authorization: authorizationHeader(call.token, call.encoding),
+      accept: 'application/json',
+      'x-request-id': requestId,
+      'x-correlation-id': correlationId,
+    };
+    if (call.routing) {
+      const from = call.routing.from && normalizeParty(call.routing.from);
+      const to = call.routing.to && normalizeParty(call.routing.to);
+      Object.assign(headers, routingHeaderValues({ from, to }));
+    }
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      body = JSON.stringify(call.body);
+      headers['content-type'] = 'application/json';
+    }
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const transport = (failure: 'network' | 'timeout', error: unknown): OcpiTransportError =>
+      new OcpiTransportError({
+        failure,
+        method,
+        url,
+        detail: failure === 'timeout' ? `no answer within ${timeoutMs} ms` : `request failed: ${describeFailure(error)}`,
+        cause: error,
+      });
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchImpl(url, { method, headers, ...(body === undefined ? {} : { body }), signal });
+      text = await response.text();
+    } catch (error) {
+      throw transport(timeout.aborted ? 'timeout' : 'network', error);
+    }
+
+    let parsed: unknown;
+    let json = true;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      json = false;
+    }
+    const httpStatus = response.status;
+    if (!isEnvelope(parsed)) {
+      const shown = text.trim() === '' ? 'an empty body' : `'${snippet(text)}'`;
+      if (!response.ok)
+        throw new OcpiTransportError({ failure: 'http', method, url, httpStatus, detail: `HTTP ${httpStatus} without an OCPI envelope: ${shown}` });
+      throw new OcpiTransportError({
+        failure: json ? 'bad-envelope' : 'not-json',
+        method,
+        url,
+        httpStatus,
+        detail: json ? `the answer is JSON but not an OCPI response (no integer status_code): ${shown}` : `the answer is not JSON: ${shown}`,
+      });
+    }
+    const statusMessage = typeof parsed.status_message === 'string' ? parsed.status_message : undefined;
+    if (!response.ok || parsed.status_code < 1000 || parsed.status_code >= 2000) {
+      throw new OcpiClientError({ method, url, httpStatus, statusCode: parsed.status_code, statusMessage, data: parsed.data });
+    }
+    return {
+      data: parsed.data as T,
+      statusCode: parsed.status_code,
+      statusMessage,
+      timestamp: typeof parsed.timestamp === 'string' ? parsed.timestamp : undefined,
+      httpStatus,
+      headers: response.headers,
+      url,
+      requestId,
+      correlationId,
+    };
+  }
+
+  function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
+    const correlationId = call.correlationId ?? crypto.randomUUID();
+    const query = queryString(call.query);
+    if (crawlOptions.dateFrom) query.set('date_from', `${crawlOptions.dateFrom.toISOString().slice(0, 19)}Z`);
+    if (crawlOptions.dateTo) query.set('date_to', `${crawlOptions.dateTo.toISOString().slice(0, 19)}Z`);
+    if (crawlOptions.limit !== undefined) query.set('limit', String(crawlOptions.limit));
+    const fetchPage = async (url: string): Promise<PageResponse> => {
+      const result = await request<unknown>({ ...call, method: 'GET', url, query: undefined, correlationId });
+      return {
+        url,
+        data: result.data,
+        total: headerNumber(result.headers, 'x-total-count'),
+        limit: headerNumber(result.headers, 'x-limit'),
+        link: result.headers.get('link'),
+        timestamp: result.timestamp,
+      };
+    };
+    return crawl(fetchPage, withQuery(call.url, query), {
+      validator: crawlOptions.validator,
+      onInvalid: crawlOptions.onInvalid,
+      maxPages: crawlOptions.maxPages,
+      onPage: crawlOptions.onPage,
+    });
+  }
+
+  function forPartner(partner: Partner): PartnerClient {
+    if (partner.outboundToken === undefined) throw new Error(`Partner ${partner.id} (${partner.status}) has no credentials token to call it with`);
+    const token: PartnerToken = partner.outboundToken;
+    const encoding = partner.tokenEncoding;
+
+    function endpoint(moduleId: string, role: InterfaceRole): string {
+      // The role of the credentials endpoint has no function (version_information_endpoint, Endpoint class).
+      const found = partner.endpoints.find((e) => e.identifier === moduleId && (moduleId === 'credentials' || e.role === role));
+      if (!found) {
+        throw OcpiError.status(
+          OcpiStatus.NO_MATCHING_ENDPOINTS,
+          `Partner ${partner.id} has no ${moduleId} ${role} endpoint in OCPI ${partner.version ?? '(no version)'}`,
+        );
+      }
+      return found.url;
+    }
+
+    const urlOf = (moduleId: string, role: InterfaceRole, path: readonly string[] = []) =>
+      [endpoint(moduleId, role).replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/');
+
+    const routingFor = (moduleId: string, options: { from?: PartyRef; to?: PartyRef } = {}) =>
+      CONFIGURATION_MODULES.has(moduleId) ? undefined : { from: options.from ?? ourParties[0], to: options.to ?? partner.roles[0] };
+
+    async function call<T>(method: HttpMethod, moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options: CallOptions = {}) {
+      return request<T>({
+        method,
+        url: urlOf(moduleId, role, path),
+        token,
+        encoding,
+        body,
+        query: options.query,
+        routing: routingFor(moduleId, options),
+        correlationId: options.correlationId,
+        signal: options.signal,
+      });
+    }
+
+    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
+      const { query, correlationId, from, to, signal, ...crawlOptions } = options;
+      yield* paginate<T>(
+        {
+          url: urlOf(moduleId, role),
+          token,
+          encoding,
+          query,
+          routing: routingFor(moduleId, { ...(from ? { from } : {}), ...(to ? { to } : {}) }),
+          correlationId,
+          signal,
+        },
+        crawlOptions,
+      );
+    }
+
+    async function* resync<T>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T> {
+      const { store, since, role = 'SENDER', overlapMs = 60_000, onPage, ...rest } = options;
+      const dateFrom = since ?? (await readSyncWatermark(store, partner.id, moduleId, role));
+      const startedAt = Date.now();
+      let partnerClock: number | undefined;
+      yield* paginatePartner<T>(moduleId, role, {
+        ...rest,
+        ...(dateFrom ? { dateFrom } : {}),
+        onPage(page) {
+          if (partnerClock === undefined && page.timestamp !== undefined) partnerClock = parseOcpiDateTime(page.timestamp);
+          onPage?.(page);
+        },
+      });
+      // Reached only when every page was read: the next pull starts where this one started,
+      // on the partner's clock (its first envelope timestamp), minus a margin.
+      await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt) - overlapMs));
+    }
+
+    const pushOwned = (moduleId: string, object: { country_code: string; party_id: string }, id: string, body: unknown, options: CallOptions = {}) =>
+      call<unknown>('PUT', moduleId, 'RECEIVER', [object.country_code, object.party_id, id], body, {
+        from: { country_code: object.country_code, party_id: object.party_id },
+        ...options,
+      });
+
+    async function sendCommand<C extends CommandType>(command: C, body: CommandRequest<C>, options: SendCommandOptions = {}): Promise<SentCommand> {
+      const { results, ...callOptions } = options;
+      if (body.response_url !== undefined) {
+        const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], body, callOptions);
+        return { response: sent.data, result: undefined };
+      }
+      if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
+      const pending = results.receiver.expect({
+        node: results.node,
+        command,
+        partnerId: partner.id,
+        ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
+      });
+      try {
+        const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], { ...body, response_url: pending.responseUrl }, callOptions);
+        // mod_commands: the CommandResult only follows an ACCEPTED CommandResponse.
+        if (sent.data?.result !== 'ACCEPTED') {
+          pending.cancel();
+          return { response: sent.data, result: undefined };
+        }
+        return { response: sent.data, result: pending.result };
+      } catch (error) {
+        pending.cancel();
+        throw error;
+      }
+    }
+
+    return {
+      partner,
+      endpoint,
+      get: (moduleId, role, path = [], options) => call('GET', moduleId, role, path, undefined, options),
+      delete: (moduleId, role, path = [], options) => call('DELETE', moduleId, role, path, undefined, options),
+      post: (moduleId, role, path, body, options) => call('POST', moduleId, role, path, body, options),
+      put: (moduleId, role, path, body, options) => call('PUT', moduleId, role, path, body, options),
+      patch: (moduleId, role, path, body, options) => call('PATCH', moduleId, role, path, body, options),
+      paginate: paginatePartner,
+      resync,
+      pushLocation: (location, options) => pushOwned('locations', location, location.id, location, options),
+      pushSession: (session, options) => pushOwned('sessions', session, session.id, session, options),
+      pushTariff: (tariff, options) => pushOwned('tariffs', tariff, tariff.id, tariff, options),
+      pushToken: (token, options = {}) =>
+        pushOwned('tokens', token, token.uid, token, { ...options, query: { type: token.type, ...Object.fromEntries(queryString(options.query)) } }),
+      async postCdr(cdr, options = {}) {
+        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], cdr, {
+          from: { country_code: cdr.country_code, party_id: cdr.party_id },
+          ...options,
+        });
+        return { location: result.headers.get('location') ?? undefined, result };
+      },
+      sendCommand,
+    };
+  }
+
+  return { request, paginate, forPartner };
+}
+
+/** The message of a fetch failure with its cause (undici puts the network error there). */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return cause instanceof Error ? `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})` : error.message;
+}

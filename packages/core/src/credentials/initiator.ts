@@ -1,0 +1,223 @@
+// The initiating side of the credentials handshake (credentials.asciidoc, "Registration"): we hold
+// the partner's token A, fetch its versions, POST our credentials, and keep the token it answers with.
+import { generateToken, hashToken } from '../auth/tokens.js';
+import { createOcpiClient, type OcpiClient } from '../client/client.js';
+import { OcpiError, OcpiStatus } from '../errors.js';
+import type { NodeInfo } from '../module.js';
+import { type Partner, type PartnerToken, partnerToken, type TokenEncoding } from '../partners/partner.js';
+import type { ValidatorFactory } from '../validation/validator.js';
+import { checkCredentials, type DiscoveredPartner, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
+
+export interface InitiatorOptions {
+  /** Our node (`server.node`): store, versions, versions URL and parties. */
+  node: NodeInfo;
+  /** Default a client over `fetch`. */
+  client?: OcpiClient;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Checks the partner's answers; default the node's validators. */
+  validators?: ValidatorFactory;
+  /**
+   * Endpoints the partner must offer; without them we do not POST (credentials, "Required endpoints
+   * not available": the Sender "is expected NOT to send the POST request"). `credentials` is always required.
+   */
+  requiredEndpoints?: readonly RequiredEndpoint[];
+}
+
+export interface RegisterOptions extends InitiatorOptions {
+  /** The partner's versions endpoint, given out of band with token A. */
+  versionsUrl: string;
+  /** The registration token the partner issued to us (CREDENTIALS_TOKEN_A). */
+  tokenA: PartnerToken;
+  /** How the partner expects tokens in `Authorization`: Base64 (OCPI 2.2.1, the default) or raw. */
+  encoding?: TokenEncoding;
+  /** Id of the partner record; default a new UUID. */
+  partnerId?: string;
+}
+
+export interface PartnerIdOptions extends InitiatorOptions {
+  partnerId: string;
+}
+
+interface Context {
+  node: NodeInfo;
+  client: OcpiClient;
+  validators: ValidatorFactory;
+  required: readonly RequiredEndpoint[];
+}
+
+function contextOf(options: InitiatorOptions): Context {
+  return {
+    node: options.node,
+    client:
+      options.client ??
+      createOcpiClient({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+    validators: options.validators ?? { compile: (schema) => options.node.validator(schema) },
+    required: [{ identifier: 'credentials', role: 'SENDER' }, ...(options.requiredEndpoints ?? [])],
+  };
+}
+
+const credentialsUrlOf = (discovered: DiscoveredPartner): string => discovered.endpoints.find((e) => e.identifier === 'credentials')?.url as string;
+
+/** The partner's answer to our POST or PUT, or 3001 when it is not a Credentials object. */
+function answeredCredentials(ctx: Context, data: unknown, url: string) {
+  const checked = checkCredentials(ctx.validators, data);
+  if (!checked.ok) throw OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `The answer of ${url} is not a valid Credentials object: ${checked.message}`);
+  return checked.value;
+}
+
+async function registeredPartner(ctx: Context, partnerId: string): Promise<Partner & { outboundToken: PartnerToken; versionsUrl: string }> {
+  const partner = await ctx.node.store.partners.get(partnerId);
+  if (!partner) throw new Error(`No partner ${partnerId}`);
+  if (partner.status !== 'REGISTERED' || !partner.outboundToken || !partner.versionsUrl) {
+    throw new Error(`Partner ${partnerId} is ${partner.status}, not registered`);
+  }
+  return partner as Partner & { outboundToken: PartnerToken; versionsUrl: string };
+}
+
+/**
+ * Registers with a partner. Before the POST the partner record exists as PENDING with the hash of
+ * the token we issue (token B): the partner calls our versions endpoints with it while handling our
+ * POST, and a PENDING partner is accepted there only. On any failure nothing stays stored.
+ *
+ * Rejects with `OcpiError` 3001/3002/3003 when the partner's API is unusable, shares no version or
+ * lacks required endpoints (no POST is sent then), and with `OcpiClientError` / `OcpiTransportError`
+ * when the POST itself is refused or gets no answer.
+ */
+export async function register(options: RegisterOptions): Promise<Partner> {
+  const ctx = contextOf(options);
+  const { store } = ctx.node;
+  const encoding = options.encoding ?? 'base64';
+  const discovered = await discoverPartner({
+    client: ctx.client,
+    validators: ctx.validators,
+    versionsUrl: options.versionsUrl,
+    token: options.tokenA,
+    encoding,
+    versions: ctx.node.versions,
+    required: ctx.required,
+  });
+  const tokenB = generateToken();
+  const now = new Date().toISOString();
+  const pending: Partner = {
+    id: options.partnerId ?? crypto.randomUUID(),
+    status: 'PENDING',
+    roles: [],
+    versionsUrl: options.versionsUrl,
+    version: discovered.version,
+    endpoints: discovered.endpoints,
+    inboundTokenHash: await hashToken(tokenB),
+    tokenEncoding: encoding,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (await store.partners.get(pending.id)) throw new Error(`A partner ${pending.id} exists already`);
+  await store.partners.save(pending);
+  try {
+    const url = credentialsUrlOf(discovered);
+    const answer = await ctx.client.request<unknown>({ method: 'POST', url, token: options.tokenA, encoding, body: ourCredentials(ctx.node, tokenB) });
+    const credentials = answeredCredentials(ctx, answer.data, url);
+    const roles = rolesOf(credentials);
+    const taken = await partyTakenByOther(store, roles, pending.id);
+    if (taken) {
+      // Registered there, but the party is another partner's here: undo the registration there.
+      const tokenC = partnerToken(credentials.token);
+      await ctx.client.request({ method: 'DELETE', url, token: tokenC, encoding }).catch(() => undefined);
+      throw OcpiError.status(OcpiStatus.CLIENT_ERROR, `${taken.country_code}/${taken.party_id} is already registered by another partner; registration undone`);
+    }
+    const partner: Partner = {
+      ...pending,
+      status: 'REGISTERED',
+      roles,
+      versionsUrl: credentials.url,
+      outboundToken: partnerToken(credentials.token),
+      updatedAt: new Date().toISOString(),
+    };
+    await store.partners.save(partner);
+    return partner;
+  } catch (error) {
+    await store.partners.delete(pending.id);
+    throw error;
+  }
+}
+
+/**
+ * Updates the credentials with a registered partner (credentials, "Updating the credentials and
+ * resetting the credentials token"): fetches its versions again, switches to the highest version in
+ * common, and PUTs a new token. Our old token stops working before the PUT, since the partner fetches
+ * our endpoints with the new one while handling it; if the partner refuses the PUT, the old token is
+ * restored. The partner's new token replaces the old one.
+ */
+export async function updateCredentials(options: PartnerIdOptions): Promise<Partner> {
+  const ctx = contextOf(options);
+  const { store } = ctx.node;
+  const current = await registeredPartner(ctx, options.partnerId);
+  const encoding = current.tokenEncoding;
+  const discovered = await discoverPartner({
+    client: ctx.client,
+    validators: ctx.validators,
+    versionsUrl: current.versionsUrl,
+    token: current.outboundToken,
+    encoding,
+    versions: ctx.node.versions,
+    required: ctx.required,
+  });
+  const tokenB = generateToken();
+  const rotated: Partner = { ...current, inboundTokenHash: await hashToken(tokenB), updatedAt: new Date().toISOString() };
+  await store.partners.save(rotated);
+  try {
+    const url = credentialsUrlOf(discovered);
+    const answer = await ctx.client.request<unknown>({ method: 'PUT', url, token: current.outboundToken, encoding, body: ourCredentials(ctx.node, tokenB) });
+    const credentials = answeredCredentials(ctx, answer.data, url);
+    const partner: Partner = {
+      ...rotated,
+      roles: rolesOf(credentials),
+      versionsUrl: credentials.url,
+      version: discovered.version,
+      endpoints: discovered.endpoints,
+      outboundToken: partnerToken(credentials.token),
+      updatedAt: new Date().toISOString(),
+    };
+    await store.partners.save(partner);
+    return partner;
+  } catch (error) {
+    await store.partners.save(current);
+    throw error;
+  }
+}
+
+/**
+ * Unregisters from a partner (credentials, DELETE): tells it our token there is void, then forgets
+ * both tokens and marks the partner UNREGISTERED. When the DELETE fails, nothing changes here.
+ */
+export async function unregister(options: PartnerIdOptions): Promise<Partner> {
+  const ctx = contextOf(options);
+  const current = await registeredPartner(ctx, options.partnerId);
+  const endpoint = current.endpoints.find((e) => e.identifier === 'credentials');
+  if (!endpoint) throw OcpiError.status(OcpiStatus.NO_MATCHING_ENDPOINTS, `Partner ${current.id} has no credentials endpoint`);
+  await ctx.client.request({ method: 'DELETE', url: endpoint.url, token: current.outboundToken, encoding: current.tokenEncoding });
+  const { inboundTokenHash: _ours, outboundToken: _theirs, ...rest } = current;
+  const partner: Partner = { ...rest, status: 'UNREGISTERED', updatedAt: new Date().toISOString() };
+  await ctx.node.store.partners.save(partner);
+  return partner;
+}
+
+/** The initiator functions bound to one node, plus lookups: the operator's view of its partners. */
+export interface PartnerRegistry {
+  register(options: Omit<RegisterOptions, keyof InitiatorOptions>): Promise<Partner>;
+  updateCredentials(partnerId: string): Promise<Partner>;
+  unregister(partnerId: string): Promise<Partner>;
+  get(partnerId: string): Promise<Partner | undefined>;
+  list(): Promise<Partner[]>;
+}
+
+export function createPartnerRegistry(options: InitiatorOptions): PartnerRegistry {
+  const shared: InitiatorOptions = { ...options, client: contextOf(options).client };
+  return {
+    register: (registration) => register({ ...shared, ...registration }),
+    updateCredentials: (partnerId) => updateCredentials({ ...shared, partnerId }),
+    unregister: (partnerId) => unregister({ ...shared, partnerId }),
+    get: (partnerId) => options.node.store.partners.get(partnerId),
+    list: () => options.node.store.partners.list(),
+  };
+}
