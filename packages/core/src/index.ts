@@ -11,6 +11,7 @@ export * from './credentials/initiator.js';
 export * from './credentials/registration-tokens.js';
 export * from './envelope.js';
 export * from './errors.js';
+export * from './events.js';
 export type * from './http.js';
 export type * from './module.js';
 export * from './modules/async-results.js';

@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { EventOrigin, OcpiEvent, OcpiEventBus } from './events.js';
 import type { OcpiRequest } from './http.js';
 import type { Pagination } from './pagination.js';
 import type { Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
@@ -79,6 +80,8 @@ export interface NodeInfo {
   versionsUrl: string;
   /** The public URL of a module interface in a version, or undefined when it is not mounted. */
   moduleUrl(version: string, identifier: string, role: InterfaceRole): string | undefined;
+  /** Where events go: operators subscribe with `events.on(...)`. */
+  events: OcpiEventBus;
   /** The endpoints of a version, as in its version details. */
   endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
   /**
@@ -109,6 +112,11 @@ export interface RequestContext {
   correlationId: string;
   routing: RoutingHeaders;
   node: NodeInfo;
+  /**
+   * Records an event to emit once the answer is decided; the request's partner and ids fill the
+   * origin. Writes through `node.store` that change an object are recorded by themselves.
+   */
+  emit(event: EventInput): void;
   /** A path capture that the route guarantees; throws when absent. */
   param(name: string): string;
 }
@@ -125,3 +133,6 @@ export interface HandlerResult {
   /** On paginated routes: every object matching the query (`X-Total-Count`). */
   total?: number;
 }
+
+/** An event without its origin, which the request fills in. */
+export type EventInput = OcpiEvent extends infer E ? (E extends OcpiEvent ? Omit<E, keyof EventOrigin> & Partial<EventOrigin> : never) : never;

@@ -2,12 +2,14 @@ import { constantTimeEqual, hashToken, readAuthorizationHeader } from './auth/to
 import { readBody } from './body.js';
 import { ocpiTimestamp, serializeEnvelope } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
+import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
-import type { Caller, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
+import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
 import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
 import { normalizeParty, partyString } from './store/keys.js';
+import { observeStore } from './store/observed.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
 import { formatIssues } from './validation/ajv.js';
 import { createAutoValidatorFactory } from './validation/precompiled.js';
@@ -32,6 +34,8 @@ export interface OcpiServerOptions {
    * for the OCPI schemas, ajv for other schemas where the runtime allows code generation.
    */
   validators?: ValidatorFactory;
+  /** Where events go (objects written, partners registered, commands, failed callbacks). Default a new bus. */
+  events?: OcpiEventBus;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
   onError?: (error: unknown, request: OcpiRequest) => void;
 }
@@ -117,6 +121,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     store,
     versions,
     versionsUrl: `${baseUrl}/versions`,
+    events: options.events ?? createEventBus(),
     moduleUrl(version, identifier, role) {
       const found = mounted.get(version)?.find((m) => m.module.identifier === identifier && m.module.role === role);
       return found ? moduleUrlOf(found) : undefined;
@@ -271,7 +276,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     };
   }
 
-  async function dispatch(request: OcpiRequest, ids: { requestId: string; correlationId: string }, headers: Record<string, string>) {
+  async function dispatch(request: OcpiRequest, ids: { requestId: string; correlationId: string }, headers: Record<string, string>, events: OcpiEvent[]) {
     const questionMark = request.url.indexOf('?');
     const rawPath = questionMark === -1 ? request.url : request.url.slice(0, questionMark);
     const query = new URLSearchParams(questionMark === -1 ? '' : request.url.slice(questionMark + 1));
@@ -319,6 +324,13 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
     const body = await readJsonBody(request, route);
 
+    const partnerId = caller.kind === 'partner' ? caller.partner.id : undefined;
+    const origin = { partnerId, requestId: ids.requestId, correlationId: ids.correlationId };
+    const record = (event: EventInput) => {
+      events.push({ ...origin, ...event } as OcpiEvent);
+    };
+    // Per-request view of the node, only when someone listens: shared config is never written.
+    const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
     const context: RequestContext = {
       request,
       method: method as HttpMethod,
@@ -337,7 +349,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       requestId: ids.requestId,
       correlationId: ids.correlationId,
       routing,
-      node,
+      node: requestNode,
+      emit: record,
       param(name) {
         const value = params[name];
         if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
@@ -373,8 +386,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       const correlationId = firstHeader(request.headers['x-correlation-id'])?.trim() || crypto.randomUUID();
       headers['x-request-id'] = requestId;
       headers['x-correlation-id'] = correlationId;
+      const events: OcpiEvent[] = [];
       try {
-        const result = await dispatch(request, { requestId, correlationId }, headers);
+        const result = await dispatch(request, { requestId, correlationId }, headers, events);
         Object.assign(headers, result.headers);
         return respond(result.httpStatus ?? 200, headers, {
           data: result.data,
@@ -393,6 +407,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           statusMessage: `Internal server error (X-Request-ID ${requestId})`,
           timestamp,
         });
+      } finally {
+        // The answer is decided: what the request changed is emitted now, delivered in later tasks.
+        for (const event of events) node.events.emit(event);
       }
     } catch {
       // Only a failing onError hook gets here.

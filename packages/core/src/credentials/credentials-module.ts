@@ -53,7 +53,12 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
     throw OcpiError.methodNotAllowed(`${method} needs a registered client; register with POST first`, ['GET', 'POST']);
   }
 
-  async function notify(change: PartnerChange) {
+  async function notify(ctx: RequestContext, change: PartnerChange) {
+    ctx.emit({
+      type: `partner.${change.kind}`,
+      partnerId: change.partner.id,
+      roles: change.partner.roles.map(({ country_code, party_id }) => ({ country_code, party_id })),
+    });
     await options.onPartnerChange?.(change);
   }
 
@@ -130,7 +135,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             throw OcpiError.unauthorized('The registration token was used or revoked meanwhile');
           }
           await store.partners.save(partner);
-          await notify({ kind: 'registered', partner });
+          await notify(ctx, { kind: 'registered', partner });
           return { data: ourCredentials(ctx.node, token) };
         },
       },
@@ -167,7 +172,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             updatedAt: new Date().toISOString(),
           };
           await ctx.node.store.partners.save(partner);
-          await notify({ kind: 'updated', partner });
+          await notify(ctx, { kind: 'updated', partner });
           return { data: ourCredentials(ctx.node, token) };
         },
       },
@@ -179,7 +184,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           const { inboundTokenHash: _ours, outboundToken: _theirs, ...current } = registeredCaller(ctx, 'DELETE');
           const partner: Partner = { ...current, status: 'UNREGISTERED', updatedAt: new Date().toISOString() };
           await ctx.node.store.partners.save(partner);
-          await notify({ kind: 'unregistered', partner });
+          await notify(ctx, { kind: 'unregistered', partner });
           return {};
         },
       },

@@ -48,6 +48,8 @@ export type AsyncResultKind =
   | 'SET_CHARGING_PROFILE'
   | 'CLEAR_CHARGING_PROFILE';
 
+const origin = (info: AsyncResultInfo) => ({ partnerId: info.partnerId, requestId: info.requestId, correlationId: info.correlationId });
+
 /** Identifies one pending result in hook calls. */
 export interface AsyncResultInfo {
   kind: AsyncResultKind;
@@ -251,8 +253,11 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
   }
 
   async function post<R>(delivery: Delivery<R>, info: AsyncResultInfo, result: R, timedOut: boolean): Promise<void> {
-    const fail = (failure: Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>) =>
+    const events = delivery.context.node.events;
+    const fail = (failure: Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>) => {
+      events.emit({ type: 'outbound.failed', url: info.responseUrl, reason: failure.message, ...origin(info) });
       callSafely(options.onResultPostFailed, { ...info, result, ...failure });
+    };
 
     const ctx = delivery.context;
     // Every object crossing the wire is validated, results we send included.
@@ -324,6 +329,7 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
         statusCode,
       });
     }
+    events.emit({ type: 'result.sent', kind: info.kind, url: info.responseUrl, result, ...origin(info) });
     callSafely(options.onResultPosted, { ...info, result, postRequestId, httpStatus: status, statusCode, timedOut });
   }
 

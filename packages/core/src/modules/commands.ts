@@ -154,6 +154,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
         // Only an ACCEPTED command has a result to post; keep a rejection from going unhandled.
         outcome.result.catch(() => undefined);
       }
+      ctx.emit({ type: 'command.received', command: spec.type, body: command, response: response.result });
       try {
         options.onCommand?.({ type: spec.type, command, response, context: ctx } as CommandEvent);
       } catch {

@@ -1,4 +1,5 @@
 // A node with some standard modules mounted and a call() that goes through handle(), for the module tests.
+import type { OcpiEventBus } from '../events.js';
 import type { OcpiModule } from '../module.js';
 import type { PaginationOptions } from '../pagination.js';
 import type { CredentialsRole } from '../partners/partner.js';
@@ -25,7 +26,12 @@ export interface ModuleHarness {
   partner(token: string, roles: CredentialsRole[]): Promise<void>;
 }
 
-export function moduleHarness(options: { parties: CredentialsRole[]; modules: OcpiModule[]; pagination?: Partial<PaginationOptions> }): ModuleHarness {
+export function moduleHarness(options: {
+  parties: CredentialsRole[];
+  modules: OcpiModule[];
+  pagination?: Partial<PaginationOptions>;
+  events?: OcpiEventBus;
+}): ModuleHarness {
   const store = createMemoryStore();
   const server = createOcpiServer({
     baseUrl: HARNESS_BASE,
@@ -33,6 +39,7 @@ export function moduleHarness(options: { parties: CredentialsRole[]; modules: Oc
     store,
     modules: { '2.2.1': options.modules },
     ...(options.pagination ? { pagination: options.pagination } : {}),
+    ...(options.events ? { events: options.events } : {}),
     // A handler that throws answers 500; print why, so the failing test explains itself.
     onError: (error) => console.error(error),
   });

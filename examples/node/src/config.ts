@@ -1,0 +1,94 @@
+/** The reference node's settings, read from the environment. A bad value stops the node, naming the setting. */
+export interface NodeConfig {
+  port: number;
+  host: string;
+  role: 'CPO' | 'EMSP';
+  countryCode: string;
+  partyId: string;
+  /** Public URL of the node; its versions endpoint is `${publicUrl}/ocpi/versions`. */
+  publicUrl: string;
+  /** A registration token to accept; undefined means: create one and print it. */
+  tokenA: string | undefined;
+  seedLocations: number;
+  adapter: 'fastify' | 'hono' | 'express';
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Log lines as JSON to stdout (default) or nothing (tests and the demo's own output). */
+  log: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback?: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError(name, `is required: one of ${values.join(', ')}`);
+  }
+  const value = values.find((v) => v.toLowerCase() === raw.toLowerCase());
+  if (!value) throw new ConfigError(name, `must be one of ${values.join(', ')}, got '${raw}'`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got '${raw}'`);
+  return Number(raw);
+}
+
+function pattern(env: Env, name: string, regex: RegExp, description: string, fallback: string): string {
+  const raw = env[name]?.trim() || fallback;
+  if (!regex.test(raw)) throw new ConfigError(name, `must be ${description}, got '${raw}'`);
+  return raw.toUpperCase();
+}
+
+/** Reads and checks every setting; throws a ConfigError naming the first bad one. */
+export function readConfig(env: Env = process.env): NodeConfig {
+  const role = oneOf(env, 'OCPI_ROLE', ['CPO', 'EMSP'] as const, 'CPO');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicUrl = (env.OCPI_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(publicUrl);
+  } catch {
+    throw new ConfigError('OCPI_PUBLIC_URL', `must be an http(s) URL, got '${publicUrl}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('OCPI_PUBLIC_URL', `must be an http(s) URL, got '${publicUrl}'`);
+  const tokenA = env.OCPI_TOKEN_A?.trim() || undefined;
+  if (tokenA !== undefined && !/^[\x21-\x7e]{8,64}$/.test(tokenA)) {
+    throw new ConfigError('OCPI_TOKEN_A', 'must be 8 to 64 printable ASCII characters without spaces');
+  }
+  const databaseUrl = env.OCPI_DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'OCPI_DATABASE_URL',
+      `must be a postgres:// or postgresql:// URL (unset for the embedded store), got '${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}'`,
+    );
+  }
+  return {
+    port,
+    host,
+    role,
+    countryCode: pattern(env, 'OCPI_COUNTRY_CODE', /^[A-Za-z]{2}$/, 'a 2-letter country code', 'NL'),
+    partyId: pattern(env, 'OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'a 3-character party id', role === 'CPO' ? 'CPO' : 'MSP'),
+    publicUrl,
+    tokenA,
+    seedLocations: integer(env, 'OCPI_SEED_LOCATIONS', 20, 0, 1_000_000),
+    adapter: oneOf(env, 'OCPI_ADAPTER', ['fastify', 'hono', 'express'] as const, 'fastify'),
+    databaseUrl,
+    dataDir: env.OCPI_DATA_DIR?.trim() || `.data/ocpi-${role.toLowerCase()}`,
+    log: env.OCPI_LOG?.trim() !== 'off',
+  };
+}

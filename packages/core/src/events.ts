@@ -1,0 +1,102 @@
+import type { CommandType } from './schemas/v2.2.1/index.js';
+import type { PartyRef } from './store/types.js';
+
+/** Who caused an event, when it came from a request. */
+export interface EventOrigin {
+  partnerId: string | undefined;
+  requestId: string | undefined;
+  correlationId: string | undefined;
+}
+
+/** A module object that a write created, changed or deleted (store module name, owning party, id). */
+export interface ObjectEvent extends EventOrigin {
+  type: 'object.created' | 'object.updated' | 'object.deleted';
+  module: string;
+  owner: PartyRef;
+  id: string;
+  /** The object as stored after the write; absent for deletions. */
+  object?: unknown;
+}
+
+export interface PartnerEvent extends EventOrigin {
+  type: 'partner.registered' | 'partner.updated' | 'partner.unregistered';
+  partnerId: string;
+  roles: PartyRef[];
+}
+
+export interface CommandReceivedEvent extends EventOrigin {
+  type: 'command.received';
+  command: CommandType;
+  body: unknown;
+  /** The immediate CommandResponse result: ACCEPTED, REJECTED, ... */
+  response: string;
+}
+
+export interface ResultSentEvent extends EventOrigin {
+  type: 'result.sent';
+  /** `command` or the charging-profile result kind. */
+  kind: string;
+  url: string;
+  result: unknown;
+}
+
+/** A push or callback to a partner that failed (it is not queued or retried: transport_and_format, "Offline behaviour"). */
+export interface OutboundFailedEvent extends EventOrigin {
+  type: 'outbound.failed';
+  url: string;
+  reason: string;
+}
+
+export type OcpiEvent = ObjectEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent;
+export type OcpiEventType = OcpiEvent['type'];
+export type OcpiEventOf<T extends OcpiEventType> = Extract<OcpiEvent, { type: T }>;
+export type OcpiEventListener<T extends OcpiEventType = OcpiEventType> = (event: OcpiEventOf<T>) => void | Promise<void>;
+
+export interface OcpiEventBus {
+  /** Subscribes to one event type, or to every event with `'*'`. Returns the unsubscribe function. */
+  on<T extends OcpiEventType>(type: T | '*', listener: OcpiEventListener<T>): () => void;
+  /**
+   * Delivers an event to its listeners later, in a task of its own: a listener never delays the
+   * answer it follows, and its errors (thrown or rejected) go to `onListenerError`, never further.
+   */
+  emit(event: OcpiEvent): void;
+  /** Whether anyone listens: the server skips recording events when nobody does. */
+  readonly active: boolean;
+}
+
+export interface EventBusOptions {
+  /** Default `console.error`. */
+  onListenerError?: (error: unknown, event: OcpiEvent) => void;
+}
+
+export function createEventBus(options: EventBusOptions = {}): OcpiEventBus {
+  const listeners = new Map<string, Set<OcpiEventListener>>();
+  const onListenerError = options.onListenerError ?? ((error, event) => console.error(`ocpi-ts: a listener of ${event.type} failed`, error));
+  const deliver = (listener: OcpiEventListener, event: OcpiEvent) => {
+    try {
+      Promise.resolve(listener(event as never)).catch((error: unknown) => onListenerError(error, event));
+    } catch (error) {
+      onListenerError(error, event);
+    }
+  };
+  return {
+    on(type, listener) {
+      const stored = listener as unknown as OcpiEventListener;
+      let set = listeners.get(type);
+      if (!set) listeners.set(type, (set = new Set()));
+      set.add(stored);
+      return () => set.delete(stored);
+    },
+    emit(event) {
+      const targets = [...(listeners.get(event.type) ?? []), ...(listeners.get('*') ?? [])];
+      if (targets.length === 0) return;
+      setTimeout(() => {
+        for (const listener of targets) deliver(listener, event);
+      }, 0);
+    },
+    get active() {
+      for (const set of listeners.values()) if (set.size > 0) return true;
+      return false;
+    },
+  };
+}
