@@ -49,12 +49,21 @@ export interface OutboundFailedEvent extends EventOrigin {
 
 export type OcpiEvent = ObjectEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent;
 export type OcpiEventType = OcpiEvent['type'];
-export type OcpiEventOf<T extends OcpiEventType> = Extract<OcpiEvent, { type: T }>;
+/** The event of one type (the members whose `type` union contains it, narrowed to it). */
+export type OcpiEventOf<T extends OcpiEventType> = OcpiEvent extends infer E
+  ? E extends OcpiEvent
+    ? T extends E['type']
+      ? E & { type: T }
+      : never
+    : never
+  : never;
 export type OcpiEventListener<T extends OcpiEventType = OcpiEventType> = (event: OcpiEventOf<T>) => void | Promise<void>;
 
 export interface OcpiEventBus {
-  /** Subscribes to one event type, or to every event with `'*'`. Returns the unsubscribe function. */
-  on<T extends OcpiEventType>(type: T | '*', listener: OcpiEventListener<T>): () => void;
+  /** Subscribes to one event type. Returns the unsubscribe function. */
+  on<T extends OcpiEventType>(type: T, listener: (event: NoInfer<OcpiEventOf<T>>) => void | Promise<void>): () => void;
+  /** Subscribes to every event. */
+  on(type: '*', listener: OcpiEventListener): () => void;
   /**
    * Delivers an event to its listeners later, in a task of its own: a listener never delays the
    * answer it follows, and its errors (thrown or rejected) go to `onListenerError`, never further.
@@ -80,7 +89,7 @@ export function createEventBus(options: EventBusOptions = {}): OcpiEventBus {
     }
   };
   return {
-    on(type, listener) {
+    on(type: string, listener: (event: never) => void | Promise<void>) {
       const stored = listener as unknown as OcpiEventListener;
       let set = listeners.get(type);
       if (!set) listeners.set(type, (set = new Set()));

@@ -1,0 +1,173 @@
+// `pnpm start`: a CPO and an eMSP on 127.0.0.1, each on its own embedded store, roaming with each
+// other over OCPI 2.2.1: handshake, locations page by page, a session started and stopped by
+// command, the session's progress and its CDR. `--once` exits after the flow (0 when every step worked).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CDR, type Location, type OcpiEvent, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
+import { type NodeConfig, readConfig } from './config.js';
+import { type RunningNode, startNode } from './node.js';
+
+export interface DemoOptions {
+  adapter?: NodeConfig['adapter'];
+  /** Where the two embedded stores live; wiped first, so every run starts from scratch. */
+  dataDir?: string;
+  print?: (line: string) => void;
+  /** Pace of the simulated chargers. */
+  tickMs?: number;
+  /** How many meter readings to wait for before stopping the session. */
+  readings?: number;
+}
+
+export interface DemoResult {
+  cpo: RunningNode;
+  emsp: RunningNode;
+  partner: Partner;
+  locations: number;
+  session: Session;
+  cdr: CDR;
+}
+
+/** Resolves with the first event that matches, or fails after `ms`. */
+function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEvent) => event is T, what: string, ms = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
+    const off = node.events.on('*', (event) => {
+      if (!match(event)) return;
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
+  });
+}
+
+type ObjectEventOf = Extract<OcpiEvent, { module: string }>;
+const objectEvent =
+  (module: string, test: (object: any) => boolean = () => true) =>
+  (event: OcpiEvent): event is ObjectEventOf =>
+    'module' in event && event.module === module && event.type !== 'object.deleted' && test(event.object);
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const adapter = options.adapter ?? 'fastify';
+  const dataDir = options.dataDir ?? '.data/demo';
+  rmSync(dataDir, { recursive: true, force: true });
+  const base = { PORT: '0', OCPI_ADAPTER: adapter, OCPI_LOG: 'off' };
+  const started = Date.now();
+
+  const cpo = await startNode({
+    config: readConfig({
+      ...base,
+      OCPI_ROLE: 'CPO',
+      OCPI_COUNTRY_CODE: 'NL',
+      OCPI_PARTY_ID: 'CPO',
+      OCPI_DATA_DIR: join(dataDir, 'cpo'),
+      OCPI_SEED_LOCATIONS: '20',
+    }),
+    simulation: { tickMs: options.tickMs ?? 400, resultDelayMs: 200 },
+  });
+  const emsp = await startNode({
+    config: readConfig({ ...base, OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP', OCPI_DATA_DIR: join(dataDir, 'emsp') }),
+  });
+  try {
+    print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI 2.2.1 (${adapter} adapter, embedded stores in ${dataDir})`);
+    print(`  CPO  NL*CPO  ${cpo.versionsUrl}`);
+    print(`  eMSP DE*MSP  ${emsp.versionsUrl}`);
+
+    // 1. The handshake: the eMSP got the CPO's versions URL and token A out of band.
+    const partner = await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
+    const cpoSide = (await cpo.store.partners.list()).find((p) => p.status === 'REGISTERED');
+    print(`1. eMSP -> CPO  POST credentials with token A: registered on OCPI ${partner.version}`);
+    print(
+      `   the CPO offers ${partner.endpoints.length} endpoints, the eMSP ${cpoSide?.endpoints.length ?? 0}; token A is now dead, each side holds the other's new token`,
+    );
+    print(`2. eMSP -> CPO  PUT tokens: 3 driver tokens pushed to the CPO's tokens receiver`);
+
+    // 2. Every location, page by page (the CPO's X-Limit caps the page size).
+    const client = emsp.client.forPartner(partner);
+    let pages = 0;
+    let total = 0;
+    const locations: Location[] = [];
+    for await (const location of client.paginate<Location>('locations', 'SENDER', {
+      limit: 8,
+      onPage: (page) => {
+        pages += 1;
+        total = page.total ?? total;
+      },
+    })) {
+      locations.push(location);
+    }
+    print(`3. eMSP -> CPO  GET locations page by page: ${locations.length} locations in ${pages} pages (X-Total-Count ${total})`);
+
+    // 3. START_SESSION at the first location, with a response_url on the eMSP for the result.
+    const location = locations[0] as Location;
+    const evse = location.evses?.[0];
+    const token = {
+      country_code: 'DE',
+      party_id: 'MSP',
+      uid: 'APP0000001',
+      type: 'APP_USER' as const,
+      contract_id: 'DE-MSP-C000001',
+      issuer: 'Demo eMSP',
+      valid: true,
+      whitelist: 'ALLOWED' as const,
+      last_updated: '2026-01-01T00:00:00Z',
+    };
+    const sessionStarted = nextEvent(
+      emsp,
+      objectEvent('sessions', (s) => s.status === 'ACTIVE'),
+      'the ACTIVE session',
+    );
+    const results = { receiver: emsp.commandResults!, node: emsp.server.node, timeoutMs: 15_000 };
+    const start = await client.sendCommand('START_SESSION', { token, location_id: location.id, ...(evse ? { evse_uid: evse.uid } : {}) }, { results });
+    print(
+      `4. eMSP -> CPO  POST commands/START_SESSION at ${location.id} ${evse?.uid ?? ''}: CommandResponse ${start.response.result} (timeout ${start.response.timeout} s)`,
+    );
+    const startResult = await start.result;
+    print(`5. CPO -> eMSP  POST response_url: CommandResult ${startResult?.result}`);
+    if (start.response.result !== 'ACCEPTED' || startResult?.result !== 'ACCEPTED') throw new Error('START_SESSION was not accepted');
+    const active = (await sessionStarted).object as Session;
+    print(`6. CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: session ACTIVE at ${active.location_id} ${active.evse_uid}`);
+
+    // 4. Meter readings arrive as PATCHes that add charging periods.
+    let reading: Session = active;
+    for (let n = 0; n < (options.readings ?? 2); n++) {
+      reading = (
+        await nextEvent(
+          emsp,
+          objectEvent('sessions', (s) => s.id === active.id && (s.charging_periods?.length ?? 0) > n),
+          'a meter reading',
+        )
+      ).object as Session;
+      print(
+        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${reading.charging_periods?.length} charging periods, EUR ${reading.total_cost?.incl_vat} so far`,
+      );
+    }
+
+    // 5. STOP_SESSION; the session completes and its CDR is posted.
+    const cdrArrived = nextEvent(
+      emsp,
+      objectEvent('cdrs', (c) => c.session_id === active.id),
+      'the CDR',
+    );
+    const completed = nextEvent(
+      emsp,
+      objectEvent('sessions', (s) => s.id === active.id && s.status === 'COMPLETED'),
+      'the COMPLETED session',
+    );
+    const stop = await client.sendCommand('STOP_SESSION', { session_id: active.id }, { results });
+    const stopResult = await stop.result;
+    print(`7. eMSP -> CPO  POST commands/STOP_SESSION: CommandResponse ${stop.response.result}, then CommandResult ${stopResult?.result}`);
+    if (stop.response.result !== 'ACCEPTED' || stopResult?.result !== 'ACCEPTED') throw new Error('STOP_SESSION was not accepted');
+    const session = (await completed).object as Session;
+    const cdr = (await cdrArrived).object as CDR;
+    print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${cdr.total_cost.incl_vat} incl. VAT`);
+    print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    return { cpo, emsp, partner, locations: locations.length, session, cdr };
+  } catch (error) {
+    await Promise.allSettled([cpo.close(), emsp.close()]);
+    throw error;
+  }
+}

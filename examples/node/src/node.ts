@@ -1,0 +1,234 @@
+// The reference OCPI node: a CPO or an eMSP on the public API of ocpi-ts, served by one of the three
+// adapters, on the embedded store or PostgreSQL.
+import {
+  type CommandResultReceiver,
+  type CredentialsRole,
+  cdrsReceiver,
+  cdrsSender,
+  chargingProfilesReceiver,
+  chargingProfilesSender,
+  commandsReceiver,
+  createCommandResultReceiver,
+  createEventBus,
+  createOcpiClient,
+  createOcpiServer,
+  createPartnerRegistry,
+  createRegistrationToken,
+  credentialsModule,
+  hashToken,
+  locationsReceiver,
+  locationsSender,
+  type OcpiClient,
+  type OcpiEventBus,
+  type OcpiModule,
+  type OcpiServer,
+  type OcpiStore,
+  type Partner,
+  type PartnerRegistry,
+  putOwnObject,
+  STORE_MODULES,
+  sessionsReceiver,
+  sessionsSender,
+  tariffsReceiver,
+  tariffsSender,
+  tokenStoreId,
+  tokensReceiver,
+  tokensSender,
+} from '@ocpi-ts/core';
+import { createStoreFromEnv } from '@ocpi-ts/postgres';
+import type { NodeConfig } from './config.js';
+import { type Listening, listen } from './http.js';
+import { jsonLogger, type Logger, silentLogger } from './log.js';
+import { demoLocations, demoTariffs, demoTokens } from './seed.js';
+import { chargerSimulator } from './simulator.js';
+
+export interface StartNodeOptions {
+  config: NodeConfig;
+  /** Default: the store `OCPI_DATABASE_URL`/`OCPI_DATA_DIR` select. */
+  store?: OcpiStore;
+  logger?: Logger;
+  /** Charger simulation pace (CPO): between meter readings, and how long a command takes. */
+  simulation?: { tickMs?: number; resultDelayMs?: number };
+}
+
+export interface RunningNode {
+  config: NodeConfig;
+  server: OcpiServer;
+  store: OcpiStore;
+  events: OcpiEventBus;
+  client: OcpiClient;
+  /** Registering with partners, updating credentials, unregistering. */
+  partners: PartnerRegistry;
+  /** eMSP: where command results arrive. */
+  commandResults: CommandResultReceiver | undefined;
+  /** The public URL of the versions endpoint: what a partner needs, with token A. */
+  versionsUrl: string;
+  /** The registration token this node accepts (created when not configured); shown once. */
+  tokenA: string;
+  port: number;
+  /** Finishes in-flight requests, stops the simulation and closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
+  const { config } = options;
+  const logger = options.logger ?? (config.log ? jsonLogger(`${config.role}:${config.countryCode}*${config.partyId}`) : silentLogger);
+  const store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const party = { country_code: config.countryCode, party_id: config.partyId };
+  const role: CredentialsRole = {
+    role: config.role,
+    ...party,
+    business_details: { name: config.role === 'CPO' ? `Demo CPO ${config.partyId}` : `Demo eMSP ${config.partyId}` },
+  };
+  const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
+  const client = createOcpiClient({ parties: [party] });
+
+  // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
+  let core: OcpiServer | undefined;
+  const forward: OcpiServer = {
+    handle: (request) => (core as OcpiServer).handle(request),
+    get node() {
+      return (core as OcpiServer).node;
+    },
+    get bodyLimit() {
+      return (core as OcpiServer).bodyLimit;
+    },
+  };
+  let listening: Listening | undefined;
+  try {
+    listening = await listen(forward, config, () => ({ status: 'ok', role: config.role, party: `${config.countryCode}*${config.partyId}` }));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const publicUrl = config.publicUrl.replace(/:0$/, `:${listening.port}`);
+
+  const simulator =
+    config.role === 'CPO'
+      ? chargerSimulator({
+          store,
+          client,
+          cpo: party,
+          logger,
+          tickMs: options.simulation?.tickMs ?? 1000,
+          resultDelayMs: options.simulation?.resultDelayMs ?? 300,
+        })
+      : undefined;
+  const commandResults = config.role === 'EMSP' ? createCommandResultReceiver({ timeoutMs: 60_000 }) : undefined;
+  const modules: OcpiModule[] =
+    config.role === 'CPO'
+      ? [
+          credentialsModule({ client }),
+          locationsSender(),
+          tariffsSender(),
+          sessionsSender(),
+          cdrsSender(),
+          tokensReceiver(),
+          commandsReceiver(simulator?.handler, {
+            onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
+          }),
+          chargingProfilesReceiver(),
+        ]
+      : [
+          credentialsModule({ client }),
+          locationsReceiver(),
+          tariffsReceiver(),
+          sessionsReceiver(),
+          cdrsReceiver(),
+          tokensSender(),
+          (commandResults as CommandResultReceiver).module,
+          chargingProfilesSender(),
+        ];
+  core = createOcpiServer({
+    baseUrl: `${publicUrl}/ocpi`,
+    parties: [role],
+    store,
+    events,
+    modules: { '2.2.1': modules },
+    onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
+  });
+  const partners = createPartnerRegistry({ node: core.node, client });
+
+  // The operator's own data: deterministic, so a restart on the same store changes nothing.
+  if (config.role === 'CPO') {
+    for (const location of demoLocations(config.seedLocations, { ...party, name: 'Demo' })) await putOwnObject(store, STORE_MODULES.locations, party, location);
+    for (const tariff of demoTariffs(party)) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
+  } else {
+    for (const token of demoTokens(party)) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
+  }
+
+  // An eMSP pushes its tokens to every CPO that registers with it or that it registers with (mod_tokens: push model).
+  async function pushTokens(partner: Partner) {
+    if (config.role !== 'EMSP' || !partner.endpoints.some((e) => e.identifier === 'tokens' && e.role === 'RECEIVER')) return;
+    for (const token of demoTokens(party)) {
+      try {
+        await client.forPartner(partner).pushToken(token);
+      } catch (error) {
+        logger('warn', 'token push failed', { partnerId: partner.id, uid: token.uid, error: String(error) });
+      }
+    }
+    logger('info', 'tokens pushed', { partnerId: partner.id });
+  }
+  events.on('partner.registered', async (event) => {
+    logger('info', 'partner registered', { partnerId: event.partnerId, requestId: event.requestId, correlationId: event.correlationId });
+    const partner = await store.partners.get(event.partnerId);
+    if (partner) await pushTokens(partner);
+  });
+  events.on('partner.unregistered', (event) => logger('info', 'partner unregistered', { partnerId: event.partnerId }));
+  events.on('object.created', (event) =>
+    logger('info', `${event.module} received`, {
+      id: event.id,
+      owner: `${event.owner.country_code}*${event.owner.party_id}`,
+      requestId: event.requestId,
+      correlationId: event.correlationId,
+    }),
+  );
+  events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+
+  const tokenA = await acceptedTokenA(store, config.tokenA);
+  const versionsUrl = core.node.versionsUrl;
+  logger('info', 'ready', {
+    versionsUrl,
+    adapter: config.adapter,
+    store: config.databaseUrl ? 'postgresql' : options.store ? 'given' : `embedded:${config.dataDir}`,
+  });
+
+  let closed = false;
+  return {
+    config,
+    server: core,
+    store,
+    events,
+    client,
+    partners: {
+      ...partners,
+      // Registering as initiator: an eMSP pushes its tokens afterwards, as it does when registered with.
+      async register(registration) {
+        const partner = await partners.register(registration);
+        await pushTokens(partner);
+        return partner;
+      },
+    },
+    commandResults,
+    versionsUrl,
+    tokenA,
+    port: listening.port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      simulator?.stop();
+      await listening?.close();
+      await store.close();
+    },
+  };
+}
+
+/** The registration token the node accepts: the configured one (kept across restarts), or a new one. */
+async function acceptedTokenA(store: OcpiStore, configured: string | undefined): Promise<string> {
+  if (configured === undefined) return (await createRegistrationToken(store, { label: 'printed at start' })).token;
+  const hash = await hashToken(configured);
+  if (!(await store.registrationTokens.findByHash(hash))) {
+    await store.registrationTokens.create({ id: crypto.randomUUID(), hash, label: 'OCPI_TOKEN_A', createdAt: new Date().toISOString() });
+  }
+  return configured;
+}

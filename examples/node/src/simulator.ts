@@ -1,0 +1,298 @@
+// The CPO's chargers, simulated: commands are answered at once by the library, their results come a
+// moment later, a started session is pushed to the eMSP as it progresses and its CDR when it stops.
+import {
+  type AuthorizationInfo,
+  type CDR,
+  type CdrToken,
+  type ChargingPeriod,
+  type CommandResult,
+  type CommandsReceiverHandler,
+  getOwnObject,
+  type Location,
+  type OcpiClient,
+  type OcpiStore,
+  type Partner,
+  type PartyRef,
+  putOwnObject,
+  type Session,
+  STORE_MODULES,
+  type StartSession,
+  storeCommandsReceiver,
+  type Token,
+  tokenStoreId,
+} from '@ocpi-ts/core';
+import type { Logger } from './log.js';
+
+export interface SimulatorOptions {
+  store: OcpiStore;
+  client: OcpiClient;
+  /** The CPO party whose chargers these are. */
+  cpo: PartyRef;
+  logger: Logger;
+  /** Between two meter readings pushed to the eMSP. */
+  tickMs: number;
+  /** How long a charger takes to carry out a command. */
+  resultDelayMs: number;
+}
+
+interface Running {
+  session: Session;
+  partner: Partner;
+  timer: ReturnType<typeof setInterval>;
+  powerKw: number;
+}
+
+const iso = (time = Date.now()) => `${new Date(time).toISOString().slice(0, 19)}Z`;
+const round = (value: number, digits = 4) => Number(value.toFixed(digits));
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+
+/** Prices of the demo tariffs (seed.ts): EUR 0.50 start fee and 0.35 per kWh on AC, 0.59 per kWh on DC; 21 % VAT. */
+function priceOf(kwh: number, dc: boolean) {
+  const exclVat = round(dc ? kwh * 0.59 : 0.5 + kwh * 0.35, 2);
+  return { excl_vat: exclVat, incl_vat: round(exclVat * 1.21, 2) };
+}
+
+export function chargerSimulator(options: SimulatorOptions): { handler: Partial<CommandsReceiverHandler>; stop(): void } {
+  const { store, client, cpo, logger } = options;
+  const defaults = storeCommandsReceiver({ resultDelayMs: options.resultDelayMs });
+  const running = new Map<string, Running>();
+  /** A retried START_SESSION (same response_url) must not start a second session. */
+  const startedBy = new Map<string, Promise<CommandResult>>();
+
+  async function pushToPartner(partner: Partner, what: string, push: () => Promise<unknown>) {
+    try {
+      await push();
+      logger('info', `pushed ${what}`, { partnerId: partner.id });
+    } catch (error) {
+      // Pushes are not queued or replayed (transport_and_format, "Offline behaviour"): the eMSP resyncs with GET.
+      logger('warn', `push of ${what} failed`, { partnerId: partner.id, error: String(error) });
+    }
+  }
+
+  /** Whether the driver's token may charge: the eMSP's pushed copy first, real-time authorization otherwise (mod_tokens). */
+  async function tokenAllowed(partner: Partner, command: StartSession): Promise<{ allowed: boolean; authorizationReference?: string; reason?: string }> {
+    const token = command.token;
+    const pushed = await getOwnObject<Token>(store, STORE_MODULES.tokens, token, tokenStoreId(token.uid, token.type));
+    if (pushed && pushed.whitelist === 'ALWAYS') {
+      return pushed.valid ? { allowed: true } : { allowed: false, reason: `Token ${token.uid} is not valid` };
+    }
+    try {
+      const answer = await client
+        .forPartner(partner)
+        .post<AuthorizationInfo>(
+          'tokens',
+          'SENDER',
+          [token.uid, 'authorize'],
+          { location_id: command.location_id, ...(command.evse_uid ? { evse_uids: [command.evse_uid] } : {}) },
+          { query: { type: token.type } },
+        );
+      const info = answer.data;
+      return info.allowed === 'ALLOWED'
+        ? { allowed: true, ...(info.authorization_reference ? { authorizationReference: info.authorization_reference } : {}) }
+        : { allowed: false, reason: `Token ${token.uid} is ${info.allowed}` };
+    } catch (error) {
+      // Without an answer the CPO falls back on the pushed copy.
+      if (pushed?.valid) return { allowed: true };
+      return { allowed: false, reason: `Token ${token.uid} could not be authorized: ${String(error)}` };
+    }
+  }
+
+  async function setEvseStatus(partner: Partner | undefined, locationId: string, evseUid: string, status: 'AVAILABLE' | 'CHARGING') {
+    const now = iso();
+    await store.objects.update<Location>({ module: STORE_MODULES.locations, owner: cpo, id: locationId }, (current) => {
+      if (!current) return undefined;
+      const location = structuredClone(current.data);
+      const evse = location.evses?.find((e) => e.uid === evseUid);
+      if (!evse) return undefined;
+      evse.status = status;
+      evse.last_updated = now;
+      location.last_updated = now;
+      return { data: location };
+    });
+    if (partner?.endpoints.some((e) => e.identifier === 'locations' && e.role === 'RECEIVER')) {
+      await pushToPartner(partner, `EVSE ${evseUid} ${status}`, () =>
+        client.forPartner(partner).patch('locations', 'RECEIVER', [cpo.country_code, cpo.party_id, locationId, evseUid], { status, last_updated: now }),
+      );
+    }
+  }
+
+  async function startCharging(partner: Partner, command: StartSession, authorizationReference: string | undefined): Promise<Session> {
+    const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, command.location_id)) as Location;
+    const evse = location.evses?.find((e) => e.uid === command.evse_uid) ?? location.evses?.find((e) => e.status === 'AVAILABLE') ?? location.evses?.[0];
+    const connector = evse?.connectors.find((c) => c.id === command.connector_id) ?? evse?.connectors[0];
+    if (!evse || !connector) throw new Error(`Location ${location.id} has no connector to charge on`);
+    const cdrToken: CdrToken = {
+      country_code: command.token.country_code,
+      party_id: command.token.party_id,
+      uid: command.token.uid,
+      type: command.token.type,
+      contract_id: command.token.contract_id,
+    };
+    const now = iso();
+    const session: Session = {
+      country_code: cpo.country_code,
+      party_id: cpo.party_id,
+      id: `S${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)
+        .toString(36)
+        .toUpperCase()}`,
+      start_date_time: now,
+      kwh: 0,
+      cdr_token: cdrToken,
+      auth_method: 'COMMAND',
+      ...((authorizationReference ?? command.authorization_reference)
+        ? { authorization_reference: (authorizationReference ?? command.authorization_reference) as string }
+        : {}),
+      location_id: location.id,
+      evse_uid: evse.uid,
+      connector_id: connector.id,
+      currency: 'EUR',
+      charging_periods: [],
+      total_cost: priceOf(0, connector.power_type === 'DC'),
+      status: 'ACTIVE',
+      last_updated: now,
+    };
+    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+    await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
+    await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
+    const powerKw = Math.min((connector.max_electric_power ?? 11000) / 1000, 50);
+    const entry: Running = { session, partner, powerKw, timer: setInterval(() => void tick(session.id), options.tickMs) };
+    entry.timer.unref?.();
+    running.set(session.id, entry);
+    return session;
+  }
+
+  /** One meter reading: energy since the last one, pushed as a new charging period (PATCH adds it). */
+  async function tick(sessionId: string) {
+    const entry = running.get(sessionId);
+    if (!entry) return;
+    const hours = options.tickMs / 3_600_000;
+    // A simulated hour per second of wall time keeps the demo's numbers readable.
+    const energy = round(entry.powerKw * hours * 3600);
+    const period: ChargingPeriod = {
+      start_date_time: iso(),
+      dimensions: [
+        { type: 'ENERGY', volume: energy },
+        { type: 'TIME', volume: round(hours * 3600) },
+      ],
+    };
+    const session = entry.session;
+    session.kwh = round(session.kwh + energy);
+    session.charging_periods = [...(session.charging_periods ?? []), period];
+    session.total_cost = priceOf(session.kwh, entry.powerKw > 22);
+    session.last_updated = period.start_date_time;
+    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+    await pushToPartner(entry.partner, `session ${sessionId} at ${session.kwh} kWh`, () =>
+      client.forPartner(entry.partner).patch('sessions', 'RECEIVER', [cpo.country_code, cpo.party_id, sessionId], {
+        kwh: session.kwh,
+        charging_periods: [period],
+        total_cost: session.total_cost,
+        last_updated: session.last_updated,
+      }),
+    );
+  }
+
+  async function stopCharging(entry: Running): Promise<void> {
+    clearInterval(entry.timer);
+    running.delete(entry.session.id);
+    const { session, partner } = entry;
+    const end = iso();
+    session.status = 'COMPLETED';
+    session.end_date_time = end;
+    session.last_updated = end;
+    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+    await pushToPartner(partner, `session ${session.id} COMPLETED`, () => client.forPartner(partner).pushSession(session));
+    const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id)) as Location;
+    const evse = location.evses?.find((e) => e.uid === session.evse_uid);
+    const connector = evse?.connectors.find((c) => c.id === session.connector_id);
+    const totalTime = round((Date.parse(end) - Date.parse(session.start_date_time)) / 3_600_000 || 0.0001);
+    const periods = session.charging_periods?.length
+      ? session.charging_periods
+      : [{ start_date_time: session.start_date_time, dimensions: [{ type: 'ENERGY' as const, volume: 0 }] }];
+    const cdr: CDR = {
+      country_code: cpo.country_code,
+      party_id: cpo.party_id,
+      id: `CDR-${session.id}`,
+      start_date_time: session.start_date_time,
+      end_date_time: end,
+      session_id: session.id,
+      cdr_token: session.cdr_token,
+      auth_method: session.auth_method,
+      ...(session.authorization_reference ? { authorization_reference: session.authorization_reference } : {}),
+      cdr_location: {
+        id: location.id,
+        ...(location.name ? { name: location.name } : {}),
+        address: location.address,
+        city: location.city,
+        ...(location.postal_code ? { postal_code: location.postal_code } : {}),
+        country: location.country,
+        coordinates: location.coordinates,
+        evse_uid: session.evse_uid,
+        evse_id: evse?.evse_id ?? session.evse_uid,
+        connector_id: session.connector_id,
+        connector_standard: connector?.standard ?? 'IEC_62196_T2',
+        connector_format: connector?.format ?? 'SOCKET',
+        connector_power_type: connector?.power_type ?? 'AC_3_PHASE',
+      },
+      currency: session.currency,
+      charging_periods: periods,
+      total_cost: session.total_cost ?? priceOf(session.kwh, false),
+      total_energy: session.kwh,
+      total_time: totalTime,
+      last_updated: end,
+    };
+    await putOwnObject(store, STORE_MODULES.cdrs, cpo, cdr);
+    await setEvseStatus(partner, session.location_id, session.evse_uid, 'AVAILABLE');
+    await pushToPartner(partner, `CDR ${cdr.id}`, () => client.forPartner(partner).postCdr(cdr));
+  }
+
+  const handler: Partial<CommandsReceiverHandler> = {
+    async startSession(command, request) {
+      const retried = startedBy.get(command.response_url);
+      if (retried) return { response: { result: 'ACCEPTED' }, result: retried };
+      // The library's default checks the Location, EVSE, connector and token owner (2003 / REJECTED).
+      const checked = await defaults.startSession(command, request);
+      if (checked.response.result !== 'ACCEPTED') return checked;
+      const partner = request.context.partner;
+      const result = (async (): Promise<CommandResult> => {
+        const token = await tokenAllowed(partner, command);
+        if (!token.allowed) return { result: 'REJECTED', message: [{ language: 'en', text: token.reason ?? 'Token not allowed' }] };
+        await delay(options.resultDelayMs);
+        const session = await startCharging(partner, command, token.authorizationReference);
+        logger('info', 'session started', { sessionId: session.id, locationId: session.location_id, evseUid: session.evse_uid });
+        return { result: 'ACCEPTED' };
+      })();
+      startedBy.set(command.response_url, result);
+      return { response: { result: 'ACCEPTED' }, result };
+    },
+
+    async stopSession(command, request) {
+      const entry = running.get(command.session_id);
+      if (!entry) {
+        const stored = await getOwnObject<Session>(store, STORE_MODULES.sessions, cpo, command.session_id);
+        // STOP_SESSION for a session already stopped: the same outcome again, and no second CDR.
+        if (stored?.status === 'COMPLETED' && stored.cdr_token.party_id.toUpperCase() === request.context.partner.roles[0]?.party_id.toUpperCase()) {
+          return { response: { result: 'ACCEPTED' }, result: { result: 'ACCEPTED' } };
+        }
+        return defaults.stopSession(command, request);
+      }
+      if (!request.context.partner.roles.some((r) => r.party_id.toUpperCase() === entry.session.cdr_token.party_id.toUpperCase())) {
+        return { response: { result: 'REJECTED', message: [{ language: 'en', text: 'The Session belongs to another party' }] } };
+      }
+      const result = (async (): Promise<CommandResult> => {
+        await delay(options.resultDelayMs);
+        await stopCharging(entry);
+        logger('info', 'session stopped', { sessionId: command.session_id });
+        return { result: 'ACCEPTED' };
+      })();
+      return { response: { result: 'ACCEPTED' }, result };
+    },
+  };
+
+  return {
+    handler,
+    stop() {
+      for (const entry of running.values()) clearInterval(entry.timer);
+      running.clear();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CDR, createAjvValidatorFactory, Session } from '@ocpi-ts/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../src/demo.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+const validators = createAjvValidatorFactory();
+
+describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over real HTTP through %s', (adapter) => {
+  it('registers, pulls every location, starts and stops a session by command, and delivers the session and its CDR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), `ocpi-demo-${adapter}-`));
+    dirs.push(dataDir);
+    const lines: string[] = [];
+    const result = await runDemo({ adapter, dataDir, print: (line) => lines.push(line), tickMs: 150, readings: 2 });
+    try {
+      expect(result.partner.status).toBe('REGISTERED');
+      expect(result.partner.version).toBe('2.2.1');
+      expect(result.locations).toBe(20);
+      // The eMSP keeps what the CPO pushed: the completed session and its CDR, both valid 2.2.1 objects.
+      expect(validators.compile(Session).validate(result.session)).toMatchObject({ ok: true });
+      expect(validators.compile(CDR).validate(result.cdr)).toMatchObject({ ok: true });
+      expect(result.session.status).toBe('COMPLETED');
+      expect(result.session.charging_periods?.length).toBeGreaterThanOrEqual(2);
+      expect(result.cdr.session_id).toBe(result.session.id);
+      expect(result.cdr.total_energy).toBe(result.session.kwh);
+      expect(result.cdr.total_energy).toBeGreaterThan(0);
+      const stored = await result.emsp.store.objects.get({ module: 'cdrs', owner: { country_code: 'NL', party_id: 'CPO' }, id: result.cdr.id });
+      expect(stored?.data).toEqual(result.cdr);
+      // The CPO holds the tokens the eMSP pushed, and token A is dead.
+      const tokens = await result.cpo.store.objects.list({ module: 'tokens', owners: [{ country_code: 'DE', party_id: 'MSP' }], offset: 0, limit: 10 });
+      expect(tokens.total).toBe(3);
+      const versions = await fetch(result.cpo.versionsUrl, { headers: { authorization: `Token ${btoa(result.cpo.tokenA)}` } });
+      expect(versions.status).toBe(401);
+      expect(lines.some((line) => line.startsWith('8. CPO -> eMSP'))).toBe(true);
+    } finally {
+      await Promise.all([result.cpo.close(), result.emsp.close()]);
+    }
+  });
+});
