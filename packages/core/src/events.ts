@@ -91,8 +91,8 @@ export function createEventBus(options: EventBusOptions = {}): OcpiEventBus {
   return {
     on(type: string, listener: (event: never) => void | Promise<void>) {
       const stored = listener as unknown as OcpiEventListener;
-      let set = listeners.get(type);
-      if (!set) listeners.set(type, (set = new Set()));
+      const set = listeners.get(type) ?? new Set();
+      listeners.set(type, set);
       set.add(stored);
       return () => set.delete(stored);
     },
