@@ -4,6 +4,7 @@ import { ocpiTimestamp, serializeEnvelope } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
+import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
 import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
@@ -34,6 +35,8 @@ export interface OcpiServerOptions {
    * for the OCPI schemas, ajv for other schemas where the runtime allows code generation.
    */
   validators?: ValidatorFactory;
+  /** Requests per second per partner and per client address, answered with HTTP 429 beyond. Off by default. */
+  rateLimits?: RateLimitOptions;
   /** Where events go (objects written, partners registered, commands, failed callbacks). Default a new bus. */
   events?: OcpiEventBus;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
@@ -96,6 +99,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const validators = options.validators ?? createAutoValidatorFactory();
   const validatorCache = new WeakMap<object, Validator<unknown>>();
   const store = options.store;
+  const partnerLimiter = options.rateLimits?.perPartner ? new RateLimiter(options.rateLimits.perPartner) : undefined;
+  const addressLimiter = options.rateLimits?.perAddress ? new RateLimiter(options.rateLimits.perAddress) : undefined;
   const ourParties = options.parties.map((p) => ({ ...p, ...normalizeParty(p) }));
 
   const versions = Object.keys(options.modules).sort(compareVersions).reverse();
@@ -300,7 +305,15 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         : target.kind === 'route'
           ? (target.route.auth ?? 'partner')
           : target.auth;
+    if (addressLimiter && request.remoteAddress) {
+      const taken = addressLimiter.take(request.remoteAddress);
+      if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, `address ${request.remoteAddress}`);
+    }
     const caller = await authenticate(firstHeader(request.headers.authorization), auth);
+    if (partnerLimiter && caller.kind === 'partner') {
+      const taken = partnerLimiter.take(caller.partner.id);
+      if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, 'this partner');
+    }
 
     if (target.kind === 'not-found') throw OcpiError.notFound(target.message);
     if (target.kind === 'method-not-allowed') throw OcpiError.methodNotAllowed(target.message, target.allowed);
