@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistrationToken } from '../credentials/registration-tokens.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule } from '../module.js';
+import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import { type CredentialsRole, ourToken, type Partner, partnerToken } from '../partners/partner.js';
 import type { CDR, Location, Session, Token } from '../schemas/v2.2.1/index.js';
 import { createOcpiServer } from '../server.js';
@@ -217,7 +218,7 @@ describe('requests', () => {
     const html = await serveOverHttp(createOcpiServer({ baseUrl: 'http://x/ocpi', parties: [A_CPO], store: createMemoryStore(), modules: {} }));
     closers.push(html.close);
     const call = (url: string, fetchImpl?: typeof fetch, timeoutMs?: number) =>
-      createOcpiClient({ ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(timeoutMs ? { timeoutMs } : {}) })
+      createOcpiClient({ outbound: LOCAL_OUTBOUND_POLICY, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(timeoutMs ? { timeoutMs } : {}) })
         .request({ method: 'GET', url, token: partnerToken('t'), encoding: 'base64' })
         .then(
           () => expect.fail(`expected ${url} to fail`),

@@ -1,6 +1,7 @@
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
+import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.js';
 import { routingHeaderValues } from '../routing-headers.js';
 import type {
@@ -27,8 +28,13 @@ import { crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
 import { readSyncWatermark, writeSyncWatermark } from './sync-state.js';
 
 export interface OcpiClientOptions {
-  /** Default `globalThis.fetch` (undici on Node, with keep-alive). */
+  /**
+   * Default `globalThis.fetch` (undici on Node, with keep-alive) behind the outbound policy; a
+   * `fetch` given here is used as it is.
+   */
   fetch?: typeof fetch;
+  /** What partner-given URLs may reach (default: no loopback, private, link-local or metadata addresses). */
+  outbound?: OutboundPolicy;
   /** Per request, default 30 s; a timeout fails with `OcpiTransportError` 'timeout'. */
   timeoutMs?: number;
   /** Our parties: the default `OCPI-from-*` of functional module calls is the first. */
@@ -210,7 +216,7 @@ const headerNumber = (headers: Headers, name: string): number | undefined => {
 
 /** The OCPI client: every outbound call of a node goes through it. */
 export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
-  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const fetchImpl = options.fetch ?? createGuardedFetch(options.outbound);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ourParties = (options.parties ?? []).map(normalizeParty);
 
@@ -252,6 +258,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       response = await fetchImpl(url, { method, headers, ...(body === undefined ? {} : { body }), signal });
       text = await response.text();
     } catch (error) {
+      if (error instanceof OutboundRefusedError) throw new OcpiTransportError({ failure: 'refused', method, url, detail: error.message, cause: error });
       throw transport(timeout.aborted ? 'timeout' : 'network', error);
     }
 

@@ -29,7 +29,8 @@ export class OcpiClientError extends Error {
  * Why no usable OCPI answer came back: the network failed, the call timed out, the answer was not
  * JSON or not an OCPI envelope, an HTTP error came without an envelope, or a paginated list misbehaved.
  */
-export type TransportFailure = 'network' | 'timeout' | 'http' | 'not-json' | 'bad-envelope' | 'bad-data' | 'bad-pagination';
+/** `refused`: the outbound policy did not allow the URL (nothing was sent). */
+export type TransportFailure = 'refused' | 'network' | 'timeout' | 'http' | 'not-json' | 'bad-envelope' | 'bad-data' | 'bad-pagination';
 
 /** No OCPI answer could be read: distinct from {@link OcpiClientError}, where the partner did answer. */
 export class OcpiTransportError extends Error {

@@ -2,6 +2,7 @@ import { constantTimeEqual, generateToken, hashToken, readAuthorizationHeader } 
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
+import type { OutboundPolicy } from '../outbound.js';
 import { type CredentialsRole, type Partner, partnerToken } from '../partners/partner.js';
 import { Credentials } from '../schemas/v2.2.1/index.js';
 import type { ValidatorFactory } from '../validation/validator.js';
@@ -18,6 +19,8 @@ export interface CredentialsModuleOptions {
   /** The client that calls the partner back; default one over `fetch`. */
   client?: OcpiClient;
   fetch?: typeof fetch;
+  /** What the partner's URLs may reach, when no `client` or `fetch` is given (default strict). */
+  outbound?: OutboundPolicy;
   /** Per call to the partner; default 30 s. */
   timeoutMs?: number;
   /** Checks the partner's versions and version details; default the node's validators. */
@@ -33,7 +36,12 @@ export interface CredentialsModuleOptions {
  */
 export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiModule {
   const client =
-    options.client ?? createOcpiClient({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    options.client ??
+    createOcpiClient({
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.outbound ? { outbound: options.outbound } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
   const validatorsOf = (ctx: RequestContext): ValidatorFactory => options.validators ?? { compile: (schema) => ctx.node.validator(schema) };
   const required = (roles: readonly CredentialsRole[]) =>
     typeof options.requiredEndpoints === 'function' ? options.requiredEndpoints(roles) : (options.requiredEndpoints ?? []);

@@ -4,6 +4,7 @@ import { generateToken, hashToken } from '../auth/tokens.js';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { NodeInfo } from '../module.js';
+import type { OutboundPolicy } from '../outbound.js';
 import { type Partner, type PartnerToken, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import type { ValidatorFactory } from '../validation/validator.js';
 import { checkCredentials, type DiscoveredPartner, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
@@ -14,6 +15,8 @@ export interface InitiatorOptions {
   /** Default a client over `fetch`. */
   client?: OcpiClient;
   fetch?: typeof fetch;
+  /** What the partner's URLs may reach, when no `client` or `fetch` is given (default strict). */
+  outbound?: OutboundPolicy;
   timeoutMs?: number;
   /** Checks the partner's answers; default the node's validators. */
   validators?: ValidatorFactory;
@@ -51,7 +54,11 @@ function contextOf(options: InitiatorOptions): Context {
     node: options.node,
     client:
       options.client ??
-      createOcpiClient({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+      createOcpiClient({
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.outbound ? { outbound: options.outbound } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      }),
     validators: options.validators ?? { compile: (schema) => options.node.validator(schema) },
     required: [{ identifier: 'credentials', role: 'SENDER' }, ...(options.requiredEndpoints ?? [])],
   };

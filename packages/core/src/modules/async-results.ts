@@ -7,10 +7,12 @@
  * The immediate answer never waits for the result. Posting runs detached from the request; every
  * failure is reported through hooks and never rejects or throws into the caller.
  */
+
 import type { TSchema } from '@sinclair/typebox';
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
+import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Partner } from '../partners/partner.js';
 import { type RoutingHeaders, routingHeaderValues } from '../routing-headers.js';
 import type { Session } from '../schemas/v2.2.1/sessions.js';
@@ -115,8 +117,10 @@ export interface AsyncResultHooks {
 }
 
 export interface AsyncResultOptions extends AsyncResultHooks {
-  /** The outbound HTTP; default `globalThis.fetch`. */
+  /** The outbound HTTP, used as it is; default `globalThis.fetch` behind the `outbound` policy. */
   fetch?: typeof fetch;
+  /** What a `response_url` may reach (default: no loopback, private, link-local or metadata addresses). */
+  outbound?: OutboundPolicy;
   /** Default the platform's timers, unref'd. */
   timers?: Timers;
   /**
@@ -208,6 +212,7 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
   const deadlineMs = options.deadlineMs ?? ((seconds: number) => seconds * 1000);
   const postTimeoutMs = options.postTimeoutMs ?? 30_000;
   const allowResponseUrl = options.allowResponseUrl ?? ((url: URL) => isHttpUrl(url));
+  const guardedFetch = createGuardedFetch(options.outbound);
   const running = new Set<Promise<void>>();
 
   function checkResponseUrl(value: string, partner: Partner, field: string): void {
@@ -285,7 +290,7 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
       'x-correlation-id': ctx.correlationId,
       ...routingHeaderValues(resultRouting(ctx)),
     };
-    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const fetchImpl = options.fetch ?? guardedFetch;
     const abort = new AbortController();
     const abortHandle = timers.setTimeout(() => abort.abort(new Error(`No answer within ${postTimeoutMs} ms`)), postTimeoutMs);
     let status: number;

@@ -1,9 +1,12 @@
+// Test nodes live on 127.0.0.1: their outbound calls use the local policy (loopback allowed).
+
 // Test support: a whole OCPI node of ours on 127.0.0.1 (server, memory store, HTTP, client and
 // partner registry), for tests where two nodes talk to each other.
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { type CredentialsModuleOptions, credentialsModule } from '../credentials/credentials-module.js';
 import { createPartnerRegistry, type InitiatorOptions, type PartnerRegistry } from '../credentials/initiator.js';
 import type { NodeInfo, OcpiModule } from '../module.js';
+import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import type { CredentialsRole } from '../partners/partner.js';
 import { createOcpiServer, type OcpiServerOptions } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
@@ -34,7 +37,7 @@ export interface TestNodeOptions {
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
 export async function startTestNode(options: TestNodeOptions): Promise<TestNode> {
   const store = createMemoryStore();
-  const credentials = credentialsModule({ ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
+  const credentials = credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
   const modules = Object.fromEntries(
     Object.entries(options.modules ?? { '2.2.1': [thingsSender, thingsReceiver] }).map(([version, list]) => [version, [credentials, ...list]]),
   );
@@ -48,7 +51,7 @@ export async function startTestNode(options: TestNodeOptions): Promise<TestNode>
     }),
   );
   const node = served.server.node;
-  const client = createOcpiClient({ parties: node.parties, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createOcpiClient({ parties: node.parties, outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}) });
   return {
     origin: served.origin,
     node,
