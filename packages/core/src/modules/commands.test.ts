@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import { type CredentialsRole, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { CommandResponse, CommandResult } from '../schemas/v2.2.1/commands.js';
 import type { Location } from '../schemas/v2.2.1/locations.js';
@@ -212,6 +213,27 @@ describe('Commands Receiver: the immediate CommandResponse', () => {
     );
     const unlock = await h.call('POST', 'receiver/commands/UNLOCK_CONNECTOR', { token: 'emsp', body: { ...bodies.UNLOCK_CONNECTOR, location_id: 'NOWHERE' } });
     expect(unlock.json.status_code).toBe(2003);
+  });
+});
+
+describe('Commands Receiver: retries', () => {
+  it('a command retried with the same response_url gets the same answer, runs the handler once and posts one result', async () => {
+    let started = 0;
+    const { h, rec, module } = await open({
+      startSession: () => {
+        started += 1;
+        return { response: { result: 'ACCEPTED', timeout: 45 }, result: { result: 'ACCEPTED' } };
+      },
+    });
+    const first = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession() });
+    const retry = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession() });
+    expect(retry.json.data).toEqual(first.json.data);
+    expect(started).toBe(1);
+    await module.drain();
+    expect(rec.calls).toHaveLength(1);
+    // Another response_url is another command.
+    await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession({ response_url: `${RESPONSE_URL}-2` }) });
+    expect(started).toBe(2);
   });
 });
 
@@ -427,7 +449,9 @@ describe('Commands Receiver: results that do not come, or cannot be delivered', 
     ];
     rec.answerWith(() => answers.shift() ?? new Error('no more answers'));
     for (let i = 0; i < 4; i++) {
-      const res = await h.call('POST', 'receiver/commands/UNLOCK_CONNECTOR', { token: 'emsp', body: bodies.UNLOCK_CONNECTOR });
+      // Four commands (four response_urls): the same one four times would be one command retried.
+      const body = { ...bodies.UNLOCK_CONNECTOR, response_url: i === 0 ? RESPONSE_URL : `${RESPONSE_URL}/${i}` };
+      const res = await h.call('POST', 'receiver/commands/UNLOCK_CONNECTOR', { token: 'emsp', body });
       expect(res.json.status_code).toBe(1000);
       await module.drain();
     }
@@ -514,7 +538,10 @@ describe('Commands Receiver over real HTTP', () => {
     const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     try {
       const posted = vi.fn();
-      const module = commandsReceiver({}, { defaults: { resultDelayMs: 0 }, onResultPosted: posted, onResultPostFailed: (f) => console.error(f) });
+      const module = commandsReceiver(
+        {},
+        { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 }, onResultPosted: posted, onResultPostFailed: (f) => console.error(f) },
+      );
       opened = undefined;
       const h = moduleHarness({ parties: [CPO_ROLE], modules: [module] });
       await registerPartner(h.store, h, 'legacy', [EMSP_ROLE], 'raw');

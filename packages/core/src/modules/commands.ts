@@ -119,6 +119,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
   const methods: CommandsReceiverHandler = { ...storeCommandsReceiver({ timers: options.timers ?? systemTimers, ...options.defaults }) };
   for (const [name, method] of Object.entries(handler)) if (method !== undefined) Object.assign(methods, { [name]: method });
   const defaultTimeout = options.timeout ?? 30;
+  const recent = new RecentCommands();
 
   const route = (spec: CommandSpec): RouteDefinition => ({
     method: 'POST',
@@ -128,6 +129,11 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
     async handle(ctx) {
       const command = ctx.body as Bodies[CommandType];
       poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
+      // A retry (same partner, command and response_url, same body) gets the first answer again: the
+      // handler does not run twice, so a retried START_SESSION never starts a second session.
+      const retryKey = `${ctx.partner.id}\n${spec.type}\n${command.response_url}\n${JSON.stringify(command)}`;
+      const previous = recent.get(retryKey);
+      if (previous) return { data: previous };
       const run = methods[spec.method] as CommandHandler<Bodies[CommandType]>;
       const outcome = await run(command, handlerRequest(ctx));
       const response: CommandResponse = {
@@ -154,6 +160,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
         // Only an ACCEPTED command has a result to post; keep a rejection from going unhandled.
         outcome.result.catch(() => undefined);
       }
+      recent.remember(retryKey, response);
       ctx.emit({ type: 'command.received', command: spec.type, body: command, response: response.result });
       try {
         options.onCommand?.({ type: spec.type, command, response, context: ctx } as CommandEvent);
@@ -325,4 +332,20 @@ export function storeCommandsReceiver(options: StoreCommandsReceiverOptions = {}
 /** A reservation the default handler stored for an eMSP party. */
 export async function readReservation(store: OcpiStore, owner: PartyRef, reservationId: string): Promise<StoredReservation | undefined> {
   return (await store.objects.get<StoredReservation>({ module: RESERVATIONS_STORE_MODULE, owner: normalizeParty(owner), id: reservationId }))?.data;
+}
+
+/** Commands answered lately, for recognizing retries; kept in this process for 15 minutes, at most 10,000. */
+class RecentCommands {
+  private readonly answers = new Map<string, { response: CommandResponse; at: number }>();
+
+  get(key: string): CommandResponse | undefined {
+    const found = this.answers.get(key);
+    if (!found || Date.now() - found.at > 15 * 60_000) return undefined;
+    return found.response;
+  }
+
+  remember(key: string, response: CommandResponse): void {
+    this.answers.set(key, { response, at: Date.now() });
+    if (this.answers.size > 10_000) this.answers.delete(this.answers.keys().next().value as string);
+  }
 }
