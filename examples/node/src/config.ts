@@ -15,6 +15,12 @@ export interface NodeConfig {
   dataDir: string;
   /** Log lines as JSON to stdout (default) or nothing (tests and the demo's own output). */
   log: boolean;
+  /** `local` (default) lets partner URLs reach loopback and private addresses; `strict` is the library default. */
+  outboundPolicy: 'local' | 'strict';
+  /** Requests per second per partner; undefined means no limit. */
+  rateLimit: number | undefined;
+  /** Largest request body in bytes. */
+  bodyLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -90,5 +96,8 @@ export function readConfig(env: Env = process.env): NodeConfig {
     databaseUrl,
     dataDir: env.OCPI_DATA_DIR?.trim() || `.data/ocpi-${role.toLowerCase()}`,
     log: env.OCPI_LOG?.trim() !== 'off',
+    outboundPolicy: oneOf(env, 'OCPI_OUTBOUND_POLICY', ['local', 'strict'] as const, 'local'),
+    rateLimit: env.OCPI_RATE_LIMIT?.trim() ? integer(env, 'OCPI_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
+    bodyLimit: integer(env, 'OCPI_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
 }

@@ -16,6 +16,7 @@ import {
   createRegistrationToken,
   credentialsModule,
   hashToken,
+  LOCAL_OUTBOUND_POLICY,
   locationsReceiver,
   locationsSender,
   type OcpiClient,
@@ -81,7 +82,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     business_details: { name: config.role === 'CPO' ? `Demo CPO ${config.partyId}` : `Demo eMSP ${config.partyId}` },
   };
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
-  const client = createOcpiClient({ parties: [party] });
+  // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
+  const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
+  const client = createOcpiClient({ parties: [party], outbound });
 
   // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
   let core: OcpiServer | undefined;
@@ -125,9 +128,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           cdrsSender(),
           tokensReceiver(),
           commandsReceiver(simulator?.handler, {
+            outbound,
             onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
           }),
-          chargingProfilesReceiver(),
+          chargingProfilesReceiver(undefined, { outbound }),
         ]
       : [
           credentialsModule({ client }),
@@ -145,6 +149,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     store,
     events,
     modules: { '2.2.1': modules },
+    bodyLimit: config.bodyLimit,
+    ...(config.rateLimit ? { rateLimits: { perPartner: { requestsPerSecond: config.rateLimit } } } : {}),
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });
   const partners = createPartnerRegistry({ node: core.node, client });

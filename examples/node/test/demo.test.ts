@@ -12,7 +12,7 @@ afterAll(() => {
 const validators = createAjvValidatorFactory();
 
 describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over real HTTP through %s', (adapter) => {
-  it('registers, pulls every location, starts and stops a session by command, and delivers the session and its CDR', async () => {
+  it('registers, pulls every location, starts and stops a session by command, and delivers the session and its CDR', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), `ocpi-demo-${adapter}-`));
     dirs.push(dataDir);
     const lines: string[] = [];
