@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit.js';
 import type { CommandType } from './schemas/v2.2.1/index.js';
 import type { PartyRef } from './store/types.js';
 
@@ -22,6 +23,8 @@ export interface PartnerEvent extends EventOrigin {
   type: 'partner.registered' | 'partner.updated' | 'partner.unregistered';
   partnerId: string;
   roles: PartyRef[];
+  /** On registration with a registration token (token A): which one was used. */
+  registrationTokenId?: string;
 }
 
 export interface CommandReceivedEvent extends EventOrigin {
@@ -47,7 +50,13 @@ export interface OutboundFailedEvent extends EventOrigin {
   reason: string;
 }
 
-export type OcpiEvent = ObjectEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent;
+/** A row was appended to the audit log. */
+export interface AuditRecordedEvent extends EventOrigin {
+  type: 'audit.recorded';
+  entry: AuditEntry;
+}
+
+export type OcpiEvent = ObjectEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent | AuditRecordedEvent;
 export type OcpiEventType = OcpiEvent['type'];
 /** The event of one type (the members whose `type` union contains it, narrowed to it). */
 export type OcpiEventOf<T extends OcpiEventType> = OcpiEvent extends infer E

@@ -1,3 +1,4 @@
+export * from './audit.js';
 export * from './auth/tokens.js';
 export * from './body.js';
 export * from './client/client.js';

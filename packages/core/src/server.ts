@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit.js';
 import { constantTimeEqual, hashToken, readAuthorizationHeader } from './auth/tokens.js';
 import { readBody } from './body.js';
 import { ocpiTimestamp, serializeEnvelope } from './envelope.js';
@@ -37,6 +38,8 @@ export interface OcpiServerOptions {
   validators?: ValidatorFactory;
   /** Requests per second per partner and per client address, answered with HTTP 429 beyond. Off by default. */
   rateLimits?: RateLimitOptions;
+  /** Counts authentication failures into the audit log (`createAuditLog`). */
+  audit?: AuditLog;
   /** Where events go (objects written, partners registered, commands, failed callbacks). Default a new bus. */
   events?: OcpiEventBus;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
@@ -309,7 +312,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       const taken = addressLimiter.take(request.remoteAddress);
       if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, `address ${request.remoteAddress}`);
     }
-    const caller = await authenticate(firstHeader(request.headers.authorization), auth);
+    const caller = await authenticate(firstHeader(request.headers.authorization), auth).catch((error: unknown) => {
+      if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
+      throw error;
+    });
     if (partnerLimiter && caller.kind === 'partner') {
       const taken = partnerLimiter.take(caller.partner.id);
       if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, 'this partner');

@@ -62,10 +62,12 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
   }
 
   async function notify(ctx: RequestContext, change: PartnerChange) {
+    const registrationTokenId = ctx.caller.kind === 'registration' ? ctx.caller.registrationToken.id : undefined;
     ctx.emit({
       type: `partner.${change.kind}`,
       partnerId: change.partner.id,
       roles: change.partner.roles.map(({ country_code, party_id }) => ({ country_code, party_id })),
+      ...(registrationTokenId ? { registrationTokenId } : {}),
     });
     await options.onPartnerChange?.(change);
   }

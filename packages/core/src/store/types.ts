@@ -1,3 +1,4 @@
+import type { AuditStore } from '../audit.js';
 import type { Partner, RegistrationToken } from '../partners/partner.js';
 
 /** A party on the OCPI network: the owner of client-owned objects. Upper-cased on write. */
@@ -109,6 +110,8 @@ export interface RegistrationTokenStore {
 /** Everything an OCPI node keeps. In-memory for tests, embedded (PGlite) by default, PostgreSQL in production. */
 export interface OcpiStore {
   objects: ObjectStore;
+  /** The append-only audit log (registrations, token rotations, commands, authentication failures). */
+  audit: AuditStore;
   partners: PartnerStore;
   registrationTokens: RegistrationTokenStore;
   close(): Promise<void>;
