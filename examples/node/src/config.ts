@@ -21,6 +21,8 @@ export interface NodeConfig {
   rateLimit: number | undefined;
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** Where every event is POSTed as JSON, if set. */
+  webhookUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,13 @@ function pattern(env: Env, name: string, regex: RegExp, description: string, fal
   const raw = env[name]?.trim() || fallback;
   if (!regex.test(raw)) throw new ConfigError(name, `must be ${description}, got '${raw}'`);
   return raw.toUpperCase();
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) throw new ConfigError(name, `must be an http(s) URL, got '${raw}'`);
+  return raw;
 }
 
 /** Reads and checks every setting; throws a ConfigError naming the first bad one. */
@@ -99,5 +108,6 @@ export function readConfig(env: Env = process.env): NodeConfig {
     outboundPolicy: oneOf(env, 'OCPI_OUTBOUND_POLICY', ['local', 'strict'] as const, 'local'),
     rateLimit: env.OCPI_RATE_LIMIT?.trim() ? integer(env, 'OCPI_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
     bodyLimit: integer(env, 'OCPI_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    webhookUrl: url(env, 'OCPI_WEBHOOK_URL'),
   };
 }

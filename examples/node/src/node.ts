@@ -1,6 +1,7 @@
 // The reference OCPI node: a CPO or an eMSP on the public API of ocpi-ts, served by one of the three
 // adapters, on the embedded store or PostgreSQL.
 import {
+  type AuditLog,
   type CommandResultReceiver,
   type CredentialsRole,
   cdrsReceiver,
@@ -8,6 +9,7 @@ import {
   chargingProfilesReceiver,
   chargingProfilesSender,
   commandsReceiver,
+  createAuditLog,
   createCommandResultReceiver,
   createEventBus,
   createOcpiClient,
@@ -42,6 +44,7 @@ import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
 import { demoLocations, demoTariffs, demoTokens } from './seed.js';
 import { chargerSimulator } from './simulator.js';
+import { forwardEventsToWebhook } from './webhook.js';
 
 export interface StartNodeOptions {
   config: NodeConfig;
@@ -57,6 +60,8 @@ export interface RunningNode {
   server: OcpiServer;
   store: OcpiStore;
   events: OcpiEventBus;
+  /** Registrations, token rotations, commands and authentication failures, queryable. */
+  audit: AuditLog;
   client: OcpiClient;
   /** Registering with partners, updating credentials, unregistering. */
   partners: PartnerRegistry;
@@ -85,6 +90,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
   const client = createOcpiClient({ parties: [party], outbound });
+  const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
+  if (config.webhookUrl) {
+    forwardEventsToWebhook(events, {
+      url: config.webhookUrl,
+      onError: (error, event) => logger('warn', 'webhook delivery failed', { event: event.type, error: String(error) }),
+    });
+  }
 
   // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
   let core: OcpiServer | undefined;
@@ -150,6 +162,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     events,
     modules: { '2.2.1': modules },
     bodyLimit: config.bodyLimit,
+    audit,
     ...(config.rateLimit ? { rateLimits: { perPartner: { requestsPerSecond: config.rateLimit } } } : {}),
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });
@@ -205,6 +218,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     server: core,
     store,
     events,
+    audit,
     client,
     partners: {
       ...partners,
@@ -224,6 +238,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       closed = true;
       simulator?.stop();
       await listening?.close();
+      await audit.close();
       await store.close();
     },
   };

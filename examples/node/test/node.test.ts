@@ -1,0 +1,240 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMemoryStore, type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config.js';
+import { type RunningNode, startNode } from '../src/node.js';
+import { demoTokens } from '../src/seed.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVE = join(ROOT, 'examples/node/src/serve.ts');
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ocpi-node-'));
+  dirs.push(dir);
+  return dir;
+};
+const nodes: RunningNode[] = [];
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
+async function node(extra: Record<string, string>, store = createMemoryStore()) {
+  const started = await startNode({ config: env(extra), store });
+  nodes.push(started);
+  return started;
+}
+
+/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
+function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=ocpi-ts-source', SERVE], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    out += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const check = setInterval(() => {
+      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
+      const tokenA = /token A: +(\S+)/.exec(out)?.[1];
+      if (versionsUrl && tokenA) {
+        clearInterval(check);
+        resolve({ child, versionsUrl, tokenA, output: () => out });
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
+    });
+  });
+}
+
+const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+describe('configuration', () => {
+  it.each([
+    [{ OCPI_ROLE: 'HUB' }, 'OCPI_ROLE'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ OCPI_COUNTRY_CODE: 'NLD' }, 'OCPI_COUNTRY_CODE'],
+    [{ OCPI_PARTY_ID: 'TOOLONG' }, 'OCPI_PARTY_ID'],
+    [{ OCPI_PUBLIC_URL: 'ftp://x' }, 'OCPI_PUBLIC_URL'],
+    [{ OCPI_TOKEN_A: 'short' }, 'OCPI_TOKEN_A'],
+    [{ OCPI_SEED_LOCATIONS: '-1' }, 'OCPI_SEED_LOCATIONS'],
+    [{ OCPI_ADAPTER: 'koa' }, 'OCPI_ADAPTER'],
+    [{ OCPI_DATABASE_URL: 'mysql://db' }, 'OCPI_DATABASE_URL'],
+    [{ OCPI_OUTBOUND_POLICY: 'open' }, 'OCPI_OUTBOUND_POLICY'],
+    [{ OCPI_RATE_LIMIT: '0' }, 'OCPI_RATE_LIMIT'],
+    [{ OCPI_BODY_LIMIT: 'lots' }, 'OCPI_BODY_LIMIT'],
+    [{ OCPI_WEBHOOK_URL: 'not a url' }, 'OCPI_WEBHOOK_URL'],
+  ])('refuses %o naming the setting', (values, name) => {
+    expect(() => readConfig(values)).toThrow(ConfigError);
+    expect(() => readConfig(values)).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('has the documented defaults', () => {
+    expect(readConfig({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      role: 'CPO',
+      publicUrl: 'http://127.0.0.1:3000',
+      seedLocations: 20,
+      adapter: 'fastify',
+      outboundPolicy: 'local',
+    });
+  });
+
+  it('pnpm serve stops at once on a bad setting, naming it, with exit status 2', async () => {
+    const failed = await serve({ OCPI_ADAPTER: 'koa' }).catch((error: { code: number; out: string }) => error);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { out: string }).out).toContain('OCPI_ADAPTER');
+  });
+});
+
+describe('the reference node over HTTP', () => {
+  it('serves a health endpoint outside the OCPI paths', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO' });
+    const health = await fetch(cpo.versionsUrl.replace('/ocpi/versions', '/health'));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', role: 'CPO' });
+  });
+
+  it('applies OCPI_RATE_LIMIT per partner (429, Retry-After, envelope) and OCPI_BODY_LIMIT (413, envelope)', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_RATE_LIMIT: '2', OCPI_BODY_LIMIT: '2048', OCPI_SEED_LOCATIONS: '1' });
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
+    const partner = await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
+    const auth = { authorization: `Token ${btoa(partner.outboundToken as string)}` };
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(cpo.versionsUrl, { headers: auth });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses).toContain(429);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited?.json()).toMatchObject({ status_code: 2000 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const big = await fetch(`${cpo.versionsUrl.replace('versions', '2.2.1')}/receiver/tokens/DE/MSP/X`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(5000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ status_code: 2000, status_message: expect.stringContaining('2048 bytes') });
+  });
+
+  it('forwards events to OCPI_WEBHOOK_URL, and keeps an audit log of the registration', async () => {
+    const received: OcpiEvent[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const cpo = await node({
+        OCPI_ROLE: 'CPO',
+        OCPI_SEED_LOCATIONS: '1',
+        OCPI_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/events`,
+      });
+      const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
+      await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
+      // The eMSP pushes its three tokens after registering: three objects created at the CPO.
+      await expect.poll(() => received.filter((e) => e.type === 'object.created' && e.module === 'tokens').length, { timeout: 5000 }).toBe(3);
+      expect(received.some((e) => e.type === 'partner.registered')).toBe(true);
+      const rows = await cpo.audit.query();
+      expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['partner.registered', 'registration_token.used']));
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('keeps every partner, token and object across a restart on the same data directory', async () => {
+    const dataDir = tempDir();
+    const config = { OCPI_ROLE: 'CPO', OCPI_DATA_DIR: dataDir, OCPI_TOKEN_A: 'fixed-token-a-for-test', OCPI_SEED_LOCATIONS: '3' };
+    const first = await startNode({ config: env(config) });
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
+    const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
+    await first.close();
+    const second = await startNode({ config: env({ ...config, PORT: String(first.port) }) });
+    nodes.push(second);
+    const cpoSide = (await second.store.partners.list()).filter((p) => p.status === 'REGISTERED');
+    expect(cpoSide).toHaveLength(1);
+    const tokens = await second.store.objects.list({ module: 'tokens', offset: 0, limit: 10 });
+    expect(tokens.items.map((t) => (t.data as Token).uid).sort()).toEqual(
+      demoTokens({ country_code: 'DE', party_id: 'MSP' })
+        .map((t) => t.uid)
+        .sort(),
+    );
+    // The eMSP's token still opens the CPO, and token A stays dead.
+    const locations = await emsp.client.forPartner(partner).get<unknown[]>('locations', 'SENDER');
+    expect(locations.data).toHaveLength(3);
+    expect((await fetch(second.versionsUrl, { headers: { authorization: `Token ${btoa('fixed-token-a-for-test')}` } })).status).toBe(401);
+  });
+});
+
+describe('pnpm serve as a process', () => {
+  it('shuts down gracefully on SIGTERM with exit status 0', async () => {
+    const { child } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+    const exited = exitOf(child);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('killed with SIGKILL in the middle of a stream of PUTs, it still has every object whose PUT was answered 1000 after a restart', async () => {
+    const dataDir = tempDir();
+    const settings = { OCPI_ROLE: 'CPO', OCPI_DATA_DIR: dataDir, OCPI_TOKEN_A: 'durability-token-a', OCPI_SEED_LOCATIONS: '1' };
+    const first = await serve(settings);
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
+    const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
+    const client = emsp.client.forPartner(partner);
+    const acknowledged: string[] = [];
+    const token = (n: number): Token => ({
+      ...demoTokens({ country_code: 'DE', party_id: 'MSP' })[0]!,
+      uid: `STREAM${String(n).padStart(5, '0')}`,
+      last_updated: new Date().toISOString(),
+    });
+    const stream = (async () => {
+      for (let n = 0; ; n++) {
+        try {
+          const answer = await client.pushToken(token(n));
+          if (answer.statusCode === 1000) acknowledged.push(token(n).uid);
+        } catch {
+          return;
+        }
+      }
+    })();
+    await expect.poll(() => acknowledged.length, { timeout: 20_000 }).toBeGreaterThan(30);
+    first.child.kill('SIGKILL');
+    await stream;
+    const port = new URL(first.versionsUrl).port;
+    await serve({ ...settings, PORT: port });
+    for (const uid of acknowledged) {
+      const found = await client.get<Token>('tokens', 'RECEIVER', ['DE', 'MSP', uid], { query: { type: 'APP_USER' } });
+      expect(found.data.uid).toBe(uid);
+    }
+  }, 90_000);
+});
