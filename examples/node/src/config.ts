@@ -23,6 +23,8 @@ export interface NodeConfig {
   bodyLimit: number;
   /** Where every event is POSTed as JSON, if set. */
   webhookUrl: string | undefined;
+  /** A partner to register with at start (its versions URL and the token A it gave us), if not registered yet. */
+  registerWith: { versionsUrl: string; tokenA: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +70,14 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
+  const versionsUrl = url(env, 'OCPI_PARTNER_VERSIONS_URL');
+  const tokenA = env.OCPI_PARTNER_TOKEN_A?.trim();
+  if (versionsUrl && !tokenA) throw new ConfigError('OCPI_PARTNER_TOKEN_A', 'is required with OCPI_PARTNER_VERSIONS_URL');
+  if (tokenA && !versionsUrl) throw new ConfigError('OCPI_PARTNER_VERSIONS_URL', 'is required with OCPI_PARTNER_TOKEN_A');
+  return versionsUrl && tokenA ? { versionsUrl, tokenA } : undefined;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the first bad one. */
 export function readConfig(env: Env = process.env): NodeConfig {
   const role = oneOf(env, 'OCPI_ROLE', ['CPO', 'EMSP'] as const, 'CPO');
@@ -109,5 +119,6 @@ export function readConfig(env: Env = process.env): NodeConfig {
     rateLimit: env.OCPI_RATE_LIMIT?.trim() ? integer(env, 'OCPI_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
     bodyLimit: integer(env, 'OCPI_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     webhookUrl: url(env, 'OCPI_WEBHOOK_URL'),
+    registerWith: partnerToRegisterWith(env),
   };
 }

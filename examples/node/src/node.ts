@@ -28,6 +28,7 @@ import {
   type OcpiStore,
   type Partner,
   type PartnerRegistry,
+  partnerToken,
   putOwnObject,
   STORE_MODULES,
   sessionsReceiver,
@@ -212,6 +213,24 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     store: config.databaseUrl ? 'postgresql' : options.store ? 'given' : `embedded:${config.dataDir}`,
   });
 
+  const registry: PartnerRegistry = {
+    ...partners,
+    // Registering as initiator: an eMSP pushes its tokens afterwards, as it does when registered with.
+    async register(registration) {
+      const partner = await partners.register(registration);
+      await pushTokens(partner);
+      return partner;
+    },
+  };
+  if (config.registerWith) {
+    const { versionsUrl: partnerVersionsUrl, tokenA: partnerTokenA } = config.registerWith;
+    const known = (await store.partners.list()).some((p) => p.status === 'REGISTERED' && p.versionsUrl === partnerVersionsUrl);
+    if (!known) {
+      const partner = await registry.register({ versionsUrl: partnerVersionsUrl, tokenA: partnerToken(partnerTokenA) });
+      logger('info', 'registered with partner', { partnerId: partner.id, versionsUrl: partnerVersionsUrl, version: partner.version });
+    }
+  }
+
   let closed = false;
   return {
     config,
@@ -220,15 +239,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     events,
     audit,
     client,
-    partners: {
-      ...partners,
-      // Registering as initiator: an eMSP pushes its tokens afterwards, as it does when registered with.
-      async register(registration) {
-        const partner = await partners.register(registration);
-        await pushTokens(partner);
-        return partner;
-      },
-    },
+    partners: registry,
     commandResults,
     versionsUrl,
     tokenA,

@@ -197,6 +197,39 @@ describe('the reference node over HTTP', () => {
 });
 
 describe('pnpm serve as a process', () => {
+  it.each(['fastify', 'hono', 'express'])(
+    'with OCPI_ADAPTER=%s gives a node a partner of ours registers with and uses',
+    async (adapter) => {
+      const cpo = await serve({ OCPI_ROLE: 'CPO', OCPI_ADAPTER: adapter, OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '12' });
+      const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
+      const partner = await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
+      const client = emsp.client.forPartner(partner);
+      let count = 0;
+      for await (const _ of client.paginate('locations', 'SENDER', { limit: 5 })) count++;
+      expect(count).toBe(12);
+      const results = { receiver: emsp.commandResults!, node: emsp.server.node, timeoutMs: 15_000 };
+      const token = demoTokens({ country_code: 'DE', party_id: 'MSP' })[0]!;
+      const sent = await client.sendCommand('START_SESSION', { token, location_id: 'LOC00001' }, { results });
+      expect(sent.response.result).toBe('ACCEPTED');
+      expect((await sent.result)?.result).toBe('ACCEPTED');
+    },
+    60_000,
+  );
+
+  it('registers with OCPI_PARTNER_VERSIONS_URL and OCPI_PARTNER_TOKEN_A at start', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '1' });
+    await serve({
+      OCPI_ROLE: 'EMSP',
+      OCPI_PARTY_ID: 'MSP',
+      OCPI_COUNTRY_CODE: 'DE',
+      OCPI_DATA_DIR: tempDir(),
+      OCPI_PARTNER_VERSIONS_URL: cpo.versionsUrl,
+      OCPI_PARTNER_TOKEN_A: cpo.tokenA,
+    });
+    const registered = (await cpo.store.partners.list()).filter((p) => p.status === 'REGISTERED');
+    expect(registered.map((p) => p.roles[0]?.party_id)).toEqual(['MSP']);
+  }, 60_000);
+
   it('shuts down gracefully on SIGTERM with exit status 0', async () => {
     const { child } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
     const exited = exitOf(child);
