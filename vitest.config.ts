@@ -17,6 +17,8 @@ export default defineConfig({
     ],
   },
   test: {
+    // Generates the precompiled validators (packages/core/src/validation/precompiled.generated.js, not committed).
+    globalSetup: ['packages/core/scripts/vitest-global-setup.ts'],
     include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
