@@ -4,3 +4,4 @@ export * from './testing/fixtures.js';
 export * from './testing/http.js';
 export * from './testing/nodes.js';
 export * from './testing/things-module.js';
+export * from './store/contract.js';

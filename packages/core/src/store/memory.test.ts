@@ -1,0 +1,4 @@
+import { describeStoreContract } from './contract.js';
+import { createMemoryStore } from './memory.js';
+
+describeStoreContract('memory', async () => createMemoryStore());

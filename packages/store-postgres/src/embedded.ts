@@ -1,0 +1,108 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { OcpiStore } from '@ocpi-ts/core';
+import { pgliteExecutor, type SqlExecutor } from './executor.js';
+import { Vacuum, withVacuum } from './maintenance.js';
+import { openSqlStore } from './sql-store.js';
+
+export type EmbeddedStoreOptions =
+  | {
+      /**
+       * Directory holding the database; created if missing. `memory://` keeps everything in memory
+       * (tests). One process at a time: a second open of the same directory is refused.
+       */
+      dataDir: string;
+      /** PostgreSQL schema for the tables (default `public`). */
+      schema?: string;
+    }
+  | {
+      /** An existing PGlite instance (say, with extensions loaded). The store does not close it. */
+      pglite: PGlite;
+      schema?: string;
+    };
+
+const LOCK_FILE = 'ocpi-ts.lock';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * PGlite runs PostgreSQL in this process and does not stop a second process from opening the same
+ * directory, which would corrupt it: a lock file with our pid does. A lock left by a dead process
+ * (crash, SIGKILL) is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      if (Number.isInteger(holder) && alive(holder)) {
+        throw new Error(`data directory ${dir} is in use by process ${holder}${holder === process.pid ? ' (this one)' : ''}; one node per data directory`);
+      }
+      unlinkSync(path);
+    }
+  }
+  throw new Error(`could not lock data directory ${dir}`);
+}
+
+/**
+ * The embedded default: PostgreSQL compiled to WebAssembly (PGlite), persisted to `dataDir`.
+ * Durable per write: PGlite's Postgres runs with synchronous_commit=on and writes its WAL through
+ * to the files in `dataDir` (Node filesystem, no write-behind cache) before a commit returns, so a
+ * process killed right after an answered write loses nothing. (PGlite does not fsync, so an OS crash
+ * or power loss may lose the last writes; use PostgreSQL where that matters.)
+ */
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<OcpiStore> {
+  const schema = options.schema === undefined ? {} : { schema: options.schema };
+  const maintained = async (executor: SqlExecutor) => {
+    const store = await openSqlStore(executor, schema);
+    return withVacuum(store, new Vacuum(executor, options.schema ?? 'public', (error) => console.warn('ocpi-ts: VACUUM of the embedded store failed', error)));
+  };
+  if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }));
+
+  const inMemory = options.dataDir.startsWith('memory://');
+  let unlock = () => {};
+  let dataDir = options.dataDir;
+  if (!inMemory) {
+    dataDir = resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir, { relaxedDurability: false });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const executor = pgliteExecutor(db);
+  return maintained({
+    ...executor,
+    close: async () => {
+      try {
+        await executor.close();
+      } finally {
+        unlock();
+      }
+    },
+  });
+}

@@ -1,0 +1,79 @@
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { createEmbeddedStore } from './embedded.js';
+
+// One in-memory PGlite for the file, a fresh schema per test: starting PGlite takes about a second.
+let db: PGlite;
+let n = 0;
+
+beforeAll(async () => {
+  db = await PGlite.create('memory://');
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
+
+describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
+  it('opens, migrates and works without touching the disk', async () => {
+    const store = await createEmbeddedStore({ dataDir: 'memory://' });
+    try {
+      const put = await store.objects.put({ module: 'locations', owner: { country_code: 'nl', party_id: 'cpo' }, id: 'l1' }, { data: { id: 'l1' } });
+      expect(put.created).toBe(true);
+      expect((await store.objects.list({ module: 'locations', offset: 0, limit: 10 })).total).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a store over a shared PGlite instance leaves the instance open on close', async () => {
+    const store = await createEmbeddedStore({ pglite: db, schema: 'shared_close' });
+    await store.close();
+    await store.close();
+    expect(db.closed).toBe(false);
+    expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
+  });
+
+  it('two stores on one instance and schema serialize updates of a key between them', async () => {
+    const a = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
+    const b = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
+    const key = { module: 'counters', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'C' };
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        (i % 2 ? a : b).objects.update<{ count: number }>(key, async (current) => {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          return { data: { count: (current?.data.count ?? 0) + 1 } };
+        }),
+      ),
+    );
+    expect((await a.objects.get<{ count: number }>(key))?.data.count).toBe(30);
+    await a.close();
+    await b.close();
+  });
+
+  it('vacuums on open and after enough writes, as autovacuum would (PGlite has none)', async () => {
+    const vacuums = async () =>
+      Number(
+        (await db.query<{ n: number }>(`SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = 'vacuumed' AND relname = 'ocpi_objects'`))
+          .rows[0]?.n,
+      );
+    const store = await createEmbeddedStore({ pglite: db, schema: 'vacuumed' });
+    expect(await vacuums()).toBe(1);
+    const owner = { country_code: 'NL', party_id: 'CPO' };
+    for (let i = 0; i < 999; i++) await store.objects.put({ module: 'locations', owner, id: `L${i}` }, { data: { id: `L${i}` } });
+    await store.objects.update({ module: 'locations', owner, id: 'L1' }, () => undefined); // unchanged: not a write
+    expect(await vacuums()).toBe(1);
+    await store.objects.delete({ module: 'locations', owner, id: 'L0' });
+    await store.close(); // waits for the VACUUM the 1000th write started
+    expect(await vacuums()).toBe(2);
+    const visible = await db.query<{ all_visible: number }>(`SELECT relallvisible AS all_visible FROM pg_class WHERE oid = 'vacuumed.ocpi_objects'::regclass`);
+    expect(visible.rows[0]?.all_visible).toBeGreaterThan(0);
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(createEmbeddedStore({ pglite: db, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid schema name/);
+  });
+});

@@ -1,0 +1,38 @@
+import type { OcpiStore } from '@ocpi-ts/core';
+import postgres from 'postgres';
+import { postgresExecutor } from './executor.js';
+import { openSqlStore } from './sql-store.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (or `postgresql://`); `?sslmode=require` etc. honoured by postgres.js. */
+  url: string;
+  /** PostgreSQL schema for the tables (default `public`); created if missing. */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+  /**
+   * Use named prepared statements (default true). Turn off behind a transaction-mode pooler
+   * (PgBouncer before 1.21) that cannot keep them.
+   */
+  prepare?: boolean;
+  /** Seconds to wait for a connection (default 30). */
+  connectTimeout?: number;
+}
+
+/**
+ * A PostgreSQL server store. Several nodes may share one database: `update` serializes writers of a
+ * key across nodes with a transaction-scoped advisory lock, migrations run under an advisory lock.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<OcpiStore> {
+  const sql = postgres(options.url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeout ?? 30,
+    prepare: options.prepare ?? true,
+    onnotice: () => {},
+    // Plan every execution for its parameters: after five runs PostgreSQL may switch a prepared
+    // statement to a generic plan, and for list pages (offset, viewers, dates) the generic plan was
+    // measured 3x slower. Planning these statements costs well under a millisecond.
+    connection: { application_name: 'ocpi-ts', plan_cache_mode: 'force_custom_plan' },
+  });
+  return openSqlStore(postgresExecutor(sql, { prepare: options.prepare ?? true }), options.schema === undefined ? {} : { schema: options.schema });
+}
