@@ -33,6 +33,7 @@ export * from './routing-headers.js';
 export * from './schemas/patch.js';
 export * from './schemas/v2.2.1/index.js';
 export * from './server.js';
+export * from './store/keyed-lock.js';
 export * from './store/keys.js';
 export * from './store/memory.js';
 export type * from './store/types.js';

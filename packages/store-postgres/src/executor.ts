@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { KeyedLock } from '@ocpi-ts/core';
 import type postgres from 'postgres';
-import { KeyedLock } from './keyed-lock.js';
 
 /**
  * Values the store binds: strings, numbers, booleans and null only. Arrays and JSON travel as

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 
 // One in-memory PGlite for the file, a fresh schema per test: starting PGlite takes about a second.

@@ -17,9 +17,8 @@ import type {
   StoredObject,
   UpdateOutcome,
 } from '@ocpi-ts/core';
-import { keyString, lastUpdatedOf, normalizeKey, normalizeParty, partyString } from '@ocpi-ts/core';
+import { KeyedLock, keyString, lastUpdatedOf, normalizeKey, normalizeParty, partyString } from '@ocpi-ts/core';
 import { type SqlExecutor, type SqlParam, type SqlQueryable, sqlState, UNIQUE_VIOLATION } from './executor.js';
-import { KeyedLock } from './keyed-lock.js';
 import { migrate, quoteIdent } from './migrations.js';
 
 export interface SqlStoreOptions {

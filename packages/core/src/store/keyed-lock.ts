@@ -1,4 +1,4 @@
-/** Serializes async work per key inside this process (a FIFO queue per key). */
+/** Serializes async work per key inside this process (a FIFO queue per key), as a row lock would. */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();
 
