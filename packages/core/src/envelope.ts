@@ -1,9 +1,39 @@
+import type { OcpiResponse } from './http.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /**
- * JSON text that is already serialized, such as an object the store encoded when it was written.
- * The envelope splices it in as is, so a page is never parsed and serialized again.
+ * JSON that is already serialized, such as an object the store encoded when it was written: its
+ * text, or its UTF-8 bytes. The envelope splices it in as is, so a page is never parsed and serialized
+ * again, and a page of objects kept as bytes is never encoded again either.
  */
 export class JsonText {
-  constructor(readonly text: string) {}
+  #text: string | undefined;
+  /** The UTF-8 bytes, when the JSON was given as bytes. */
+  readonly utf8: Uint8Array<ArrayBuffer> | undefined;
+
+  constructor(json: string | Uint8Array<ArrayBuffer>) {
+    if (typeof json === 'string') {
+      this.#text = json;
+      this.utf8 = undefined;
+    } else {
+      this.#text = undefined;
+      this.utf8 = json;
+    }
+  }
+
+  /** A stored object's JSON: its UTF-8 bytes when the store keeps them (`StoredObject.utf8`), else its text. */
+  static of(stored: { readonly json: string; readonly utf8?: Uint8Array<ArrayBuffer> | undefined }): JsonText {
+    return new JsonText(stored.utf8 ?? stored.json);
+  }
+
+  /** The JSON text (decoded from the bytes on first use). */
+  get text(): string {
+    this.#text ??= decoder.decode(this.utf8);
+    return this.#text;
+  }
+
   toJSON(): unknown {
     return JSON.parse(this.text);
   }
@@ -31,14 +61,82 @@ export interface EnvelopeFields {
   timestamp: string;
 }
 
-/** The OCPI response format (transport_and_format, "Response format"), serialized. */
-export function serializeEnvelope({ data, statusCode, statusMessage, timestamp }: EnvelopeFields): string {
-  let out = '{';
-  if (data !== undefined) out += `"data":${serializeData(data)},`;
-  out += `"status_code":${statusCode}`;
+/** Everything after `data`: `"status_code":...,"status_message":...,"timestamp":...}`. */
+function envelopeTail({ statusCode, statusMessage, timestamp }: EnvelopeFields): string {
+  let out = `"status_code":${statusCode}`;
   if (statusMessage !== undefined) out += `,"status_message":${JSON.stringify(statusMessage)}`;
   return `${out},"timestamp":${JSON.stringify(timestamp)}}`;
 }
+
+/** The OCPI response format (transport_and_format, "Response format"), serialized. */
+export function serializeEnvelope(fields: EnvelopeFields): string {
+  const { data } = fields;
+  return `{${data === undefined ? '' : `"data":${serializeData(data)},`}${envelopeTail(fields)}`;
+}
+
+const bytesOf = (text: string): Uint8Array => encoder.encode(text);
+const OPEN = bytesOf('{');
+const OPEN_DATA = bytesOf('{"data":');
+const OPEN_LIST = bytesOf('[');
+const COMMA = bytesOf(',');
+const CLOSE_LIST = bytesOf('],');
+
+/**
+ * The same envelope as `serializeEnvelope`, byte for byte, as UTF-8: `JsonText` given as bytes is
+ * copied in as is, everything else is encoded. One allocation of the final size.
+ */
+export function encodeEnvelope(fields: EnvelopeFields): Uint8Array<ArrayBuffer> {
+  const { data } = fields;
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const push = (bytes: Uint8Array) => {
+    chunks.push(bytes);
+    length += bytes.byteLength;
+  };
+  const pushJson = (json: JsonText) => push(json.utf8 ?? bytesOf(json.text));
+  if (data === undefined) push(OPEN);
+  else {
+    push(OPEN_DATA);
+    if (Array.isArray(data)) {
+      push(OPEN_LIST);
+      for (let i = 0; i < data.length; i++) {
+        const item: unknown = data[i];
+        if (i > 0) push(COMMA);
+        if (item instanceof JsonText) pushJson(item);
+        else push(bytesOf(JSON.stringify(item) ?? 'null'));
+      }
+      push(CLOSE_LIST);
+    } else {
+      if (data instanceof JsonText) pushJson(data);
+      else push(bytesOf(serializeData(data)));
+      push(COMMA);
+    }
+  }
+  push(bytesOf(envelopeTail(fields)));
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+const isUtf8Json = (value: unknown): boolean => value instanceof JsonText && value.utf8 !== undefined;
+
+/**
+ * The response body for an envelope: UTF-8 bytes (`encodeEnvelope`) when its data holds objects kept
+ * as bytes, so they are written without being decoded or encoded; otherwise the text.
+ */
+export function envelopeBody(fields: EnvelopeFields): string | Uint8Array<ArrayBuffer> {
+  const { data } = fields;
+  const preEncoded = isUtf8Json(data) || (Array.isArray(data) && data.some(isUtf8Json));
+  return preEncoded ? encodeEnvelope(fields) : serializeEnvelope(fields);
+}
+
+/** A response body as text, whichever form the core produced it in. */
+export const responseText = (response: Pick<OcpiResponse, 'body'>): string =>
+  typeof response.body === 'string' ? response.body : decoder.decode(response.body);
 
 /** RFC 3339 in UTC, seconds precision, as OCPI DateTime examples use. */
 export const ocpiTimestamp = (now: Date = new Date()): string => `${now.toISOString().slice(0, 19)}Z`;

@@ -8,7 +8,9 @@ export function fromWebRequest(request: Request, remoteAddress?: string): OcpiRe
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  return { method: request.method, url: `${url.pathname}${url.search}`, headers, body: request.body, remoteAddress };
+  // GET and HEAD have no body: not asking for it spares runtimes that build the body stream lazily (Hono's Node server).
+  const body = request.method === 'GET' || request.method === 'HEAD' ? null : request.body;
+  return { method: request.method, url: `${url.pathname}${url.search}`, headers, body, remoteAddress };
 }
 
 /** The core's response as a Web `Response`. */

@@ -18,6 +18,10 @@ export interface OcpiResponse {
   status: number;
   /** Header names lower-cased. */
   headers: Record<string, string>;
-  /** Serialized JSON text, UTF-8 when written. */
-  body: string;
+  /**
+   * The serialized JSON: text (written as UTF-8), or already its UTF-8 bytes when the envelope was
+   * assembled from objects the store keeps encoded (a page of Locations from the memory store). Write
+   * either as is; `responseText(response)` reads it as text.
+   */
+  body: string | Uint8Array<ArrayBuffer>;
 }

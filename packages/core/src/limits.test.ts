@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { responseText } from './envelope.js';
 import { RateLimiter } from './limits.js';
 import { createOcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
@@ -38,7 +39,7 @@ describe('rate limits in handle()', () => {
     const limited = await s.handle(get('a'));
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('1');
-    expect(JSON.parse(limited.body)).toMatchObject({ status_code: 2000, status_message: expect.stringMatching(/Too many requests/) });
+    expect(JSON.parse(responseText(limited))).toMatchObject({ status_code: 2000, status_message: expect.stringMatching(/Too many requests/) });
     expect((await s.handle(get('b'))).status).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateToken, hashToken } from './auth/tokens.js';
+import { responseText } from './envelope.js';
 import type { OcpiRequest } from './http.js';
 import { createOcpiServer, type OcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
@@ -21,7 +22,7 @@ function request(method: string, url: string, options: { token?: string | null; 
 
 async function call(method: string, url: string, options: Parameters<typeof request>[2] = {}) {
   const response = await server.handle(request(method, url, options));
-  return { ...response, json: JSON.parse(response.body) as { data?: any; status_code: number; status_message?: string; timestamp: string } };
+  return { ...response, json: JSON.parse(responseText(response)) as { data?: any; status_code: number; status_message?: string; timestamp: string } };
 }
 
 beforeEach(async () => {
@@ -100,7 +101,7 @@ describe('authorization', () => {
     expect((await call('GET', '/ocpi/versions', { token: null })).status).toBe(401);
     const malformed = await server.handle({ method: 'GET', url: '/ocpi/versions', headers: { authorization: 'Bearer abc' } });
     expect(malformed.status).toBe(401);
-    expect(JSON.parse(malformed.body).status_message).toMatch(/Token/);
+    expect(JSON.parse(responseText(malformed)).status_message).toMatch(/Token/);
     const unknown = await call('GET', '/ocpi/versions', { token: 'nope' });
     expect(unknown.status).toBe(401);
     expect(unknown.json.status_message).toBe('Unknown credentials token');

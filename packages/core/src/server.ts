@@ -1,7 +1,7 @@
 import type { AuditLog } from './audit.js';
-import { constantTimeEqual, hashToken, readAuthorizationHeader } from './auth/tokens.js';
+import { constantTimeEqual, hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
 import { readBody } from './body.js';
-import { ocpiTimestamp, serializeEnvelope } from './envelope.js';
+import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
@@ -183,13 +183,27 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return { kind: 'route', mounted: found, route: match.route, params: match.params as Record<string, string>, rest: below };
   }
 
+  // The readings of an Authorization header and their SHA-256 are a pure function of it, and Web Crypto's
+  // digest (async, off the thread) costs more than the rest of serving a page: recent headers keep theirs
+  // (per server, bounded). Partners and registration tokens are still looked up on every request.
+  const hashedHeaders = new Map<string, Promise<(PresentedToken & { hash: string })[]>>();
+  function hashedReadings(authorization: string): Promise<(PresentedToken & { hash: string })[]> {
+    let hashed = hashedHeaders.get(authorization);
+    if (!hashed) {
+      if (hashedHeaders.size >= 1024) hashedHeaders.clear();
+      hashed = Promise.all(readAuthorizationHeader(authorization).map(async (reading) => ({ ...reading, hash: await hashToken(reading.token) })));
+      hashedHeaders.set(authorization, hashed);
+    }
+    return hashed;
+  }
+
   async function authenticate(authorization: string | undefined, auth: RouteAuth): Promise<Caller> {
-    const readings = readAuthorizationHeader(authorization);
+    const readings = authorization ? await hashedReadings(authorization) : [];
     if (readings.length === 0) {
       throw OcpiError.unauthorized(authorization ? 'Authorization header must be "Token <base64 credentials token>"' : 'Authorization header is missing');
     }
     for (const reading of readings) {
-      const hash = await hashToken(reading.token);
+      const { hash } = reading;
       const partner = await store.partners.findByTokenHash(hash);
       if (!partner?.inboundTokenHash || !constantTimeEqual(partner.inboundTokenHash, hash)) continue;
       if (partner.tokenEncoding !== reading.encoding) continue;
@@ -201,7 +215,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       return { kind: 'partner', partner, encoding: reading.encoding };
     }
     for (const reading of readings) {
-      const hash = await hashToken(reading.token);
+      const { hash } = reading;
       const registrationToken = await store.registrationTokens.findByHash(hash);
       if (!registrationToken || !constantTimeEqual(registrationToken.hash, hash)) continue;
       if (registrationToken.revokedAt || registrationToken.usedAt) continue;
@@ -393,8 +407,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return result;
   }
 
-  function respond(status: number, headers: Record<string, string>, fields: Parameters<typeof serializeEnvelope>[0]): OcpiResponse {
-    return { status, headers, body: serializeEnvelope(fields) };
+  function respond(status: number, headers: Record<string, string>, fields: EnvelopeFields): OcpiResponse {
+    return { status, headers, body: envelopeBody(fields) };
   }
 
   async function handle(request: OcpiRequest): Promise<OcpiResponse> {

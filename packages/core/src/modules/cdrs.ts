@@ -86,7 +86,7 @@ export const storeCdrsReceiver: CdrsReceiverHandler = {
   },
   async get(cdrId, { context, owner }) {
     const stored = await context.node.store.objects.get<CDR>({ module: STORE_MODULES.cdrs, owner, id: cdrId });
-    return stored ? new JsonText(stored.json) : undefined;
+    return stored ? JsonText.of(stored) : undefined;
   },
 };
 

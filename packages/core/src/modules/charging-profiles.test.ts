@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { responseText } from '../envelope.js';
 import type { OcpiRequest } from '../http.js';
 import { type CredentialsRole, partnerToken } from '../partners/partner.js';
 import {
@@ -493,7 +494,7 @@ describe('ChargingProfiles end to end: a CPO node posts results to an eMSP node'
       headers: { authorization: tokenHeader('emsp') },
       body: JSON.stringify({ charging_profile: profile, response_url: pending.responseUrl }),
     });
-    const answer = JSON.parse(res.body) as { data: ChargingProfileResponse };
+    const answer = JSON.parse(responseText(res)) as { data: ChargingProfileResponse };
     expect(answer.data.result).toBe('ACCEPTED');
     pending.resetTimeout(answer.data.timeout * 1000);
     expect(await pending.result).toEqual({ ok: true, result: { result: 'ACCEPTED' }, partnerId: 'partner-cpo-for-e2e' });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { responseText } from '../envelope.js';
 import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import { type CredentialsRole, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { CommandResponse, CommandResult } from '../schemas/v2.2.1/commands.js';
@@ -560,7 +561,7 @@ describe('Commands Receiver over real HTTP', () => {
         },
         body: JSON.stringify(startSession({ response_url: responseUrl })),
       });
-      expect(JSON.parse(res.body)).toMatchObject({ status_code: 1000, data: { result: 'ACCEPTED', timeout: 30 } });
+      expect(JSON.parse(responseText(res))).toMatchObject({ status_code: 1000, data: { result: 'ACCEPTED', timeout: 30 } });
       await module.drain();
       expect(posted).toHaveBeenCalledOnce();
       expect(received).toHaveLength(1);

@@ -16,7 +16,7 @@ import { OcpiError } from '../errors.js';
 import type { HandlerResult, RequestContext } from '../module.js';
 import type { Partner } from '../partners/partner.js';
 import { normalizeParty, partyString } from '../store/keys.js';
-import type { OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
+import type { ObjectKey, OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
 
 /** The `module` names under which the standard modules keep their objects in the store. */
@@ -145,6 +145,30 @@ export function assertValid<S extends TSchema>(context: RequestContext, schema: 
 }
 
 /**
+ * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
+ * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
+ * object; nothing changes when either fails.
+ */
+export async function patchStoredObject<T>(
+  context: RequestContext,
+  key: ObjectKey,
+  options: { schema: TSchema; name: string; merge: (current: T) => T; unknown: () => OcpiError },
+): Promise<WriteResult> {
+  let failure: OcpiError | undefined;
+  const outcome = await context.node.store.objects.update<T>(key, (current) => {
+    if (!current) {
+      failure = options.unknown();
+      return undefined;
+    }
+    const next = options.merge(current.data);
+    failure = validationError(context, options.schema, next, `${options.name} after PATCH`);
+    return failure ? undefined : { data: next };
+  });
+  if (failure) throw failure;
+  return writeResultOf(outcome);
+}
+
+/**
  * Applies a PATCH: the fields present replace the current ones, the others stay unchanged
  * (transport_and_format, "PATCH"). Module-specific rules (Session `charging_periods`) come on top.
  */
@@ -185,7 +209,7 @@ export async function listOwnObjects<T>(module: string, request: ListRequest): P
     offset: request.offset,
     limit: request.limit,
   });
-  return { items: items.map((item) => new JsonText(item.json)), total };
+  return { items: items.map((item) => JsonText.of(item)), total };
 }
 
 /** One of the operator's own objects by id, whichever of the node's parties owns it. */

@@ -60,7 +60,7 @@ export const storeHubClientInfoSender: HubClientInfoSenderHandler = {
 export const storeHubClientInfoReceiver: HubClientInfoReceiverHandler = {
   async get(party, { context, owner }) {
     const stored = await context.node.store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner, id: clientInfoStoreId(party) });
-    return stored ? new JsonText(stored.json) : undefined;
+    return stored ? JsonText.of(stored) : undefined;
   },
   async put(info, { context, owner }) {
     const key = { module: STORE_MODULES.hubClientInfo, owner, id: clientInfoStoreId(info) };

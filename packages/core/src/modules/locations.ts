@@ -186,7 +186,7 @@ export const storeLocationsSender: LocationsSenderHandler = {
   async get(target, { context }) {
     const stored = await findOwnObject<Location>(context, STORE_MODULES.locations, target.locationId);
     if (!stored || !isVisibleTo(stored, audienceOf(context))) return undefined;
-    return target.level === 'location' ? new JsonText(stored.json) : locationChild(stored.data, target);
+    return target.level === 'location' ? JsonText.of(stored) : locationChild(stored.data, target);
   },
 };
 
@@ -195,7 +195,7 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
   async get(target, { context, owner }) {
     const stored = await context.node.store.objects.get<Location>({ module: STORE_MODULES.locations, owner, id: target.locationId });
     if (!stored) return undefined;
-    return target.level === 'location' ? new JsonText(stored.json) : locationChild(stored.data, target);
+    return target.level === 'location' ? JsonText.of(stored) : locationChild(stored.data, target);
   },
   async put(write, { context, owner }) {
     if (write.level === 'location') {

@@ -24,8 +24,8 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  patchStoredObject,
   STORE_MODULES,
-  validationError,
   type WriteResult,
   writeResult,
   writeResultOf,
@@ -112,26 +112,23 @@ export const storeSessionsSender: SessionsSenderHandler = {
 export const storeSessionsReceiver: SessionsReceiverHandler = {
   async get(sessionId, { context, owner }) {
     const stored = await context.node.store.objects.get<Session>({ module: STORE_MODULES.sessions, owner, id: sessionId });
-    return stored ? new JsonText(stored.json) : undefined;
+    return stored ? JsonText.of(stored) : undefined;
   },
   async put(session, { context, owner }) {
     const key = { module: STORE_MODULES.sessions, owner, id: session.id };
     return writeResultOf(await context.node.store.objects.update<Session>(key, () => ({ data: session })));
   },
-  async patch(sessionId, patch, { context, owner }) {
-    let failure: OcpiError | undefined;
-    const outcome = await context.node.store.objects.update<Session>({ module: STORE_MODULES.sessions, owner, id: sessionId }, (current) => {
-      if (!current) {
-        failure = unknownSession(sessionId);
-        return undefined;
-      }
-      const next = patchSession(current.data, patch);
-      failure = validationError(context, Session, next, 'Session after PATCH');
-      return failure ? undefined : { data: next };
-    });
-    if (failure) throw failure;
-    return writeResultOf(outcome);
-  },
+  patch: (sessionId, patch, { context, owner }) =>
+    patchStoredObject<Session>(
+      context,
+      { module: STORE_MODULES.sessions, owner, id: sessionId },
+      {
+        schema: Session,
+        name: 'Session',
+        merge: (current) => patchSession(current, patch),
+        unknown: () => unknownSession(sessionId),
+      },
+    ),
 };
 
 export function sessionsSender(handler: SessionsSenderHandler = storeSessionsSender): OcpiModule {

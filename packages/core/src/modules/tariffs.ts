@@ -46,7 +46,7 @@ export const storeTariffsSender: TariffsSenderHandler = {
 export const storeTariffsReceiver: TariffsReceiverHandler = {
   async get(tariffId, { context, owner }) {
     const stored = await context.node.store.objects.get<Tariff>({ module: STORE_MODULES.tariffs, owner, id: tariffId });
-    return stored ? new JsonText(stored.json) : undefined;
+    return stored ? JsonText.of(stored) : undefined;
   },
   async put(tariff, { context, owner }) {
     const key = { module: STORE_MODULES.tariffs, owner, id: tariff.id };

@@ -24,10 +24,10 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  patchStoredObject,
   STORE_MODULES,
   sameCiString,
   tokenStoreId,
-  validationError,
   type WriteResult,
   writeResult,
   writeResultOf,
@@ -122,26 +122,23 @@ export const storeTokensSender: TokensSenderHandler = {
 export const storeTokensReceiver: TokensReceiverHandler = {
   async get(key, { context, owner }) {
     const stored = await context.node.store.objects.get<Token>({ module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) });
-    return stored ? new JsonText(stored.json) : undefined;
+    return stored ? JsonText.of(stored) : undefined;
   },
   async put(token, { context, owner }) {
     const key = { module: STORE_MODULES.tokens, owner, id: tokenStoreId(token.uid, token.type) };
     return writeResultOf(await context.node.store.objects.update<Token>(key, () => ({ data: token })));
   },
-  async patch(key, patch, { context, owner }) {
-    let failure: OcpiError | undefined;
-    const outcome = await context.node.store.objects.update<Token>({ module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) }, (current) => {
-      if (!current) {
-        failure = unknownToken(key);
-        return undefined;
-      }
-      const next = applyPatch(current.data, patch);
-      failure = validationError(context, Token, next, 'Token after PATCH');
-      return failure ? undefined : { data: next };
-    });
-    if (failure) throw failure;
-    return writeResultOf(outcome);
-  },
+  patch: (key, patch, { context, owner }) =>
+    patchStoredObject<Token>(
+      context,
+      { module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) },
+      {
+        schema: Token,
+        name: 'Token',
+        merge: (current) => applyPatch(current, patch),
+        unknown: () => unknownToken(key),
+      },
+    ),
 };
 
 export function tokensSender(handler: TokensSenderHandler = storeTokensSender): OcpiModule {

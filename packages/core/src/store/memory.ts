@@ -1,5 +1,6 @@
 import { MemoryAuditStore } from '../audit.js';
 import type { Partner, RegistrationToken } from '../partners/partner.js';
+import { KeyedLock } from './keyed-lock.js';
 import { keyString, lastUpdatedOf, normalizeKey, normalizeParty, partyString } from './keys.js';
 import type {
   ListQuery,
@@ -17,13 +18,14 @@ import type {
 } from './types.js';
 
 /**
- * One stored object, kept as its serialized form only: `json` is produced once on write and served as is
- * by every page; `data` is parsed from it when a reader asks (a fresh copy each time, so readers can never
- * change what the store holds). The filter columns of `list` are precomputed.
+ * One stored object, kept as its serialized form only: the UTF-8 bytes of its JSON, produced once on
+ * write and copied as is into every page that includes it. `json` and `data` are decoded and parsed from
+ * them when a reader asks (a fresh copy each time, so readers can never change what the store holds).
+ * The filter columns of `list` are precomputed.
  */
 interface Entry {
   key: ObjectKey;
-  json: string;
+  utf8: Uint8Array<ArrayBuffer>;
   lastUpdated: string;
   audience: readonly PartyRef[];
   /** `partyString` of the owner and of each audience party. */
@@ -32,60 +34,73 @@ interface Entry {
   updatedAt: number;
 }
 
-/** Serializes async read-modify-write per key, as a database row lock would. */
-class KeyedLock {
-  private readonly tails = new Map<string, Promise<void>>();
-  async run<R>(key: string, work: () => Promise<R>): Promise<R> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const tail = previous.then(() => current);
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** An omitted audience keeps the current one; a given one is the same when it names the same parties in the same order. */
 const sameAudience = (current: readonly PartyRef[], next: readonly PartyRef[] | undefined): boolean =>
   next === undefined || (next.length === current.length && next.every((p, i) => partyString(p) === partyString(current[i] as PartyRef)));
 
-/** `data` of a StoredObject read from the memory store: parsed from `json` on first access, then a plain property. */
-function settleData(this: StoredObject, value: unknown): unknown {
-  Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true });
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Replaces a lazy property of a StoredObject read from the memory store with its value. */
+function settle(object: StoredObject, name: 'json' | 'data', value: unknown): unknown {
+  Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
   return value;
 }
-function parseData(this: StoredObject): unknown {
-  return settleData.call(this, JSON.parse(this.json));
-}
-// One accessor pair for every object, so they all share one shape (a closure per object would give each its own).
-const LAZY_DATA: PropertyDescriptor = { enumerable: true, configurable: true, get: parseData, set: settleData };
+// One accessor pair per property for every object, so they all share one shape (closures per object would give each its own).
+const LAZY_JSON: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: StoredObject) {
+    return settle(this, 'json', utf8Decoder.decode(this.utf8));
+  },
+  set(this: StoredObject, value: string) {
+    settle(this, 'json', value);
+  },
+};
+const LAZY_DATA: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: StoredObject) {
+    return settle(this, 'data', JSON.parse(this.json));
+  },
+  set(this: StoredObject, value: unknown) {
+    settle(this, 'data', value);
+  },
+};
 
 /**
- * The StoredObject a reader gets: its own copies of key and audience, the stored `json`, and `data`
- * parsed from `json` on first access (a list page served as stored JSON never parses). `data` is an
- * own enumerable property (a getter that replaces itself with the value), so the object compares,
- * spreads and clones like a plain one.
+ * The StoredObject a reader gets: its own copies of key and audience, and `json` and `data` decoded
+ * and parsed from the stored bytes on first access, so a list page served from the bytes does neither.
+ * `json` and `data` are own enumerable properties (getters that replace themselves with the value), so
+ * the object compares, spreads and clones like a plain one; `utf8`, the stored bytes, is a hint for the
+ * envelope on the prototype, not part of the object's value.
  */
-function readEntry<T>(entry: Entry): StoredObject<T> {
-  const { key } = entry;
-  const object = {
-    key: { module: key.module, owner: { country_code: key.owner.country_code, party_id: key.owner.party_id }, id: key.id },
-    json: entry.json,
-    lastUpdated: entry.lastUpdated,
-    audience: entry.audience.map((party) => ({ country_code: party.country_code, party_id: party.party_id })),
-  };
-  return Object.defineProperty(object, 'data', LAZY_DATA) as StoredObject<T>;
+class MemoryStoredObject<T> {
+  readonly #utf8: Uint8Array<ArrayBuffer>;
+  key: ObjectKey;
+  lastUpdated: string;
+  audience: PartyRef[];
+  declare json: string;
+  declare data: T;
+
+  constructor(entry: Entry) {
+    const { key } = entry;
+    this.key = { module: key.module, owner: { country_code: key.owner.country_code, party_id: key.owner.party_id }, id: key.id };
+    this.lastUpdated = entry.lastUpdated;
+    this.audience = entry.audience.map((party) => ({ country_code: party.country_code, party_id: party.party_id }));
+    this.#utf8 = entry.utf8;
+    Object.defineProperty(this, 'json', LAZY_JSON);
+    Object.defineProperty(this, 'data', LAZY_DATA);
+  }
+
+  get utf8(): Uint8Array<ArrayBuffer> {
+    return this.#utf8;
+  }
 }
+
+const readEntry = <T>(entry: Entry): StoredObject<T> => new MemoryStoredObject<T>(entry);
 
 /** The objects of one module, and the filtered views of them that list pages were cut from. */
 interface ModuleEntries {
@@ -129,8 +144,8 @@ class MemoryObjectStore implements ObjectStore {
         this.remove(key);
         return { kind: 'deleted' };
       }
-      if (found && found.json === JSON.stringify(next.data) && sameAudience(found.audience, next.audience)) {
-        return { kind: 'unchanged', object: current as StoredObject<T> };
+      if (found && current && current.json === JSON.stringify(next.data) && sameAudience(found.audience, next.audience)) {
+        return { kind: 'unchanged', object: current };
       }
       const { created, entry } = this.write(key, next);
       return { kind: created ? 'created' : 'updated', object: readEntry<T>(entry) };
@@ -192,7 +207,7 @@ class MemoryObjectStore implements ObjectStore {
     const lastUpdated = lastUpdatedOf(write.data);
     const entry: Entry = {
       key: normalized,
-      json,
+      utf8: utf8Encoder.encode(json),
       lastUpdated,
       audience,
       owner: partyString(normalized.owner),
@@ -205,37 +220,54 @@ class MemoryObjectStore implements ObjectStore {
   }
 }
 
+/** A partner as the memory store keeps it: the object (for lookups) and its JSON (each reader gets a parse of it). */
+interface PartnerEntry {
+  partner: Partner;
+  json: string;
+}
+
 class MemoryPartnerStore implements PartnerStore {
-  private readonly partners = new Map<string, Partner>();
+  private readonly partners = new Map<string, PartnerEntry>();
+  /** Partner id by inbound token hash: every authenticated request looks one up. */
+  private readonly byTokenHash = new Map<string, string>();
+
+  // A parse of the stored JSON: a fresh copy for every reader, at half the cost of structuredClone.
+  private read(entry: PartnerEntry | undefined): Partner | undefined {
+    return entry ? (JSON.parse(entry.json) as Partner) : undefined;
+  }
 
   async get(id: string) {
-    const partner = this.partners.get(id);
-    return partner ? clone(partner) : undefined;
+    return this.read(this.partners.get(id));
   }
   async findByTokenHash(hash: string) {
-    for (const partner of this.partners.values()) if (partner.inboundTokenHash === hash) return clone(partner);
-    return undefined;
+    const id = this.byTokenHash.get(hash);
+    return id === undefined ? undefined : this.read(this.partners.get(id));
   }
   async findByParty(party: PartyRef) {
     const wanted = partyString(party);
-    for (const partner of this.partners.values()) {
-      if (partner.status === 'UNREGISTERED') continue;
-      if (partner.roles.some((role) => partyString(role) === wanted)) return clone(partner);
+    for (const entry of this.partners.values()) {
+      if (entry.partner.status === 'UNREGISTERED') continue;
+      if (entry.partner.roles.some((role) => partyString(role) === wanted)) return this.read(entry);
     }
     return undefined;
   }
   async list() {
-    return [...this.partners.values()].map(clone);
+    return [...this.partners.values()].map((entry) => this.read(entry) as Partner);
   }
   async save(partner: Partner) {
-    if (partner.inboundTokenHash) {
-      for (const other of this.partners.values()) {
-        if (other.id !== partner.id && other.inboundTokenHash === partner.inboundTokenHash) throw new Error('token hash already in use');
-      }
-    }
-    this.partners.set(partner.id, clone({ ...partner, roles: partner.roles.map((r) => ({ ...r, ...normalizeParty(r) })) }));
+    const holder = partner.inboundTokenHash === undefined ? undefined : this.byTokenHash.get(partner.inboundTokenHash);
+    if (holder !== undefined && holder !== partner.id) throw new Error('token hash already in use');
+    const json = JSON.stringify({ ...partner, roles: partner.roles.map((r) => ({ ...r, ...normalizeParty(r) })) });
+    this.forget(partner.id);
+    this.partners.set(partner.id, { partner: JSON.parse(json) as Partner, json });
+    if (partner.inboundTokenHash !== undefined) this.byTokenHash.set(partner.inboundTokenHash, partner.id);
   }
   async delete(id: string) {
+    return this.forget(id);
+  }
+  private forget(id: string): boolean {
+    const hash = this.partners.get(id)?.partner.inboundTokenHash;
+    if (hash !== undefined && this.byTokenHash.get(hash) === id) this.byTokenHash.delete(hash);
     return this.partners.delete(id);
   }
 }

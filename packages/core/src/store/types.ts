@@ -22,6 +22,12 @@ export interface StoredObject<T = unknown> {
   key: ObjectKey;
   data: T;
   json: string;
+  /**
+   * The UTF-8 bytes of `json`, when the store keeps the object encoded (the memory store does): the
+   * envelope copies them in, so the page is not encoded again. A hint, not part of the object's value:
+   * where present it is not an own enumerable property, so comparing and spreading objects ignore it.
+   */
+  readonly utf8?: Uint8Array<ArrayBuffer>;
   /** `last_updated` of the object, as an ISO instant, used by `date_from`/`date_to`. */
   lastUpdated: string;
   /** Parties allowed to read the object on a sender interface; empty means every partner. */

@@ -1,9 +1,11 @@
 // One contract suite for every adapter: the same cases over real HTTP on 127.0.0.1, compared byte
 // for byte with what the core answers in process, plus explicit expectations per case.
 import { afterEach, describe, expect, it } from 'vitest';
+import { responseText } from '../envelope.js';
 import type { OcpiResponse } from '../http.js';
 import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
+import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
 import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 
@@ -210,7 +212,7 @@ export async function createContractServer(): Promise<OcpiServer> {
 
 function expectCase(c: ContractCase, response: OcpiResponse): void {
   expect(response.status).toBe(c.expectStatus);
-  const envelope = JSON.parse(response.body) as { status_code: number; status_message?: string; timestamp: string };
+  const envelope = JSON.parse(responseText(response)) as { status_code: number; status_message?: string; timestamp: string };
   expect(envelope.status_code).toBe(c.expectStatusCode);
   expect(envelope.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   if (c.expectMessage) expect(envelope.status_message).toMatch(c.expectMessage);
@@ -235,14 +237,44 @@ export function describeAdapterContract(harness: AdapterHarness): void {
       http.headers.forEach((value, name) => {
         headers[name] = value;
       });
-      const response: OcpiResponse = { status: http.status, headers, body: await http.text() };
+      const bytes = new Uint8Array(await http.arrayBuffer());
+      const response: OcpiResponse = { status: http.status, headers, body: bytes };
       expectCase(c, response);
-      // The same request in process: the adapter must not change status, headers or bytes.
+      // The same request in process: the adapter must not change status, headers or bytes, whether the
+      // core answered text or pre-encoded bytes (the paginated list of stored things).
       const direct = await (await createContractServer()).handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body });
       expect(response.status).toBe(direct.status);
-      expect(withoutTimestamp(response.body)).toBe(withoutTimestamp(direct.body));
+      expect(withoutTimestamp(responseText(response))).toBe(withoutTimestamp(responseText(direct)));
+      expect(bytes.byteLength).toBe(responseBytes(direct).byteLength);
       for (const name of COMPARED_HEADERS) expect(headers[name], name).toBe(direct.headers[name]);
-      expect(Number(headers['content-length'] ?? new TextEncoder().encode(response.body).length)).toBe(new TextEncoder().encode(response.body).length);
+      expect(Number(headers['content-length'] ?? bytes.byteLength)).toBe(bytes.byteLength);
+    });
+
+    it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', async () => {
+      const node = await createFastPathNode(5);
+      running = await harness.start(node.server);
+      const { origin } = running;
+      const call = async (method: string, path: string, authorization: string, body?: string) => {
+        const http = await fetch(`${origin}/ocpi/2.2.1/${path}`, {
+          method,
+          headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body }),
+        });
+        return { status: http.status, contentLength: http.headers.get('content-length'), bytes: new Uint8Array(await http.arrayBuffer()) };
+      };
+      const expectPlain = (answer: { status: number; contentLength: string | null; bytes: Uint8Array }, data: unknown) => {
+        expect(answer.status).toBe(200);
+        const expected = new TextEncoder().encode(plainEnvelope(data, envelopeTimestamp(new TextDecoder().decode(answer.bytes))));
+        expect(answer.bytes).toEqual(expected);
+        expect(Number(answer.contentLength ?? answer.bytes.byteLength)).toBe(expected.byteLength);
+      };
+      expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4));
+      const change = evseStatusPatch(node, 'LOC3', 'LOC3-E2', 'CHARGING', '2024-05-01T08:00:00Z');
+      expect((await call('PATCH', change.url.replace('/ocpi/2.2.1/', ''), FAST_PATH_WRITER, change.body)).status).toBe(200);
+      change.apply();
+      expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4));
+      expectPlain(await call('GET', 'sender/locations/LOC3', FAST_PATH_READER), node.locations[2]);
+      expectPlain(await call('GET', 'sender/locations?date_from=2024-05-01T08%3A00%3A00Z', FAST_PATH_READER), [node.locations[2]]);
     });
   });
 }

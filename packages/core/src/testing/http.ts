@@ -12,7 +12,7 @@ interface NodeRequest extends AsyncIterable<Uint8Array> {
 }
 interface NodeResponse {
   writeHead(status: number, headers?: Record<string, string>): NodeResponse;
-  end(body?: string): void;
+  end(body?: string | Uint8Array): void;
 }
 interface NodeHttpServer {
   listen(port: number, host: string, callback: () => void): void;

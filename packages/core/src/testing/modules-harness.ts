@@ -1,4 +1,5 @@
 // A node with some standard modules mounted and a call() that goes through handle(), for the module tests.
+import { responseText } from '../envelope.js';
 import type { OcpiEventBus } from '../events.js';
 import type { OcpiModule } from '../module.js';
 import type { PaginationOptions } from '../pagination.js';
@@ -53,7 +54,8 @@ export function moduleHarness(options: {
         headers: { ...(token === undefined ? {} : { authorization: tokenHeader(token) }), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
-      return { ...response, json: JSON.parse(response.body) };
+      const text = responseText(response);
+      return { ...response, body: text, json: JSON.parse(text) };
     },
     async partner(token, roles) {
       await addPartner(store, { id: `partner-${token}`, token, roles });

@@ -25,7 +25,7 @@ export const thingsSender: OcpiModule = {
           dateFrom: page.dateFrom,
           dateTo: page.dateTo,
         });
-        return { data: items.map((i) => new JsonText(i.json)), total };
+        return { data: items.map((i) => JsonText.of(i)), total };
       },
     },
     {
@@ -72,7 +72,7 @@ export const thingsReceiver: OcpiModule = {
       async handle(ctx) {
         const found = await ctx.node.store.objects.get({ module: 'things', owner: ctx.owner!, id: ctx.param('id') });
         if (!found) throw OcpiError.notFound(`Thing ${ctx.param('id')} not found`);
-        return { data: new JsonText(found.json) };
+        return { data: JsonText.of(found) };
       },
     },
   ],
