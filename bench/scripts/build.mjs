@@ -1,0 +1,27 @@
+// Bundles the benchmark's entry points into .build/ with esbuild: the workspace packages from their
+// sources (condition `ocpi-ts-source`), the frameworks, drivers and autocannon left to node_modules.
+// Plain JS run by node, so what is measured is the code as a production bundle runs it (no loader, no
+// transform-time helpers).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const external = Object.keys(dependencies).filter((name) => !name.startsWith('@ocpi-ts/'));
+
+await build({
+  entryPoints: ['main', 'in-process', 'http', 'http-server', 'stores', 'memory-child'].map((name) => join(root, 'src', `${name}.ts`)),
+  outdir: join(root, '.build'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  conditions: ['ocpi-ts-source'],
+  external: [...external, ...external.map((name) => `${name}/*`)],
+  // CommonJS code bundled into ESM (ajv) needs a require.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

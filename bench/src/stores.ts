@@ -1,0 +1,195 @@
+// Store scale: BENCH_STORE_ROWS (default 1,000,000) Locations in the embedded store (PGlite on a temp
+// directory) and in PostgreSQL (OCPI_TEST_DATABASE_URL, as scripts/with-postgres.sh exports it): the
+// first page, a page near the end and a date_from page, through the store's list() and through handle().
+// Prints one JSON line with the results.
+//
+// Loading: the store has no bulk path (every write goes through objects.update, one row per
+// transaction), so the rows are inserted with the store package's own SQL executor into the store's
+// table: one INSERT ... SELECT per 100,000 rows, generated in the database from the JSON of one compact
+// Location (benchLocation(1, CPO, false), about 1 KB) with the id, the EVSE ids and last_updated varied
+// per row. Each row's `json` is still exactly JSON.stringify of its data. Then VACUUM (ANALYZE), what the
+// embedded store's maintenance and PostgreSQL's autovacuum do after a bulk load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { type OcpiStore, responseText } from '@ocpi-ts/core';
+import { createEmbeddedStore, createPostgresStore, pgliteExecutor, postgresExecutor, type SqlExecutor } from '@ocpi-ts/postgres';
+import postgres from 'postgres';
+import { config } from './config.js';
+import { BASE_TIME, benchLocation, lastUpdatedOf, locationId } from './locations.js';
+import { AUTHORIZATION, addBenchPartner, benchServer, CPO, EMSP, PAGE_LIMIT } from './scenario.js';
+import { median } from './stats.js';
+
+export interface PageTimes {
+  first: number;
+  last: number;
+  dateFrom: number;
+}
+
+export interface StoreResult {
+  store: 'PGlite (embedded, temp directory)' | 'PostgreSQL';
+  rows: number;
+  loadSeconds: number;
+  vacuumSeconds: number;
+  /** Timed runs of each page (the median is reported). */
+  runs: number;
+  /** Median milliseconds per page, through ObjectStore.list and through handle(). */
+  list: PageTimes;
+  handle: PageTimes;
+  /** Rows matching the date_from page's filter. */
+  dateFromMatches: number;
+}
+
+export interface StoresResult {
+  rows: number;
+  runs: number;
+  stores: StoreResult[];
+  postgresUrlMissing: boolean;
+}
+
+const BATCH = 100_000;
+const rows = config.storeRows;
+
+/** The compact Location's JSON with markers where each row differs. */
+function rowTemplate(): string {
+  const json = JSON.stringify(benchLocation(1, CPO, false));
+  return json.replaceAll(locationId(1), 'LOC@ID@').replaceAll('E00000011', 'E@ID@1').replaceAll('E00000012', 'E@ID@2').replaceAll(lastUpdatedOf(1), '@TS@');
+}
+
+async function load(db: SqlExecutor, table: string): Promise<number> {
+  const template = rowTemplate();
+  const started = performance.now();
+  for (let from = 1; from <= rows; from += BATCH) {
+    const to = Math.min(rows, from + BATCH - 1);
+    await db.query(
+      `INSERT INTO ${table} (module, owner_cc, owner_pid, id, json, last_updated, audience)
+       SELECT 'locations', $1::text, $2::text, 'LOC' || lpad(g::text, 7, '0'),
+         replace(replace($3::text, '@ID@', lpad(g::text, 7, '0')), '@TS@', to_char(to_timestamp($4::float8 + g) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+         to_timestamp($4::float8 + g), '{}'::text[]
+       FROM generate_series($5::int, $6::int) AS g`,
+      [CPO.country_code, CPO.party_id, template, BASE_TIME / 1000, from, to],
+    );
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function measure(name: StoreResult['store'], store: OcpiStore, loadSeconds: number, vacuumSeconds: number): Promise<StoreResult> {
+  await addBenchPartner(store);
+  const server = benchServer(store);
+  const lastOffset = rows - PAGE_LIMIT;
+  // The last tenth of the rows by last_updated.
+  const dateFrom = new Date(BASE_TIME + Math.floor(rows * 0.9) * 1000);
+  const filter = { module: 'locations', owners: [CPO], visibleTo: [EMSP] };
+  const listPage = {
+    first: () => store.objects.list({ ...filter, offset: 0, limit: PAGE_LIMIT }),
+    last: () => store.objects.list({ ...filter, offset: lastOffset, limit: PAGE_LIMIT }),
+    dateFrom: () => store.objects.list({ ...filter, dateFrom, offset: 0, limit: PAGE_LIMIT }),
+  };
+  const get = (query: string) => async () => {
+    const response = await server.handle({ method: 'GET', url: `/ocpi/2.2.1/sender/locations?${query}`, headers: { authorization: AUTHORIZATION } });
+    if (response.status !== 200) throw new Error(`${name}: GET ?${query} answered ${response.status}: ${responseText(response)}`);
+    return response;
+  };
+  const handlePage = {
+    first: get(`offset=0&limit=${PAGE_LIMIT}`),
+    last: get(`offset=${lastOffset}&limit=${PAGE_LIMIT}`),
+    dateFrom: get(`date_from=${encodeURIComponent(dateFrom.toISOString().replace('.000', ''))}&limit=${PAGE_LIMIT}`),
+  };
+
+  // The pages hold what they should.
+  const last = await listPage.last();
+  if (last.total !== rows || last.items.length !== PAGE_LIMIT || last.items.at(-1)?.key.id !== locationId(rows)) {
+    throw new Error(`${name}: the last page is wrong (total ${last.total}, ${last.items.length} items, last ${last.items.at(-1)?.key.id})`);
+  }
+  const since = await listPage.dateFrom();
+  const lastResponse = await handlePage.last();
+  if (lastResponse.headers['x-total-count'] !== String(rows)) throw new Error(`${name}: X-Total-Count ${lastResponse.headers['x-total-count']}`);
+
+  // Interleaved, so load on the machine hits every page alike; one untimed run of each first.
+  const kinds = ['first', 'last', 'dateFrom'] as const;
+  const samples = {
+    list: { first: [] as number[], last: [] as number[], dateFrom: [] as number[] },
+    handle: { first: [] as number[], last: [] as number[], dateFrom: [] as number[] },
+  };
+  // At least 3 timed runs, then as many as the time budget allows, up to storeRuns.
+  const deadline = performance.now() + config.storeSeconds * 1000;
+  for (let run = -1; run < config.storeRuns && (run < 3 || performance.now() < deadline); run++) {
+    for (const kind of kinds) {
+      for (const [path, pages] of [
+        ['list', listPage],
+        ['handle', handlePage],
+      ] as const) {
+        const started = performance.now();
+        await pages[kind]();
+        if (run >= 0) samples[path][kind].push(performance.now() - started);
+      }
+    }
+  }
+  const times = (path: 'list' | 'handle'): PageTimes => ({
+    first: median(samples[path].first),
+    last: median(samples[path].last),
+    dateFrom: median(samples[path].dateFrom),
+  });
+  return {
+    store: name,
+    rows,
+    loadSeconds,
+    vacuumSeconds,
+    runs: samples.list.first.length,
+    list: times('list'),
+    handle: times('handle'),
+    dateFromMatches: since.total,
+  };
+}
+
+const stores: StoreResult[] = [];
+
+// The embedded default: PGlite on a temporary directory.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'ocpi-bench-pglite-'));
+  const db = await PGlite.create(join(dir, 'data'));
+  try {
+    const store = await createEmbeddedStore({ pglite: db });
+    const executor = pgliteExecutor(db, { owned: false });
+    console.error(`stores: PGlite: loading ${rows} rows`);
+    const loadSeconds = await load(executor, 'public.ocpi_objects');
+    const vacuumSeconds = await timed(() => executor.query('VACUUM (ANALYZE) public.ocpi_objects'));
+    console.error(`stores: PGlite: loaded in ${loadSeconds.toFixed(1)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(1)} s`);
+    stores.push(await measure('PGlite (embedded, temp directory)', store, loadSeconds, vacuumSeconds));
+    await store.close();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// PostgreSQL, in a schema of its own that is dropped afterwards.
+const url = process.env.OCPI_TEST_DATABASE_URL;
+if (url) {
+  const schema = 'ocpi_bench';
+  const sql = postgres(url, { onnotice: () => {}, max: 2 });
+  await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  const executor = postgresExecutor(sql, { owned: false });
+  const store = await createPostgresStore({ url, schema });
+  try {
+    console.error(`stores: PostgreSQL: loading ${rows} rows`);
+    const loadSeconds = await load(executor, `${schema}.ocpi_objects`);
+    const vacuumSeconds = await timed(() => sql.unsafe(`VACUUM (ANALYZE) ${schema}.ocpi_objects`));
+    console.error(`stores: PostgreSQL: loaded in ${loadSeconds.toFixed(1)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(1)} s`);
+    stores.push(await measure('PostgreSQL', store, loadSeconds, vacuumSeconds));
+  } finally {
+    await store.close();
+    await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await sql.end();
+  }
+}
+
+const result: StoresResult = { rows, runs: config.storeRuns, stores, postgresUrlMissing: !url };
+process.stdout.write(`${JSON.stringify(result)}\n`);
