@@ -1,9 +1,10 @@
 // `pnpm start`: the two-party demo (see demo.ts); `pnpm start --once` exits after the flow.
+import { createRegistrationToken } from '@ocpi-ts/core';
 import { readConfig } from './config.js';
 import { type DemoResult, runDemo } from './demo.js';
 
 /** How to call the nodes by hand, with the tokens they hold for each other. */
-function curlHints(result: DemoResult): string[] {
+function curlHints(result: DemoResult, tokenA: string): string[] {
   const cpoToken = result.partner.outboundToken as string;
   const base64 = Buffer.from(cpoToken).toString('base64');
   return [
@@ -11,7 +12,7 @@ function curlHints(result: DemoResult): string[] {
     `  curl -s -H "Authorization: Token ${base64}" ${result.cpo.versionsUrl}`,
     `  curl -s -H "Authorization: Token ${base64}" "${result.cpo.versionsUrl.replace(/versions$/, '2.2.1/sender/locations')}?limit=2"`,
     `  curl -s -H "Authorization: Token ${base64}" ${result.cpo.versionsUrl.replace(/versions$/, '2.2.1/sender/sessions')}`,
-    `Register a node of your own with the CPO: versions URL ${result.cpo.versionsUrl}, token A from \`pnpm serve\` (this demo's was used).`,
+    `Register a node of your own with the CPO (OCPI_PARTNER_VERSIONS_URL / OCPI_PARTNER_TOKEN_A of pnpm serve): ${result.cpo.versionsUrl} with token A ${tokenA}`,
   ];
 }
 
@@ -23,7 +24,8 @@ async function main() {
     await Promise.all([result.cpo.close(), result.emsp.close()]);
     return;
   }
-  for (const line of curlHints(result)) console.log(line);
+  const { token: tokenA } = await createRegistrationToken(result.cpo.store, { label: 'printed by the demo' });
+  for (const line of curlHints(result, tokenA)) console.log(line);
   const shutdown = async () => {
     await Promise.all([result.cpo.close(), result.emsp.close()]);
     process.exit(0);
