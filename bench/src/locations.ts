@@ -2,32 +2,14 @@
 // connectors each, directions, images, opening hours, energy mix: about 2.7 KB of JSON each, so a page
 // of 50 is about 133 KB) and "compact" ones (one or two EVSEs, about 1 KB) for the million-row stores.
 import type { Location } from '@ocpi-ts/core';
+// The demo seed's generator and places: the benchmark's Locations are the same kind, only richer.
+import { CITIES, random } from '../../examples/node/src/seed.js';
 
 export interface Party {
   country_code: string;
   party_id: string;
   name: string;
 }
-
-/** mulberry32: the same sequence on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const CITIES = [
-  { city: 'Amsterdam', postal: '1011', lat: 52.3676, lon: 4.9041, streets: ['Damrak', 'Rokin', 'Prinsengracht', 'Keizersgracht', 'Nieuwmarkt'] },
-  { city: 'Rotterdam', postal: '3011', lat: 51.9244, lon: 4.4777, streets: ['Coolsingel', 'Witte de Withstraat', 'Blaak', 'Kruiskade'] },
-  { city: 'Utrecht', postal: '3511', lat: 52.0907, lon: 5.1214, streets: ['Oudegracht', 'Biltstraat', 'Amsterdamsestraatweg', 'Vredenburg'] },
-  { city: 'Den Haag', postal: '2511', lat: 52.0705, lon: 4.3007, streets: ['Lange Voorhout', 'Spui', 'Laan van Meerdervoort', 'Grote Marktstraat'] },
-  { city: 'Eindhoven', postal: '5611', lat: 51.4416, lon: 5.4697, streets: ['Stratumseind', 'Kanaalstraat', 'Vestdijk', 'Emmasingel'] },
-];
 
 /** Every location's `last_updated` is this instant plus its number in seconds, so `date_from` can cut anywhere. */
 export const BASE_TIME = Date.parse('2025-01-01T00:00:00Z');

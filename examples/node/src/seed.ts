@@ -1,7 +1,7 @@
 import type { CDR, Location, Tariff, Token } from '@ocpi-ts/core';
 
 /** A small deterministic pseudo-random generator (mulberry32), so every run seeds the same data. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -12,7 +12,7 @@ function random(seed: number): () => number {
   };
 }
 
-const CITIES = [
+export const CITIES = [
   { city: 'Amsterdam', postal: '1011', lat: 52.3676, lon: 4.9041, streets: ['Damrak', 'Rokin', 'Prinsengracht', 'Keizersgracht', 'Nieuwmarkt'] },
   { city: 'Rotterdam', postal: '3011', lat: 51.9244, lon: 4.4777, streets: ['Coolsingel', 'Witte de Withstraat', 'Blaak', 'Kruiskade'] },
   { city: 'Utrecht', postal: '3511', lat: 52.0907, lon: 5.1214, streets: ['Oudegracht', 'Biltstraat', 'Amsterdamsestraatweg', 'Vredenburg'] },
