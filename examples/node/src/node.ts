@@ -102,7 +102,20 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
   let core: OcpiServer | undefined;
   const forward: OcpiServer = {
-    handle: (request) => (core as OcpiServer).handle(request),
+    // One access log line per request, with its ids (never the Authorization header).
+    async handle(request) {
+      const started = performance.now();
+      const response = await (core as OcpiServer).handle(request);
+      logger('info', 'request', {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: response.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        requestId: response.headers['x-request-id'],
+        correlationId: response.headers['x-correlation-id'],
+      });
+      return response;
+    },
     get node() {
       return (core as OcpiServer).node;
     },
