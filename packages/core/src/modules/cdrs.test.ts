@@ -1,20 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsRole } from '../partners/partner.js';
 import type { CDR } from '../schemas/v2.2.1/index.js';
+import { example, role } from '../testing/examples.js';
 import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { cdrsReceiver, cdrsSender } from './cdrs.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 
-const EXAMPLES = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
-const example = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8'));
-
-const role = (r: CredentialsRole['role'], country_code: string, party_id: string): CredentialsRole => ({
-  role: r,
-  country_code,
-  party_id,
-  business_details: { name: party_id },
-});
 const BEC = role('CPO', 'BE', 'BEC');
 const STK = role('CPO', 'NL', 'STK');
 const TNM = role('EMSP', 'DE', 'TNM');

@@ -13,7 +13,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
-import type { HandlerResult, RequestContext } from '../module.js';
+import type { HandlerResult, RequestContext, RouteDefinition } from '../module.js';
 import type { Partner } from '../partners/partner.js';
 import { normalizeParty, partyString } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
@@ -278,4 +278,39 @@ export async function putOwnObject<T>(store: OcpiStore, module: string, owner: P
 /** Reads one of the operator's own objects back (`undefined` when absent). */
 export async function getOwnObject<T>(store: OcpiStore, module: string, owner: PartyRef, id: string): Promise<T | undefined> {
   return (await store.objects.get<T>({ module, owner, id }))?.data;
+}
+
+/**
+ * GET and PUT of a client-owned object at `/{country_code}/{party_id}/{id}` (transport_and_format,
+ * "Client Owned Object Push"): the body's owner and id must be the URL's, 201 when created.
+ */
+export function clientOwnedGetPut<T extends { id: string; country_code?: string; party_id?: string }>(options: {
+  idParam: string;
+  name: string;
+  schema: TSchema;
+  get(id: string, request: OwnedRequest): Promise<Found<T>>;
+  put(object: T, request: OwnedRequest): Promise<WriteResult>;
+}): RouteDefinition[] {
+  const path = [':country_code', ':party_id', `:${options.idParam}`];
+  return [
+    {
+      method: 'GET',
+      path,
+      clientOwned: true,
+      handle: async (ctx) => foundResult(await options.get(ctx.param(options.idParam), ownedRequest(ctx)), `${options.name} ${ctx.param(options.idParam)}`),
+    },
+    {
+      method: 'PUT',
+      path,
+      clientOwned: true,
+      body: { schema: options.schema, name: options.name },
+      async handle(ctx) {
+        const request = ownedRequest(ctx);
+        const object = ctx.body as T;
+        assertSameOwner(object, request.owner);
+        assertSameId('id', ctx.param(options.idParam), object.id);
+        return writeResult(await options.put(object, request));
+      },
+    },
+  ];
 }

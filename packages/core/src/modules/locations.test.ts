@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsRole } from '../partners/partner.js';
 import type { Connector, EVSE, Location } from '../schemas/v2.2.1/index.js';
+import { EXAMPLES_2_2_1, example } from '../testing/examples.js';
 import { EMSP_ROLE } from '../testing/fixtures.js';
 import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 import { type LocationsSenderHandler, locationsReceiver, locationsSender, putOwnLocationChild, storeLocationsSender } from './locations.js';
-
-const EXAMPLES = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
-const example = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8'));
 
 const BEC: CredentialsRole = { role: 'CPO', country_code: 'BE', party_id: 'BEC', business_details: { name: 'BeCharged' } };
 const TNM: CredentialsRole = { role: 'CPO', country_code: 'NL', party_id: 'TNM', business_details: { name: 'TNM' } };
@@ -47,7 +45,7 @@ describe('Locations Receiver (eMSP side)', () => {
     });
 
     it('accepts every official Location example', async () => {
-      const files = readdirSync(EXAMPLES).filter((f) => /^location_example.*\.json$/.test(f));
+      const files = readdirSync(EXAMPLES_2_2_1).filter((f) => /^location_example.*\.json$/.test(f));
       expect(files.length).toBeGreaterThanOrEqual(6);
       for (const file of files) {
         // Several examples share owner and id: each goes to a fresh node.

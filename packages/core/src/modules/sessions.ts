@@ -11,9 +11,9 @@ import {
   assertSameId,
   assertSameOwner,
   audienceOf,
+  clientOwnedGetPut,
   type Found,
   findOwnObject,
-  foundResult,
   type HandlerRequest,
   handlerRequest,
   isVisibleTo,
@@ -157,25 +157,7 @@ export function sessionsReceiver(handler: SessionsReceiverHandler = storeSession
     identifier: 'sessions',
     role: 'RECEIVER',
     routes: [
-      {
-        method: 'GET',
-        path,
-        clientOwned: true,
-        handle: async (ctx) => foundResult(await handler.get(ctx.param('session_id'), ownedRequest(ctx)), `Session ${ctx.param('session_id')}`),
-      },
-      {
-        method: 'PUT',
-        path,
-        clientOwned: true,
-        body: { schema: Session, name: 'Session' },
-        async handle(ctx) {
-          const request = ownedRequest(ctx);
-          const session = ctx.body as Session;
-          assertSameOwner(session, request.owner);
-          assertSameId('id', ctx.param('session_id'), session.id);
-          return writeResult(await handler.put(session, request));
-        },
-      },
+      ...clientOwnedGetPut<Session>({ idParam: 'session_id', name: 'Session', schema: Session, get: handler.get, put: handler.put }),
       {
         method: 'PATCH',
         path,

@@ -1,21 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialsRole } from '../partners/partner.js';
 import type { Tariff } from '../schemas/v2.2.1/index.js';
+import { EXAMPLES_2_2_1, example, role } from '../testing/examples.js';
 import { EMSP_ROLE } from '../testing/fixtures.js';
 import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 import { tariffsReceiver, tariffsSender } from './tariffs.js';
 
-const EXAMPLES = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
-const example = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8'));
-
-const role = (r: CredentialsRole['role'], country_code: string, party_id: string): CredentialsRole => ({
-  role: r,
-  country_code,
-  party_id,
-  business_details: { name: party_id },
-});
 const ALL = role('CPO', 'DE', 'ALL');
 const TNM = role('CPO', 'NL', 'TNM');
 
@@ -33,7 +24,7 @@ describe('Tariffs Receiver (eMSP side)', () => {
   });
 
   it('stores every official Tariff example (201) and serves it back on GET', async () => {
-    const files = readdirSync(EXAMPLES).filter((f) => /^tariff_\d+_.*\.json$/.test(f));
+    const files = readdirSync(EXAMPLES_2_2_1).filter((f) => /^tariff_\d+_.*\.json$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(15);
     for (const file of files) {
       const tariff = example<Tariff>(file);

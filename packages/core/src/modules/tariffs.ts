@@ -7,10 +7,8 @@ import { OcpiError } from '../errors.js';
 import type { OcpiModule } from '../module.js';
 import { Tariff } from '../schemas/v2.2.1/index.js';
 import {
-  assertSameId,
-  assertSameOwner,
+  clientOwnedGetPut,
   type Found,
-  foundResult,
   type ListRequest,
   listOwnObjects,
   listRequest,
@@ -20,7 +18,6 @@ import {
   pageResult,
   STORE_MODULES,
   type WriteResult,
-  writeResult,
   writeResultOf,
 } from './common.js';
 
@@ -72,25 +69,7 @@ export function tariffsReceiver(handler: TariffsReceiverHandler = storeTariffsRe
     identifier: 'tariffs',
     role: 'RECEIVER',
     routes: [
-      {
-        method: 'GET',
-        path,
-        clientOwned: true,
-        handle: async (ctx) => foundResult(await handler.get(ctx.param('tariff_id'), ownedRequest(ctx)), `Tariff ${ctx.param('tariff_id')}`),
-      },
-      {
-        method: 'PUT',
-        path,
-        clientOwned: true,
-        body: { schema: Tariff, name: 'Tariff' },
-        async handle(ctx) {
-          const request = ownedRequest(ctx);
-          const tariff = ctx.body as Tariff;
-          assertSameOwner(tariff, request.owner);
-          assertSameId('id', ctx.param('tariff_id'), tariff.id);
-          return writeResult(await handler.put(tariff, request));
-        },
-      },
+      ...clientOwnedGetPut<Tariff>({ idParam: 'tariff_id', name: 'Tariff', schema: Tariff, get: handler.get, put: handler.put }),
       {
         method: 'DELETE',
         path,

@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialsRole } from '../partners/partner.js';
 import type { Location, Token } from '../schemas/v2.2.1/index.js';
+import { example, role } from '../testing/examples.js';
 import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 import { authorizationNeedsLocation, storeTokensSender, type TokensSenderHandler, tokensReceiver, tokensSender } from './tokens.js';
 
-const EXAMPLES = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
-const example = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, EXAMPLES), 'utf8'));
-
-const role = (r: CredentialsRole['role'], country_code: string, party_id: string): CredentialsRole => ({
-  role: r,
-  country_code,
-  party_id,
-  business_details: { name: party_id },
-});
 const NL_TNM = role('EMSP', 'NL', 'TNM');
 const DE_TNM = role('EMSP', 'DE', 'TNM');
 const MSP = role('EMSP', 'DE', 'MSP');
