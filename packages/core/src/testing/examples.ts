@@ -1,6 +1,10 @@
 // The official OCPI 2.2.1 example objects, and roles, for the module tests (Node only: reads files).
-import { readFileSync } from 'node:fs';
 import type { CredentialsRole } from '../partners/partner.js';
+
+// Found at run time: the core's sources import no Node module, test support included.
+const { readFileSync } = (
+  globalThis as unknown as { process: { getBuiltinModule(name: 'node:fs'): { readFileSync(url: URL, encoding: 'utf8'): string } } }
+).process.getBuiltinModule('node:fs');
 
 export const EXAMPLES_2_2_1 = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
 
