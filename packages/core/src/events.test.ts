@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { createEventBus, type OcpiEvent } from './events.js';
 import { commandsReceiver } from './modules/commands.js';
 import { locationsReceiver } from './modules/locations.js';
+import { example } from './testing/examples.js';
 import { CPO_ROLE, EMSP_ROLE } from './testing/fixtures.js';
 import { moduleHarness } from './testing/modules-harness.js';
 
-const example = (name: string) => JSON.parse(readFileSync(new URL(`../../../../shared/ocpi-spec/2.2.1/examples/${name}`, import.meta.url), 'utf8'));
 const CPO = { ...CPO_ROLE, country_code: 'BE', party_id: 'BEC' };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 

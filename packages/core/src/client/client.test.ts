@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistrationToken } from '../credentials/registration-tokens.js';
 import { OcpiError } from '../errors.js';
@@ -8,6 +7,7 @@ import { type CredentialsRole, ourToken, type Partner, partnerToken } from '../p
 import type { CDR, Location, Session, Token } from '../schemas/v2.2.1/index.js';
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
+import { example } from '../testing/examples.js';
 import { serveOverHttp } from '../testing/http.js';
 import { startTestNode, type TestNode } from '../testing/nodes.js';
 import { thingsReceiver, thingsSender } from '../testing/things-module.js';
@@ -15,9 +15,6 @@ import { createOcpiClient, type OcpiCall } from './client.js';
 import { createCommandResultReceiver } from './command-results.js';
 import { OcpiClientError, OcpiTransportError } from './errors.js';
 import { readSyncWatermark } from './sync-state.js';
-
-const example = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/ocpi-spec/2.2.1/examples/${name}`, import.meta.url), 'utf8')) as T;
 
 const A_CPO: CredentialsRole = { role: 'CPO', country_code: 'BE', party_id: 'BEC', business_details: { name: 'A CPO' } };
 const A_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'DE', party_id: 'TNM', business_details: { name: 'A eMSP' } };

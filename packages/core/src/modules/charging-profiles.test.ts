@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { responseText } from '../envelope.js';
 import type { OcpiRequest } from '../http.js';
@@ -11,6 +10,7 @@ import {
   type ChargingProfileResult,
 } from '../schemas/v2.2.1/charging-profiles.js';
 import type { Session } from '../schemas/v2.2.1/sessions.js';
+import { example } from '../testing/examples.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from '../testing/fixtures.js';
 import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
@@ -26,9 +26,6 @@ import {
   readChargingProfile,
 } from './charging-profiles.js';
 import { STORE_MODULES } from './common.js';
-
-const example = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/ocpi-spec/2.2.1/examples/${name}`, import.meta.url), 'utf8')) as T;
 
 const CPO = { country_code: 'NL', party_id: 'CPO' };
 const OTHER_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'FR', party_id: 'OTH', business_details: { name: 'Other eMSP' } };

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +9,7 @@ import type { Location } from '../schemas/v2.2.1/locations.js';
 import type { Session } from '../schemas/v2.2.1/sessions.js';
 import type { Token } from '../schemas/v2.2.1/tokens.js';
 import type { OcpiStore } from '../store/types.js';
+import { example } from '../testing/examples.js';
 import { CPO_ROLE, EMSP_ROLE } from '../testing/fixtures.js';
 import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
@@ -17,9 +17,6 @@ import { createAjvValidatorFactory } from '../validation/ajv.js';
 import { createDeferred } from './async-results.js';
 import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, readReservation } from './commands.js';
 import { STORE_MODULES } from './common.js';
-
-const example = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/ocpi-spec/2.2.1/examples/${name}`, import.meta.url), 'utf8')) as T;
 
 const CPO = { country_code: 'NL', party_id: 'CPO' };
 const OTHER_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'FR', party_id: 'OTH', business_details: { name: 'Other eMSP' } };

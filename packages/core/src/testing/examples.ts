@@ -1,4 +1,5 @@
-// The official OCPI 2.2.1 example objects, and roles, for the module tests (Node only: reads files).
+// The official OCPI example objects, vendored verbatim in `vendor/ocpi/examples/` at the repository root
+// (see its README for source and licence), and roles, for the tests (Node only: reads files).
 import type { CredentialsRole } from '../partners/partner.js';
 
 // Found at run time: the core's sources import no Node module, test support included.
@@ -6,10 +7,13 @@ const { readFileSync } = (
   globalThis as unknown as { process: { getBuiltinModule(name: 'node:fs'): { readFileSync(url: URL, encoding: 'utf8'): string } } }
 ).process.getBuiltinModule('node:fs');
 
-export const EXAMPLES_2_2_1 = new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url);
+/** The folder of a version's vendored official examples (`2.1.1`, `2.2.1`, `2.3.0`, `2.3.0-bookings`). */
+export const examplesDir = (version: string): URL => new URL(`../../../../vendor/ocpi/examples/${version}/`, import.meta.url);
 
-/** An official example by file name, parsed. */
-export const example = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, EXAMPLES_2_2_1), 'utf8'));
+export const EXAMPLES_2_2_1 = examplesDir('2.2.1');
+
+/** An official example by file name, parsed (2.2.1 unless another version is named). */
+export const example = <T = any>(name: string, version = '2.2.1'): T => JSON.parse(readFileSync(new URL(name, examplesDir(version)), 'utf8'));
 
 /** A CredentialsRole whose business name is its party id. */
 export const role = (r: CredentialsRole['role'], country_code: string, party_id: string): CredentialsRole => ({

@@ -14,6 +14,7 @@ import * as v221 from '../schemas/v2.2.1/index.js';
 import { Credentials, Location, LocationPatch, Version, VersionDetails } from '../schemas/v2.2.1/index.js';
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
+import { EXAMPLES_2_2_1 } from '../testing/examples.js';
 import { CPO_ROLE } from '../testing/fixtures.js';
 import { createAjvValidatorFactory, formatIssues } from './ajv.js';
 import { validators as generated } from './precompiled.generated.js';
@@ -29,7 +30,7 @@ import { generateStandaloneValidators } from './precompiled-codegen.js';
 import { PRECOMPILED_SCHEMAS } from './precompiled-schemas.js';
 import type { ValidationResult } from './validator.js';
 
-const EXAMPLES_DIR = fileURLToPath(new URL('../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(EXAMPLES_2_2_1);
 
 const ajv = createAjvValidatorFactory();
 const precompiled = createPrecompiledValidatorFactory();

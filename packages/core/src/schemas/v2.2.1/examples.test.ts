@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLES_2_2_1 } from '../../testing/examples.js';
 import { createAjvValidatorFactory } from '../../validation/ajv.js';
 import type { ValidationIssue } from '../../validation/validator.js';
 import {
@@ -30,7 +31,7 @@ import {
   VersionDetails,
 } from './index.js';
 
-const EXAMPLES_DIR = fileURLToPath(new URL('../../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(EXAMPLES_2_2_1);
 
 const factory = createAjvValidatorFactory();
 

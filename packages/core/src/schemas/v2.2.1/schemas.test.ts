@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { EXAMPLES_2_2_1 } from '../../testing/examples.js';
 import { createAjvValidatorFactory } from '../../validation/ajv.js';
 import type { ValidationIssue } from '../../validation/validator.js';
 import type { ModuleID } from './index.js';
@@ -46,7 +47,7 @@ import {
   Version,
 } from './index.js';
 
-const EXAMPLES_DIR = fileURLToPath(new URL('../../../../../../shared/ocpi-spec/2.2.1/examples/', import.meta.url));
+const EXAMPLES_DIR = fileURLToPath(EXAMPLES_2_2_1);
 const example = (file: string): Record<string, unknown> => JSON.parse(readFileSync(`${EXAMPLES_DIR}${file}`, 'utf8')) as Record<string, unknown>;
 
 const factory = createAjvValidatorFactory();
