@@ -107,8 +107,37 @@ describe('authorization', () => {
     expect(unknown.json.status_message).toBe('Unknown credentials token');
   });
 
-  it('gives 401 before revealing whether a route exists', async () => {
-    expect((await call('GET', '/ocpi/2.2.1/nowhere', { token: 'nope' })).status).toBe(401);
+  it('answers a path no module serves with 404 naming it, whatever the token (none, unknown or token A)', async () => {
+    const tokenA = generateToken();
+    await store.registrationTokens.create({ id: 'a1', hash: await hashToken(tokenA), createdAt: new Date().toISOString() });
+    for (const token of [null, 'nope', tokenA, 'emsp-token']) {
+      const res = await call('GET', '/ocpi/2.2.1/receiver/locations', { token });
+      expect(res.status, String(token)).toBe(404);
+      expect(res.json.status_message).toBe(`No module at 'receiver/locations' in OCPI 2.2.1; its endpoints are listed at ${BASE}/2.2.1`);
+    }
+    // Below a mounted module, the token is checked first: the module's routes are not revealed.
+    expect((await call('GET', '/ocpi/2.2.1/sender/nltst-things/a/b/c', { token: 'nope' })).status).toBe(401);
+  });
+
+  it('answers GET / under the mount and outside it with 404 pointing to the versions URL, whatever the token', async () => {
+    for (const url of ['/ocpi', '/ocpi/', '/']) {
+      for (const token of [null, 'nope', 'emsp-token']) {
+        const res = await call('GET', url, { token });
+        expect(res.status, `${url} ${token}`).toBe(404);
+        expect(res.json.status_message).toBe(`No OCPI endpoint at '${url}'; the versions endpoint is ${BASE}/versions`);
+      }
+    }
+  });
+
+  it('reads header names in any case', async () => {
+    const res = await server.handle({
+      method: 'GET',
+      url: '/ocpi/2.2.1/sender/nltst-things/echo/x',
+      headers: { Authorization: tokenHeader('emsp-token'), 'X-Request-ID': 'r-1', 'OCPI-From-Country-Code': 'DE', 'OCPI-FROM-PARTY-ID': 'MSP' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('r-1');
+    expect(JSON.parse(responseText(res)).data.routing.from).toEqual({ country_code: 'DE', party_id: 'MSP' });
   });
 
   it('accepts a registration token (token A) only on versions and version details', async () => {

@@ -139,6 +139,7 @@ describe('Locations Receiver (eMSP side)', () => {
       const put = await h.call('PUT', url('BE/BEC/LOC9/4000'), { ...asBec, body: newEvse() });
       expect(put.status).toBe(404);
       expect(put.json.status_code).toBe(2003);
+      expect(put.json.status_message).toBe('Location LOC9 is not known; PUT the Location first');
       expect((await h.call('GET', url('BE/BEC/LOC9'), asBec)).status).toBe(404);
     });
 
@@ -339,6 +340,8 @@ describe('Locations Sender (CPO side)', () => {
     const unknown = await h.call('GET', 'sender/locations/NOPE', { token: 'msp' });
     expect(unknown.status).toBe(404);
     expect(unknown.json.status_code).toBe(2003);
+    // A partner cannot PUT to a Sender: the message only says what is unknown.
+    expect(unknown.json.status_message).toBe('Location NOPE is not known');
     expect((await h.call('GET', 'sender/locations/LOC1/3256/7', { token: 'msp' })).status).toBe(404);
   });
 

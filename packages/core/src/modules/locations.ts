@@ -69,9 +69,13 @@ export interface LocationsReceiverHandler {
   patch(write: LocationPatchWrite, request: OwnedRequest): Promise<WriteResult>;
 }
 
-/** HTTP 404 with 2003 Unknown Location (status_codes.asciidoc): PUT the Location first. */
-export const unknownLocation = (locationId: string): OcpiError =>
-  new OcpiError(`Location ${locationId} is not known; PUT the Location first`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
+/**
+ * HTTP 404 with 2003 Unknown Location (status_codes.asciidoc). `advice` ends the message where the
+ * caller can act on it: a Receiver tells a CPO that PATCHes or nests under an unknown Location to PUT
+ * it first; a Sender only says it is unknown (the caller cannot PUT to a Sender).
+ */
+export const unknownLocation = (locationId: string, advice?: string): OcpiError =>
+  new OcpiError(`Location ${locationId} is not known${advice ? `; ${advice}` : ''}`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
 
 /** HTTP 404 for an EVSE or Connector that is not in its parent. */
 export const unknownLocationChild = (target: Exclude<LocationTarget, { level: 'location' }>): OcpiError =>
@@ -164,7 +168,7 @@ async function writeNested(store: OcpiStore, owner: PartyRef, locationId: string
   let created = false;
   const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
     if (!current) {
-      failure = unknownLocation(locationId);
+      failure = unknownLocation(locationId, 'PUT the Location first');
       return undefined;
     }
     const result = change(current.data);
