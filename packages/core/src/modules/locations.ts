@@ -20,6 +20,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -53,9 +54,9 @@ export type LocationPatchWrite =
 /** Locations Sender (typically the CPO): the operator's Locations. */
 export interface LocationsSenderHandler {
   /** A page of Locations, oldest first, filtered on `last_updated`. */
-  list(request: ListRequest): Promise<Page<Location>>;
+  list(request: ListRequest): MaybePromise<Page<Location>>;
   /** One Location, EVSE or Connector; undefined when unknown (HTTP 404). */
-  get(target: LocationTarget, request: HandlerRequest): Promise<Found<Location | EVSE | Connector>>;
+  get(target: LocationTarget, request: HandlerRequest): MaybePromise<Found<Location | EVSE | Connector>>;
 }
 
 /**
@@ -64,9 +65,9 @@ export interface LocationsSenderHandler {
  * `unknownLocation`), and SHALL set the parents' `last_updated` when a child changes.
  */
 export interface LocationsReceiverHandler {
-  get(target: LocationTarget, request: OwnedRequest): Promise<Found<Location | EVSE | Connector>>;
-  put(write: LocationPut, request: OwnedRequest): Promise<WriteResult>;
-  patch(write: LocationPatchWrite, request: OwnedRequest): Promise<WriteResult>;
+  get(target: LocationTarget, request: OwnedRequest): MaybePromise<Found<Location | EVSE | Connector>>;
+  put(write: LocationPut, request: OwnedRequest): MaybePromise<WriteResult>;
+  patch(write: LocationPatchWrite, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
 /**
