@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@ocpi-ts\/core\/fetch$/, replacement: src('./packages/core/src/fetch.ts') },
       { find: /^@ocpi-ts\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+      { find: /^@ocpi-ts\/core\/testing\/store-contract$/, replacement: src('./packages/core/src/store/contract.ts') },
       { find: /^@ocpi-ts\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@ocpi-ts\/fastify$/, replacement: src('./packages/adapter-fastify/src/index.ts') },
       { find: /^@ocpi-ts\/hono$/, replacement: src('./packages/adapter-hono/src/index.ts') },

@@ -5,7 +5,8 @@ import type { OcpiRequest } from './http.js';
 import { createOcpiServer, type OcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import type { OcpiStore } from './store/types.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { registerTestPartner } from './testing/test-node.js';
 import { thingsReceiver, thingsSender } from './testing/things-module.js';
 
 const BASE = 'https://ocpi.example.com/ocpi';
@@ -37,7 +38,7 @@ beforeEach(async () => {
     bodyLimit: 200,
     onError,
   });
-  await addPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  await registerTestPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
 });
 
 async function putThing(id: string, lastUpdated = '2024-01-01T00:00:00Z', extra: Record<string, string> = {}) {
@@ -91,7 +92,7 @@ describe('authorization', () => {
   });
 
   it('accepts the raw token for a partner configured for raw tokens, and not the Base64 form', async () => {
-    await addPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
+    await registerTestPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
     const raw = await server.handle({ method: 'GET', url: '/ocpi/versions', headers: { authorization: 'Token legacy-token' } });
     expect(raw.status).toBe(200);
     expect((await call('GET', '/ocpi/versions', { token: 'legacy-token' })).status).toBe(401);
@@ -161,7 +162,7 @@ describe('authorization', () => {
   });
 
   it('refuses a suspended partner', async () => {
-    await addPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
+    await registerTestPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
     const res = await call('GET', '/ocpi/versions', { token: 'suspended' });
     expect(res.status).toBe(401);
     expect(res.json.status_message).toMatch(/suspended/);
@@ -251,7 +252,7 @@ describe('routing, methods and bodies', () => {
 
 describe('client-owned objects and party isolation', () => {
   it('refuses a URL whose country_code/party_id is not the caller', async () => {
-    await addPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
+    await registerTestPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
     await putThing('secret');
     const read = await call('GET', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/secret', { token: 'other-token' });
     expect(read.status).toBe(404);

@@ -4,7 +4,8 @@ import type { CredentialsRole } from '../partners/partner.js';
 import type { Connector, EVSE, Location } from '../schemas/v2.2.1/index.js';
 import { EXAMPLES_2_2_1, example } from '../testing/examples.js';
 import { EMSP_ROLE } from '../testing/fixtures.js';
-import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { TEST_BASE_URL } from '../testing/test-node.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 import { type LocationsSenderHandler, locationsReceiver, locationsSender, putOwnLocationChild, storeLocationsSender } from './locations.js';
 
@@ -308,7 +309,7 @@ describe('Locations Sender (CPO side)', () => {
     expect(ids(first.json.data)).toEqual(['L1', 'L2']);
     expect(first.headers['x-total-count']).toBe('3');
     expect(first.headers['x-limit']).toBe('2');
-    expect(first.headers.link).toBe(`<${HARNESS_BASE}/2.2.1/sender/locations?offset=2&limit=2>; rel="next"`);
+    expect(first.headers.link).toBe(`<${TEST_BASE_URL}/2.2.1/sender/locations?offset=2&limit=2>; rel="next"`);
     const second = await h.call('GET', 'sender/locations?offset=2&limit=2', { token: 'msp' });
     expect(ids(second.json.data)).toEqual(['L3']);
     expect(second.headers.link).toBeUndefined();
