@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// ESM and CommonJS, each with its declarations (.d.ts / .d.cts), for `import` and `require` alike.
 export default defineConfig({
   entry: ['src/index.ts'],
-  format: ['esm'],
+  format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   target: 'es2022',
