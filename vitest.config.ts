@@ -19,7 +19,7 @@ export default defineConfig({
   },
   test: {
     // Generates the precompiled validators (packages/core/src/validation/precompiled.generated.js, not committed).
-    globalSetup: ['packages/core/scripts/vitest-global-setup.ts'],
+    globalSetup: ['packages/core/scripts/vitest-global-setup.ts', 'packages/store-postgres/scripts/vitest-global-setup.ts'],
     include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
