@@ -93,7 +93,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const role: CredentialsRole = {
     role: config.role,
     ...party,
-    business_details: { name: config.role === 'CPO' ? `Demo CPO ${config.partyId}` : `Demo eMSP ${config.partyId}` },
+    business_details: { name: `${config.role === 'CPO' ? 'Demo charging network' : 'Demo mobility provider'} ${config.countryCode}*${config.partyId}` },
   };
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
