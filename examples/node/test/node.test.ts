@@ -36,33 +36,34 @@ async function node(extra: Record<string, string>, store = createMemoryStore()) 
   return started;
 }
 
-/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
-function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process in the repository with the node's quiet settings, its stdout and stderr collected. */
+function spawnNode(command: string, args: string[], extra: Record<string, string>, detached = false) {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   children.push(child);
   let out = '';
-  child.stdout?.on('data', (chunk) => {
+  const collect = (chunk: Buffer) => {
     out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, output: () => out };
+}
+
+/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
+function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
+  const { child, output } = spawnNode(process.execPath, ['--import', 'tsx', SERVE], extra);
   return new Promise((resolve, reject) => {
     const check = setInterval(() => {
-      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
-      const tokenA = /token A: +(\S+)/.exec(out)?.[1];
+      const versionsUrl = /versions URL: (\S+)/.exec(output())?.[1];
+      const tokenA = /token A: +(\S+)/.exec(output())?.[1];
       if (versionsUrl && tokenA) {
         clearInterval(check);
-        resolve({ child, versionsUrl, tokenA, output: () => out });
+        resolve({ child, versionsUrl, tokenA, output });
       }
     }, 50);
     child.once('exit', (code) => {
       clearInterval(check);
-      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
+      reject(Object.assign(new Error(`serve exited with ${code}: ${output()}`), { code, out: output() }));
     });
   });
 }
@@ -242,26 +243,14 @@ describe('pnpm serve as a process', () => {
 
   it('through pnpm, Ctrl-C on the process group exits 0 without ELIFECYCLE', async () => {
     const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
-    const child = spawn(pnpm[0] as string, [...pnpm.slice(1), 'serve'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', OCPI_LOG: 'off', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, as a terminal's foreground job
-    });
-    children.push(child);
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      out += chunk;
-    });
+    // Its own process group (detached), as a terminal's foreground job.
+    const { child, output } = spawnNode(pnpm[0] as string, [...pnpm.slice(1), 'serve'], { OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' }, true);
     const exited = exitOf(child);
-    await expect.poll(() => out, { timeout: 30_000 }).toContain('Ctrl-C stops the node.');
+    await expect.poll(output, { timeout: 30_000 }).toContain('Ctrl-C stops the node.');
     process.kill(-(child.pid as number), 'SIGINT');
     expect(await exited).toBe(0);
-    expect(out).not.toContain('ELIFECYCLE');
-    expect(out).toContain('SIGINT: finishing in-flight requests');
+    expect(output()).not.toContain('ELIFECYCLE');
+    expect(output()).toContain('SIGINT: finishing in-flight requests');
   }, 60_000);
 
   it('never answers a valid token 401 while it starts: 503 with Retry-After, /health starting, until ready', async () => {
@@ -272,13 +261,8 @@ describe('pnpm serve as a process', () => {
     const tokenA = 'start-up-token-a-123';
     const origin = `http://127.0.0.1:${port}`;
     const seen: { versions: string; health: string }[] = [];
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVE], {
-      cwd: ROOT,
-      // Enough locations that seeding takes a while: the window a partner could hit.
-      env: { ...process.env, PORT: String(port), OCPI_LOG: 'off', OCPI_TOKEN_A: tokenA, OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '400' },
-      stdio: 'ignore',
-    });
-    children.push(child);
+    // Enough locations that seeding takes a while: the window a partner could hit.
+    spawnNode(process.execPath, ['--import', 'tsx', SERVE], { PORT: String(port), OCPI_TOKEN_A: tokenA, OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '400' });
     const answer = async (path: string, headers: Record<string, string> = {}) => {
       try {
         const res = await fetch(`${origin}${path}`, { headers, signal: AbortSignal.timeout(5000) });
