@@ -132,14 +132,22 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     bodyLimit: config.bodyLimit,
   };
   const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
-  const listening: Listening = await listen(forward, config, health);
+  // The store opens (the slowest step) while the framework loads and the port opens.
+  step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
+  const opening = options.store ? Promise.resolve(options.store) : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  let listening: Listening;
+  try {
+    listening = await listen(forward, config, health);
+  } catch (error) {
+    await opening.then((opened) => opened.close()).catch(() => {});
+    throw error;
+  }
   const publicUrl = config.publicUrl.replace(/:0$/, `:${listening.port}`);
   step(`listening on ${publicUrl} (${config.adapter}), answering 503 until ready`);
-
-  step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
   let store: OcpiStore;
   try {
-    store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    store = await opening;
   } catch (error) {
     await listening.close();
     throw error;
