@@ -1,5 +1,5 @@
 // Bundles the benchmark's entry points into .build/ with esbuild: the workspace packages from their
-// sources (condition `ocpi-ts-source`), the frameworks, drivers and autocannon left to node_modules.
+// sources (the root tsconfig's paths), the frameworks, drivers and autocannon left to node_modules.
 // Plain JS run by node, so what is measured is the code as a production bundle runs it (no loader, no
 // transform-time helpers).
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  conditions: ['ocpi-ts-source'],
+  tsconfig: join(root, '..', 'tsconfig.json'),
   external: [...external, ...external.map((name) => `${name}/*`)],
   // CommonJS code bundled into ESM (ajv) needs a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -37,6 +37,20 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       const versions = await fetch(result.cpo.versionsUrl, { headers: { authorization: `Token ${btoa(result.cpo.tokenA)}` } });
       expect(versions.status).toBe(401);
       expect(lines.some((line) => line.startsWith('8. CPO -> eMSP'))).toBe(true);
+      // A newcomer reads each OCPI term explained where it first appears, in plain counts.
+      const text = lines.join('\n');
+      for (const term of [
+        'token A: a one-time registration token',
+        'credentials: what each side sends',
+        'the CommandResponse says',
+        'response_url, a URL of the eMSP',
+        'a CDR (Charge Detail Record)',
+      ]) {
+        expect(text).toContain(term);
+      }
+      expect(text).toContain(', 1 charging period,');
+      expect(text).toContain(', 2 charging periods,');
+      expect(result.cpo.server.node.parties[0]?.business_details.name).toBe('Demo charging network NL*CPO');
     } finally {
       await Promise.all([result.cpo.close(), result.emsp.close()]);
     }

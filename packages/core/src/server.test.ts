@@ -5,7 +5,8 @@ import type { OcpiRequest } from './http.js';
 import { createOcpiServer, type OcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import type { OcpiStore } from './store/types.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { registerTestPartner } from './testing/test-node.js';
 import { thingsReceiver, thingsSender } from './testing/things-module.js';
 
 const BASE = 'https://ocpi.example.com/ocpi';
@@ -37,7 +38,7 @@ beforeEach(async () => {
     bodyLimit: 200,
     onError,
   });
-  await addPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  await registerTestPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
 });
 
 async function putThing(id: string, lastUpdated = '2024-01-01T00:00:00Z', extra: Record<string, string> = {}) {
@@ -91,7 +92,7 @@ describe('authorization', () => {
   });
 
   it('accepts the raw token for a partner configured for raw tokens, and not the Base64 form', async () => {
-    await addPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
+    await registerTestPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
     const raw = await server.handle({ method: 'GET', url: '/ocpi/versions', headers: { authorization: 'Token legacy-token' } });
     expect(raw.status).toBe(200);
     expect((await call('GET', '/ocpi/versions', { token: 'legacy-token' })).status).toBe(401);
@@ -107,8 +108,37 @@ describe('authorization', () => {
     expect(unknown.json.status_message).toBe('Unknown credentials token');
   });
 
-  it('gives 401 before revealing whether a route exists', async () => {
-    expect((await call('GET', '/ocpi/2.2.1/nowhere', { token: 'nope' })).status).toBe(401);
+  it('answers a path no module serves with 404 naming it, whatever the token (none, unknown or token A)', async () => {
+    const tokenA = generateToken();
+    await store.registrationTokens.create({ id: 'a1', hash: await hashToken(tokenA), createdAt: new Date().toISOString() });
+    for (const token of [null, 'nope', tokenA, 'emsp-token']) {
+      const res = await call('GET', '/ocpi/2.2.1/receiver/locations', { token });
+      expect(res.status, String(token)).toBe(404);
+      expect(res.json.status_message).toBe(`No module at 'receiver/locations' in OCPI 2.2.1; its endpoints are listed at ${BASE}/2.2.1`);
+    }
+    // Below a mounted module, the token is checked first: the module's routes are not revealed.
+    expect((await call('GET', '/ocpi/2.2.1/sender/nltst-things/a/b/c', { token: 'nope' })).status).toBe(401);
+  });
+
+  it('answers GET / under the mount and outside it with 404 pointing to the versions URL, whatever the token', async () => {
+    for (const url of ['/ocpi', '/ocpi/', '/']) {
+      for (const token of [null, 'nope', 'emsp-token']) {
+        const res = await call('GET', url, { token });
+        expect(res.status, `${url} ${token}`).toBe(404);
+        expect(res.json.status_message).toBe(`No OCPI endpoint at '${url}'; the versions endpoint is ${BASE}/versions`);
+      }
+    }
+  });
+
+  it('reads header names in any case', async () => {
+    const res = await server.handle({
+      method: 'GET',
+      url: '/ocpi/2.2.1/sender/nltst-things/echo/x',
+      headers: { Authorization: tokenHeader('emsp-token'), 'X-Request-ID': 'r-1', 'OCPI-From-Country-Code': 'DE', 'OCPI-FROM-PARTY-ID': 'MSP' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('r-1');
+    expect(JSON.parse(responseText(res)).data.routing.from).toEqual({ country_code: 'DE', party_id: 'MSP' });
   });
 
   it('accepts a registration token (token A) only on versions and version details', async () => {
@@ -132,7 +162,7 @@ describe('authorization', () => {
   });
 
   it('refuses a suspended partner', async () => {
-    await addPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
+    await registerTestPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
     const res = await call('GET', '/ocpi/versions', { token: 'suspended' });
     expect(res.status).toBe(401);
     expect(res.json.status_message).toMatch(/suspended/);
@@ -222,7 +252,7 @@ describe('routing, methods and bodies', () => {
 
 describe('client-owned objects and party isolation', () => {
   it('refuses a URL whose country_code/party_id is not the caller', async () => {
-    await addPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
+    await registerTestPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
     await putThing('secret');
     const read = await call('GET', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/secret', { token: 'other-token' });
     expect(read.status).toBe(404);

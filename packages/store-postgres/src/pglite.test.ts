@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OcpiStore } from '@ocpi-ts/core';
-import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreFromEnv } from './env.js';

@@ -9,7 +9,7 @@ import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { example } from '../testing/examples.js';
 import { serveOverHttp } from '../testing/http.js';
-import { startTestNode, type TestNode } from '../testing/nodes.js';
+import { type HttpTestNode, startHttpTestNode } from '../testing/nodes.js';
 import { thingsReceiver, thingsSender } from '../testing/things-module.js';
 import { createOcpiClient, type OcpiCall } from './client.js';
 import { createCommandResultReceiver } from './command-results.js';
@@ -20,7 +20,7 @@ const A_CPO: CredentialsRole = { role: 'CPO', country_code: 'BE', party_id: 'BEC
 const A_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'DE', party_id: 'TNM', business_details: { name: 'A eMSP' } };
 const B_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'NL', party_id: 'MSB', business_details: { name: 'B eMSP' } };
 
-const running: TestNode[] = [];
+const running: HttpTestNode[] = [];
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all([...running.splice(0).map((n) => n.close()), ...closers.splice(0).map((c) => c())]);
@@ -98,13 +98,13 @@ async function connectedPair(
 ) {
   const received: Received[] = [];
   const results = createCommandResultReceiver({ timeoutMs: options.commandTimeoutMs ?? 5_000 });
-  let b!: TestNode;
-  const a = await startTestNode({
+  let b!: HttpTestNode;
+  const a = await startHttpTestNode({
     parties: [A_CPO, A_EMSP],
     modules: { '2.2.1': [thingsSender, thingsReceiver, results.module] },
     ...(options.fetchA ? { fetch: options.fetchA } : {}),
   });
-  b = await startTestNode({
+  b = await startHttpTestNode({
     parties: [B_EMSP],
     pagination: { defaultLimit: 50, maxLimit: 100 },
     modules: {
@@ -122,7 +122,7 @@ async function connectedPair(
 }
 
 /** The CPO's side of a command: the Charge Point answers a little later, posted to response_url. */
-function postResultLater(b: TestNode, body: { response_url: string }, partner: Partner) {
+function postResultLater(b: HttpTestNode, body: { response_url: string }, partner: Partner) {
   setTimeout(() => {
     void b.client.request({
       method: 'POST',
@@ -135,7 +135,7 @@ function postResultLater(b: TestNode, body: { response_url: string }, partner: P
   }, 30);
 }
 
-async function addThings(node: TestNode, from: number, count: number, lastUpdated = '2024-01-01T00:00:00Z') {
+async function addThings(node: HttpTestNode, from: number, count: number, lastUpdated = '2024-01-01T00:00:00Z') {
   for (let i = from; i < from + count; i++) {
     await node.store.objects.put({ module: 'things', owner: B_EMSP, id: `t${i}` }, { data: { id: `t${i}`, last_updated: lastUpdated } });
   }
@@ -233,7 +233,7 @@ describe('requests', () => {
     const notEnvelope = await call('http://partner.test/versions', async () => Response.json({ hello: 1 }));
     expect(notEnvelope).toMatchObject({ failure: 'bad-envelope' });
 
-    const gone = await startTestNode({ parties: [A_CPO] });
+    const gone = await startHttpTestNode({ parties: [A_CPO] });
     await gone.close();
     expect(await call(gone.versionsUrl)).toMatchObject({ failure: 'network' });
 
@@ -341,7 +341,7 @@ describe('commands', () => {
 describe('pagination over HTTP', () => {
   it('a crawl of more than 1,000 objects while objects are added returns every object exactly once, never asking more than X-Limit', async () => {
     const urls: string[] = [];
-    let b!: TestNode;
+    let b!: HttpTestNode;
     let requests = 0;
     let crawling = false;
     const adding: typeof fetch = async (input, init) => {
@@ -377,7 +377,7 @@ describe('pagination over HTTP', () => {
 
   it('when X-Total-Count drops during a date_to crawl, the page is redone with a lower offset and nothing is lost', async () => {
     for (const moved of ['t5', 't700']) {
-      let b!: TestNode;
+      let b!: HttpTestNode;
       let requests = 0;
       let crawling = false;
       const moving: typeof fetch = async (input, init) => {

@@ -29,7 +29,7 @@ import {
   systemTimers,
   type Timers,
 } from './async-results.js';
-import { type HandlerRequest, handlerRequest, STORE_MODULES, sameCiString } from './common.js';
+import { type HandlerRequest, handlerRequest, type MaybePromise, STORE_MODULES, sameCiString } from './common.js';
 
 /** The body of each command (mod_commands "POST Method", Request Body); the client exports the same map as `CommandBodies`. */
 interface Bodies {
@@ -59,7 +59,7 @@ export interface CommandOutcome {
   result?: Promise<CommandResult> | CommandResult;
 }
 
-export type CommandHandler<C> = (command: C, request: HandlerRequest) => CommandOutcome | Promise<CommandOutcome>;
+export type CommandHandler<C> = (command: C, request: HandlerRequest) => MaybePromise<CommandOutcome>;
 
 /**
  * The business logic of the Commands Receiver, one method per CommandType. Throw
