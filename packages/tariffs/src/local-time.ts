@@ -1,0 +1,107 @@
+// Local wall-clock time of an instant in an IANA time zone, through `Intl` (every runtime has it, no
+// time zone database to ship). Asking `Intl` costs microseconds, so the zone's UTC offset is kept per
+// quarter hour of UTC when it is the same at the quarter's start and end; a quarter with an offset
+// change inside it (a DST switch) is resolved for the exact instant every time.
+
+const QUARTER_HOUR_MS = 900_000;
+const CACHE_LIMIT = 50_000;
+
+export const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+
+export interface LocalTime {
+  /** yyyymmdd as a number (2025-03-30 is 20250330): compares like the date. */
+  date: number;
+  /** Minutes since local midnight. */
+  minutes: number;
+  /** 0 = Sunday ... 6 = Saturday. */
+  weekday: number;
+}
+
+interface Zone {
+  format: Intl.DateTimeFormat;
+  offsets: Map<number, number>;
+}
+
+const zones = new Map<string, Zone>();
+
+/** The zone, or undefined when `Intl` does not know it. */
+function zone(timeZone: string): Zone | undefined {
+  let found = zones.get(timeZone);
+  if (!found) {
+    try {
+      const format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      found = { format, offsets: new Map() };
+      zones.set(timeZone, found);
+    } catch {
+      return undefined;
+    }
+  }
+  return found;
+}
+
+export function isKnownTimeZone(timeZone: string): boolean {
+  return zone(timeZone) !== undefined;
+}
+
+/** Offset (ms, local minus UTC) at an instant, asked of `Intl`. */
+function exactOffset(z: Zone, ms: number): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  const parts = z.format.formatToParts(new Date(whole));
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  for (const part of parts) {
+    if (part.type === 'year') year = Number(part.value);
+    else if (part.type === 'month') month = Number(part.value);
+    else if (part.type === 'day') day = Number(part.value);
+    else if (part.type === 'hour') hour = Number(part.value) % 24;
+    else if (part.type === 'minute') minute = Number(part.value);
+    else if (part.type === 'second') second = Number(part.value);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) - whole;
+}
+
+function offsetAt(z: Zone, ms: number): number {
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const cached = z.offsets.get(quarter);
+  if (cached !== undefined) return cached;
+  const start = exactOffset(z, quarter * QUARTER_HOUR_MS);
+  const end = exactOffset(z, (quarter + 1) * QUARTER_HOUR_MS - 1000);
+  if (start !== end) return exactOffset(z, ms);
+  if (z.offsets.size >= CACHE_LIMIT) z.offsets.clear();
+  z.offsets.set(quarter, start);
+  return start;
+}
+
+/** The local date, time of day and weekday of an instant (ms since the epoch) in `timeZone`. */
+export function localTime(timeZone: string, ms: number): LocalTime {
+  const z = zone(timeZone);
+  if (!z) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  const local = new Date(ms + offsetAt(z, ms));
+  return {
+    date: local.getUTCFullYear() * 10_000 + (local.getUTCMonth() + 1) * 100 + local.getUTCDate(),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60,
+    weekday: local.getUTCDay(),
+  };
+}
+
+/** `2025-03-30 03:15 SUNDAY`, for breakdowns. */
+export function formatLocal(local: LocalTime): string {
+  const d = String(local.date);
+  const whole = Math.floor(local.minutes);
+  const hh = String(Math.floor(whole / 60)).padStart(2, '0');
+  const mm = String(whole % 60).padStart(2, '0');
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)} ${hh}:${mm} ${WEEKDAYS[local.weekday]}`;
+}
