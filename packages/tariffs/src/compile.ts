@@ -16,6 +16,8 @@ export interface CompiledComponent {
   vat: Big | undefined;
   /** 1 + vat / 100. */
   vatFactor: Big | undefined;
+  /** The rate as text, to sum taxes per rate. */
+  vatKey: string | undefined;
   stepSize: number;
 }
 
@@ -182,8 +184,41 @@ const timeOf = (value: string | undefined): number | undefined => {
 /** An OCPI DateTime: RFC 3339, UTC, "Z" optional (types.asciidoc). NaN when it is not one. */
 export function parseDateTime(value: string): number {
   if (typeof value !== 'string') return Number.NaN;
-  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const fast = parseUtcDateTime(value);
+  if (fast !== undefined) return fast;
+  const hasZone = /(?:z|[+-]\d{2}:?\d{2})$/i.test(value);
   return Date.parse(hasZone ? value : `${value}Z`);
+}
+
+const digit = (text: string, at: number): number => text.charCodeAt(at) - 48;
+const digits2 = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff]Z` read digit by digit: the shape of every OCPI DateTime we send and most we
+ * receive, several times faster than `Date.parse`. Undefined for any other shape (then `Date.parse`).
+ */
+function parseUtcDateTime(value: string): number | undefined {
+  const n = value.length;
+  if (n < 20 || value.charCodeAt(n - 1) !== 90 /* Z */ || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':') {
+    return undefined;
+  }
+  let ms = 0;
+  if (n > 20) {
+    if (value[19] !== '.' || n > 24) return undefined;
+    for (let i = 20; i < n - 1; i++) ms += digit(value, i) * 10 ** (22 - i);
+  }
+  const year = digits2(value, 0) * 100 + digits2(value, 2);
+  const month = digits2(value, 5);
+  const day = digits2(value, 8);
+  const hour = digits2(value, 11);
+  const minute = digits2(value, 14);
+  const second = digits2(value, 17);
+  const parts = [year, month, day, hour, minute, second, ms];
+  if (parts.some((part) => !Number.isInteger(part) || part < 0)) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // 31 February and the like: let Date.parse say what it makes of them.
+  return new Date(time).getUTCDate() === day ? time : undefined;
 }
 
 /** Whether a tariff is a 2.3.0 one: it says `tax_included`, or its price limits are PriceLimits. */
@@ -246,6 +281,7 @@ export function compileTariff(tariff: TariffInput, version: '2.2.1' | '2.3.0' = 
         price: dec(price),
         vat: vat === undefined ? undefined : dec(vat),
         vatFactor: vat === undefined ? undefined : ONE.plus(dec(vat).div(HUNDRED)),
+        vatKey: vat === undefined ? undefined : dec(vat).toString(),
         stepSize: Number.isFinite(component.step_size) ? component.step_size : 0,
       };
       categories.add(

@@ -35,6 +35,8 @@ const CATEGORIES: readonly CostCategory[] = ['fixed', 'energy', 'time', 'parking
 
 /** What one period measured, read from its dimensions. */
 interface PeriodData {
+  start: string;
+  end: string;
   startMs: number;
   endMs: number;
   energy: Big | undefined;
@@ -52,12 +54,52 @@ interface PeriodData {
   power: number | undefined;
 }
 
-interface MutableLine extends Omit<PriceLine, 'billed' | 'cost' | 'quantity'> {
-  quantity: Big;
+/**
+ * A priced line. Its cost is worked out when first read (a line's cost is the session's only per-period
+ * money; the totals come from the per-component sums), and it serializes like a plain PriceLine.
+ */
+class Line implements PriceLine {
+  readonly unit: PriceLine['unit'];
+  readonly price: Big;
+  readonly vat: Big | undefined;
+  readonly stepSize: number;
   billed: Big;
-  cost: Money;
-  component: CompiledComponent;
-  tariff: CompiledTariff;
+  declare passedOver?: { element: number; reason: string }[];
+  readonly #component: CompiledComponent;
+  readonly #tariff: CompiledTariff;
+  #cost: Money | undefined;
+
+  constructor(
+    readonly dimension: TariffDimension,
+    readonly category: CostCategory,
+    readonly tariffId: string,
+    readonly element: number,
+    readonly why: string,
+    readonly quantity: Big,
+    component: CompiledComponent,
+    tariff: CompiledTariff,
+  ) {
+    this.unit = UNIT_OF[dimension];
+    this.price = component.price;
+    this.vat = component.vat;
+    this.stepSize = component.stepSize;
+    this.billed = quantity;
+    this.#component = component;
+    this.#tariff = tariff;
+  }
+
+  get component(): CompiledComponent {
+    return this.#component;
+  }
+
+  get cost(): Money {
+    this.#cost ??= costOf(this.#tariff, this.#component, this.billed);
+    return this.#cost;
+  }
+
+  toJSON(): PriceLine {
+    return { ...this, cost: this.cost } as PriceLine;
+  }
 }
 
 const fail = (code: PriceError['code'], message: string, extra: Partial<PriceError> = {}): PriceResult => ({
@@ -67,8 +109,10 @@ const fail = (code: PriceError['code'], message: string, extra: Partial<PriceErr
 
 const sameId = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
 
-function readPeriod(dimensions: readonly { type: string; volume: number }[], startMs: number, endMs: number): PeriodData {
+function readPeriod(dimensions: readonly { type: string; volume: number }[], start: string, startMs: number, end: string, endMs: number): PeriodData {
   const data: PeriodData = {
+    start,
+    end,
     startMs,
     endMs,
     energy: undefined,
@@ -178,6 +222,17 @@ class MoneySum {
     }
   }
 
+  /** A line's cost: at most one rate, whose key the component carries. */
+  addLine(money: Money, vatKey: string | undefined): void {
+    this.excl = this.excl === null || money.exclTax === null ? null : this.excl.plus(money.exclTax as Big);
+    this.incl = this.incl === null || money.inclTax === null ? null : this.incl.plus(money.inclTax as Big);
+    const tax = money.taxes[0];
+    if (!tax || vatKey === undefined) return;
+    const entry = this.taxes.get(vatKey);
+    if (entry) entry.amount = entry.amount.plus(tax.amount as Big);
+    else this.taxes.set(vatKey, { percentage: tax.percentage as Big, amount: tax.amount as Big });
+  }
+
   money(): Money {
     return { exclTax: this.excl, inclTax: this.incl, taxes: [...this.taxes.values()] };
   }
@@ -257,9 +312,17 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     note('END_BEFORE_LAST_PERIOD', 'end_date_time is before the last period starts; the last period is taken to end where it starts');
     sessionEnd = lastStart;
   }
+  const endText =
+    session.end_date_time !== undefined && sessionEnd === parseDateTime(session.end_date_time) ? session.end_date_time : new Date(sessionEnd).toISOString();
   const periods: PeriodData[] = ordered.map((p, k) => {
     const next = ordered[k + 1];
-    return readPeriod(p.period.dimensions ?? [], p.startMs, next ? next.startMs : sessionEnd);
+    return readPeriod(
+      p.period.dimensions ?? [],
+      p.period.start_date_time,
+      p.startMs,
+      next ? next.period.start_date_time : endText,
+      next ? next.startMs : sessionEnd,
+    );
   });
 
   // ---- the tariffs ----
@@ -277,7 +340,8 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     );
   }
   const tariffOfPeriod: (CompiledTariff | undefined)[] = [];
-  for (const [k, p] of ordered.entries()) {
+  for (let k = 0; k < ordered.length; k++) {
+    const p = ordered[k] as (typeof ordered)[number];
     const id = p.period.tariff_id;
     if (id === undefined) {
       tariffOfPeriod.push(defaultTariff);
@@ -343,24 +407,20 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
 
   // ---- period by period: which element prices each dimension ----
   const needsLocal = explain || used.some((t) => t.needsLocalTime);
-  const lines: MutableLine[] = [];
   const breakdownPeriods: PeriodBreakdown[] = [];
+  // Quantities are summed per price component (a line's cost is linear in it), so the session's money
+  // costs a few operations per component, not per period. What no component priced is summed apart.
+  const groups = new Map<CompiledComponent, Group>();
+  const unpriced = { energy: ZERO, time: ZERO, parking: ZERO, reservation: ZERO };
+  const trackEnergy = used.some((t) => t.needsEnergy);
   let energyBefore = ZERO;
-  let energyAll = ZERO;
-  let timeAll = ZERO;
-  let parkingAll = ZERO;
-  let reservationAll = ZERO;
   let flatCharged = false;
   let reservationFlatCharged = false;
   // step_size (mod_cdrs): once per session for ENERGY, once for TIME and PARKING_TIME together, on the
   // total billable amount, with the step of the last period's component; the remainder is billed there.
-  let energyPriced = ZERO;
-  let timePriced = ZERO;
-  let parkingPriced = ZERO;
-  let reservationPriced = ZERO;
-  let lastEnergyLine: MutableLine | undefined;
-  let lastTimeLine: MutableLine | undefined;
-  let lastReservationLine: MutableLine | undefined;
+  let lastEnergyLine: Line | undefined;
+  let lastTimeLine: Line | undefined;
+  let lastReservationLine: Line | undefined;
   const context: RestrictionContext = {
     local: undefined,
     energyBefore: ZERO,
@@ -383,24 +443,25 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     }
     const period: PeriodBreakdown = {
       index: ordered[k]?.i ?? k,
-      start: new Date(p.startMs).toISOString(),
-      end: new Date(p.endMs).toISOString(),
+      start: p.start,
+      end: p.end,
       tariffId: tariff?.id,
       phase: reservationPhase ? 'reservation' : 'charging',
       lines: [],
     };
     breakdownPeriods.push(period);
     let energy = p.energy;
-    if (energy?.lt(0)) {
+    if (energy !== undefined && energy.s < 0 && !energy.eq(ZERO)) {
       note('NEGATIVE_ENERGY', 'A period reports negative ENERGY (fed back to the grid); it is priced as 0 kWh');
       energy = ZERO;
     }
-    if (energy) energyAll = energyAll.plus(energy);
-    if (time) timeAll = timeAll.plus(time);
-    if (p.parking) parkingAll = parkingAll.plus(p.parking);
-    if (p.reservation) reservationAll = reservationAll.plus(p.reservation);
+    const energyAtStart = energyBefore;
+    if (trackEnergy && energy !== undefined) energyBefore = energyBefore.plus(energy);
     if (!tariff) {
-      energyBefore = energyAll;
+      if (energy !== undefined) unpriced.energy = unpriced.energy.plus(energy);
+      if (time !== undefined) unpriced.time = unpriced.time.plus(time);
+      if (p.parking !== undefined) unpriced.parking = unpriced.parking.plus(p.parking);
+      if (p.reservation !== undefined) unpriced.reservation = unpriced.reservation.plus(p.reservation);
       continue;
     }
 
@@ -408,10 +469,12 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     if (needsLocal) {
       const local: LocalTime = localTime(timeZone, p.startMs);
       context.local = local;
-      localText = formatLocal(local);
-      period.local = localText;
+      if (explain) {
+        localText = formatLocal(local);
+        period.local = localText;
+      }
     }
-    context.energyBefore = energyBefore;
+    context.energyBefore = energyAtStart;
     context.elapsedSeconds = (p.startMs - (reservationPhase ? sessionStart : chargingStart)) / 1000;
     if (tariff.needsCurrent) {
       context.currentForMin = p.minCurrent ?? p.current ?? p.maxCurrent;
@@ -421,7 +484,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     }
     if (tariff.needsPower) {
       let derived: number | undefined;
-      if (p.minPower === undefined && p.maxPower === undefined && p.power === undefined && energy && time?.gt(0)) {
+      if (p.minPower === undefined && p.maxPower === undefined && p.power === undefined && energy && time !== undefined && isPositive(time)) {
         derived = energy.div(time).toNumber();
         note('POWER_FROM_ENERGY', 'A period reports no power: its average (ENERGY / TIME) is held against the power restrictions');
       }
@@ -429,113 +492,91 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       context.powerForMax = p.maxPower ?? p.power ?? p.minPower ?? derived;
     }
 
-    const addLine = (dimension: TariffDimension, quantity: Big, category: CostCategory, keys: readonly (string | undefined)[]): MutableLine | undefined => {
+    const addLine = (dimension: TariffDimension, quantity: Big, category: CostCategory, keys: readonly (string | undefined)[]): Line | undefined => {
       const passedOver = explain ? [] : undefined;
       const element = findElement(tariff, keys, dimension, context, passedOver, localText);
       if (!element) return undefined;
       const component = element.components[dimension] as CompiledComponent;
-      const line: MutableLine = {
-        dimension,
-        category,
-        tariffId: tariff.id,
-        element: element.index,
-        why: element.why,
-        ...(passedOver && passedOver.length > 0 ? { passedOver } : {}),
-        quantity,
-        billed: quantity,
-        unit: UNIT_OF[dimension],
-        price: component.price,
-        vat: component.vat,
-        stepSize: component.stepSize,
-        cost: { exclTax: null, inclTax: null, taxes: [] },
-        component,
-        tariff,
-      };
-      lines.push(line);
-      period.lines.push(line as unknown as PriceLine);
+      const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
+      if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
+      period.lines.push(line);
+      const group = groups.get(component);
+      if (group) group.quantity = group.quantity.plus(quantity);
+      else groups.set(component, { tariff, component, category, quantity, extra: ZERO });
       return line;
     };
 
     if (reservationPhase) {
       if (!reservationFlatCharged && addLine('FLAT', dec(1), 'reservation', reservationKeys)) reservationFlatCharged = true;
       const hours = p.reservation as Big;
-      if (hours.gt(0)) {
+      if (isPositive(hours)) {
         const line = addLine('TIME', hours, 'reservation', reservationKeys);
-        if (line) {
-          reservationPriced = reservationPriced.plus(hours);
-          lastReservationLine = line;
-        }
+        if (line) lastReservationLine = line;
+        else unpriced.reservation = unpriced.reservation.plus(hours);
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
       if (!flatCharged && addLine('FLAT', dec(1), 'fixed', chargingKeys)) flatCharged = true;
-      if (energy?.gt(0)) {
+      if (energy !== undefined && isPositive(energy)) {
         const line = addLine('ENERGY', energy, 'energy', chargingKeys);
-        if (line) {
-          energyPriced = energyPriced.plus(energy);
-          lastEnergyLine = line;
-        }
+        if (line) lastEnergyLine = line;
+        else unpriced.energy = unpriced.energy.plus(energy);
       }
-      if (time?.gt(0)) {
+      if (time !== undefined && isPositive(time)) {
         const line = addLine('TIME', time, 'time', chargingKeys);
-        if (line) {
-          timePriced = timePriced.plus(time);
-          lastTimeLine = line;
-        }
+        if (line) lastTimeLine = line;
+        else unpriced.time = unpriced.time.plus(time);
       }
-      if (p.parking?.gt(0)) {
+      if (p.parking !== undefined && isPositive(p.parking)) {
         const line = addLine('PARKING_TIME', p.parking, 'parking', chargingKeys);
-        if (line) {
-          parkingPriced = parkingPriced.plus(p.parking);
-          lastTimeLine = line;
-        }
+        if (line) lastTimeLine = line;
+        else unpriced.parking = unpriced.parking.plus(p.parking);
       }
       if (p.overtime && tariff.elements.some((e) => e.phaseKey === 'BOOKING_OVERTIME')) {
         note('BOOKING_OVERTIME_NOT_PRICED', 'BOOKING_OVERTIME elements are not priced: the Bookings module does not yet say how overtime is measured');
       }
     }
-    energyBefore = energyAll;
   }
 
   // ---- step_size, on the session's totals ----
-  let billedEnergy = energyPriced;
-  if (lastEnergyLine) {
-    const wh = energyPriced.times(THOUSAND);
-    const billedWh = ceilToStep(wh, lastEnergyLine.stepSize);
-    if (!billedWh.eq(wh)) {
-      billedEnergy = billedWh.div(THOUSAND);
-      lastEnergyLine.billed = lastEnergyLine.quantity.plus(billedEnergy.minus(energyPriced));
-    }
-  }
+  const pricedTotal = (category: CostCategory) => {
+    let sum = ZERO;
+    for (const group of groups.values()) if (group.category === category) sum = sum.plus(group.quantity);
+    return sum;
+  };
+  const energyPriced = pricedTotal('energy');
+  const timePriced = pricedTotal('time');
+  const parkingPriced = pricedTotal('parking');
+  // Reservation FLAT lines share the category: only TIME counts here.
+  let reservationPriced = ZERO;
+  for (const group of groups.values())
+    if (group.category === 'reservation' && group.component.dimension === 'TIME') reservationPriced = reservationPriced.plus(group.quantity);
+  const billedEnergy = lastEnergyLine
+    ? addStep(lastEnergyLine, energyPriced, groups, (kwh, step) => ceilToStep(kwh.times(THOUSAND), step).div(THOUSAND))
+    : energyPriced;
   let billedTime = timePriced;
   let billedParking = parkingPriced;
   if (lastTimeLine) {
     // "In the cases that TIME and PARKING_TIME Tariff Elements are both used, step_size is only taken
     // into account for the total parking duration": the dimension of the last time-based period.
-    const total = lastTimeLine.dimension === 'TIME' ? timePriced : parkingPriced;
-    const billed = roundHoursToStep(total, lastTimeLine.stepSize);
-    if (!billed.eq(total)) {
-      lastTimeLine.billed = lastTimeLine.quantity.plus(billed.minus(total));
-      if (lastTimeLine.dimension === 'TIME') billedTime = billed;
-      else billedParking = billed;
-    }
+    if (lastTimeLine.dimension === 'TIME') billedTime = addStep(lastTimeLine, timePriced, groups, roundHoursToStep);
+    else billedParking = addStep(lastTimeLine, parkingPriced, groups, roundHoursToStep);
   }
-  let billedReservation = reservationPriced;
-  if (lastReservationLine) {
-    const billed = roundHoursToStep(reservationPriced, lastReservationLine.stepSize);
-    if (!billed.eq(reservationPriced)) {
-      lastReservationLine.billed = lastReservationLine.quantity.plus(billed.minus(reservationPriced));
-      billedReservation = billed;
-    }
-  }
+  const billedReservation = lastReservationLine ? addStep(lastReservationLine, reservationPriced, groups, roundHoursToStep) : reservationPriced;
 
-  // ---- money ----
-  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, new MoneySum()])) as Record<CostCategory, MoneySum>;
+  // ---- money, per price component ----
+  const byCategory: Record<CostCategory, MoneySum> = {
+    fixed: new MoneySum(),
+    energy: new MoneySum(),
+    time: new MoneySum(),
+    parking: new MoneySum(),
+    reservation: new MoneySum(),
+  };
   const byTariff = new Map<CompiledTariff, MoneySum>(used.map((t) => [t, new MoneySum()]));
-  for (const line of lines) {
-    line.cost = costOf(line.tariff, line.component, line.billed);
-    byCategory[line.category].add(line.cost);
-    (byTariff.get(line.tariff) as MoneySum).add(line.cost);
+  for (const group of groups.values()) {
+    const cost = costOf(group.tariff, group.component, group.extra.eq(ZERO) ? group.quantity : group.quantity.plus(group.extra));
+    byCategory[group.category].addLine(cost, group.component.vatKey);
+    (byTariff.get(group.tariff) as MoneySum).addLine(cost, group.component.vatKey);
   }
   const adjustments: PriceAdjustment[] = [];
   const total = new MoneySum();
@@ -563,28 +604,57 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     tariffIds: used.map((t) => t.id),
     periods: breakdownPeriods,
     quantities: {
-      energy: energyAll,
+      energy: energyPriced.plus(unpriced.energy),
       billedEnergy,
-      chargingTime: timeAll,
+      chargingTime: timePriced.plus(unpriced.time),
       billedChargingTime: billedTime,
-      parkingTime: parkingAll,
+      parkingTime: parkingPriced.plus(unpriced.parking),
       billedParkingTime: billedParking,
-      reservationTime: reservationAll,
+      reservationTime: reservationPriced.plus(unpriced.reservation),
       billedReservationTime: billedReservation,
       totalTime: dec(sessionEnd - sessionStart).div(MS_PER_HOUR),
     },
-    costs: Object.fromEntries(CATEGORIES.map((c) => [c, byCategory[c].money()])) as Record<CostCategory, Money>,
+    costs: {
+      fixed: byCategory.fixed.money(),
+      energy: byCategory.energy.money(),
+      time: byCategory.time.money(),
+      parking: byCategory.parking.money(),
+      reservation: byCategory.reservation.money(),
+    },
     categories: CATEGORIES.filter((c) => categories.has(c)),
     total: totalMoney,
     adjustments,
     notes: [...notes.values()],
   };
-  for (const line of lines) {
-    delete (line as Partial<MutableLine>).component;
-    delete (line as Partial<MutableLine>).tariff;
-  }
   return { ok: true, breakdown };
 }
+
+/** The quantities one price component priced in the session. */
+interface Group {
+  tariff: CompiledTariff;
+  component: CompiledComponent;
+  category: CostCategory;
+  quantity: Big;
+  /** What step_size added (on the session's last line of the dimension). */
+  extra: Big;
+}
+
+/**
+ * Rounds the session's `total` of a dimension with the step of its last priced line (`round`), and
+ * bills the difference on that line (mod_cdrs, "step_size"). Returns the billed total.
+ */
+function addStep(last: Line, total: Big, groups: Map<CompiledComponent, Group>, round: (total: Big, step: number) => Big): Big {
+  const billed = round(total, last.component.stepSize);
+  if (billed.eq(total)) return total;
+  const extra = billed.minus(total);
+  last.billed = last.quantity.plus(extra);
+  const group = groups.get(last.component) as Group;
+  group.extra = group.extra.plus(extra);
+  return billed;
+}
+
+/** Greater than zero, read off big.js's sign and digits (cheaper than a comparison). */
+const isPositive = (value: Big): boolean => value.s > 0 && (value.c.length > 1 || value.c[0] !== 0);
 
 /** Hours rounded up to a whole number of `step` seconds. */
 function roundHoursToStep(hours: Big, step: number): Big {

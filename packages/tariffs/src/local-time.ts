@@ -17,9 +17,15 @@ export interface LocalTime {
   weekday: number;
 }
 
+interface Quarter {
+  offset: number;
+  /** The local date, weekday and minutes at the quarter's start, when the offset is whole quarter hours (a quarter then never spans local midnight). */
+  local: LocalTime | undefined;
+}
+
 interface Zone {
   format: Intl.DateTimeFormat;
-  offsets: Map<number, number>;
+  quarters: Map<number, Quarter>;
 }
 
 const zones = new Map<string, Zone>();
@@ -39,7 +45,7 @@ function zone(timeZone: string): Zone | undefined {
         minute: 'numeric',
         second: 'numeric',
       });
-      found = { format, offsets: new Map() };
+      found = { format, quarters: new Map() };
       zones.set(timeZone, found);
     } catch {
       return undefined;
@@ -73,28 +79,37 @@ function exactOffset(z: Zone, ms: number): number {
   return Date.UTC(year, month - 1, day, hour, minute, second) - whole;
 }
 
-function offsetAt(z: Zone, ms: number): number {
-  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
-  const cached = z.offsets.get(quarter);
-  if (cached !== undefined) return cached;
-  const start = exactOffset(z, quarter * QUARTER_HOUR_MS);
-  const end = exactOffset(z, (quarter + 1) * QUARTER_HOUR_MS - 1000);
-  if (start !== end) return exactOffset(z, ms);
-  if (z.offsets.size >= CACHE_LIMIT) z.offsets.clear();
-  z.offsets.set(quarter, start);
-  return start;
+function fields(localMs: number): LocalTime {
+  const local = new Date(localMs);
+  return {
+    date: local.getUTCFullYear() * 10_000 + (local.getUTCMonth() + 1) * 100 + local.getUTCDate(),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60 + local.getUTCMilliseconds() / 60_000,
+    weekday: local.getUTCDay(),
+  };
+}
+
+function quarterOf(z: Zone, quarter: number): Quarter | undefined {
+  const cached = z.quarters.get(quarter);
+  if (cached) return cached;
+  const startMs = quarter * QUARTER_HOUR_MS;
+  const offset = exactOffset(z, startMs);
+  // An offset change inside the quarter (a DST switch): resolved for each instant instead.
+  if (exactOffset(z, startMs + QUARTER_HOUR_MS - 1000) !== offset) return undefined;
+  const entry: Quarter = { offset, local: offset % QUARTER_HOUR_MS === 0 ? fields(startMs + offset) : undefined };
+  if (z.quarters.size >= CACHE_LIMIT) z.quarters.clear();
+  z.quarters.set(quarter, entry);
+  return entry;
 }
 
 /** The local date, time of day and weekday of an instant (ms since the epoch) in `timeZone`. */
 export function localTime(timeZone: string, ms: number): LocalTime {
   const z = zone(timeZone);
   if (!z) throw new RangeError(`Unknown time zone: ${timeZone}`);
-  const local = new Date(ms + offsetAt(z, ms));
-  return {
-    date: local.getUTCFullYear() * 10_000 + (local.getUTCMonth() + 1) * 100 + local.getUTCDate(),
-    minutes: local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60,
-    weekday: local.getUTCDay(),
-  };
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const entry = quarterOf(z, quarter);
+  if (!entry) return fields(ms + exactOffset(z, ms));
+  if (!entry.local) return fields(ms + entry.offset);
+  return { date: entry.local.date, minutes: entry.local.minutes + (ms - quarter * QUARTER_HOUR_MS) / 60_000, weekday: entry.local.weekday };
 }
 
 /** `2025-03-30 03:15 SUNDAY`, for breakdowns. */

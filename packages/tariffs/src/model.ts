@@ -158,7 +158,7 @@ export interface PeriodBreakdown {
   index: number;
   start: string;
   end: string;
-  /** Local date, time and weekday at the start, when a restriction needed them (or with `explain`). */
+  /** With `explain`: the local date, time and weekday at the start. */
   local?: string;
   tariffId: string | undefined;
   phase: 'charging' | 'reservation';

@@ -134,7 +134,7 @@ for (const version of ['2.2.1', '2.3.0'] as const) {
       const result = price(tariff('tariff_4_complex.json'), s);
       expect(totals(result)).toEqual({ excl: '9', incl: '10.3' });
       expect(lines(result)).toEqual(['FLAT #0 1 flat = 2.5', 'TIME #1 2.75 h = 2.75', 'PARKING_TIME #4 0.75 h = 3.75']);
-      const breakdown = priced(result);
+      const breakdown = priced(price(tariff('tariff_4_complex.json'), s, { explain: true }));
       expect(breakdown.periods[0]?.local).toBe('2025-06-02 09:30 MONDAY');
       expect(breakdown.periods[0]?.lines[1]?.why).toBe('current < 32 A');
     });
