@@ -5,5 +5,6 @@ export * from './testing/adapter-contract.js';
 export { example, examplesDir } from './testing/examples.js';
 export * from './testing/fixtures.js';
 export * from './testing/http.js';
+export * from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export * from './testing/things-module.js';

@@ -1,3 +1,5 @@
+export * from './cdr.js';
 export type { Decimal } from './decimal.js';
 export { priceSession } from './engine.js';
 export type * from './model.js';
+export * from './receiver.js';
