@@ -94,7 +94,7 @@ export const candidateKey = (phaseKey: string | undefined, dimension: TariffDime
 
 const minutesOf = (time: string | undefined): number | undefined => {
   if (time === undefined) return undefined;
-  const match = /^(\d{1,2}):(\d{2})$/.exec(time);
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(time);
   if (!match) throw new TypeError(`"${time}" is not a time of day HH:MM`);
   return Number(match[1]) * 60 + Number(match[2]);
 };
