@@ -2,4 +2,5 @@ export * from './cdr.js';
 export type { Decimal } from './decimal.js';
 export { priceSession } from './engine.js';
 export type * from './model.js';
+export * from './price-command.js';
 export * from './receiver.js';
