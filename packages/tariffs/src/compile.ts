@@ -190,8 +190,18 @@ export function parseDateTime(value: string): number {
   return Date.parse(hasZone ? value : `${value}Z`);
 }
 
-const digit = (text: string, at: number): number => text.charCodeAt(at) - 48;
-const digits2 = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+/** The number of `length` decimal digits at `at`, or -1 when one is not a digit. */
+function digitsAt(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * `YYYY-MM-DDTHH:MM:SS[.fff]Z` read digit by digit: the shape of every OCPI DateTime we send and most we
@@ -204,21 +214,22 @@ function parseUtcDateTime(value: string): number | undefined {
   }
   let ms = 0;
   if (n > 20) {
-    if (value[19] !== '.' || n > 24) return undefined;
-    for (let i = 20; i < n - 1; i++) ms += digit(value, i) * 10 ** (22 - i);
+    // Fractions up to milliseconds.
+    if (value[19] !== '.' || n > 24 || n < 22) return undefined;
+    ms = digitsAt(value, 20, n - 21);
+    if (ms < 0) return undefined;
+    ms *= 10 ** (24 - n);
   }
-  const year = digits2(value, 0) * 100 + digits2(value, 2);
-  const month = digits2(value, 5);
-  const day = digits2(value, 8);
-  const hour = digits2(value, 11);
-  const minute = digits2(value, 14);
-  const second = digits2(value, 17);
-  const parts = [year, month, day, hour, minute, second, ms];
-  if (parts.some((part) => !Number.isInteger(part) || part < 0)) return undefined;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  // 31 February and the like: let Date.parse say what it makes of them.
-  return new Date(time).getUTCDate() === day ? time : undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  const hour = digitsAt(value, 11, 2);
+  const minute = digitsAt(value, 14, 2);
+  const second = digitsAt(value, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 /** Whether a tariff is a 2.3.0 one: it says `tax_included`, or its price limits are PriceLimits. */

@@ -12,9 +12,10 @@ import {
   parseDateTime,
   type RestrictionContext,
 } from './compile.js';
-import { type Big, ceilToStep, dec, SECONDS_PER_HOUR, THOUSAND, ZERO } from './decimal.js';
+import { type Big, ceilToStep, dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO } from './decimal.js';
 import { formatLocal, isKnownTimeZone, type LocalTime, localTime } from './local-time.js';
 import type {
+  ChargingPeriodInput,
   CostCategory,
   Money,
   PeriodBreakdown,
@@ -35,6 +36,8 @@ const CATEGORIES: readonly CostCategory[] = ['fixed', 'energy', 'time', 'parking
 
 /** What one period measured, read from its dimensions. */
 interface PeriodData {
+  /** Its index in the session's charging_periods. */
+  index: number;
   start: string;
   end: string;
   startMs: number;
@@ -109,8 +112,34 @@ const fail = (code: PriceError['code'], message: string, extra: Partial<PriceErr
 
 const sameId = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
 
-function readPeriod(dimensions: readonly { type: string; volume: number }[], start: string, startMs: number, end: string, endMs: number): PeriodData {
+/**
+ * The session's volumes as decimals, each distinct number read once: periods of one length repeat their
+ * TIME, and a big.js decimal is immutable, so one serves them all.
+ */
+class Decimals {
+  readonly #seen = new Map<number, Big>();
+
+  of(volume: number): Big {
+    let value = this.#seen.get(volume);
+    if (value === undefined) {
+      value = dec(volume);
+      this.#seen.set(volume, value);
+    }
+    return value;
+  }
+}
+
+function readPeriod(
+  index: number,
+  dimensions: readonly { type: string; volume: number }[],
+  start: string,
+  startMs: number,
+  end: string,
+  endMs: number,
+  decimals: Decimals,
+): PeriodData {
   const data: PeriodData = {
+    index,
     start,
     end,
     startMs,
@@ -134,23 +163,23 @@ function readPeriod(dimensions: readonly { type: string; volume: number }[], sta
     if (typeof volume !== 'number' || !Number.isFinite(volume)) throw new TypeError(`dimension ${dimension.type} has no numeric volume`);
     switch (dimension.type) {
       case 'ENERGY':
-        data.energy = dec(volume);
+        data.energy = decimals.of(volume);
         break;
       case 'ENERGY_IMPORT':
         energyImport = volume;
         break;
       case 'TIME':
-        data.time = dec(volume);
+        data.time = decimals.of(volume);
         break;
       case 'PARKING_TIME':
-        data.parking = dec(volume);
+        data.parking = decimals.of(volume);
         break;
       case 'RESERVATION_TIME':
-        data.reservation = dec(volume);
+        data.reservation = decimals.of(volume);
         break;
       case 'RESERVATION_EXPIRES':
         // 2.3.0 Bookings: reserved time not (yet) used by the customer.
-        data.reservation = dec(volume);
+        data.reservation = decimals.of(volume);
         data.reservationExpires = true;
         break;
       case 'RESERVATION_OVERTIME':
@@ -293,14 +322,24 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
 
   // ---- the periods, in time order, with their ends ----
   const input = session.charging_periods ?? [];
-  let ordered = input.map((period, i) => ({ period, i, startMs: parseDateTime(period.start_date_time) }));
-  const invalid = ordered.find((p) => Number.isNaN(p.startMs));
-  if (invalid) return fail('INVALID_INPUT', `charging_periods[${invalid.i}].start_date_time "${invalid.period.start_date_time}" is not a DateTime`);
-  if (ordered.some((p, i) => i > 0 && p.startMs < (ordered[i - 1] as { startMs: number }).startMs)) {
-    ordered = [...ordered].sort((a, b) => a.startMs - b.startMs || a.i - b.i);
+  const count = input.length;
+  const starts: number[] = new Array(count);
+  let inOrder = true;
+  for (let i = 0; i < count; i++) {
+    const start = (input[i] as ChargingPeriodInput).start_date_time;
+    const startMs = parseDateTime(start);
+    if (Number.isNaN(startMs)) return fail('INVALID_INPUT', `charging_periods[${i}].start_date_time "${start}" is not a DateTime`);
+    if (i > 0 && startMs < (starts[i - 1] as number)) inOrder = false;
+    starts[i] = startMs;
+  }
+  // The input index of the k-th period in time order.
+  let order: number[] | undefined;
+  if (!inOrder) {
+    order = [...input.keys()].sort((a, b) => (starts[a] as number) - (starts[b] as number) || a - b);
     note('PERIODS_REORDERED', 'charging_periods were not in time order; they are priced in order of start_date_time');
   }
-  const lastStart = ordered.length > 0 ? (ordered[ordered.length - 1] as { startMs: number }).startMs : sessionStart;
+  const indexAt = (k: number): number => (order ? (order[k] as number) : k);
+  const lastStart = count > 0 ? (starts[indexAt(count - 1)] as number) : sessionStart;
   let sessionEnd = session.end_date_time !== undefined ? parseDateTime(session.end_date_time) : Number.NaN;
   if (session.end_date_time !== undefined && Number.isNaN(sessionEnd))
     return fail('INVALID_INPUT', `end_date_time "${session.end_date_time}" is not a DateTime`);
@@ -314,16 +353,22 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   }
   const endText =
     session.end_date_time !== undefined && sessionEnd === parseDateTime(session.end_date_time) ? session.end_date_time : new Date(sessionEnd).toISOString();
-  const periods: PeriodData[] = ordered.map((p, k) => {
-    const next = ordered[k + 1];
-    return readPeriod(
-      p.period.dimensions ?? [],
-      p.period.start_date_time,
-      p.startMs,
-      next ? next.period.start_date_time : endText,
-      next ? next.startMs : sessionEnd,
+  const decimals = new Decimals();
+  const periods: PeriodData[] = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = indexAt(k);
+    const period = input[i] as ChargingPeriodInput;
+    const next = k + 1 < count ? indexAt(k + 1) : undefined;
+    periods[k] = readPeriod(
+      i,
+      period.dimensions ?? [],
+      period.start_date_time,
+      starts[i] as number,
+      next === undefined ? endText : (input[next] as ChargingPeriodInput).start_date_time,
+      next === undefined ? sessionEnd : (starts[next] as number),
+      decimals,
     );
-  });
+  }
 
   // ---- the tariffs ----
   if (options.tariffs.length === 0) return fail('NO_TARIFF', 'No Tariff given to price the session with');
@@ -340,15 +385,14 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     );
   }
   const tariffOfPeriod: (CompiledTariff | undefined)[] = [];
-  for (let k = 0; k < ordered.length; k++) {
-    const p = ordered[k] as (typeof ordered)[number];
-    const id = p.period.tariff_id;
+  for (let k = 0; k < count; k++) {
+    const id = (input[indexAt(k)] as ChargingPeriodInput).tariff_id;
     if (id === undefined) {
       tariffOfPeriod.push(defaultTariff);
       continue;
     }
     const tariff = tariffs.find((t) => sameId(t.id, id));
-    if (!tariff) return fail('NO_TARIFF', `charging_periods[${p.i}] refers to Tariff ${id}, which is not among the Tariffs given`);
+    if (!tariff) return fail('NO_TARIFF', `charging_periods[${indexAt(k)}] refers to Tariff ${id}, which is not among the Tariffs given`);
     const startMs = (periods[k] as PeriodData).startMs;
     if ((tariff.startMs !== undefined && startMs < tariff.startMs) || (tariff.endMs !== undefined && startMs >= tariff.endMs)) {
       note('TARIFF_NOT_IN_FORCE', `Tariff ${tariff.id} is used by a period outside its start_date_time/end_date_time, as the period says`);
@@ -358,7 +402,8 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   if (periods.length > 0 && !defaultTariff && tariffOfPeriod.some((t) => t === undefined)) {
     return fail('NO_TARIFF', 'No Tariff given is in force at the session start, and some periods have no tariff_id');
   }
-  const used = [...new Set(tariffOfPeriod.filter((t): t is CompiledTariff => t !== undefined))];
+  const used: CompiledTariff[] = [];
+  for (const tariff of tariffOfPeriod) if (tariff && !used.includes(tariff)) used.push(tariff);
   if (used.length === 0 && defaultTariff) used.push(defaultTariff);
   for (const tariff of used) {
     if (tariff.elements.length === 0) {
@@ -442,7 +487,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       note('TIME_FROM_TIMESTAMPS', 'A period without TIME or PARKING_TIME dimension counts its whole length (start to next start) as charging TIME');
     }
     const period: PeriodBreakdown = {
-      index: ordered[k]?.i ?? k,
+      index: p.index,
       start: p.start,
       end: p.end,
       tariffId: tariff?.id,
@@ -507,7 +552,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     };
 
     if (reservationPhase) {
-      if (!reservationFlatCharged && addLine('FLAT', dec(1), 'reservation', reservationKeys)) reservationFlatCharged = true;
+      if (!reservationFlatCharged && addLine('FLAT', ONE, 'reservation', reservationKeys)) reservationFlatCharged = true;
       const hours = p.reservation as Big;
       if (isPositive(hours)) {
         const line = addLine('TIME', hours, 'reservation', reservationKeys);
@@ -516,7 +561,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
-      if (!flatCharged && addLine('FLAT', dec(1), 'fixed', chargingKeys)) flatCharged = true;
+      if (!flatCharged && addLine('FLAT', ONE, 'fixed', chargingKeys)) flatCharged = true;
       if (energy !== undefined && isPositive(energy)) {
         const line = addLine('ENERGY', energy, 'energy', chargingKeys);
         if (line) lastEnergyLine = line;
