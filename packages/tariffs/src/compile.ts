@@ -72,8 +72,8 @@ export interface CompiledTariff {
   version: '2.2.1' | '2.3.0';
   taxMode: TaxMode;
   elements: CompiledElement[];
-  /** Elements with a component of a dimension, in order, per `${phaseKey}|${dimension}`. */
-  candidates: Map<string, CompiledElement[]>;
+  /** Elements with a component of a dimension, in order, per phase key ('' for the charging session) and dimension. */
+  candidates: Map<string, Partial<Record<TariffDimension, CompiledElement[]>>>;
   minPrice: { excl: Big | undefined; incl: Big | undefined } | undefined;
   maxPrice: { excl: Big | undefined; incl: Big | undefined } | undefined;
   startMs: number | undefined;
@@ -89,8 +89,6 @@ export interface CompiledTariff {
 
 const DIMENSIONS: readonly TariffDimension[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIME'];
 const RESERVATION_DIMENSIONS: readonly TariffDimension[] = ['FLAT', 'TIME'];
-
-export const candidateKey = (phaseKey: string | undefined, dimension: TariffDimension): string => `${phaseKey ?? ''}|${dimension}`;
 
 const minutesOf = (time: string | undefined): number | undefined => {
   if (time === undefined) return undefined;
@@ -257,7 +255,7 @@ export function compileTariff(tariff: TariffInput, version: '2.2.1' | '2.3.0' = 
     }
   }
   const categories = new Set<CostCategory>();
-  const candidates = new Map<string, CompiledElement[]>();
+  const candidates: CompiledTariff['candidates'] = new Map();
   const elements: CompiledElement[] = [];
   let needsLocalTime = false;
   let needsEnergy = false;
@@ -315,10 +313,9 @@ export function compileTariff(tariff: TariffInput, version: '2.2.1' | '2.3.0' = 
     elements.push(compiled);
     for (const dimension of DIMENSIONS) {
       if (!components[dimension]) continue;
-      const key = candidateKey(phaseKey, dimension);
-      const list = candidates.get(key) ?? [];
-      list.push(compiled);
-      candidates.set(key, list);
+      const phase = candidates.get(phaseKey ?? '') ?? {};
+      candidates.set(phaseKey ?? '', phase);
+      (phase[dimension] ??= []).push(compiled);
     }
   });
   const compiled: CompiledTariff = {

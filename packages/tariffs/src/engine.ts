@@ -4,7 +4,6 @@ import {
   type CompiledComponent,
   type CompiledElement,
   type CompiledTariff,
-  candidateKey,
   compileTariff,
   Failed,
   failedRestriction,
@@ -220,7 +219,7 @@ function findElement(
   localText: string | undefined,
 ): CompiledElement | undefined {
   for (const phaseKey of phaseKeys) {
-    const list = tariff.candidates.get(candidateKey(phaseKey, dimension));
+    const list = tariff.candidates.get(phaseKey ?? '')?.[dimension];
     if (!list) continue;
     for (const element of list) {
       const failed = element.restrictions ? failedRestriction(element.restrictions, context) : Failed.None;
