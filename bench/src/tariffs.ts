@@ -99,7 +99,7 @@ function main(): TariffsResult {
   const periods = session.charging_periods?.length ?? 0;
   const section = `## Tariff engine
 
-\`priceSession\` of @ocpi-ts/tariffs on one core (pinned), a realistic session: 2 hours on a Monday morning in Europe/Berlin under the spec's complex tariff (\`${TARIFF}\`: start fee, charging time priced by current and weekday, parking by local time of day), ${periods} charging periods as a CPO reports them (energy, charging time and the current range every 6 minutes, then parking), EUR ${check.breakdown.total.exclTax} excl. VAT. ${rounds} rounds of ${seconds} s after a warm-up, medians; per CPU second counts the process's own CPU time, so a busy machine does not lower it.
+\`priceSession\` of @ocpi-ts/tariffs on one core (pinned), a realistic session: 2 hours on a Monday morning in Europe/Berlin under the spec's complex tariff (\`${TARIFF}\`: start fee, charging time priced by current and weekday, parking by local time of day), ${periods} charging periods as a CPO reports them (energy, charging time and the current range every 6 minutes, then parking), EUR ${check.breakdown.total.exclTax} excl. VAT. ${rounds} rounds of ${seconds} s after a warm-up, medians; "per CPU second" divides by the process's own CPU time, so time spent waiting for a core on a shared machine is not counted.
 
 ${table(
   ['operation', 'sessions per second', 'per CPU second'],
