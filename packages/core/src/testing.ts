@@ -7,4 +7,5 @@ export * from './testing/fixtures.js';
 export * from './testing/http.js';
 export * from './testing/modules-harness.js';
 export * from './testing/nodes.js';
+export * from './testing/runtime-neutral.js';
 export * from './testing/things-module.js';
