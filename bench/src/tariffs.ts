@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cdrCosts, priceSession, type SessionInput, type TariffInput } from '@ocpi-ts/tariffs';
+import { type ChargingPeriodInput, cdrCosts, priceSession, type SessionInput, type TariffInput } from '@ocpi-ts/tariffs';
 import { config } from './config.js';
 import { count, median, table } from './stats.js';
 
@@ -26,7 +26,7 @@ const TARIFF = 'tariff_4_complex.json';
 function realisticSession(): SessionInput {
   const start = Date.parse('2025-06-02T07:30:00Z');
   const at = (minutes: number) => `${new Date(start + minutes * 60_000).toISOString().slice(0, 19)}Z`;
-  const charging_periods: NonNullable<SessionInput['charging_periods']> = [];
+  const charging_periods: ChargingPeriodInput[] = [];
   for (let i = 0; i < 15; i++) {
     // Every third period above 32 A (tariff element 2, 2.00 per hour), the others below (element 1, 1.00).
     const fast = i % 3 === 0;

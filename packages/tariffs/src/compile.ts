@@ -315,7 +315,9 @@ export function compileTariff(tariff: TariffInput, version: '2.2.1' | '2.3.0' = 
       if (!components[dimension]) continue;
       const phase = candidates.get(phaseKey ?? '') ?? {};
       candidates.set(phaseKey ?? '', phase);
-      (phase[dimension] ??= []).push(compiled);
+      const list = phase[dimension] ?? [];
+      list.push(compiled);
+      phase[dimension] = list;
     }
   });
   const compiled: CompiledTariff = {
