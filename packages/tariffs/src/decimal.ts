@@ -47,9 +47,6 @@ export function roundHalfUp(value: Big, decimals: number): Big {
   return value.round(decimals, BigJs.roundHalfUp);
 }
 
-export const maxOf = (a: Big, b: Big): Big => (a.gte(b) ? a : b);
-export const minOf = (a: Big, b: Big): Big => (a.lte(b) ? a : b);
-
 const currencyDigitsCache = new Map<string, number>();
 
 /**
