@@ -367,19 +367,8 @@ export interface RestrictionContext {
  * (no current reported) fails: the element's condition is not shown to hold.
  */
 export function failedRestriction(r: CompiledRestrictions, c: RestrictionContext): Failed {
-  if (r.startMinutes !== undefined || r.endMinutes !== undefined) {
-    const m = (c.local as LocalTime).minutes;
-    const start = r.startMinutes ?? 0;
-    // "To stop at end of the day use: 00:00".
-    const end = r.endMinutes === undefined || r.endMinutes === 0 ? 1440 : r.endMinutes;
-    // "If end_time < start_time then the period wraps around to the next day"; equal: the whole day.
-    const inside = start < end ? m >= start && m < end : start > end ? m >= start || m < end : true;
-    if (!inside) return Failed.TimeOfDay;
-  }
-  if (r.startDate !== undefined && (c.local as LocalTime).date < r.startDate) return Failed.Date;
-  // end_date: "valid until this day (exclusive)".
-  if (r.endDate !== undefined && (c.local as LocalTime).date >= r.endDate) return Failed.Date;
-  if (r.days !== undefined && (r.days & (1 << (c.local as LocalTime).weekday)) === 0) return Failed.DayOfWeek;
+  const local = failedLocalRestriction(r, c.local as LocalTime);
+  if (local !== Failed.None) return local;
   if (r.minKwh !== undefined && c.energyBefore.lt(r.minKwh)) return Failed.MinKwh;
   if (r.maxKwh !== undefined && c.energyBefore.gte(r.maxKwh)) return Failed.MaxKwh;
   if (r.minCurrent !== undefined && !(c.currentForMin !== undefined && c.currentForMin >= r.minCurrent)) return Failed.MinCurrent;
@@ -388,6 +377,24 @@ export function failedRestriction(r: CompiledRestrictions, c: RestrictionContext
   if (r.maxPower !== undefined && !(c.powerForMax !== undefined && c.powerForMax < r.maxPower)) return Failed.MaxPower;
   if (r.minDuration !== undefined && c.elapsedSeconds < r.minDuration) return Failed.MinDuration;
   if (r.maxDuration !== undefined && c.elapsedSeconds >= r.maxDuration) return Failed.MaxDuration;
+  return Failed.None;
+}
+
+/** Which restriction on the local time (time of day, date, weekday) fails at `local` (Failed.None: they hold). */
+export function failedLocalRestriction(r: CompiledRestrictions, local: LocalTime): Failed {
+  if (r.startMinutes !== undefined || r.endMinutes !== undefined) {
+    const m = local.minutes;
+    const start = r.startMinutes ?? 0;
+    // "To stop at end of the day use: 00:00".
+    const end = r.endMinutes === undefined || r.endMinutes === 0 ? 1440 : r.endMinutes;
+    // "If end_time < start_time then the period wraps around to the next day"; equal: the whole day.
+    const inside = start < end ? m >= start && m < end : start > end ? m >= start || m < end : true;
+    if (!inside) return Failed.TimeOfDay;
+  }
+  if (r.startDate !== undefined && local.date < r.startDate) return Failed.Date;
+  // end_date: "valid until this day (exclusive)".
+  if (r.endDate !== undefined && local.date >= r.endDate) return Failed.Date;
+  if (r.days !== undefined && (r.days & (1 << local.weekday)) === 0) return Failed.DayOfWeek;
   return Failed.None;
 }
 
