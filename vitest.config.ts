@@ -9,12 +9,14 @@ export default defineConfig({
     alias: [
       { find: /^@ocpi-ts\/core\/fetch$/, replacement: src('./packages/core/src/fetch.ts') },
       { find: /^@ocpi-ts\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
+      { find: /^@ocpi-ts\/core\/test-support$/, replacement: src('./packages/core/src/test-support.ts') },
       { find: /^@ocpi-ts\/core\/testing\/store-contract$/, replacement: src('./packages/core/src/store/contract.ts') },
       { find: /^@ocpi-ts\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@ocpi-ts\/fastify$/, replacement: src('./packages/adapter-fastify/src/index.ts') },
       { find: /^@ocpi-ts\/hono$/, replacement: src('./packages/adapter-hono/src/index.ts') },
       { find: /^@ocpi-ts\/express$/, replacement: src('./packages/adapter-express/src/index.ts') },
       { find: /^@ocpi-ts\/postgres$/, replacement: src('./packages/store-postgres/src/index.ts') },
+      { find: /^@ocpi-ts\/tariffs$/, replacement: src('./packages/tariffs/src/index.ts') },
     ],
   },
   test: {

@@ -13,7 +13,7 @@ root="$(pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ocpi-packages.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-packages=(core adapter-fastify adapter-hono adapter-express store-postgres)
+packages=(core adapter-fastify adapter-hono adapter-express store-postgres tariffs)
 for package in "${packages[@]}"; do
   (cd "packages/$package" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
 done
@@ -39,6 +39,7 @@ cat > "$app/package.json" <<JSON
     "@ocpi-ts/hono": "$(tgz hono)",
     "@ocpi-ts/express": "$(tgz express)",
     "@ocpi-ts/postgres": "$(tgz postgres)",
+    "@ocpi-ts/tariffs": "$(tgz tariffs)",
     "fastify": "$(version examples/node/package.json fastify)",
     "hono": "$(version examples/node/package.json hono)",
     "express": "$(version examples/node/package.json express)"

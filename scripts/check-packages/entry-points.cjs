@@ -9,4 +9,5 @@ assert.strictEqual(typeof require('@ocpi-ts/fastify').ocpiFastify, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/hono').ocpiHono, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/express').ocpiExpress, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/postgres').createEmbeddedStore, 'function');
+assert.strictEqual(typeof require('@ocpi-ts/tariffs').priceSession, 'function');
 console.log('require(): every entry point');

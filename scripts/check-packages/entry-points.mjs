@@ -8,4 +8,5 @@ assert.strictEqual(typeof (await import('@ocpi-ts/fastify')).ocpiFastify, 'funct
 assert.strictEqual(typeof (await import('@ocpi-ts/hono')).ocpiHono, 'function');
 assert.strictEqual(typeof (await import('@ocpi-ts/express')).ocpiExpress, 'function');
 assert.strictEqual(typeof (await import('@ocpi-ts/postgres')).createEmbeddedStore, 'function');
+assert.strictEqual(typeof (await import('@ocpi-ts/tariffs')).priceSession, 'function');
 console.log('import(): every entry point');

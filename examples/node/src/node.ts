@@ -44,6 +44,7 @@ import {
   tokensSender,
 } from '@ocpi-ts/core';
 import { createStoreFromEnv } from '@ocpi-ts/postgres';
+import { withCdrPriceCheck } from '@ocpi-ts/tariffs';
 import type { NodeConfig } from './config.js';
 import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
@@ -186,7 +187,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           locationsReceiver(),
           tariffsReceiver(),
           sessionsReceiver(),
-          cdrsReceiver(),
+          // Every CDR billed is priced against the CPO's Tariffs: a difference is a cdr.priceMismatch event.
+          cdrsReceiver(withCdrPriceCheck()),
           tokensSender(),
           (commandResults as CommandResultReceiver).module,
           chargingProfilesSender(),
@@ -252,6 +254,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }),
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+  events.on('cdr.priceMismatch', (event) =>
+    logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
+  );
+  events.on('cdr.priceUnchecked', (event) => logger('info', 'CDR costs not checked', { cdrId: event.cdrId, partnerId: event.partnerId, reason: event.reason }));
 
   const tokenA = await acceptedTokenA(store, config.tokenA);
   const versionsUrl = core.node.versionsUrl;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDR, createAjvValidatorFactory, Session } from '@ocpi-ts/core';
+import { checkCdr } from '@ocpi-ts/tariffs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/demo.js';
 
@@ -29,6 +30,15 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       expect(result.cdr.session_id).toBe(result.session.id);
       expect(result.cdr.total_energy).toBe(result.session.kwh);
       expect(result.cdr.total_energy).toBeGreaterThan(0);
+      // Its costs come from the tariff engine and the Tariff it carries (AC: EUR 0.50 start fee, 0.35 per kWh, 21% VAT).
+      expect(result.cdr.tariffs?.map((t) => t.id)).toEqual(['AC-STANDARD']);
+      const cents = (billed: number | undefined, exact: number) => expect(Math.abs((billed ?? Number.NaN) - exact)).toBeLessThanOrEqual(0.005 + 1e-9);
+      cents(result.cdr.total_cost.excl_vat, 0.5 + result.cdr.total_energy * 0.35);
+      cents(result.cdr.total_cost.incl_vat, (0.5 + result.cdr.total_energy * 0.35) * 1.21);
+      cents(result.cdr.total_energy_cost?.excl_vat, result.cdr.total_energy * 0.35);
+      const check = checkCdr(result.cdr, { timeZone: 'Europe/Amsterdam' });
+      expect(check.ok && check.check.differences).toEqual([]);
+      expect(result.session.total_cost).toEqual(result.cdr.total_cost);
       const stored = await result.emsp.store.objects.get({ module: 'cdrs', owner: { country_code: 'NL', party_id: 'CPO' }, id: result.cdr.id });
       expect(stored?.data).toEqual(result.cdr);
       // The CPO holds the tokens the eMSP pushed, and token A is dead.

@@ -1,0 +1,8 @@
+// Test support for this repository's own suites, beside the public kit (`@ocpi-ts/core/testing`):
+// readers of the vendored official examples and helpers that need the repository around them. Resolved
+// through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
+
+export * from './testing.js';
+export { example, examplesDir, role } from './testing/examples.js';
+export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
+export * from './testing/runtime-neutral.js';
