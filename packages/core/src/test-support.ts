@@ -2,7 +2,7 @@
 // readers of the vendored official examples and helpers that need the repository around them. Resolved
 // through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
 
-export * from './testing.js';
 export { example, examplesDir, role } from './testing/examples.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
 export * from './testing/runtime-neutral.js';
+export * from './testing.js';

@@ -1,6 +1,7 @@
 // Bundles sources for a non-Node platform and fails on any Node built-in in their dependency graph:
 // how a package proves it runs on Bun, Deno and edge runtimes (Node only: esbuild).
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const builtins = new Set(builtinModules);
@@ -25,7 +26,8 @@ export async function bundleNeutral(entryPoints: string[]): Promise<{ errors: un
     bundle: true,
     platform: 'neutral',
     mainFields: ['module', 'main'],
-    conditions: ['ocpi-ts-source'],
+    // Workspace packages resolve to their sources through the root tsconfig's paths.
+    tsconfig: fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url)),
     format: 'esm',
     write: false,
     outdir: 'out',
