@@ -408,6 +408,45 @@ describe('pagination over HTTP', () => {
     }
   });
 
+  it('pulls Sessions with date_from, the epoch when there is no watermark: a strict CPO refuses a pull without it', async () => {
+    const asked: string[] = [];
+    // mod_sessions "GET Method": date_from is required; this CPO answers 2001 without it, as strict ones do.
+    const strictSessions: OcpiModule = {
+      identifier: 'sessions',
+      role: 'SENDER',
+      routes: [
+        {
+          method: 'GET',
+          path: [],
+          paginated: true,
+          handle(ctx) {
+            asked.push(ctx.request.url);
+            if (!ctx.query.get('date_from')) throw OcpiError.invalid('Query parameter date_from is required');
+            return { data: [{ id: 'S1' }], total: 1 };
+          },
+        },
+      ],
+    };
+    const a = await startTestNode({ parties: [A_EMSP] });
+    const b = await startTestNode({ parties: [A_CPO], modules: { '2.2.1': [strictSessions] } });
+    running.push(a, b);
+    const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
+    const client = a.client.forPartner(partner);
+
+    const pulled: unknown[] = [];
+    for await (const session of client.paginate('sessions', 'SENDER')) pulled.push(session);
+    for await (const session of client.resync('sessions', { store: a.store })) pulled.push(session);
+    expect(pulled).toEqual([{ id: 'S1' }, { id: 'S1' }]);
+    expect(asked).toHaveLength(2);
+    for (const url of asked) expect(new URL(url, b.origin).searchParams.get('date_from')).toBe('1970-01-01T00:00:00Z');
+
+    // A date of the caller's own, or the watermark, is kept.
+    for await (const _ of client.paginate('sessions', 'SENDER', { dateFrom: new Date('2024-05-01T00:00:00Z') }));
+    expect(new URL(asked[2] as string, b.origin).searchParams.get('date_from')).toBe('2024-05-01T00:00:00Z');
+    for await (const _ of client.resync('sessions', { store: a.store }));
+    expect(new URL(asked[3] as string, b.origin).searchParams.get('date_from')).not.toBe('1970-01-01T00:00:00Z');
+  });
+
   it('resync pulls with date_from from the stored watermark, and moves it only after a complete pull', async () => {
     const { a, b, partnerOfA } = await connectedPair();
     await addThings(b, 0, 120);

@@ -144,11 +144,12 @@ export interface PartnerClient {
   post<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
-  /** Every object of a paginated list, page after page. */
+  /** Every object of a paginated list, page after page (`date_from` the epoch when the list requires one: `DATE_FROM_REQUIRED`). */
   paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
   /**
    * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
-   * `date_from` is the stored watermark; the watermark moves only when the whole list was read.
+   * `date_from` is the stored watermark (none before the first pull, the epoch for lists that require
+   * it); the watermark moves only when the whole list was read.
    */
   resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
   /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
@@ -173,6 +174,13 @@ export interface OcpiClient {
 
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
 const CONFIGURATION_MODULES = new Set(['versions', 'credentials', 'hubclientinfo']);
+
+/**
+ * Lists whose Sender interface requires `date_from` (mod_sessions "GET Method", Request Parameters:
+ * date_from is "yes" in 2.1.1, 2.2.1 and 2.3.0; every other list has it optional). A pull of one
+ * without a date of its own starts at the epoch, so a strict Sender does not refuse it.
+ */
+export const DATE_FROM_REQUIRED: ReadonlySet<string> = new Set(['sessions']);
 
 function queryString(query: QueryInput | undefined): URLSearchParams {
   if (query instanceof URLSearchParams) return query;
@@ -363,6 +371,8 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
 
     async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, signal, ...crawlOptions } = options;
+      if (role === 'SENDER' && DATE_FROM_REQUIRED.has(moduleId) && !crawlOptions.dateFrom && query?.date_from === undefined)
+        crawlOptions.dateFrom = new Date(0);
       yield* paginate<T>(
         {
           url: urlOf(moduleId, role),
