@@ -123,8 +123,11 @@ export interface CommandBodies {
 export type CommandRequest<C extends CommandType> = Omit<CommandBodies[C], 'response_url'> & { response_url?: string };
 
 export interface SendCommandOptions extends CallOptions {
-  /** Builds the `response_url` on our node and waits for the CommandResult posted there. */
-  results?: { receiver: CommandResultReceiver; node: NodeInfo; timeoutMs?: number };
+  /**
+   * Builds the `response_url` on our node and waits for the CommandResult posted there; `onResult` sees
+   * every result, the later ones of a reservation included (CANCELED_RESERVATION).
+   */
+  results?: { receiver: CommandResultReceiver; node: NodeInfo; timeoutMs?: number; onResult?: (result: CommandResult) => void };
 }
 
 export interface SentCommand {
@@ -132,6 +135,8 @@ export interface SentCommand {
   response: CommandResponse;
   /** With a receiver and an ACCEPTED response: the asynchronous CommandResult (TIMEOUT when none came). */
   result: Promise<CommandResult> | undefined;
+  /** With a receiver and an ACCEPTED response: the last result, once no more are accepted (a reservation's end). */
+  ended?: Promise<CommandResult>;
 }
 
 /** A partner's modules, resolved from its stored endpoints (module identifier and interface role). */
@@ -418,11 +423,16 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         return { response: sent.data, result: undefined };
       }
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
+      const reservation = body as Partial<ReserveNow & CancelReservation>;
+      const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
       const pending = results.receiver.expect({
         node: results.node,
         command,
         partnerId: partner.id,
         ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
+        ...(results.onResult ? { onResult: results.onResult } : {}),
+        ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
+        ...(reservation.reservation_id === undefined ? {} : { reservationId: reservation.reservation_id }),
       });
       try {
         const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], { ...body, response_url: pending.responseUrl }, callOptions);
@@ -431,7 +441,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           pending.cancel();
           return { response: sent.data, result: undefined };
         }
-        return { response: sent.data, result: pending.result };
+        return { response: sent.data, result: pending.result, ended: pending.ended };
       } catch (error) {
         pending.cancel();
         throw error;
