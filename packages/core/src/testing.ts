@@ -2,6 +2,7 @@
 
 export * from './store/contract.js';
 export * from './testing/adapter-contract.js';
+export * from './testing/examples.js';
 export * from './testing/fixtures.js';
 export * from './testing/http.js';
 export * from './testing/nodes.js';
