@@ -24,6 +24,25 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 Exit codes: 0 ok, 1 findings (invalid objects, failed checks), 2 bad arguments,
 3 the partner could not be used, 4 a local problem (files, credentials). Docs: docs/cli.md`;
 
+/**
+ * `--token-a -x1...` as `--token-a=-x1...`: a generated token may start with a dash, which parseArgs
+ * would take for an option. A value is joined to a string option unless it is itself a known option.
+ */
+function joinDashValues(args: readonly string[], command: Command): string[] {
+  const known = (arg: string) => arg === '--help' || arg === '-h' || (arg.startsWith('--') && (arg.slice(2).split('=')[0] ?? '') in command.options);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const option = arg.startsWith('--') && !arg.includes('=') ? command.options[arg.slice(2)] : undefined;
+    if (option?.type === 'string' && next !== undefined && next.startsWith('-') && !known(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** An unexpected failure (a bug): EX_SOFTWARE. */
 const INTERNAL = 70;
 
@@ -41,7 +60,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...rest], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinDashValues(rest, command),
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     io.stderr.write(`ocpi ${name}: ${(error as Error).message}\n\n${command.help}\n`);
     return ExitCode.USAGE;

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConformance } from './conformance/runner.js';
 import { FAULTS, parseFault } from './mock/faults.js';
 import { type RunningMock, startMock } from './mock/mock.js';
+import { ocpi } from './test-support.js';
 
 const mocks: RunningMock[] = [];
 afterEach(async () => {
@@ -15,6 +19,31 @@ describe('conformance against the mock partner', () => {
     const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenA: mock.tokenA, write: true, timeoutMs: 5000 });
     const failed = report.checks.filter((c) => c.status === 'fail');
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+  });
+});
+
+describe('conformance with credentials agreed before (--token)', () => {
+  it('reads without a handshake: the read checks pass, the handshake and commands are skipped', async () => {
+    const mock = await startMock({ role: 'CPO' });
+    mocks.push(mock);
+    const dir = mkdtempSync(join(tmpdir(), 'ocpi-c-'));
+    try {
+      const done = await ocpi(['register', mock.versionsUrl, '--token-a', mock.tokenA, '--credentials', join(dir, 'c.json'), '--show-tokens', '--json']);
+      const { token } = JSON.parse(done.stdout);
+      const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenC: token, write: true });
+      const by = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+      expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(by).toMatchObject({
+        'credentials.register': 'skip',
+        'credentials.get': 'pass',
+        'objects.valid': 'pass',
+        'receivers.round-trip': 'pass',
+        'commands.flow': 'skip',
+      });
+      expect(report.partner).toEqual(['NL*MCK CPO']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,12 +11,18 @@ export interface Captured {
 /** Runs `ocpi ...args`; stdin is the given text. Streams are not terminals unless `tty`. */
 export async function ocpi(
   args: string[],
-  options: { stdin?: string; tty?: boolean; env?: Record<string, string>; cwd?: string; signal?: AbortSignal } = {},
+  options: { stdin?: string; tty?: boolean; env?: Record<string, string>; cwd?: string; signal?: AbortSignal; onStdout?: (text: string) => void } = {},
 ): Promise<Captured> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty },
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        options.onStdout?.(stdout);
+      },
+      isTTY: options.tty,
+    },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty },
     stdin: (async function* () {
       if (options.stdin !== undefined) yield options.stdin;
