@@ -89,24 +89,29 @@ export const cdrTokenOf = (token: Token): CdrToken => ({
   contract_id: token.contract_id,
 });
 
+/** What a Session and its CDR share: owner, id, times, the driver's token. */
+const charge = (cpo: PartyRef, id: string, token: CdrToken, at: string) => ({
+  country_code: cpo.country_code,
+  party_id: cpo.party_id,
+  id,
+  start_date_time: at,
+  end_date_time: at,
+  cdr_token: token,
+  auth_method: 'COMMAND' as const,
+  currency: 'EUR',
+  last_updated: at,
+});
+
 /** A finished Session of a CPO at a Location, for a driver's token. */
 export function sampleSession(cpo: PartyRef, id: string, token: CdrToken, location: Location, lastUpdated: string): Session {
   const evse = location.evses?.[0];
   return {
-    country_code: cpo.country_code,
-    party_id: cpo.party_id,
-    id,
-    start_date_time: lastUpdated,
-    end_date_time: lastUpdated,
+    ...charge(cpo, id, token, lastUpdated),
     kwh: 11.5,
-    cdr_token: token,
-    auth_method: 'COMMAND',
     location_id: location.id,
     evse_uid: evse?.uid ?? '1',
     connector_id: evse?.connectors[0]?.id ?? '1',
-    currency: 'EUR',
     status: 'COMPLETED',
-    last_updated: lastUpdated,
   };
 }
 
@@ -115,13 +120,7 @@ export function sampleCdr(cpo: PartyRef, id: string, token: CdrToken, location: 
   const evse = location.evses?.[0];
   const connector = evse?.connectors[0];
   return {
-    country_code: cpo.country_code,
-    party_id: cpo.party_id,
-    id,
-    start_date_time: lastUpdated,
-    end_date_time: lastUpdated,
-    cdr_token: token,
-    auth_method: 'COMMAND',
+    ...charge(cpo, id, token, lastUpdated),
     cdr_location: {
       id: location.id,
       address: location.address,
@@ -135,12 +134,10 @@ export function sampleCdr(cpo: PartyRef, id: string, token: CdrToken, location: 
       connector_format: connector?.format ?? 'SOCKET',
       connector_power_type: connector?.power_type ?? 'AC_3_PHASE',
     },
-    currency: 'EUR',
     charging_periods: [{ start_date_time: lastUpdated, dimensions: [{ type: 'ENERGY', volume: 11.5 }] }],
     total_cost: { excl_vat: 4.03, incl_vat: 4.87 },
     total_energy: 11.5,
     total_time: 1,
-    last_updated: lastUpdated,
   };
 }
 

@@ -91,6 +91,8 @@ ${OWN_NODE_HELP}
     const encoding: TokenEncoding = args['raw-token'] ? 'raw' : 'base64';
     const path = credentialsPath(io, args.credentials);
     const file = await readCredentials(path);
+    // Written once before the handshake: a file we cannot write must not leave a registration behind.
+    await writeCredentials(path, file);
     const node = await startRoleNode({
       role: ours.role as NodeRole,
       parties: [ours],
