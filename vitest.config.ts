@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^@ocpi-ts\/express$/, replacement: src('./packages/adapter-express/src/index.ts') },
       { find: /^@ocpi-ts\/postgres$/, replacement: src('./packages/store-postgres/src/index.ts') },
       { find: /^@ocpi-ts\/tariffs$/, replacement: src('./packages/tariffs/src/index.ts') },
+      { find: /^@ocpi-ts\/cli$/, replacement: src('./packages/cli/src/index.ts') },
     ],
   },
   test: {

@@ -13,7 +13,7 @@ root="$(pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ocpi-packages.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-packages=(core adapter-fastify adapter-hono adapter-express store-postgres tariffs)
+packages=(core adapter-fastify adapter-hono adapter-express store-postgres tariffs cli)
 for package in "${packages[@]}"; do
   (cd "packages/$package" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
 done
@@ -40,6 +40,7 @@ cat > "$app/package.json" <<JSON
     "@ocpi-ts/express": "$(tgz express)",
     "@ocpi-ts/postgres": "$(tgz postgres)",
     "@ocpi-ts/tariffs": "$(tgz tariffs)",
+    "@ocpi-ts/cli": "$(tgz cli)",
     "fastify": "$(version examples/node/package.json fastify)",
     "hono": "$(version examples/node/package.json hono)",
     "express": "$(version examples/node/package.json express)"

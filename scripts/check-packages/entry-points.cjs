@@ -10,4 +10,5 @@ assert.strictEqual(typeof require('@ocpi-ts/hono').ocpiHono, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/express').ocpiExpress, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/postgres').createEmbeddedStore, 'function');
 assert.strictEqual(typeof require('@ocpi-ts/tariffs').priceSession, 'function');
+assert.strictEqual(typeof require('@ocpi-ts/cli').runConformance, 'function');
 console.log('require(): every entry point');

@@ -9,4 +9,5 @@ assert.strictEqual(typeof (await import('@ocpi-ts/hono')).ocpiHono, 'function');
 assert.strictEqual(typeof (await import('@ocpi-ts/express')).ocpiExpress, 'function');
 assert.strictEqual(typeof (await import('@ocpi-ts/postgres')).createEmbeddedStore, 'function');
 assert.strictEqual(typeof (await import('@ocpi-ts/tariffs')).priceSession, 'function');
+assert.strictEqual(typeof (await import('@ocpi-ts/cli')).runConformance, 'function');
 console.log('import(): every entry point');

@@ -2,10 +2,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateToken, hashToken } from './auth/tokens.js';
 import { responseText } from './envelope.js';
 import type { OcpiRequest } from './http.js';
+import { cdrsReceiver } from './modules/cdrs.js';
+import { locationsReceiver, locationsSender } from './modules/locations.js';
 import { createOcpiServer, type OcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import type { OcpiStore } from './store/types.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { moduleHarness } from './testing/modules-harness.js';
 import { registerTestPartner } from './testing/test-node.js';
 import { thingsReceiver, thingsSender } from './testing/things-module.js';
 
@@ -240,6 +243,7 @@ describe('routing, methods and bodies', () => {
     const missing = await call('PUT', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1', { body: '{"id":"1"}' });
     expect(missing.json.status_message).toContain('/last_updated');
     const empty = await call('PUT', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1', { body: '' });
+    expect(empty.status).toBe(400);
     expect(empty.json.status_code).toBe(2001);
     expect(empty.json.status_message).toMatch(/body is required/);
   });
@@ -346,5 +350,41 @@ describe('request ids and routing headers', () => {
     const res = await call('GET', '/ocpi/2.2.1/sender/nltst-things/echo/x', { headers });
     expect(res.json.status_code).toBe(2001);
     expect(res.json.status_message).toContain(name);
+  });
+});
+
+// Issue 17: defects found by independent clients, each with the request as reported.
+describe('spec fixes', () => {
+  it.each([
+    ['PUT', 'receiver/locations/NL/CPO/LOC1'],
+    ['PATCH', 'receiver/locations/NL/CPO/LOC1'],
+    ['POST', 'receiver/cdrs'],
+  ])('answers an empty %s body with HTTP 400 (status_codes: a message without valid JSON MUST get 400)', async (method, path) => {
+    const harness = moduleHarness({ parties: [EMSP_ROLE], modules: [locationsReceiver(), cdrsReceiver()] });
+    await harness.partner('cpo-token', [CPO_ROLE]);
+    for (const body of ['', '  \n']) {
+      const res = await harness.call(method, path, { token: 'cpo-token', body });
+      expect(res.status).toBe(400);
+      expect(res.json.status_code).toBe(2001);
+      expect(res.json.status_message).toMatch(/body is required/);
+    }
+  });
+
+  it('never answers from a foreign OCPI-to party (the EVRoaming client sends its own party as OCPI-to)', async () => {
+    const iot = { role: 'EMSP' as const, country_code: 'NL', party_id: 'IOT', business_details: { name: 'IOT' } };
+    const harness = moduleHarness({ parties: [CPO_ROLE], modules: [locationsSender()] });
+    await harness.partner('iot-token', [iot]);
+    const res = await harness.call('GET', 'sender/locations?offset=0&limit=16', {
+      token: 'iot-token',
+      headers: { 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'IOT', 'ocpi-to-country-code': 'NL', 'ocpi-to-party-id': 'IOT' },
+    });
+    // From us (our only party) back to the caller, whatever the request named as its destination.
+    expect(res.headers).toMatchObject({ 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPO', 'ocpi-to-country-code': 'NL', 'ocpi-to-party-id': 'IOT' });
+  });
+
+  it('never addresses an answer to an OCPI-from party the caller may not speak for', async () => {
+    const res = await call('GET', '/ocpi/2.2.1/sender/nltst-things/echo/x', { headers: { 'ocpi-from-country-code': 'FR', 'ocpi-from-party-id': 'OTH' } });
+    expect(res.json.status_code).toBe(2001);
+    expect(res.headers).toMatchObject({ 'ocpi-from-party-id': 'CPO', 'ocpi-to-country-code': 'DE', 'ocpi-to-party-id': 'MSP' });
   });
 });

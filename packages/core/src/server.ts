@@ -265,7 +265,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     }
     const name = route.body?.name ?? 'object';
     if (read.text.trim() === '') {
-      if (route.body && route.body.required !== false) throw OcpiError.invalid(`Request body is required: a ${name}`);
+      // status_codes: "When a message does not contain a valid JSON string, the HTTP error 400 - Bad
+      // request MUST be returned"; an empty body is no JSON at all.
+      if (route.body && route.body.required !== false) throw new OcpiError(`Request body is required: a ${name}`, { reason: 'bad_request' });
       return undefined;
     }
     let parsed: unknown;
@@ -309,12 +311,20 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     }
   }
 
-  /** The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to Party"). */
+  /**
+   * The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to
+   * Party"). Only parties that are valid here are named: the `OCPI-to` party when it is one of ours, the
+   * `OCPI-from` party when the caller may speak for it; so an answer refusing a foreign `OCPI-to` never
+   * claims to come from that foreign party.
+   */
   function responseRouting(routing: RoutingHeaders, caller: Caller): RoutingHeaders {
     const callerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
+    const isHub = callerRoles.some((r) => r.role === 'HUB');
+    const ours = (party: PartyRef | undefined) => party && ourParties.some((p) => partyString(p) === partyString(party));
+    const theirs = (party: PartyRef | undefined) => party && (isHub || callerRoles.some((r) => partyString(r) === partyString(party)));
     return {
-      from: routing.to ?? (ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined),
-      to: routing.from ?? (callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined),
+      from: ours(routing.to) ? routing.to : ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined,
+      to: theirs(routing.from) ? routing.from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined,
     };
   }
 
