@@ -65,10 +65,10 @@ export const DATE_PATTERN = '^([12][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3
  */
 export const URL_PATTERN = '^[^\\s\\x00-\\x1F\\x7F-\\x9F]+$';
 
-/** `CiString(n)`: case-insensitive printable-ASCII string of at most `n` characters. */
-export function CiString(maxLength: number, options: StringOptions = {}): TString {
+/** `CiString(n)`: case-insensitive printable-ASCII string of at most `n` characters (no limit when omitted). */
+export function CiString(maxLength?: number, options: StringOptions = {}): TString {
   return Type.String({
-    maxLength,
+    ...(maxLength === undefined ? {} : { maxLength }),
     pattern: CI_STRING_PATTERN,
     [MESSAGES_KEYWORD]: { pattern: 'must contain only printable ASCII characters' },
     ...options,

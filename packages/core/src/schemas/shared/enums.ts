@@ -97,6 +97,7 @@ export function deriveEnum(base: TSchema, delta: EnumDelta): TSchema {
   const removed = new Set(delta.remove ?? []);
   const values = [...knownValues(base).filter((value) => !removed.has(value)), ...(delta.add ?? [])];
   const title = String(base.title);
-  if (delta.open) return OpenEnum(values, { title });
+  // An open base keeps its own rule for unknown values (ModuleID's, VersionNumber's pattern).
+  if (delta.open) return isOpenEnum(base) ? { ...base, examples: values } : OpenEnum(values, { title });
   return StringEnum(values as unknown as [string, string], { title });
 }
