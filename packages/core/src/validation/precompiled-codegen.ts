@@ -82,7 +82,7 @@ class SharedSchemas {
     if (id === undefined) {
       id = `https://ocpi-ts.invalid/schemas/${this.ids.size}.json`;
       this.ids.set(text, id);
-      this.schemas.set(id, this.withReferences(schema, true));
+      this.schemas.set(id, this.withReferences(schema, true) as JsonSchema);
     }
     return id;
   }
