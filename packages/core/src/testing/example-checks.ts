@@ -11,15 +11,13 @@
  * fragment (`"energy_mix": {...}`, a property of an enclosing object) is wrapped in braces and read as
  * that object, and the table points at the property with `at`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { isClosedEnum, isOpenEnum } from '../schemas/shared/enums.js';
 import { findUnknownEnumValues } from '../schemas/shared/unknown-enum-values.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import type { ValidationIssue } from '../validation/validator.js';
-import { examplesDir } from './examples.js';
+import { examplesDir, readVendorText, vendorExists, vendorFiles } from './examples.js';
 
 /** How to read one example file. */
 export type ExampleEntry =
@@ -186,16 +184,16 @@ export interface ExampleChecks {
 
 /** Registers the example and mutation tests of one version's example folder (`2.1.1`, `2.3.0-bookings`...). */
 export function describeExamples(folder: string, table: Readonly<Record<string, ExampleEntry>>, checks: ExampleChecks): void {
-  const dir = fileURLToPath(examplesDir(folder));
-  const read = (file: string): unknown => exampleJson(readFileSync(`${dir}${file}`, 'utf8'));
+  const dir = examplesDir(folder);
+  const read = (file: string): unknown => exampleJson(readVendorText(new URL(file, dir)));
 
   describe(`OCPI ${folder} official examples`, () => {
     it('finds the examples directory', () => {
-      expect(existsSync(dir), dir).toBe(true);
+      expect(vendorExists(dir), dir.href).toBe(true);
     });
 
     it('maps every example file to a schema, and every table entry to a file', () => {
-      const files = readdirSync(dir);
+      const files = vendorFiles(dir).map((url) => url.href.slice(dir.href.length));
       expect(files.length).toBeGreaterThan(0);
       expect(files.filter((file) => !(file in table))).toEqual([]);
       expect(Object.keys(table).filter((file) => !files.includes(file))).toEqual([]);
@@ -227,7 +225,7 @@ export function describeExamples(folder: string, table: Readonly<Record<string, 
     const kinds = ['required', 'enum', 'maxLength', 'openEnum'] as const;
     let total = 0;
     // Without the examples directory the test above fails; do not crash collection here.
-    const available = existsSync(dir);
+    const available = vendorExists(dir);
     for (const [file, entry] of Object.entries(table)) {
       const list = available ? targets(read(file), entry) : [];
       for (const kind of kinds) {
