@@ -34,6 +34,9 @@ export type ExampleEntry =
 
 const factory = createAjvValidatorFactory();
 
+/** An example the spec text makes invalid (`rule` says where), rejected naming at least `paths`. */
+export const rejected = (schema: TSchema, rule: string, ...paths: string[]): ExampleEntry => ({ kind: 'invalid', schema, paths, rule });
+
 /** The text of an example as JSON: the `METHOD To URL:` line dropped, a fragment wrapped in braces. */
 export function exampleJson(text: string): unknown {
   const body = text.replace(/^\s*[A-Z]+ To URL:[^\n]*\n/, '').trim();
