@@ -5,7 +5,7 @@
  * VersionNumber ("List of known versions"), which stay open as in 2.2.1.
  */
 
-import { deriveEnum, StringEnum } from '../shared/enums.js';
+import { deriveEnum, knownValues, StringEnum } from '../shared/enums.js';
 import * as v221 from '../v2.2.1/enums.js';
 
 // The same values as 2.2.1 (mod_locations, mod_tariffs, mod_tokens); AllowedType is "Allowed" in 2.1.1.
@@ -24,25 +24,13 @@ export const Capability = deriveEnum(v221.Capability, {
   ],
 });
 
-/** mod_locations "4.4 ConnectorType enum". */
+/**
+ * mod_locations "4.4 ConnectorType enum": without the types 2.2 added (ChaoJi, GB/T, NEMA, pantographs,
+ * DOMESTIC_M to DOMESTIC_O).
+ */
 export const ConnectorType = deriveEnum(v221.ConnectorType, {
-  remove: [
-    'CHAOJI',
-    'DOMESTIC_M',
-    'DOMESTIC_N',
-    'DOMESTIC_O',
-    'GBT_AC',
-    'GBT_DC',
-    'NEMA_5_20',
-    'NEMA_6_30',
-    'NEMA_6_50',
-    'NEMA_10_30',
-    'NEMA_10_50',
-    'NEMA_14_30',
-    'NEMA_14_50',
-    'PANTOGRAPH_BOTTOM_UP',
-    'PANTOGRAPH_TOP_DOWN',
-  ],
+  // Selected by name, not listed again: the static type stays 2.2.1's, the schema has 2.1.1's values.
+  remove: knownValues(v221.ConnectorType).filter((value) => /^(CHAOJI|GBT_|NEMA_|PANTOGRAPH_|DOMESTIC_[MNO]$)/.test(value)) as never[],
 });
 
 /** mod_locations "4.9 EnvironmentalImpactCategory enum". */
