@@ -20,7 +20,7 @@ const none = Type.Never();
 const cdrBase = cdrSchemas({ ...enums, GeoLocation, Price: none, Tariff, added: { CDR: {} } });
 
 /** mod_cdrs "4.2 CdrDimension class" (2.1.1's CdrDimensionType). */
-export const { CdrDimension } = cdrBase;
+export const CdrDimension = cdrBase.CdrDimension;
 export type CdrDimension = Static<typeof CdrDimension>;
 
 /** mod_cdrs "4.4 ChargingPeriod class" (no `tariff_id`). */

@@ -24,7 +24,10 @@ const base = locationSchemas({
   added: { Connector: {}, EVSE: {}, Location: {} },
 });
 
-export const { AdditionalGeoLocation, RegularHours, ExceptionalPeriod, StatusSchedule } = base;
+export const AdditionalGeoLocation = base.AdditionalGeoLocation;
+export const RegularHours = base.RegularHours;
+export const ExceptionalPeriod = base.ExceptionalPeriod;
+export const StatusSchedule = base.StatusSchedule;
 export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 export type RegularHours = Static<typeof RegularHours>;
 export type ExceptionalPeriod = Static<typeof ExceptionalPeriod>;

@@ -22,7 +22,7 @@ export const Credentials = derive(base.Credentials, {
 });
 export type Credentials = Static<typeof Credentials>;
 
-export const { Version } = base;
+export const Version = base.Version;
 export type Version = Static<typeof Version>;
 
 /** version_information_endpoint "Endpoint class": identifier and URL, no role. */

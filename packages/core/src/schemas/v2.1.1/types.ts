@@ -16,7 +16,9 @@ export const GeoLocation = geoLocationSchema({ latitude: '^-?[0-9]{1,2}\\.[0-9]{
 export type GeoLocation = Static<typeof GeoLocation>;
 
 const classes = classSchemas({ ImageCategory, EnergySourceCategory, EnvironmentalImpactCategory });
-export const { Image, BusinessDetails, EnergySource } = classes;
+export const Image = classes.Image;
+export const BusinessDetails = classes.BusinessDetails;
+export const EnergySource = classes.EnergySource;
 export type Image = Static<typeof Image>;
 export type BusinessDetails = Static<typeof BusinessDetails>;
 export type EnergySource = Static<typeof EnergySource>;

@@ -6,13 +6,20 @@ import * as enums from './enums.js';
 import { Tariff } from './tariffs.js';
 import { GeoLocation, Price } from './types.js';
 
-export const { CdrToken, CdrDimension, ChargingPeriod, CdrLocation, SignedValue, SignedData, CDR } = cdrSchemas({
+const cdrs = cdrSchemas({
   ...enums,
   GeoLocation,
   Price,
   Tariff,
   added: { CDR: {} },
 });
+export const CdrToken = cdrs.CdrToken;
+export const CdrDimension = cdrs.CdrDimension;
+export const ChargingPeriod = cdrs.ChargingPeriod;
+export const CdrLocation = cdrs.CdrLocation;
+export const SignedValue = cdrs.SignedValue;
+export const SignedData = cdrs.SignedData;
+export const CDR = cdrs.CDR;
 export type CdrToken = Static<typeof CdrToken>;
 export type CdrDimension = Static<typeof CdrDimension>;
 export type ChargingPeriod = Static<typeof ChargingPeriod>;

@@ -5,8 +5,15 @@ import { commandSchemas } from '../shared/commands.js';
 import * as enums from './enums.js';
 import { Token } from './tokens.js';
 
-export const { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector, CommandRequestSchemas } =
-  commandSchemas({ ...enums, Token });
+const commands = commandSchemas({ ...enums, Token });
+export const CancelReservation = commands.CancelReservation;
+export const CommandResponse = commands.CommandResponse;
+export const CommandResult = commands.CommandResult;
+export const ReserveNow = commands.ReserveNow;
+export const StartSession = commands.StartSession;
+export const StopSession = commands.StopSession;
+export const UnlockConnector = commands.UnlockConnector;
+export const CommandRequestSchemas = commands.CommandRequestSchemas;
 export type CancelReservation = Static<typeof CancelReservation>;
 export type CommandResponse = Static<typeof CommandResponse>;
 export type CommandResult = Static<typeof CommandResult>;

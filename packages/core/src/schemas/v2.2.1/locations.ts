@@ -9,7 +9,7 @@ import { locationSchemas } from '../shared/locations.js';
 import * as enums from './enums.js';
 import { BusinessDetails, EnergyMix, GeoLocation, Image } from './types.js';
 
-export const { PublishTokenType, AdditionalGeoLocation, RegularHours, ExceptionalPeriod, Hours, StatusSchedule, Connector, EVSE, Location } = locationSchemas({
+const locations = locationSchemas({
   ...enums,
   GeoLocation,
   Image,
@@ -17,6 +17,15 @@ export const { PublishTokenType, AdditionalGeoLocation, RegularHours, Exceptiona
   EnergyMix,
   added: { Connector: {}, EVSE: {}, Location: {} },
 });
+export const PublishTokenType = locations.PublishTokenType;
+export const AdditionalGeoLocation = locations.AdditionalGeoLocation;
+export const RegularHours = locations.RegularHours;
+export const ExceptionalPeriod = locations.ExceptionalPeriod;
+export const Hours = locations.Hours;
+export const StatusSchedule = locations.StatusSchedule;
+export const Connector = locations.Connector;
+export const EVSE = locations.EVSE;
+export const Location = locations.Location;
 export type PublishTokenType = Static<typeof PublishTokenType>;
 export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 export type RegularHours = Static<typeof RegularHours>;

@@ -6,6 +6,8 @@ import { CdrToken, ChargingPeriod } from './cdrs.js';
 import * as enums from './enums.js';
 import { Price } from './types.js';
 
-export const { Session, ChargingPreferences } = sessionSchemas({ ...enums, CdrToken, ChargingPeriod, Price });
+const sessions = sessionSchemas({ ...enums, CdrToken, ChargingPeriod, Price });
+export const Session = sessions.Session;
+export const ChargingPreferences = sessions.ChargingPreferences;
 export type Session = Static<typeof Session>;
 export type ChargingPreferences = Static<typeof ChargingPreferences>;

@@ -5,13 +5,17 @@ import { tariffSchemas } from '../shared/tariffs.js';
 import * as enums from './enums.js';
 import { EnergyMix, Price } from './types.js';
 
-export const { PriceComponent, TariffRestrictions, TariffElement, Tariff } = tariffSchemas({
+const tariffs = tariffSchemas({
   ...enums,
   EnergyMix,
   PriceLimit: Price,
   flatAndTimeOnly: ['reservation'],
   added: { TariffRestrictions: {}, Tariff: {} },
 });
+export const PriceComponent = tariffs.PriceComponent;
+export const TariffRestrictions = tariffs.TariffRestrictions;
+export const TariffElement = tariffs.TariffElement;
+export const Tariff = tariffs.Tariff;
 export type PriceComponent = Static<typeof PriceComponent>;
 export type TariffRestrictions = Static<typeof TariffRestrictions>;
 export type TariffElement = Static<typeof TariffElement>;

@@ -4,7 +4,11 @@ import type { Static } from '@sinclair/typebox';
 import { tokenSchemas } from '../shared/tokens.js';
 import * as enums from './enums.js';
 
-export const { EnergyContract, LocationReferences, Token, AuthorizationInfo } = tokenSchemas(enums);
+const tokens = tokenSchemas(enums);
+export const EnergyContract = tokens.EnergyContract;
+export const LocationReferences = tokens.LocationReferences;
+export const Token = tokens.Token;
+export const AuthorizationInfo = tokens.AuthorizationInfo;
 export type EnergyContract = Static<typeof EnergyContract>;
 export type LocationReferences = Static<typeof LocationReferences>;
 export type Token = Static<typeof Token>;

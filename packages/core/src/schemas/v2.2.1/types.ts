@@ -26,7 +26,11 @@ export type Price = Static<typeof Price>;
 export const GeoLocation = geoLocationSchema({ latitude: LATITUDE_PATTERN, longitude: LONGITUDE_PATTERN, decimals: '5 to 7' });
 export type GeoLocation = Static<typeof GeoLocation>;
 
-export const { Image, BusinessDetails, EnergySource, EnvironmentalImpact } = classSchemas({ ImageCategory, EnergySourceCategory, EnvironmentalImpactCategory });
+const classes = classSchemas({ ImageCategory, EnergySourceCategory, EnvironmentalImpactCategory });
+export const Image = classes.Image;
+export const BusinessDetails = classes.BusinessDetails;
+export const EnergySource = classes.EnergySource;
+export const EnvironmentalImpact = classes.EnvironmentalImpact;
 export type Image = Static<typeof Image>;
 export type BusinessDetails = Static<typeof BusinessDetails>;
 export type EnergySource = Static<typeof EnergySource>;

@@ -13,13 +13,20 @@ import * as enums from './enums.js';
 import { Tariff } from './tariffs.js';
 import { GeoLocation, Price } from './types.js';
 
-export const { CdrToken, CdrDimension, ChargingPeriod, CdrLocation, SignedValue, SignedData, CDR } = cdrSchemas({
+const cdrs = cdrSchemas({
   ...enums,
   GeoLocation,
   Price,
   Tariff,
   added: { CDR: { booking_id: Type.Optional(CiString(36)) } },
 });
+export const CdrToken = cdrs.CdrToken;
+export const CdrDimension = cdrs.CdrDimension;
+export const ChargingPeriod = cdrs.ChargingPeriod;
+export const CdrLocation = cdrs.CdrLocation;
+export const SignedValue = cdrs.SignedValue;
+export const SignedData = cdrs.SignedData;
+export const CDR = cdrs.CDR;
 export type CdrToken = Static<typeof CdrToken>;
 export type CdrDimension = Static<typeof CdrDimension>;
 export type ChargingPeriod = Static<typeof ChargingPeriod>;
@@ -28,6 +35,8 @@ export type SignedValue = Static<typeof SignedValue>;
 export type SignedData = Static<typeof SignedData>;
 export type CDR = Static<typeof CDR>;
 
-export const { Session, ChargingPreferences } = sessionSchemas({ ...enums, CdrToken, ChargingPeriod, Price });
+const sessions = sessionSchemas({ ...enums, CdrToken, ChargingPeriod, Price });
+export const Session = sessions.Session;
+export const ChargingPreferences = sessions.ChargingPreferences;
 export type Session = Static<typeof Session>;
 export type ChargingPreferences = Static<typeof ChargingPreferences>;

@@ -54,7 +54,7 @@ export const EVSEParking = Type.Object(
 );
 export type EVSEParking = Static<typeof EVSEParking>;
 
-export const { PublishTokenType, AdditionalGeoLocation, RegularHours, ExceptionalPeriod, Hours, StatusSchedule, Connector, EVSE, Location } = locationSchemas({
+const locations = locationSchemas({
   ...enums,
   GeoLocation,
   Image,
@@ -73,6 +73,15 @@ export const { PublishTokenType, AdditionalGeoLocation, RegularHours, Exceptiona
     },
   },
 });
+export const PublishTokenType = locations.PublishTokenType;
+export const AdditionalGeoLocation = locations.AdditionalGeoLocation;
+export const RegularHours = locations.RegularHours;
+export const ExceptionalPeriod = locations.ExceptionalPeriod;
+export const Hours = locations.Hours;
+export const StatusSchedule = locations.StatusSchedule;
+export const Connector = locations.Connector;
+export const EVSE = locations.EVSE;
+export const Location = locations.Location;
 export type PublishTokenType = Static<typeof PublishTokenType>;
 export type AdditionalGeoLocation = Static<typeof AdditionalGeoLocation>;
 export type RegularHours = Static<typeof RegularHours>;

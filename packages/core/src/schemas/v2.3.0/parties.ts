@@ -9,12 +9,18 @@ import { partySchemas } from '../shared/parties.js';
 import * as enums from './enums.js';
 import { BusinessDetails } from './types.js';
 
-export const { CredentialsRole, Credentials, Version, Endpoint, VersionDetails, ClientInfo } = partySchemas({
+const parties = partySchemas({
   ...enums,
   BusinessDetails,
   // credentials "Credentials object": country code and party ID of the Hub, concatenated (CiString(5)).
   added: { Credentials: { hub_party_id: Type.Optional(CiString(5)) } },
 });
+export const CredentialsRole = parties.CredentialsRole;
+export const Credentials = parties.Credentials;
+export const Version = parties.Version;
+export const Endpoint = parties.Endpoint;
+export const VersionDetails = parties.VersionDetails;
+export const ClientInfo = parties.ClientInfo;
 export type CredentialsRole = Static<typeof CredentialsRole>;
 export type Credentials = Static<typeof Credentials>;
 export type Version = Static<typeof Version>;

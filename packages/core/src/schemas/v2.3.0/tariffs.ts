@@ -20,7 +20,7 @@ export const PriceLimit = Type.Object(
 );
 export type PriceLimit = Static<typeof PriceLimit>;
 
-export const { PriceComponent, TariffRestrictions, TariffElement, Tariff } = tariffSchemas({
+const tariffs = tariffSchemas({
   ...enums,
   EnergyMix,
   PriceLimit,
@@ -34,6 +34,10 @@ export const { PriceComponent, TariffRestrictions, TariffElement, Tariff } = tar
     },
   },
 });
+export const PriceComponent = tariffs.PriceComponent;
+export const TariffRestrictions = tariffs.TariffRestrictions;
+export const TariffElement = tariffs.TariffElement;
+export const Tariff = tariffs.Tariff;
 export type PriceComponent = Static<typeof PriceComponent>;
 export type TariffRestrictions = Static<typeof TariffRestrictions>;
 export type TariffElement = Static<typeof TariffElement>;

@@ -5,14 +5,25 @@ import { commandSchemas } from '../shared/commands.js';
 import { tokenSchemas } from '../shared/tokens.js';
 import * as enums from './enums.js';
 
-export const { EnergyContract, LocationReferences, Token, AuthorizationInfo } = tokenSchemas(enums);
+const tokens = tokenSchemas(enums);
+export const EnergyContract = tokens.EnergyContract;
+export const LocationReferences = tokens.LocationReferences;
+export const Token = tokens.Token;
+export const AuthorizationInfo = tokens.AuthorizationInfo;
 export type EnergyContract = Static<typeof EnergyContract>;
 export type LocationReferences = Static<typeof LocationReferences>;
 export type Token = Static<typeof Token>;
 export type AuthorizationInfo = Static<typeof AuthorizationInfo>;
 
-export const { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector, CommandRequestSchemas } =
-  commandSchemas({ ...enums, Token });
+const commands = commandSchemas({ ...enums, Token });
+export const CancelReservation = commands.CancelReservation;
+export const CommandResponse = commands.CommandResponse;
+export const CommandResult = commands.CommandResult;
+export const ReserveNow = commands.ReserveNow;
+export const StartSession = commands.StartSession;
+export const StopSession = commands.StopSession;
+export const UnlockConnector = commands.UnlockConnector;
+export const CommandRequestSchemas = commands.CommandRequestSchemas;
 export type CancelReservation = Static<typeof CancelReservation>;
 export type CommandResponse = Static<typeof CommandResponse>;
 export type CommandResult = Static<typeof CommandResult>;

@@ -36,7 +36,11 @@ export const Price = Type.Object(
 );
 export type Price = Static<typeof Price>;
 
-export const { Image, BusinessDetails, EnergySource, EnvironmentalImpact } = classSchemas({ ImageCategory, EnergySourceCategory, EnvironmentalImpactCategory });
+const classes = classSchemas({ ImageCategory, EnergySourceCategory, EnvironmentalImpactCategory });
+export const Image = classes.Image;
+export const BusinessDetails = classes.BusinessDetails;
+export const EnergySource = classes.EnergySource;
+export const EnvironmentalImpact = classes.EnvironmentalImpact;
 export type Image = Static<typeof Image>;
 export type BusinessDetails = Static<typeof BusinessDetails>;
 export type EnergySource = Static<typeof EnergySource>;
