@@ -231,15 +231,19 @@ describe('pnpm serve as a process', () => {
     expect(registered.map((p) => p.roles[0]?.party_id)).toEqual(['MSP']);
   }, 60_000);
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down gracefully on %s with exit status 0 and no error output', async (signal) => {
-    const { child, output } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
-    const exited = exitOf(child);
-    child.kill(signal);
-    child.kill(signal); // Ctrl-C reaches the node twice under pnpm (the terminal, then pnpm): one shutdown
-    expect(await exited).toBe(0);
-    expect(output()).toContain(`${signal}: finishing in-flight requests and closing the store`);
-    expect(output()).not.toMatch(/error|ELIFECYCLE|at .*:\d+:\d+/i);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'shuts down gracefully on %s with exit status 0 and no error output',
+    async (signal) => {
+      const { child, output } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+      const exited = exitOf(child);
+      child.kill(signal);
+      child.kill(signal); // Ctrl-C reaches the node twice under pnpm (the terminal, then pnpm): one shutdown
+      expect(await exited).toBe(0);
+      expect(output()).toContain(`${signal}: finishing in-flight requests and closing the store`);
+      expect(output()).not.toMatch(/error|ELIFECYCLE|at .*:\d+:\d+/i);
+    },
+    60_000,
+  );
 
   it('through pnpm, Ctrl-C on the process group exits 0 without ELIFECYCLE', async () => {
     const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];

@@ -6,6 +6,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
+import { knownValues } from '../schemas/shared/enums.js';
 import { type AuthorizationInfo, type Location, LocationReferences, type PublishTokenType, Token, TokenPatch, TokenType } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
@@ -59,7 +60,8 @@ export interface TokensReceiverHandler {
   patch(token: TokenKey, patch: TokenPatch, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
-const TOKEN_TYPES: readonly string[] = TokenType.anyOf.map((literal) => literal.const);
+// TokenType is open (a Token object may carry a newer type); the URL parameter takes the known ones.
+const TOKEN_TYPES: readonly string[] = knownValues(TokenType);
 
 /** The `type` URL parameter: one TokenType, RFID when omitted (mod_tokens, Request Parameters). */
 export function tokenTypeParameter(context: RequestContext): TokenType {
