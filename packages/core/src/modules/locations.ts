@@ -25,6 +25,7 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  replaceOrAdd,
   STORE_MODULES,
   sameCiString,
   validationError,
@@ -105,12 +106,6 @@ export function locationChild(location: Location, target: LocationTarget): Locat
 
 function notFoundFor(target: LocationTarget): OcpiError {
   return target.level === 'location' ? unknownLocation(target.locationId) : unknownLocationChild(target);
-}
-
-function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => boolean): { list: T[]; created: boolean } {
-  const index = list.findIndex(matches);
-  if (index === -1) return { list: [...list, item], created: true };
-  return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
 }
 
 type NestedWrite = { ok: true; location: Location; created: boolean } | { ok: false; error: OcpiError };
