@@ -23,6 +23,7 @@ export * from './modules/commands.js';
 export * from './modules/common.js';
 export * from './modules/hub-client-info.js';
 export * from './modules/locations.js';
+export * from './modules/payments.js';
 export * from './modules/sessions.js';
 export * from './modules/tariffs.js';
 export * from './modules/tokens.js';
