@@ -17,6 +17,7 @@ export type * from './http.js';
 export * from './limits.js';
 export type * from './module.js';
 export * from './modules/async-results.js';
+export * from './modules/bookings.js';
 export * from './modules/cdrs.js';
 export * from './modules/charging-profiles.js';
 export * from './modules/commands.js';

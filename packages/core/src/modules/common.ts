@@ -123,6 +123,18 @@ export function foundResult<T>(found: Found<T>, what: string): HandlerResult {
   return { data: found };
 }
 
+/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** CiStrings compare case-insensitively (types.asciidoc, CiString). */
 export const sameCiString = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
 
