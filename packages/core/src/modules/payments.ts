@@ -9,7 +9,8 @@
  * Push" messages whose objects "will not be owned by the CPO" (PUT/PATCH Terminal Method, Request
  * Parameters); the PTP pushes a Financial Advice Confirmation after its capture (Usage Flows,
  * Transaction). Neither interface has `{country_code}/{party_id}` in its URLs, so the owner comes from
- * the credentials: on the CPO's Receiver it is the pushing PTP party (`pushingParty`); on the PTP's
+ * the credentials: on the CPO's Receiver it is the pushing PTP party (`pushingParty`: its `OCPI-from`
+ * party, else its only party, else its only PTP role); on the PTP's
  * Sender, one of the node's own parties.
  *
  * Who may read what. A Terminal's own `country_code`/`party_id` are "an alternative to the customer
@@ -24,7 +25,7 @@ import type { OcpiModule, RequestContext } from '../module.js';
 import { FinancialAdviceConfirmation, NewTerminal, Terminal, TerminalActivation, TerminalPatch } from '../schemas/v2.3.0/index.js';
 import { normalizeParty, partyString } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
-import { callerParties } from './async-results.js';
+import { callerParties, pushingParty } from './async-results.js';
 import {
   applyPatch,
   assertSameId,
@@ -89,20 +90,6 @@ export interface PaymentsReceiverHandler {
 
 /** HTTP 404 for a Terminal that is not known (to this caller). */
 export const unknownTerminal = (terminalId: string): OcpiError => OcpiError.notFound(`Terminal ${terminalId} is not known`);
-
-/**
- * The caller's party a push is made for: the `OCPI-from` party when given (the server checked the
- * caller may speak for it), else its only party, else its only PTP role; 2001 when that leaves a choice.
- */
-export function pushingParty(context: RequestContext): PartyRef {
-  const parties = callerParties(context);
-  if (parties.length === 1) return parties[0] as PartyRef;
-  const ptps = context.partner.roles.filter((r) => String(r.role) === 'PTP');
-  if (ptps.length === 1) return normalizeParty(ptps[0] as PartyRef);
-  throw OcpiError.invalid(
-    `Your credentials hold ${parties.map(partyString).join(', ')}: name the party this is for with OCPI-from-country-code/OCPI-from-party-id`,
-  );
-}
 
 /** The Terminal's `country_code`/`party_id`, when it has both: the CPO it is linked to. */
 const linkedCpoOf = (terminal: { country_code?: string | undefined; party_id?: string | undefined }): PartyRef | undefined =>
@@ -285,7 +272,7 @@ export function paymentsSender(handler: PaymentsSenderHandler = storePaymentsSen
 
 /** The Payments Receiver interface (mod_payments "Receiver Interface"), mounted at `receiver/payments`. */
 export function paymentsReceiver(handler: PaymentsReceiverHandler = storePaymentsReceiver): OcpiModule {
-  const pushed = (ctx: RequestContext): OwnedRequest => ({ partner: ctx.partner, context: ctx, owner: pushingParty(ctx) });
+  const pushed = (ctx: RequestContext): OwnedRequest => ({ partner: ctx.partner, context: ctx, owner: pushingParty(ctx, 'PTP') });
   return {
     identifier: 'payments',
     role: 'RECEIVER',
