@@ -41,6 +41,7 @@ import {
   audienceOf,
   canonicalJson,
   clientOwnedGetPut,
+  clientOwnedPatch,
   type Found,
   findVisibleOwnObject,
   type HandlerRequest,
@@ -745,20 +746,7 @@ export function bookingsReceiver(handler: BookingsReceiverHandler = storeBooking
       patch(RECEIVER_CALENDAR, CalendarPatch, 'Calendar PATCH'),
       // The Booking's URL names its id, as the GET's table and the PATCH examples do (docs/versions.md).
       ...clientOwnedGetPut<Booking>({ idParam: 'booking_id', name: 'Booking', schema: Booking, get: handler.getBooking, put: handler.putBooking }),
-      {
-        method: 'PATCH',
-        path: [':country_code', ':party_id', ':booking_id'],
-        clientOwned: true,
-        body: { schema: BookingPatch, name: 'Booking PATCH' },
-        async handle(ctx) {
-          const request = ownedRequest(ctx);
-          const body = ctx.body as BookingPatch;
-          assertSameOwner(body, request.owner);
-          assertSameId('id', ctx.param('booking_id'), body.id);
-          const result = await handler.patchBooking(ctx.param('booking_id'), body, request);
-          return writeResult(result === 'created' ? 'updated' : result);
-        },
-      },
+      clientOwnedPatch<BookingPatch>({ idParam: 'booking_id', name: 'Booking', schema: BookingPatch, patch: handler.patchBooking }),
     ],
   };
 }

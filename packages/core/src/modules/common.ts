@@ -377,3 +377,30 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
     },
   ];
 }
+
+/**
+ * PATCH of a client-owned object at `/{country_code}/{party_id}/{id}`: the owner and id, where the
+ * body names them, must be the URL's (2001). A PATCH never creates: the handler answers 404 for an
+ * unknown object, and the client should PUT it (transport_and_format, "PATCH").
+ */
+export function clientOwnedPatch<P extends { id?: string; country_code?: string; party_id?: string }>(options: {
+  idParam: string;
+  name: string;
+  schema: TSchema;
+  patch(id: string, patch: P, request: OwnedRequest): MaybePromise<WriteResult>;
+}): RouteDefinition {
+  return {
+    method: 'PATCH',
+    path: [':country_code', ':party_id', `:${options.idParam}`],
+    clientOwned: true,
+    body: { schema: options.schema, name: `${options.name} PATCH` },
+    async handle(ctx) {
+      const request = ownedRequest(ctx);
+      const patch = ctx.body as P;
+      assertSameOwner(patch, request.owner);
+      assertSameId('id', ctx.param(options.idParam), patch.id);
+      const result = await options.patch(ctx.param(options.idParam), patch, request);
+      return writeResult(result === 'created' ? 'updated' : result);
+    },
+  };
+}
