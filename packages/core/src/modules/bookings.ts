@@ -50,6 +50,7 @@ import {
   listOwnObjects,
   listRequest,
   type MaybePromise,
+  type NestedWrite,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -59,6 +60,7 @@ import {
   sameCiString,
   validationError,
   type WriteResult,
+  writeNestedObject,
   writeResult,
   writeResultOf,
 } from './common.js';
@@ -493,23 +495,21 @@ export async function setOwnBookingStatus(store: OcpiStore, change: OwnBookingSt
 // The Receiver default
 // ---------------------------------------------------------------------------------------------
 
-type NestedWrite = { ok: true; location: BookingLocation; created: boolean } | { ok: false; error: OcpiError };
-
 /** Puts a Calendar into its BookingLocation, replacing one with the same id; the parent takes its `last_updated`. */
-export function putCalendar(location: BookingLocation, calendar: Calendar): { location: BookingLocation; created: boolean } {
+export function putCalendar(location: BookingLocation, calendar: Calendar): NestedWrite<BookingLocation> {
   const calendars = replaceOrAdd(location.calendars ?? [], calendar, (c) => sameCiString(c.id, calendar.id));
-  return { location: { ...location, calendars: calendars.list, last_updated: calendar.last_updated }, created: calendars.created };
+  return { ok: true, parent: { ...location, calendars: calendars.list, last_updated: calendar.last_updated }, created: calendars.created };
 }
 
 /**
  * Applies a PATCH to a BookingLocation or one of its Calendars and checks the result against the full
  * schema. A Calendar PATCH also sets the parent's `last_updated` (mod_bookings, "PATCH Method").
  */
-export function patchBookingLocation(context: RequestContext, location: BookingLocation, write: BookingLocationPatchWrite): NestedWrite {
+export function patchBookingLocation(context: RequestContext, location: BookingLocation, write: BookingLocationPatchWrite): NestedWrite<BookingLocation> {
   if (write.level === 'booking_location') {
     const next = applyPatch(location, write.patch);
     const error = validationError(context, BookingLocation, next, 'BookingLocation after PATCH');
-    return error ? { ok: false, error } : { ok: true, location: next, created: false };
+    return error ? { ok: false, error } : { ok: true, parent: next, created: false };
   }
   const calendar = calendarOf(location, write.calendarId);
   if (!calendar) return { ok: false, error: unknownCalendar(write) };
@@ -517,31 +517,14 @@ export function patchBookingLocation(context: RequestContext, location: BookingL
   const error = validationError(context, Calendar, next, 'Calendar after PATCH');
   if (error) return { ok: false, error };
   const calendars = (location.calendars ?? []).map((c) => (c === calendar ? next : c));
-  return { ok: true, location: { ...location, calendars, last_updated: write.patch.last_updated }, created: false };
+  return { ok: true, parent: { ...location, calendars, last_updated: write.patch.last_updated }, created: false };
 }
 
-/** Runs a write on a stored BookingLocation atomically; HTTP 404 when there is none. */
-async function writeBookingLocation(
-  context: RequestContext,
-  owner: PartyRef,
-  id: string,
-  change: (location: BookingLocation) => NestedWrite,
-): Promise<WriteResult> {
-  let failure: OcpiError | undefined;
-  let created = false;
-  const outcome = await context.node.store.objects.update<BookingLocation>({ module: STORE_MODULES.bookingLocations, owner, id }, (current) => {
-    const result = current ? change(current.data) : { ok: false as const, error: unknownBookingLocation(id, 'PUT the BookingLocation first') };
-    if (!result.ok) {
-      failure = result.error;
-      return undefined;
-    }
-    created = result.created;
-    return { data: result.location };
-  });
-  if (failure) throw failure;
-  const result = writeResultOf(outcome);
-  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
-}
+/** Runs a write on a stored BookingLocation atomically (`writeNestedObject`); HTTP 404 when there is none. */
+const writeBookingLocation = (context: RequestContext, owner: PartyRef, id: string, change: (location: BookingLocation) => NestedWrite<BookingLocation>) =>
+  writeNestedObject(context.node.store, { module: STORE_MODULES.bookingLocations, owner, id }, change, () =>
+    unknownBookingLocation(id, 'PUT the BookingLocation first'),
+  );
 
 /** Writes a Booking pushed by its CPO atomically, refusing to take one out of a final state; `next` may throw. */
 async function writeBooking(
@@ -577,7 +560,7 @@ export const storeBookingsReceiver: BookingsReceiverHandler = {
       const key = { module: STORE_MODULES.bookingLocations, owner, id: write.bookingLocationId };
       return writeResultOf(await context.node.store.objects.update<BookingLocation>(key, () => ({ data: write.object })));
     }
-    return writeBookingLocation(context, owner, write.bookingLocationId, (location) => ({ ok: true, ...putCalendar(location, write.object) }));
+    return writeBookingLocation(context, owner, write.bookingLocationId, (location) => putCalendar(location, write.object));
   },
   patchBookingLocation: (write, { context, owner }) =>
     writeBookingLocation(context, owner, write.bookingLocationId, (location) => patchBookingLocation(context, location, write)),

@@ -194,6 +194,35 @@ export async function patchStoredObject<T>(
   return writeResultOf(outcome);
 }
 
+/** A write of an object nested in a stored parent (an EVSE in its Location, a Calendar in its BookingLocation). */
+export type NestedWrite<P> = { ok: true; parent: P; created: boolean } | { ok: false; error: OcpiError };
+
+/**
+ * Runs a nested write on the stored parent atomically: `unknown()` when there is no parent, nothing
+ * changed when the write fails; `created` when the nested object is new in its parent (HTTP 201).
+ */
+export async function writeNestedObject<P>(
+  store: OcpiStore,
+  key: ObjectKey,
+  change: (parent: P) => NestedWrite<P>,
+  unknown: () => OcpiError,
+): Promise<WriteResult> {
+  let failure: OcpiError | undefined;
+  let created = false;
+  const outcome = await store.objects.update<P>(key, (current) => {
+    const result = current ? change(current.data) : { ok: false as const, error: unknown() };
+    if (!result.ok) {
+      failure = result.error;
+      return undefined;
+    }
+    created = result.created;
+    return { data: result.parent };
+  });
+  if (failure) throw failure;
+  const result = writeResultOf(outcome);
+  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
+}
+
 /**
  * Applies a PATCH: the fields present replace the current ones, the others stay unchanged
  * (transport_and_format, "PATCH"). Module-specific rules (Session `charging_periods`) come on top.
