@@ -19,6 +19,16 @@ import type {
   Token,
   UnlockConnector,
 } from '../schemas/v2.2.1/index.js';
+import type {
+  Booking,
+  BookingLocation,
+  BookingRequest,
+  FinancialAdviceConfirmation,
+  NewTerminal,
+  Terminal,
+  TerminalActivation,
+  TerminalPatch,
+} from '../schemas/v2.3.0/index.js';
 import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
@@ -167,6 +177,27 @@ export interface PartnerClient {
   postCdr(cdr: CDR, options?: CallOptions): Promise<{ location: string | undefined; result: OcpiResult<unknown> }>;
   /** POST to the partner's commands RECEIVER at `/{command}`. */
   sendCommand<C extends CommandType>(command: C, body: CommandRequest<C>, options?: SendCommandOptions): Promise<SentCommand>;
+  /** A PTP creates a Terminal on the CPO's system: POST to the partner's payments RECEIVER at `/terminals` (201 when new). */
+  postTerminal(terminal: NewTerminal, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A PTP posts a Financial Advice Confirmation: POST to the partner's payments RECEIVER at `/financial-advice-confirmations`. */
+  postFinancialAdviceConfirmation(confirmation: FinancialAdviceConfirmation, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO asks the PTP to activate a Terminal: POST to the partner's payments SENDER at `/terminals/activate`; answers the Terminal when the PTP gives it. */
+  activateTerminal(activation: TerminalActivation, options?: CallOptions): Promise<OcpiResult<Terminal | undefined>>;
+  /** A CPO updates a Terminal: PUT to the partner's payments SENDER at `/terminals/{terminal_id}`. */
+  updateTerminal(terminal: Terminal, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO assigns Locations or EVSEs to a Terminal (`{ location_ids }`): PATCH to the partner's payments SENDER. */
+  patchTerminal(terminalId: string, patch: TerminalPatch, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO deactivates a Terminal: POST to the partner's payments SENDER at `/terminals/{terminal_id}/deactivate`. */
+  deactivateTerminal(terminalId: string, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /**
+   * An eMSP requests a booking: POST to the partner's bookings SENDER. The same `request_id` changes
+   * the booking, with `canceled` it cancels it. Answers the Booking; `statusMessage` says how it went.
+   */
+  requestBooking(request: BookingRequest, options?: CallOptions): Promise<OcpiResult<Booking>>;
+  /** PUT to the partner's bookings RECEIVER at `/{country_code}/{party_id}/booking_locations/{id}`. */
+  pushBookingLocation(location: BookingLocation, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** PUT to the partner's bookings RECEIVER at `/{country_code}/{party_id}/{id}`. */
+  pushBooking(booking: Booking, options?: CallOptions): Promise<OcpiResult<unknown>>;
 }
 
 export interface OcpiClient {
@@ -471,6 +502,21 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         return { location: result.headers.get('location') ?? undefined, result };
       },
       sendCommand,
+      postTerminal: (terminal, options) => call('POST', 'payments', 'RECEIVER', ['terminals'], terminal, options),
+      postFinancialAdviceConfirmation: (confirmation, options) =>
+        call('POST', 'payments', 'RECEIVER', ['financial-advice-confirmations'], confirmation, options),
+      activateTerminal: (activation, options) => call<Terminal | undefined>('POST', 'payments', 'SENDER', ['terminals', 'activate'], activation, options),
+      updateTerminal: (terminal, options) => call('PUT', 'payments', 'SENDER', ['terminals', terminal.terminal_id], terminal, options),
+      patchTerminal: (terminalId, patch, options) => call('PATCH', 'payments', 'SENDER', ['terminals', terminalId], patch, options),
+      deactivateTerminal: (terminalId, options) => call('POST', 'payments', 'SENDER', ['terminals', terminalId, 'deactivate'], undefined, options),
+      requestBooking: (request, options) =>
+        call<Booking>('POST', 'bookings', 'SENDER', [], request, { from: { country_code: request.country_code, party_id: request.party_id }, ...options }),
+      pushBookingLocation: (location, options = {}) =>
+        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, {
+          from: { country_code: location.country_code, party_id: location.party_id },
+          ...options,
+        }),
+      pushBooking: (booking, options) => pushOwned('bookings', booking, booking.id, booking, options),
     };
   }
 

@@ -449,6 +449,21 @@ export function callerParties(ctx: RequestContext): PartyRef[] {
   return ctx.caller.kind === 'partner' ? ctx.caller.partner.roles.map(normalizeParty) : [];
 }
 
+/**
+ * The one party of the caller a push comes from: the `OCPI-from` party (the server checked the caller
+ * may speak for it), else its only party, else its only role of the given kind (a CPO pushing an
+ * ActiveChargingProfile, a PTP posting a Terminal); 2001 when that leaves a choice.
+ */
+export function pushingParty(ctx: RequestContext, role: string): PartyRef {
+  const parties = callerParties(ctx);
+  if (parties.length === 1) return parties[0] as PartyRef;
+  const ofRole = ctx.partner.roles.filter((r) => String(r.role) === role);
+  if (ofRole.length === 1) return normalizeParty(ofRole[0] as PartyRef);
+  throw OcpiError.invalid(
+    `OCPI-from-country-code and OCPI-from-party-id are required: your credentials hold several parties (${parties.map(partyString).join(', ')})`,
+  );
+}
+
 /** The parties of this platform a request may address: the `OCPI-to` party when given (checked by the server), else all of them. */
 export function addressedParties(ctx: RequestContext): PartyRef[] {
   return ctx.routing.to ? [normalizeParty(ctx.routing.to)] : ctx.node.parties.map(normalizeParty);

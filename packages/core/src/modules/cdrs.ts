@@ -10,6 +10,7 @@ import { normalizeParty, partyString } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
 import {
   audienceOf,
+  canonicalJson,
   type Found,
   foundResult,
   type ListRequest,
@@ -46,18 +47,6 @@ export interface CdrsReceiverHandler {
 /** 2001 for a different CDR under an id already received: CDRs are final (mod_cdrs, Flow and Lifecycle). */
 export const cdrAlreadyReceived = (cdrId: string): OcpiError =>
   OcpiError.invalid(`CDR ${cdrId} was already received with other content; a CDR cannot be changed, send a Credit CDR with a new id instead`);
-
-/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The URL where a received CDR can be fetched: the Receiver's URL + `/{country_code}/{party_id}/{id}`. */
 export function receivedCdrUrl(context: RequestContext, owner: PartyRef, cdrId: string): string {

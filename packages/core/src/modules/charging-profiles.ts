@@ -35,6 +35,7 @@ import {
   checkCiString36,
   createResultPoster,
   findOwnSession,
+  pushingParty,
   systemTimers,
   type Timers,
 } from './async-results.js';
@@ -401,15 +402,6 @@ export async function readActiveChargingProfile(store: OcpiStore, owner: PartyRe
     ?.data;
 }
 
-/** The one party a push comes from: the OCPI-from party, else the caller's only (or only CPO) role. */
-function pushingParty(ctx: RequestContext): PartyRef {
-  const parties = callerParties(ctx);
-  if (parties.length === 1) return parties[0] as PartyRef;
-  const cpos = ctx.partner.roles.filter((r) => r.role === 'CPO');
-  if (!ctx.routing.from && cpos.length === 1) return normalizeParty(cpos[0] as PartyRef);
-  throw OcpiError.invalid('OCPI-from-country-code and OCPI-from-party-id are required: your credentials hold several parties');
-}
-
 function senderUrlOf(node: NodeInfo, version: string | undefined): string | undefined {
   const chosen = version ?? node.versions.find((v) => node.moduleUrl(v, 'chargingprofiles', 'SENDER') !== undefined);
   return chosen === undefined ? undefined : node.moduleUrl(chosen, 'chargingprofiles', 'SENDER');
@@ -479,7 +471,7 @@ export function chargingProfilesSender(
         body: { schema: ActiveChargingProfile, name: 'ActiveChargingProfile' },
         async handle(ctx) {
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
-          const update: ActiveChargingProfileUpdate = { owner: pushingParty(ctx), session_id, profile: ctx.body as ActiveChargingProfile };
+          const update: ActiveChargingProfileUpdate = { owner: pushingParty(ctx, 'CPO'), session_id, profile: ctx.body as ActiveChargingProfile };
           // "The response to the PUT on the eMSP interface SHALL contain the Response Format with the data field omitted."
           return writeResult(await methods.activeChargingProfile(update, handlerRequest(ctx)));
         },

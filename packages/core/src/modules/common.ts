@@ -31,6 +31,14 @@ export const STORE_MODULES = {
   hubClientInfo: 'hubclientinfo',
   commands: 'commands',
   chargingProfiles: 'chargingprofiles',
+  /** Payments (2.3.0): a PTP's Terminals, keyed by `terminal_id`. */
+  terminals: 'terminals',
+  /** Payments (2.3.0): a PTP's Financial Advice Confirmations. */
+  financialAdviceConfirmations: 'financial_advice_confirmations',
+  /** Bookings (2.3.0): a CPO's BookingLocations, their Calendars inside. */
+  bookingLocations: 'booking_locations',
+  /** Bookings (2.3.0): Bookings, owned by the CPO. */
+  bookings: 'bookings',
 } as const;
 
 export type StoreModule = (typeof STORE_MODULES)[keyof typeof STORE_MODULES];
@@ -115,6 +123,18 @@ export function foundResult<T>(found: Found<T>, what: string): HandlerResult {
   return { data: found };
 }
 
+/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** CiStrings compare case-insensitively (types.asciidoc, CiString). */
 export const sameCiString = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
 
@@ -174,12 +194,48 @@ export async function patchStoredObject<T>(
   return writeResultOf(outcome);
 }
 
+/** A write of an object nested in a stored parent (an EVSE in its Location, a Calendar in its BookingLocation). */
+export type NestedWrite<P> = { ok: true; parent: P; created: boolean } | { ok: false; error: OcpiError };
+
+/**
+ * Runs a nested write on the stored parent atomically: `unknown()` when there is no parent, nothing
+ * changed when the write fails; `created` when the nested object is new in its parent (HTTP 201).
+ */
+export async function writeNestedObject<P>(
+  store: OcpiStore,
+  key: ObjectKey,
+  change: (parent: P) => NestedWrite<P>,
+  unknown: () => OcpiError,
+): Promise<WriteResult> {
+  let failure: OcpiError | undefined;
+  let created = false;
+  const outcome = await store.objects.update<P>(key, (current) => {
+    const result = current ? change(current.data) : { ok: false as const, error: unknown() };
+    if (!result.ok) {
+      failure = result.error;
+      return undefined;
+    }
+    created = result.created;
+    return { data: result.parent };
+  });
+  if (failure) throw failure;
+  const result = writeResultOf(outcome);
+  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
+}
+
 /**
  * Applies a PATCH: the fields present replace the current ones, the others stay unchanged
  * (transport_and_format, "PATCH"). Module-specific rules (Session `charging_periods`) come on top.
  */
 export function applyPatch<T extends object>(current: T, patch: object): T {
   return { ...current, ...patch } as T;
+}
+
+/** Replaces the item `matches` finds in a list of nested objects (EVSEs, Calendars), or adds it at the end. */
+export function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => boolean): { list: T[]; created: boolean } {
+  const index = list.findIndex(matches);
+  if (index === -1) return { list: [...list, item], created: true };
+  return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
 }
 
 /**
@@ -227,6 +283,12 @@ export async function findOwnObject<T>(context: RequestContext, module: string, 
   return undefined;
 }
 
+/** One of the operator's own objects that the caller may read (`findOwnObject`, then its audience). */
+export async function findVisibleOwnObject<T>(context: RequestContext, module: string, id: string): Promise<StoredObject<T> | undefined> {
+  const found = await findOwnObject<T>(context, module, id);
+  return found && isVisibleTo(found, audienceOf(context)) ? found : undefined;
+}
+
 /** The store id of a Token: uid and type together identify it (mod_tokens, Token Object). */
 export const tokenStoreId = (uid: string, type: string): string => `${type}:${uid}`;
 
@@ -237,30 +299,53 @@ type Owned = { country_code: string; party_id: string };
 
 /**
  * The id under which a standard module keeps an object: `id` (or `uid`), the type and uid of a Token,
- * the described party of a ClientInfo; undefined when the object has none.
+ * the described party of a ClientInfo, a Terminal's `terminal_id`; undefined when the object has none.
  */
 export function storeIdOf(module: string, object: unknown): string | undefined {
   const o = object as Record<string, unknown>;
   if (module === STORE_MODULES.tokens) return tokenStoreId(String(o.uid), String(o.type));
   if (module === STORE_MODULES.hubClientInfo) return clientInfoStoreId(o as Owned);
-  const id = o.id ?? o.uid;
+  const id = module === STORE_MODULES.terminals ? o.terminal_id : (o.id ?? o.uid);
   return typeof id === 'string' ? id : undefined;
 }
 
+const partyOf = (object: Partial<Owned> | undefined): PartyRef[] | undefined =>
+  object?.country_code !== undefined && object.party_id !== undefined ? [normalizeParty(object as Owned)] : undefined;
+
 /**
- * The parties allowed to read an object on a sender interface (none: every partner). Sessions and
- * CDRs are only for the eMSP of their token (mod_cdrs, Flow and Lifecycle: sent to the eMSP that pays).
+ * The parties allowed to read an object on a sender interface (`[]`: every partner), or undefined
+ * when the object does not say and the caller must (`putOwnObject`'s `options.audience`):
+ * - Sessions and CDRs: the eMSP of their token (mod_cdrs, Flow and Lifecycle: sent to the eMSP that pays).
+ * - Terminals: the CPO of their `country_code`/`party_id`; a Terminal linked only by
+ *   `customer_reference` does not say which CPO that is.
+ * - Financial Advice Confirmations name no party: the CPO of the StartSession with their
+ *   `authorization_reference` is known to the operator only.
+ * - Bookings: the eMSP that requested them (their first BookingRequest).
  */
-export function storeAudienceOf(module: string, object: unknown): PartyRef[] {
-  if (module !== STORE_MODULES.sessions && module !== STORE_MODULES.cdrs) return [];
-  const token = (object as { cdr_token?: Owned }).cdr_token;
-  return token ? [normalizeParty(token)] : [];
+export function storeAudienceOf(module: string, object: unknown): PartyRef[] | undefined {
+  switch (module) {
+    case STORE_MODULES.sessions:
+    case STORE_MODULES.cdrs:
+      return partyOf((object as { cdr_token?: Owned }).cdr_token) ?? [];
+    case STORE_MODULES.terminals:
+      return partyOf(object as Partial<Owned>);
+    case STORE_MODULES.financialAdviceConfirmations:
+      return undefined;
+    case STORE_MODULES.bookings:
+      return partyOf((object as { booking_requests?: { booking_request?: Owned }[] }).booking_requests?.[0]?.booking_request);
+    default:
+      return [];
+  }
 }
 
 export interface PutOwnObjectOptions {
   /** Overrides the id the module gives (see `storeIdOf`). */
   id?: string;
-  /** Overrides the audience the module gives (see `storeAudienceOf`); `[]` shows the object to every partner. */
+  /**
+   * Overrides the audience the module gives (see `storeAudienceOf`); `[]` shows the object to every
+   * partner. Required where the module cannot tell: Financial Advice Confirmations, and Terminals
+   * without `country_code`/`party_id`.
+   */
   audience?: PartyRef[];
 }
 
@@ -272,7 +357,8 @@ export interface PutOwnObjectOptions {
 export async function putOwnObject<T>(store: OcpiStore, module: string, owner: PartyRef, object: T, options: PutOwnObjectOptions = {}): Promise<WriteResult> {
   const id = options.id ?? storeIdOf(module, object);
   if (id === undefined) throw new Error(`Cannot tell the id of a '${module}' object: give options.id`);
-  const audience = (options.audience ?? storeAudienceOf(module, object)).map(normalizeParty);
+  const audience = (options.audience ?? storeAudienceOf(module, object))?.map(normalizeParty);
+  if (audience === undefined) throw new Error(`Cannot tell which partners may read this '${module}' object: give options.audience`);
   const outcome = await store.objects.update<T>({ module, owner, id }, (current) => {
     // An unchanged audience is left out, so writing the same object again reports `unchanged`.
     const sameAudience = current && current.audience.map(partyString).join() === audience.map(partyString).join();
@@ -319,4 +405,31 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
       },
     },
   ];
+}
+
+/**
+ * PATCH of a client-owned object at `/{country_code}/{party_id}/{id}`: the owner and id, where the
+ * body names them, must be the URL's (2001). A PATCH never creates: the handler answers 404 for an
+ * unknown object, and the client should PUT it (transport_and_format, "PATCH").
+ */
+export function clientOwnedPatch<P extends { id?: string; country_code?: string; party_id?: string }>(options: {
+  idParam: string;
+  name: string;
+  schema: TSchema;
+  patch(id: string, patch: P, request: OwnedRequest): MaybePromise<WriteResult>;
+}): RouteDefinition {
+  return {
+    method: 'PATCH',
+    path: [':country_code', ':party_id', `:${options.idParam}`],
+    clientOwned: true,
+    body: { schema: options.schema, name: `${options.name} PATCH` },
+    async handle(ctx) {
+      const request = ownedRequest(ctx);
+      const patch = ctx.body as P;
+      assertSameOwner(patch, request.owner);
+      assertSameId('id', ctx.param(options.idParam), patch.id);
+      const result = await options.patch(ctx.param(options.idParam), patch, request);
+      return writeResult(result === 'created' ? 'updated' : result);
+    },
+  };
 }

@@ -21,14 +21,17 @@ import {
   listOwnObjects,
   listRequest,
   type MaybePromise,
+  type NestedWrite,
   type OwnedRequest,
   ownedRequest,
   type Page,
   pageResult,
+  replaceOrAdd,
   STORE_MODULES,
   sameCiString,
   validationError,
   type WriteResult,
+  writeNestedObject,
   writeResult,
   writeResultOf,
 } from './common.js';
@@ -107,41 +110,33 @@ function notFoundFor(target: LocationTarget): OcpiError {
   return target.level === 'location' ? unknownLocation(target.locationId) : unknownLocationChild(target);
 }
 
-function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => boolean): { list: T[]; created: boolean } {
-  const index = list.findIndex(matches);
-  if (index === -1) return { list: [...list, item], created: true };
-  return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
-}
-
-type NestedWrite = { ok: true; location: Location; created: boolean } | { ok: false; error: OcpiError };
-
 /**
  * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id.
  * The parents take the child's `last_updated` (mod_locations, "PUT Method").
  */
-export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite {
+export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite<Location> {
   const lastUpdated = write.object.last_updated;
   if (write.level === 'evse') {
     const evses = replaceOrAdd(location.evses ?? [], write.object, (e) => sameCiString(e.uid, write.evseUid));
-    return { ok: true, location: { ...location, evses: evses.list, last_updated: lastUpdated }, created: evses.created };
+    return { ok: true, parent: { ...location, evses: evses.list, last_updated: lastUpdated }, created: evses.created };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
   if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
   const connectors = replaceOrAdd(evse.connectors, write.object, (c) => sameCiString(c.id, write.connectorId));
   const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: lastUpdated };
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, location: { ...location, evses, last_updated: lastUpdated }, created: connectors.created };
+  return { ok: true, parent: { ...location, evses, last_updated: lastUpdated }, created: connectors.created };
 }
 
 /**
  * Applies a PATCH to a Location, or to one of its EVSEs or Connectors, and checks the patched object
  * against its full schema. The parents take the PATCH's `last_updated` (mod_locations, "PATCH Method").
  */
-export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite {
+export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite<Location> {
   if (write.level === 'location') {
     const next = applyPatch(location, write.patch);
     const error = validationError(context, Location, next, 'Location after PATCH');
-    return error ? { ok: false, error } : { ok: true, location: next, created: false };
+    return error ? { ok: false, error } : { ok: true, parent: next, created: false };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
   if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
@@ -160,30 +155,12 @@ export function patchLocation(context: RequestContext, location: Location, write
     nextEvse = { ...evse, connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)), last_updated: lastUpdated };
   }
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, location: { ...location, evses, last_updated: lastUpdated }, created: false };
+  return { ok: true, parent: { ...location, evses, last_updated: lastUpdated }, created: false };
 }
 
-/** Runs a nested write on the stored Location atomically (`store.objects.update`). */
-async function writeNested(store: OcpiStore, owner: PartyRef, locationId: string, change: (location: Location) => NestedWrite): Promise<WriteResult> {
-  let failure: OcpiError | undefined;
-  let created = false;
-  const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
-    if (!current) {
-      failure = unknownLocation(locationId, 'PUT the Location first');
-      return undefined;
-    }
-    const result = change(current.data);
-    if (!result.ok) {
-      failure = result.error;
-      return undefined;
-    }
-    created = result.created;
-    return { data: result.location };
-  });
-  if (failure) throw failure;
-  const result = writeResultOf(outcome);
-  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
-}
+/** Runs a nested write on the stored Location atomically (`writeNestedObject`). */
+const writeNested = (store: OcpiStore, owner: PartyRef, locationId: string, change: (location: Location) => NestedWrite<Location>): Promise<WriteResult> =>
+  writeNestedObject(store, { module: STORE_MODULES.locations, owner, id: locationId }, change, () => unknownLocation(locationId, 'PUT the Location first'));
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
 export const storeLocationsSender: LocationsSenderHandler = {

@@ -8,10 +8,9 @@ import type { OcpiModule } from '../module.js';
 import { ChargingPreferences, type ChargingPreferencesResponse, type EVSE, type Location, Session, SessionPatch } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
-  assertSameId,
-  assertSameOwner,
   audienceOf,
   clientOwnedGetPut,
+  clientOwnedPatch,
   type Found,
   findOwnObject,
   type HandlerRequest,
@@ -22,13 +21,11 @@ import {
   listRequest,
   type MaybePromise,
   type OwnedRequest,
-  ownedRequest,
   type Page,
   pageResult,
   patchStoredObject,
   STORE_MODULES,
   type WriteResult,
-  writeResult,
   writeResultOf,
 } from './common.js';
 import { locationChild } from './locations.js';
@@ -153,27 +150,13 @@ export function sessionsSender(handler: SessionsSenderHandler = storeSessionsSen
 }
 
 export function sessionsReceiver(handler: SessionsReceiverHandler = storeSessionsReceiver): OcpiModule {
-  const path = [':country_code', ':party_id', ':session_id'];
   return {
     identifier: 'sessions',
     role: 'RECEIVER',
     routes: [
       ...clientOwnedGetPut<Session>({ idParam: 'session_id', name: 'Session', schema: Session, get: handler.get, put: handler.put }),
-      {
-        method: 'PATCH',
-        path,
-        clientOwned: true,
-        // The schema requires `last_updated` (mod_sessions, "PATCH Method").
-        body: { schema: SessionPatch, name: 'Session PATCH' },
-        async handle(ctx) {
-          const request = ownedRequest(ctx);
-          const patch = ctx.body as SessionPatch;
-          assertSameOwner(patch, request.owner);
-          assertSameId('id', ctx.param('session_id'), patch.id);
-          const result = await handler.patch(ctx.param('session_id'), patch, request);
-          return writeResult(result === 'created' ? 'updated' : result);
-        },
-      },
+      // The schema requires `last_updated` (mod_sessions, "PATCH Method").
+      clientOwnedPatch<SessionPatch>({ idParam: 'session_id', name: 'Session', schema: SessionPatch, patch: handler.patch }),
     ],
   };
 }

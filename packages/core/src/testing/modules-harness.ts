@@ -18,7 +18,7 @@ export interface HarnessResponse {
 export interface ModuleHarness {
   store: OcpiStore;
   server: OcpiServer;
-  /** Calls `/ocpi/2.2.1/{path}` with `Authorization: Token <token>`; an object body is JSON-encoded. */
+  /** Calls `/ocpi/{version}/{path}` with `Authorization: Token <token>`; an object body is JSON-encoded. */
   call(method: string, path: string, options?: TestRequestOptions): Promise<HarnessResponse>;
   /** Registers a partner with these roles; it calls with `token`. */
   partner(token: string, roles: CredentialsRole[]): Promise<void>;
@@ -29,6 +29,8 @@ export function moduleHarness(options: {
   modules: OcpiModule[];
   pagination?: Partial<PaginationOptions>;
   events?: OcpiEventBus;
+  /** The OCPI version the modules are mounted in; default 2.2.1. */
+  version?: string;
 }): ModuleHarness {
   const node = createTestNode(options);
   return {
