@@ -45,6 +45,8 @@ export interface OcpiErrorOptions {
   headers?: Record<string, string>;
   /** Data to put in the error envelope, to help the client debug. */
   data?: unknown;
+  /** What caused it, for the operator's logs; never sent. */
+  cause?: unknown;
 }
 
 /** The one error class of ocpi-ts: every failure becomes an envelope through it. */
@@ -56,7 +58,7 @@ export class OcpiError extends Error {
   readonly data: unknown;
 
   constructor(message: string, options: OcpiErrorOptions = {}) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OcpiError';
     this.reason = options.reason ?? 'ocpi';
     this.statusCode = options.statusCode ?? ErrorReasons[this.reason].statusCode;

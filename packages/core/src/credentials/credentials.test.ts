@@ -232,6 +232,34 @@ describe('credentials errors', () => {
     expect(html.json.status_message).toContain(`${a.origin}/not-ocpi`);
   });
 
+  it('a 3001 quotes nothing of what the URL answered: an internal service behind it stays unread (issue 19, finding 10)', async () => {
+    const { createServer } = await import('node:http');
+    const bodies: Record<string, [number, string]> = {
+      '/json': [200, '{"db_password":"internal-secret-1","status":"ok"}'],
+      '/html': [200, '<html>internal-secret-2 admin console</html>'],
+      '/error': [500, 'internal-secret-3 stack trace'],
+      '/envelope': [200, '{"status_code":3000,"status_message":"internal-secret-4"}'],
+    };
+    const internal = createServer((req, res) => {
+      const [status, body] = bodies[req.url ?? ''] ?? [404, 'internal-secret-5'];
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(internal.address() as { port: number }).port}`;
+    try {
+      const b = await node({ parties: [EMSP] });
+      const { token } = await createRegistrationToken(b.store);
+      for (const path of [...Object.keys(bodies), '/missing']) {
+        const res = await raw('POST', credentialsUrl(b), token, { token: 'x', url: `${origin}${path}`, roles: [CPO] });
+        expect(res.json.status_code, path).toBe(3001);
+        expect(res.json.status_message, path).toContain(`${origin}${path}`);
+        expect(res.json.status_message, path).not.toMatch(/internal-secret|db_password|admin console|stack trace/);
+      }
+    } finally {
+      internal.close();
+    }
+  });
+
   it('a wrong token gives 401', async () => {
     const b = await node({ parties: [EMSP] });
     expect((await raw('GET', credentialsUrl(b), 'wrong')).status).toBe(401);

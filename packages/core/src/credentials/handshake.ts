@@ -46,10 +46,34 @@ export interface DiscoveredPartner {
   endpoints: Endpoint[];
 }
 
-/** 3001 "Unable to use the client's API": names the URL and what went wrong. */
+/**
+ * What went wrong with a call, in words that quote nothing the URL answered: the partner may have
+ * pointed it at an internal service, whose body or messages must not come back to it in our answer.
+ */
+function failureOf(error: unknown): string {
+  if (error instanceof OcpiClientError) return `HTTP ${error.httpStatus} with OCPI status ${error.statusCode}`;
+  if (!(error instanceof OcpiTransportError)) return 'the call failed';
+  const status = error.httpStatus === undefined ? '' : `HTTP ${error.httpStatus}, `;
+  switch (error.failure) {
+    case 'refused':
+      return error.message;
+    case 'timeout':
+      return 'no answer in time';
+    case 'network':
+      return 'no connection';
+    case 'http':
+      return `HTTP ${error.httpStatus} without an OCPI envelope`;
+    case 'not-json':
+      return `${status}the answer is not JSON`;
+    default:
+      return `${status}the answer is not an OCPI response`;
+  }
+}
+
+/** 3001 "Unable to use the client's API": names the URL and what went wrong (see `failureOf`). */
 function unusable(what: string, error?: unknown): OcpiError {
-  const reason = error instanceof OcpiClientError || error instanceof OcpiTransportError ? error.message : error instanceof Error ? error.message : undefined;
-  return OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, reason ? `${what}: ${reason}` : what);
+  if (error === undefined) return OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, what);
+  return new OcpiError(`${what}: ${failureOf(error)}`, { statusCode: OcpiStatus.UNABLE_TO_USE_CLIENT_API, cause: error });
 }
 
 /**

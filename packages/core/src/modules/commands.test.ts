@@ -292,6 +292,27 @@ describe('Commands Receiver: what it refuses', () => {
   });
 });
 
+describe('Commands Receiver: a response_url the outbound policy refuses (issue 19, finding 11)', () => {
+  it.each([
+    ['http://127.0.0.1:9/cb', /loopback/],
+    ['http://169.254.169.254/latest/meta-data/', /link-local/],
+    ['http://[64:ff9b::7f00:1]/cb', /loopback/],
+    ['http://198.18.0.1/cb', /private/],
+  ])('answers %s with 2001 at once, runs no handler and posts nothing', async (responseUrl, reason) => {
+    const startSession = vi.fn();
+    // No fetch of the operator's: the library's guarded fetch and its default (strict) policy.
+    const module = commandsReceiver({ startSession }, { defaults: { resultDelayMs: 0 } });
+    const h = moduleHarness({ parties: [CPO_ROLE], modules: [module] });
+    await registerPartner(h.store, h, 'emsp', [EMSP_ROLE]);
+    const res = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: { ...bodies.START_SESSION, response_url: responseUrl } });
+    expect(res.status).toBe(200);
+    expect(res.json.status_code).toBe(2001);
+    expect(res.json.status_message).toMatch(reason);
+    expect(startSession).not.toHaveBeenCalled();
+    await module.drain();
+  });
+});
+
 describe('Commands Receiver: the store-backed default', () => {
   it('answers 2003 Unknown Location (HTTP 200) for START_SESSION, RESERVE_NOW and UNLOCK_CONNECTOR at an unknown Location', async () => {
     const { h, rec, module } = await open();

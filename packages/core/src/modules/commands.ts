@@ -128,7 +128,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
     body: { schema: spec.schema, name: spec.schema.title ?? spec.type },
     async handle(ctx) {
       const command = ctx.body as Bodies[CommandType];
-      poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
+      await poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
       // A retry (same partner, command and response_url, same body) gets the first answer again: the
       // handler does not run twice, so a retried START_SESSION never starts a second session.
       const retryKey = `${ctx.partner.id}\n${spec.type}\n${command.response_url}\n${JSON.stringify(command)}`;
