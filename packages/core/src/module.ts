@@ -3,6 +3,7 @@ import type { EventOrigin, OcpiEvent, OcpiEventBus } from './events.js';
 import type { OcpiRequest } from './http.js';
 import type { Pagination } from './pagination.js';
 import type { Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { PartnerPolicy } from './partners/policy.js';
 import type { CredentialsRole, InterfaceRole } from './schemas/v2.2.1/index.js';
 
 export type { InterfaceRole };
@@ -84,6 +85,13 @@ export interface NodeInfo {
   events: OcpiEventBus;
   /** The endpoints of a version, as in its version details. */
   endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
+  /** Decides which roles a partner may hold, before a registration or credentials update is saved. */
+  partnerPolicy: PartnerPolicy;
+  /**
+   * Whether a partner may act for a party (in `OCPI-from-*`, the URL of a client-owned object, a CDR
+   * it posts): one of its own roles, or, for a hub, a party it serves (see `hubServesParty`).
+   */
+  actsFor(partner: Partner, party: PartyRef): Promise<boolean>;
   /**
    * The node's compiled validator for a schema (its `ValidatorFactory`, cached per schema): for checks
    * a handler makes beyond the route's body, e.g. the object that results from applying a PATCH.

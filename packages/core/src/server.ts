@@ -8,7 +8,9 @@ import type { OcpiRequest, OcpiResponse } from './http.js';
 import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
 import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
+import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
+import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
 import { normalizeParty, partyString } from './store/keys.js';
 import { observeStore } from './store/observed.js';
@@ -44,6 +46,16 @@ export interface OcpiServerOptions {
   events?: OcpiEventBus;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
   onError?: (error: unknown, request: OcpiRequest) => void;
+  /**
+   * Which roles a partner may hold, decided before a registration or credentials update is saved, on
+   * either side of the handshake. Default `defaultPartnerPolicy()`: no partner becomes a HUB.
+   */
+  partnerPolicy?: PartnerPolicy;
+  /**
+   * The parties a hub partner serves besides those it pushed ClientInfo of (`hubServesParty`): a hub
+   * acts for those only (OCPI-from, client-owned URLs, CDRs).
+   */
+  hubServes?: HubServes;
 }
 
 export interface OcpiServer {
@@ -146,6 +158,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         }));
     },
     validator: (schema) => validatorFor(schema) as never,
+    partnerPolicy: options.partnerPolicy ?? defaultPartnerPolicy(),
+    actsFor: (partner, party) => actsFor(store, partner, party, options.hubServes),
   };
 
   function resolve(method: string, segments: string[]): Target {
@@ -209,9 +223,11 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       if (partner.tokenEncoding !== reading.encoding) continue;
       if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
       if (partner.status === 'UNREGISTERED') continue;
-      // A handshake we started: the partner may only read our versions and credentials meanwhile.
+      // A handshake we started, or roles held for the operator: only our versions and credentials meanwhile.
       if (partner.status === 'PENDING' && auth !== 'partner-or-registration')
         throw OcpiError.unauthorized('The registration with this partner is not complete yet');
+      if (partner.status === 'AWAITING_APPROVAL' && auth !== 'partner-or-registration')
+        throw OcpiError.unauthorized("Your registration waits for the approval of this platform's operator");
       return { kind: 'partner', partner, encoding: reading.encoding };
     }
     for (const reading of readings) {
@@ -262,30 +278,30 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return parsed;
   }
 
-  function checkOwner(caller: Caller, params: Record<string, string>): PartyRef {
+  async function checkOwner(caller: Caller, params: Record<string, string>): Promise<PartyRef> {
     const country_code = params.country_code ?? '';
     const party_id = params.party_id ?? '';
     const owner = normalizeParty({ country_code, party_id });
-    const roles = caller.kind === 'partner' ? caller.partner.roles : [];
     // transport_and_format, "Client Owned Object Push", Errors: a URL with another party's
     // country_code/party_id may be answered with 404, so other parties' objects stay invisible.
-    if (!roles.some((role) => partyString(role) === partyString(owner))) {
+    // A hub pushes for the parties it serves (transport_and_format, "Broadcast Push": the URL keeps the original party).
+    if (caller.kind !== 'partner' || !(await node.actsFor(caller.partner, owner))) {
       throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
     }
     return owner;
   }
 
-  function checkRouting(routing: RoutingHeaders, caller: Caller): void {
+  async function checkRouting(routing: RoutingHeaders, caller: Caller): Promise<void> {
     if (routing.to && !ourParties.some((p) => partyString(p) === partyString(routing.to as PartyRef))) {
       throw OcpiError.invalid(`OCPI-to-country-code/OCPI-to-party-id ${routing.to.country_code}/${routing.to.party_id} is not a party on this platform`);
     }
-    if (routing.from && caller.kind === 'partner' && !caller.partner.roles.some((r) => r.role === 'HUB')) {
-      const from = routing.from;
-      if (!caller.partner.roles.some((r) => partyString(r) === partyString(from))) {
-        throw OcpiError.invalid(
-          `OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not one of the parties registered with your credentials`,
-        );
-      }
+    // A party speaks for itself only; a hub for the parties it serves, never for any party it names.
+    const from = routing.from;
+    if (from && caller.kind === 'partner' && !(await node.actsFor(caller.partner, from))) {
+      const whose = caller.partner.roles.some((r) => r.role === 'HUB')
+        ? 'one of your parties or of the parties your hub serves'
+        : 'one of the parties registered with your credentials';
+      throw OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not ${whose}`);
     }
   }
 
@@ -351,9 +367,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const routing = functional ? readRoutingHeaders(headerValues) : { from: undefined, to: undefined };
     if (functional) {
       Object.assign(headers, routingHeaderValues(responseRouting(routing, caller)));
-      checkRouting(routing, caller);
+      await checkRouting(routing, caller);
     }
-    const owner = route.clientOwned ? checkOwner(caller, params) : undefined;
+    const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
     const body = await readJsonBody(request, route);
 

@@ -15,7 +15,7 @@ import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import { createDeferred } from './async-results.js';
-import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, readReservation } from './commands.js';
+import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, RecentCommands, readReservation } from './commands.js';
 import { STORE_MODULES } from './common.js';
 
 const CPO = { country_code: 'NL', party_id: 'CPO' };
@@ -232,6 +232,34 @@ describe('Commands Receiver: retries', () => {
     // Another response_url is another command.
     await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession({ response_url: `${RESPONSE_URL}-2` }) });
     expect(started).toBe(2);
+  });
+
+  it('another partner reusing a response_url is a new command of its own: checked, answered and posted with its token (issue 19, finding 5)', async () => {
+    const { h, rec, module } = await open();
+    const first = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession() });
+    expect(first.json.data).toMatchObject({ result: 'ACCEPTED' });
+    // The other eMSP, same response_url, a Location that does not exist: 2003, not the first answer again.
+    const other = await h.call('POST', 'receiver/commands/START_SESSION', {
+      token: 'other',
+      body: startSession({ location_id: 'LOC404', token: { ...token, country_code: 'FR', party_id: 'OTH' } }),
+    });
+    expect(other.json.status_code).toBe(2003);
+    await module.drain();
+    expect(rec.calls.map((c) => c.headers.authorization)).toEqual([`Token ${btoa('outbound-for-emsp')}`]);
+  });
+
+  it('remembers commands for 15 minutes and at most 10,000 of them', () => {
+    let now = 0;
+    const recent = new RecentCommands(15 * 60_000, 3, () => now);
+    const answer = { result: 'ACCEPTED' as const, timeout: 30 };
+    for (const key of ['a', 'b', 'c', 'd']) recent.remember(key, answer);
+    expect(recent.size).toBe(3);
+    expect(recent.get('a')).toBeUndefined();
+    expect(recent.get('d')).toEqual(answer);
+    now = 15 * 60_000 + 1;
+    expect(recent.get('d')).toBeUndefined();
+    recent.remember('e', answer);
+    expect(recent.size).toBe(1);
   });
 });
 

@@ -177,13 +177,14 @@ export function applyPatch<T extends object>(current: T, patch: object): T {
 }
 
 /**
- * The parties on whose behalf the caller asks: its registered roles and, for a Hub, the party named in
- * `OCPI-from-*` (transport_and_format, "Message Routing Headers"). Used as the store's `visibleTo`.
+ * The parties on whose behalf the caller asks: its registered roles and the party named in
+ * `OCPI-from-*` (transport_and_format, "Message Routing Headers"), which the server checked the caller
+ * acts for (for a hub, a party it serves). Used as the store's `visibleTo`.
  */
 export function audienceOf(context: RequestContext): PartyRef[] {
   const roles = context.partner.roles.map(normalizeParty);
   const from = context.routing.from;
-  if (from && context.partner.roles.some((r) => r.role === 'HUB')) roles.push(normalizeParty(from));
+  if (from && !roles.some((role) => partyString(role) === partyString(from))) roles.push(normalizeParty(from));
   return roles;
 }
 

@@ -32,6 +32,9 @@ export interface TestNodeOptions {
   registry?: Omit<InitiatorOptions, 'node'>;
   pagination?: OcpiServerOptions['pagination'];
   fetch?: typeof fetch;
+  /** Which roles partners may hold, and whom a hub serves (`createOcpiServer` options). */
+  partnerPolicy?: OcpiServerOptions['partnerPolicy'];
+  hubServes?: OcpiServerOptions['hubServes'];
 }
 
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
@@ -48,6 +51,8 @@ export async function startTestNode(options: TestNodeOptions): Promise<TestNode>
       store,
       modules,
       ...(options.pagination ? { pagination: options.pagination } : {}),
+      ...(options.partnerPolicy ? { partnerPolicy: options.partnerPolicy } : {}),
+      ...(options.hubServes ? { hubServes: options.hubServes } : {}),
     }),
   );
   const node = served.server.node;
