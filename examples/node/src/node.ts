@@ -17,7 +17,9 @@ import {
   createPartnerRegistry,
   createRegistrationToken,
   credentialsModule,
+  defaultPartnerPolicy,
   hashToken,
+  hubClientInfoReceiver,
   LOCAL_OUTBOUND_POLICY,
   locationsReceiver,
   locationsSender,
@@ -80,7 +82,7 @@ export interface RunningNode {
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { config } = options;
   const logger = options.logger ?? (config.log ? jsonLogger(`${config.role}:${config.countryCode}*${config.partyId}`) : silentLogger);
-  const store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey }));
   const party = { country_code: config.countryCode, party_id: config.partyId };
   const role: CredentialsRole = {
     role: config.role,
@@ -158,6 +160,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
             onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
           }),
           chargingProfilesReceiver(undefined, { outbound }),
+          hubClientInfoReceiver(),
         ]
       : [
           credentialsModule({ client }),
@@ -168,6 +171,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           tokensSender(),
           (commandResults as CommandResultReceiver).module,
           chargingProfilesSender(),
+          hubClientInfoReceiver(),
         ];
   core = createOcpiServer({
     baseUrl: `${publicUrl}/ocpi`,
@@ -177,6 +181,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     modules: { '2.2.1': modules },
     bodyLimit: config.bodyLimit,
     audit,
+    // Roles are granted: HUB only for the parties the operator lists.
+    partnerPolicy: defaultPartnerPolicy({ hubParties: config.hubParties }),
     ...(config.rateLimit ? { rateLimits: { perPartner: { requestsPerSecond: config.rateLimit } } } : {}),
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });

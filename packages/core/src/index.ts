@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './auth/secrets.js';
 export * from './auth/tokens.js';
 export * from './body.js';
 export * from './client/client.js';

@@ -65,7 +65,8 @@ export interface OcpiModule {
 }
 
 export type Caller =
-  | { kind: 'partner'; partner: Partner; encoding: TokenEncoding }
+  /** `token`: the credentials token the partner presented (ours, issued to it). */
+  | { kind: 'partner'; partner: Partner; encoding: TokenEncoding; token: string }
   | { kind: 'registration'; registrationToken: RegistrationToken; token: string; encoding: TokenEncoding };
 
 /** What the node knows about itself, shared by every request. Never mutated per request. */

@@ -1,5 +1,5 @@
 import type { AuditLog } from './audit.js';
-import { constantTimeEqual, hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
+import { hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
 import { readBody } from './body.js';
 import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
@@ -216,10 +216,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     if (readings.length === 0) {
       throw OcpiError.unauthorized(authorization ? 'Authorization header must be "Token <base64 credentials token>"' : 'Authorization header is missing');
     }
+    // The store finds a token by its hash (in a form of its own: a SQL store keys it, see SecretsAtRest).
     for (const reading of readings) {
-      const { hash } = reading;
-      const partner = await store.partners.findByTokenHash(hash);
-      if (!partner?.inboundTokenHash || !constantTimeEqual(partner.inboundTokenHash, hash)) continue;
+      const partner = await store.partners.findByTokenHash(reading.hash);
+      if (!partner) continue;
       if (partner.tokenEncoding !== reading.encoding) continue;
       if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
       if (partner.status === 'UNREGISTERED') continue;
@@ -228,12 +228,11 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         throw OcpiError.unauthorized('The registration with this partner is not complete yet');
       if (partner.status === 'AWAITING_APPROVAL' && auth !== 'partner-or-registration')
         throw OcpiError.unauthorized("Your registration waits for the approval of this platform's operator");
-      return { kind: 'partner', partner, encoding: reading.encoding };
+      return { kind: 'partner', partner, encoding: reading.encoding, token: reading.token };
     }
     for (const reading of readings) {
-      const { hash } = reading;
-      const registrationToken = await store.registrationTokens.findByHash(hash);
-      if (!registrationToken || !constantTimeEqual(registrationToken.hash, hash)) continue;
+      const registrationToken = await store.registrationTokens.findByHash(reading.hash);
+      if (!registrationToken) continue;
       if (registrationToken.revokedAt || registrationToken.usedAt) continue;
       if (registrationToken.expiresAt && Date.parse(registrationToken.expiresAt) <= Date.now()) continue;
       // transport_and_format, "Authorization header": token A on any other module gets 401.

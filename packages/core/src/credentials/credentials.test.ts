@@ -197,6 +197,25 @@ describe('registration, update and unregistration between two nodes over HTTP', 
   });
 });
 
+describe('one party, one registration (issue 19, finding 9)', () => {
+  it('two platforms registering the same party at the same moment with two tokens A: one succeeds, the other gets 405', async () => {
+    const b = await node({ parties: [EMSP] });
+    const [first, second] = await Promise.all([node({ parties: [CPO] }), node({ parties: [CPO] })]);
+    const [tokenOne, tokenTwo] = await Promise.all([createRegistrationToken(b.store), createRegistrationToken(b.store)]);
+    const results = await Promise.allSettled([
+      first.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenOne.token) }),
+      second.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenTwo.token) }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(OcpiClientError);
+    expect(refused.reason).toMatchObject({ httpStatus: 405 });
+    expect((await b.store.partners.list()).filter((p) => p.status === 'REGISTERED')).toHaveLength(1);
+    // The loser's token A was not spent: it can still register another party.
+    expect((await listRegistrationTokens(b.store)).map((t) => t.state).sort()).toEqual(['usable', 'used']);
+  });
+});
+
 describe('credentials errors', () => {
   it('a partner that is down gives 3001 naming the URL, and nothing is stored; token A stays usable', async () => {
     const b = await node({ parties: [EMSP] });
@@ -366,11 +385,11 @@ describe('credentials errors', () => {
     expect(states).toEqual(['PENDING']);
     expect(onA.status).toBe('REGISTERED');
 
-    await addPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [EMSP] });
+    await addPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [{ ...EMSP, party_id: 'PND' }] });
     expect((await raw('GET', a.versionsUrl, 'pending-token')).status).toBe(200);
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1`, 'pending-token')).status).toBe(200);
     expect((await raw('GET', credentialsUrl(a), 'pending-token')).json.data.token).toBe('pending-token');
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1/sender/nltst-things`, 'pending-token')).status).toBe(401);
-    expect((await raw('POST', credentialsUrl(a), 'pending-token', { token: 'x', url: b.versionsUrl, roles: [EMSP] })).status).toBe(405);
+    expect((await raw('POST', credentialsUrl(a), 'pending-token', { token: 'x', url: b.versionsUrl, roles: [{ ...EMSP, party_id: 'PND' }] })).status).toBe(405);
   });
 });

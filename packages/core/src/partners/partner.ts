@@ -38,7 +38,10 @@ export interface Partner {
   /** The OCPI version both sides agreed on. */
   version?: string;
   endpoints: Endpoint[];
-  /** SHA-256 hex of the token we issued to the partner; the token itself is never stored. */
+  /**
+   * SHA-256 hex of the token we issued to the partner; the token itself is never stored. A persistent
+   * store returns it in its own keyed form (`k1:...`), which it accepts back as is.
+   */
   inboundTokenHash?: string;
   /** The token the partner issued to us, sent on every call to the partner. */
   outboundToken?: PartnerToken;
@@ -51,7 +54,7 @@ export interface Partner {
 /** A registration token ("token A") the operator issued out of band for a new partner. */
 export interface RegistrationToken {
   id: string;
-  /** SHA-256 hex of the token. */
+  /** SHA-256 hex of the token (a persistent store returns its keyed form). */
   hash: string;
   label?: string;
   createdAt: string;
