@@ -9,6 +9,8 @@ export interface NodeConfig {
   publicUrl: string;
   /** A registration token to accept; undefined means: create one and print it. */
   tokenA: string | undefined;
+  /** How long token A is accepted after the node first accepted it. */
+  tokenATtlHours: number;
   seedLocations: number;
   adapter: 'fastify' | 'hono' | 'express';
   databaseUrl: string | undefined;
@@ -138,6 +140,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     partyId: pattern(env, 'OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'a 3-character party id', role === 'CPO' ? 'CPO' : 'MSP'),
     publicUrl,
     tokenA,
+    tokenATtlHours: integer(env, 'OCPI_TOKEN_A_TTL_HOURS', 168, 1, 87_600),
     seedLocations: integer(env, 'OCPI_SEED_LOCATIONS', 20, 0, 1_000_000),
     adapter: oneOf(env, 'OCPI_ADAPTER', ['fastify', 'hono', 'express'] as const, 'fastify'),
     databaseUrl,

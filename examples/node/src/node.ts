@@ -21,6 +21,7 @@ import {
   hashToken,
   hubClientInfoReceiver,
   LOCAL_OUTBOUND_POLICY,
+  listRegistrationTokens,
   locationsReceiver,
   locationsSender,
   type OcpiClient,
@@ -32,6 +33,7 @@ import {
   type PartnerRegistry,
   partnerToken,
   putOwnObject,
+  revokeRegistrationToken,
   STORE_MODULES,
   sessionsReceiver,
   sessionsSender,
@@ -224,7 +226,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
 
-  const tokenA = await acceptedTokenA(store, config.tokenA);
+  const tokenA = await acceptedTokenA(store, config, logger);
   const versionsUrl = core.node.versionsUrl;
   logger('info', 'ready', {
     versionsUrl,
@@ -274,12 +276,32 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   };
 }
 
-/** The registration token the node accepts: the configured one (kept across restarts), or a new one. */
-async function acceptedTokenA(store: OcpiStore, configured: string | undefined): Promise<string> {
-  if (configured === undefined) return (await createRegistrationToken(store, { label: 'printed at start' })).token;
-  const hash = await hashToken(configured);
-  if (!(await store.registrationTokens.findByHash(hash))) {
-    await store.registrationTokens.create({ id: crypto.randomUUID(), hash, label: 'OCPI_TOKEN_A', createdAt: new Date().toISOString() });
+const CONFIGURED_TOKEN_A = 'OCPI_TOKEN_A';
+const PRINTED_TOKEN_A = 'printed at start';
+
+/**
+ * The registration token the node accepts, one at a time: the configured one (kept across restarts,
+ * the one configured before revoked), or else a new one printed at start (the one printed at the
+ * previous start revoked). Either expires `tokenATtlHours` after it was first accepted. Tokens the
+ * operator issued with `pnpm admin tokens issue` are left alone.
+ */
+async function acceptedTokenA(store: OcpiStore, config: NodeConfig, logger: Logger): Promise<string> {
+  const expiresAt = new Date(Date.now() + config.tokenATtlHours * 3_600_000);
+  const configuredHash = config.tokenA === undefined ? undefined : await hashToken(config.tokenA);
+  const current = configuredHash === undefined ? undefined : await store.registrationTokens.findByHash(configuredHash);
+  for (const token of await listRegistrationTokens(store)) {
+    const startToken = token.label === CONFIGURED_TOKEN_A || token.label === PRINTED_TOKEN_A;
+    if (startToken && token.state === 'usable' && token.id !== current?.id) {
+      await revokeRegistrationToken(store, token.id);
+      logger('info', 'registration token revoked', { id: token.id, label: token.label, reason: 'replaced at start' });
+    }
   }
-  return configured;
+  if (config.tokenA === undefined) return (await createRegistrationToken(store, { label: PRINTED_TOKEN_A, expiresAt })).token;
+  if (!current) {
+    await createRegistrationToken(store, { token: config.tokenA, label: CONFIGURED_TOKEN_A, expiresAt });
+  } else {
+    const [state] = (await listRegistrationTokens(store)).filter((t) => t.id === current.id).map((t) => t.state);
+    if (state !== 'usable') logger('warn', `OCPI_TOKEN_A is ${state}: no partner can register with it; set a new one`, { id: current.id });
+  }
+  return config.tokenA;
 }

@@ -1,7 +1,17 @@
 // Issue 19: the reference node attacked as a hostile roaming partner would, every token from a real
 // credentials handshake. Each test reproduces one finding as it was reported and shows it refused or bounded.
-import { createMemoryStore, createRegistrationToken, type OcpiEvent, type OcpiStore, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
+import {
+  createMemoryStore,
+  createRegistrationToken,
+  listRegistrationTokens,
+  type OcpiEvent,
+  type OcpiStore,
+  type Partner,
+  partnerToken,
+  type Session,
+} from '@ocpi-ts/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runAdmin } from '../src/admin.js';
 import { readConfig } from '../src/config.js';
 import { type RunningNode, startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
@@ -114,5 +124,75 @@ describe('a session is running before it is visible (finding 12)', () => {
     expect((await stop.result)?.result).toBe('ACCEPTED');
     await expect.poll(async () => (await sessionsAt(cpo))[0]?.status, { timeout: 5000 }).toBe('COMPLETED');
     expect((await cpo.store.objects.list({ module: 'cdrs', offset: 0, limit: 10 })).total).toBe(1);
+  });
+});
+
+describe('token A lifecycle (finding 4)', () => {
+  const tokenAHeader = (token: string) => ({ authorization: `Token ${btoa(token)}` });
+
+  it('after a restart with a new OCPI_TOKEN_A, the old one registers nobody; each accepted one expires', async () => {
+    const store = createMemoryStore();
+    const first = await node({ OCPI_ROLE: 'CPO', OCPI_TOKEN_A: 'the-first-token-a', OCPI_TOKEN_A_TTL_HOURS: '24' }, { store });
+    expect((await fetch(first.versionsUrl, { headers: tokenAHeader('the-first-token-a') })).status).toBe(200);
+    await first.close();
+    const second = await node({ OCPI_ROLE: 'CPO', OCPI_TOKEN_A: 'the-second-token-a' }, { store });
+    expect((await fetch(second.versionsUrl, { headers: tokenAHeader('the-first-token-a') })).status).toBe(401);
+    expect((await fetch(second.versionsUrl, { headers: tokenAHeader('the-second-token-a') })).status).toBe(200);
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP' });
+    const refused = await emsp.partners.register({ versionsUrl: second.versionsUrl, tokenA: partnerToken('the-first-token-a') }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ statusCode: 3001, message: expect.stringMatching(/HTTP 401/) });
+    const tokens = await listRegistrationTokens(store);
+    expect(tokens.map((t) => [t.label, t.state])).toEqual([
+      ['OCPI_TOKEN_A', 'revoked'],
+      ['OCPI_TOKEN_A', 'usable'],
+    ]);
+    const hours = (t: (typeof tokens)[number]) => (Date.parse(t.expiresAt as string) - Date.parse(t.createdAt)) / 3_600_000;
+    expect(hours(tokens[0]!)).toBeCloseTo(24, 1);
+    expect(hours(tokens[1]!)).toBeCloseTo(168, 1);
+  });
+
+  it('without OCPI_TOKEN_A, a start replaces the token printed at the last one instead of adding another', async () => {
+    const store = createMemoryStore();
+    const printed: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = await node({ OCPI_ROLE: 'CPO' }, { store });
+      printed.push(started.tokenA);
+      await started.close();
+    }
+    const last = await node({ OCPI_ROLE: 'CPO' }, { store });
+    expect((await listRegistrationTokens(store)).filter((t) => t.state === 'usable')).toHaveLength(1);
+    for (const token of printed) expect((await fetch(last.versionsUrl, { headers: tokenAHeader(token) })).status).toBe(401);
+    expect((await fetch(last.versionsUrl, { headers: tokenAHeader(last.tokenA) })).status).toBe(200);
+  });
+
+  it('the operator issues, lists and revokes registration tokens (pnpm admin), and approves partners waiting', async () => {
+    const store = createMemoryStore();
+    const issued = await runAdmin(store, ['tokens', 'issue', '--label', 'for ACME', '--expires-in-hours', '2']);
+    const token = /token: (\S+)/.exec(issued.join('\n'))?.[1] as string;
+    const id = /id: +(\S+)/.exec(issued.join('\n'))?.[1] as string;
+    const cpo = await node({ OCPI_ROLE: 'CPO' }, { store });
+    expect((await fetch(cpo.versionsUrl, { headers: tokenAHeader(token) })).status).toBe(200);
+    const listed = await runAdmin(store, ['tokens', 'list']);
+    expect(listed.join('\n')).toMatch(new RegExp(`${id} +usable .*expires .*for ACME`));
+    expect(listed.join('\n')).not.toContain(token);
+    expect(await runAdmin(store, ['tokens', 'revoke', id])).toEqual([`revoked ${id}`]);
+    expect((await fetch(cpo.versionsUrl, { headers: tokenAHeader(token) })).status).toBe(401);
+    // The token the node printed at start is not the operator's: it was not touched.
+    expect((await fetch(cpo.versionsUrl, { headers: tokenAHeader(cpo.tokenA) })).status).toBe(200);
+
+    await store.partners.save({
+      id: 'waiting',
+      status: 'AWAITING_APPROVAL',
+      roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }],
+      requestedRoles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }],
+      endpoints: [],
+      tokenEncoding: 'base64',
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+    });
+    expect((await runAdmin(store, ['partners', 'list'])).join('\n')).toMatch(/waiting +AWAITING_APPROVAL +HUB NL\*HUB +waits for: HUB NL\*HUB/);
+    expect(await runAdmin(store, ['partners', 'approve', 'waiting'])).toEqual(['waiting  REGISTERED  HUB NL*HUB']);
+    await expect(runAdmin(store, ['partners', 'approve', 'waiting'])).rejects.toThrow(/no roles waiting/);
+    await expect(runAdmin(store, ['tokens', 'burn'])).rejects.toThrow(/unknown command/);
   });
 });

@@ -2,8 +2,10 @@
 // approved, whatever its Credentials object says. The policy runs before a registration or a
 // credentials update is saved, on both sides of the handshake.
 import { OcpiError, OcpiStatus } from '../errors.js';
+import type { OcpiEventBus } from '../events.js';
 import type { NodeInfo } from '../module.js';
 import { partyString } from '../store/keys.js';
+import type { OcpiStore } from '../store/types.js';
 import type { CredentialsRole, Partner, PartyRef, RegistrationToken } from './partner.js';
 
 /** What the policy is asked: a partner wants to hold these roles. */
@@ -98,17 +100,20 @@ export function reviewedRoles(decision: 'approve' | 'pending', roles: Credential
   return decision === 'approve' ? { roles } : { roles: rolesKept(roles, granted), requestedRoles: roles };
 }
 
+/** What the operator's decisions need: the node (`server.node`), or a store of its and, optionally, its events. */
+export type PartnerAdmin = { store: OcpiStore; events?: OcpiEventBus };
+
 /**
  * Grants a partner the roles it asked for that wait for the operator: a registration held pending
  * becomes REGISTERED (and `partner.registered` is emitted), an update's roles are added.
  */
-export async function approvePartner(node: NodeInfo, partnerId: string): Promise<Partner> {
+export async function approvePartner(node: PartnerAdmin, partnerId: string): Promise<Partner> {
   const current = await node.store.partners.get(partnerId);
   if (!current?.requestedRoles) throw new Error(`Partner ${partnerId} has no roles waiting for approval`);
   const { requestedRoles, ...rest } = current;
   const partner: Partner = { ...rest, roles: requestedRoles, status: current.status === 'AWAITING_APPROVAL' ? 'REGISTERED' : current.status, updatedAt: now() };
   await node.store.partners.save(partner);
-  node.events.emit({
+  node.events?.emit({
     type: current.status === 'AWAITING_APPROVAL' ? 'partner.registered' : 'partner.updated',
     partnerId,
     roles: partner.roles.map(({ country_code, party_id }) => ({ country_code, party_id })),
@@ -119,7 +124,7 @@ export async function approvePartner(node: NodeInfo, partnerId: string): Promise
 }
 
 /** Refuses the roles waiting for approval: an update keeps the roles it held, a registration held pending is unregistered. */
-export async function refusePartner(node: NodeInfo, partnerId: string): Promise<Partner> {
+export async function refusePartner(node: PartnerAdmin, partnerId: string): Promise<Partner> {
   const current = await node.store.partners.get(partnerId);
   if (!current?.requestedRoles) throw new Error(`Partner ${partnerId} has no roles waiting for approval`);
   const { requestedRoles: _refused, ...rest } = current;
