@@ -23,6 +23,12 @@ export interface NodeConfig {
   rateLimit: number | undefined;
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** How long a request body may take to arrive, in ms. */
+  bodyTimeoutMs: number;
+  /** Requests per second per client address, before authentication; undefined means no limit. */
+  addressRateLimit: number | undefined;
+  /** On SIGTERM, how long in-flight requests may take before their connections are closed, in ms. */
+  shutdownGraceMs: number;
   /** Where every event is POSTed as JSON, if set. */
   webhookUrl: string | undefined;
   /** A partner to register with at start (its versions URL and the token A it gave us), if not registered yet. */
@@ -149,6 +155,9 @@ export function readConfig(env: Env = process.env): NodeConfig {
     outboundPolicy: oneOf(env, 'OCPI_OUTBOUND_POLICY', ['local', 'strict'] as const, 'local'),
     rateLimit: env.OCPI_RATE_LIMIT?.trim() ? integer(env, 'OCPI_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
     bodyLimit: integer(env, 'OCPI_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    bodyTimeoutMs: integer(env, 'OCPI_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    addressRateLimit: env.OCPI_ADDRESS_RATE_LIMIT?.trim() ? integer(env, 'OCPI_ADDRESS_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
+    shutdownGraceMs: integer(env, 'OCPI_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     webhookUrl: url(env, 'OCPI_WEBHOOK_URL'),
     registerWith: partnerToRegisterWith(env),
     secretKey: secretKey(env, production, databaseUrl),

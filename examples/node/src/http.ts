@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { OcpiServer } from '@ocpi-ts/core';
 import { ocpiExpress } from '@ocpi-ts/express';
-import { ocpiFastify } from '@ocpi-ts/fastify';
+import { ocpiFastify, ocpiFrameworkErrors } from '@ocpi-ts/fastify';
 import { ocpiHono } from '@ocpi-ts/hono';
 import express from 'express';
 import Fastify from 'fastify';
@@ -11,8 +11,27 @@ import type { NodeConfig } from './config.js';
 
 export interface Listening {
   port: number;
-  /** Stops accepting connections and waits for in-flight requests to finish. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and waits for in-flight requests to finish; after `graceMs` the
+   * connections still open (a body trickling in, a client that never reads) are closed.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+interface NodeServer {
+  close(cb: (error?: Error) => void): unknown;
+  closeIdleConnections(): void;
+  closeAllConnections(): void;
+}
+
+/** Runs `close`, and closes every connection of `server` once `graceMs` passed without it finishing. */
+async function withGrace(server: NodeServer, graceMs: number, close: () => Promise<void>): Promise<void> {
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await close();
+  } finally {
+    clearTimeout(force);
+  }
 }
 
 const HEALTH_PATH = '/health';
@@ -21,11 +40,12 @@ const HEALTH_PATH = '/health';
 export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, health: () => unknown): Promise<Listening> {
   switch (config.adapter) {
     case 'fastify': {
-      const app = Fastify({ forceCloseConnections: 'idle' });
+      // Fastify never times out a request by default (requestTimeout 0); the core bounds OCPI bodies, this the rest.
+      const app = Fastify({ forceCloseConnections: 'idle', requestTimeout: 120_000, frameworkErrors: ocpiFrameworkErrors(server) });
       app.get(HEALTH_PATH, async () => health());
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
-      return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+      return { port: (app.server.address() as AddressInfo).port, close: (graceMs) => withGrace(app.server, graceMs, () => app.close()) };
     }
     case 'hono': {
       const app = new Hono();
@@ -34,10 +54,14 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
         const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
       });
-      return { port: (listener.address() as AddressInfo).port, close: () => closeNodeServer(listener) };
+      return {
+        port: (listener.address() as AddressInfo).port,
+        close: (graceMs) => withGrace(listener as NodeServer, graceMs, () => closeNodeServer(listener)),
+      };
     }
     case 'express': {
       const app = express();
+      app.disable('x-powered-by');
       app.get(HEALTH_PATH, (_req, res) => {
         res.json(health());
       });
@@ -45,7 +69,7 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       const listener = await new Promise<import('node:http').Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
       });
-      return { port: (listener.address() as AddressInfo).port, close: () => closeNodeServer(listener) };
+      return { port: (listener.address() as AddressInfo).port, close: (graceMs) => withGrace(listener, graceMs, () => closeNodeServer(listener)) };
     }
   }
 }

@@ -77,7 +77,10 @@ export interface RunningNode {
   /** The registration token this node accepts (created when not configured); shown once. */
   tokenA: string;
   port: number;
-  /** Finishes in-flight requests, stops the simulation and closes the store. */
+  /**
+   * Finishes in-flight requests (closing the connections still open after OCPI_SHUTDOWN_GRACE_MS),
+   * stops the simulation and closes the store, whatever failed before.
+   */
   close(): Promise<void>;
 }
 
@@ -182,10 +185,15 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     events,
     modules: { '2.2.1': modules },
     bodyLimit: config.bodyLimit,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     audit,
     // Roles are granted: HUB only for the parties the operator lists.
     partnerPolicy: defaultPartnerPolicy({ hubParties: config.hubParties }),
-    ...(config.rateLimit ? { rateLimits: { perPartner: { requestsPerSecond: config.rateLimit } } } : {}),
+    // Per address before authentication (unknown tokens, expensive lookups), per partner after it.
+    rateLimits: {
+      ...(config.addressRateLimit ? { perAddress: { requestsPerSecond: config.addressRateLimit } } : {}),
+      ...(config.rateLimit ? { perPartner: { requestsPerSecond: config.rateLimit } } : {}),
+    },
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });
   const partners = createPartnerRegistry({ node: core.node, client });
@@ -269,9 +277,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (closed) return;
       closed = true;
       simulator?.stop();
-      await listening?.close();
-      await audit.close();
-      await store.close();
+      try {
+        await listening?.close(config.shutdownGraceMs);
+        await audit.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -1,33 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createMemoryStore, type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
 import { type RunningNode, startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
+import { cleanUp, exitOf, serve, tempDir } from './serve.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVE = join(ROOT, 'examples/node/src/serve.ts');
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpi-node-'));
-  dirs.push(dir);
-  return dir;
-};
 const nodes: RunningNode[] = [];
-const children: ChildProcess[] = [];
 afterEach(async () => {
   await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  cleanUp();
 });
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanUp({ dirs: true }));
 
 const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
 async function node(extra: Record<string, string>, store = createMemoryStore()) {
@@ -35,39 +20,6 @@ async function node(extra: Record<string, string>, store = createMemoryStore()) 
   nodes.push(started);
   return started;
 }
-
-/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
-function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=ocpi-ts-source', SERVE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
-      const tokenA = /token A: +(\S+)/.exec(out)?.[1];
-      if (versionsUrl && tokenA) {
-        clearInterval(check);
-        resolve({ child, versionsUrl, tokenA, output: () => out });
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
-    });
-  });
-}
-
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('configuration', () => {
   it.each([

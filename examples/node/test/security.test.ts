@@ -1,8 +1,13 @@
 // Issue 19: the reference node attacked as a hostile roaming partner would, every token from a real
 // credentials handshake. Each test reproduces one finding as it was reported and shows it refused or bounded.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import {
   createMemoryStore,
   createRegistrationToken,
+  hashToken,
   listRegistrationTokens,
   type OcpiEvent,
   type OcpiStore,
@@ -10,16 +15,20 @@ import {
   partnerToken,
   type Session,
 } from '@ocpi-ts/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startTestNode } from '@ocpi-ts/core/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAdmin } from '../src/admin.js';
 import { readConfig } from '../src/config.js';
 import { type RunningNode, startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
+import { cleanUp, exitOf, serve, tempDir } from './serve.js';
 
 const nodes: RunningNode[] = [];
 afterEach(async () => {
   await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
+  cleanUp();
 });
+afterAll(() => cleanUp({ dirs: true }));
 
 const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
 async function node(extra: Record<string, string>, options: { store?: OcpiStore; simulation?: { tickMs?: number; resultDelayMs?: number } } = {}) {
@@ -194,5 +203,204 @@ describe('token A lifecycle (finding 4)', () => {
     expect(await runAdmin(store, ['partners', 'approve', 'waiting'])).toEqual(['waiting  REGISTERED  HUB NL*HUB']);
     await expect(runAdmin(store, ['partners', 'approve', 'waiting'])).rejects.toThrow(/no roles waiting/);
     await expect(runAdmin(store, ['tokens', 'burn'])).rejects.toThrow(/unknown command/);
+  });
+});
+
+describe('secrets at rest (finding 3)', () => {
+  it('a run leaves no token, and no plain hash of one, in the data directory or the logs; every file is owner-only', async () => {
+    const dataDir = tempDir();
+    const cpo = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: dataDir, OCPI_LOG: 'on', OCPI_SEED_LOCATIONS: '2', OCPI_TOKEN_A: 'weak-token-a' });
+    // The partner is played by hand, so the test knows its tokens B: a platform whose versions endpoint accepts them.
+    const partner = await startTestNode({ parties: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'eMSP' } }] });
+    try {
+      const tokens: string[] = ['weak-token-a'];
+      const credentials = `${cpo.versionsUrl.replace(/versions$/, '2.2.1')}/credentials`;
+      const exchange = async (method: string, token: string) => {
+        const tokenB = `token-b-${tokens.length}-${crypto.randomUUID()}`;
+        await createRegistrationToken(partner.store, { token: tokenB });
+        const answer = await fetch(credentials, {
+          method,
+          headers: { authorization: `Token ${btoa(token)}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ token: tokenB, url: partner.versionsUrl, roles: partner.node.parties }),
+        });
+        const tokenC = ((await answer.json()) as { data: { token: string } }).data.token;
+        tokens.push(tokenB, tokenC);
+        return tokenC;
+      };
+      const tokenC = await exchange('POST', 'weak-token-a');
+      const locations = await fetch(`${cpo.versionsUrl.replace(/versions$/, '2.2.1')}/sender/locations`, {
+        headers: { authorization: `Token ${btoa(tokenC)}` },
+      });
+      expect(locations.status).toBe(200);
+      // A credentials update rotates both tokens: the old and the new pass through the store.
+      await exchange('PUT', tokenC);
+      const exited = exitOf(cpo.child);
+      cpo.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+
+      const files = readdirSync(dataDir, { withFileTypes: true, recursive: true });
+      const everything = Buffer.concat([...files.filter((f) => f.isFile()).map((f) => readFileSync(join(f.parentPath, f.name))), Buffer.from(cpo.output())]);
+      expect(cpo.output()).toMatch(/"message":"request"/);
+      for (const token of tokens) {
+        const hash = await hashToken(token);
+        expect(everything.includes(Buffer.from(token)), token).toBe(false);
+        expect(everything.includes(Buffer.from(hash)), `SHA-256 of ${token}`).toBe(false);
+        expect(everything.includes(Buffer.from(btoa(token))), `Base64 of ${token}`).toBe(false);
+      }
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      for (const file of files) expect(statSync(join(file.parentPath, file.name)).mode & 0o777, file.name).toBe(file.isDirectory() ? 0o700 : 0o600);
+    } finally {
+      await partner.close();
+    }
+  }, 60_000);
+});
+
+describe('bounded work per request (findings 6, 7, 8)', () => {
+  /** Opens a credentials POST whose body trickles in a byte at a time, and never ends. */
+  function trickle(versionsUrl: string, tokenA: string): Socket {
+    const { hostname, port, pathname } = new URL(versionsUrl.replace(/versions$/, '2.2.1/credentials'));
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        [
+          `POST ${pathname} HTTP/1.1`,
+          `Host: ${hostname}`,
+          `Authorization: Token ${btoa(tokenA)}`,
+          'Content-Type: application/json',
+          'Content-Length: 100000',
+          '',
+          '{',
+        ].join('\r\n'),
+      );
+    });
+    socket.on('error', () => {});
+    const timer = setInterval(() => socket.write(' '), 200);
+    socket.on('close', () => clearInterval(timer));
+    return socket;
+  }
+
+  it.each(['fastify', 'express', 'hono'])(
+    '%s: SIGTERM ends a slowly trickled request after the grace period, exits, and releases the data directory',
+    async (adapter) => {
+      const dataDir = tempDir();
+      const settings = { OCPI_ROLE: 'CPO', OCPI_ADAPTER: adapter, OCPI_DATA_DIR: dataDir, OCPI_SEED_LOCATIONS: '1', OCPI_SHUTDOWN_GRACE_MS: '1000' };
+      // A body timeout far longer than the test: only the shutdown grace can end the request.
+      const first = await serve({ ...settings, OCPI_BODY_TIMEOUT_MS: '600000' });
+      const socket = trickle(first.versionsUrl, first.tokenA);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = Date.now();
+      const exited = exitOf(first.child);
+      first.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8000);
+      socket.destroy();
+      // The store was closed and its lock released: a node starts on the same directory.
+      const second = await serve(settings);
+      expect((await fetch(second.versionsUrl.replace('/ocpi/versions', '/health'))).status).toBe(200);
+    },
+    60_000,
+  );
+
+  it('a Session PATCHed with ~950 KB of charging periods again and again stops growing at the object limit, and stays fast', async () => {
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP' });
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '1' });
+    const partner = await cpo.partners.register({ versionsUrl: emsp.versionsUrl, tokenA: partnerToken(emsp.tokenA) });
+    const client = cpo.client.forPartner(partner);
+    const session: Session = {
+      country_code: 'NL',
+      party_id: 'CPO',
+      id: 'BIG',
+      start_date_time: '2024-01-01T00:00:00Z',
+      kwh: 0,
+      cdr_token: { country_code: 'DE', party_id: 'MSP', uid: 'U1', type: 'RFID', contract_id: 'DE-MSP-C1' },
+      auth_method: 'WHITELIST',
+      location_id: 'LOC00001',
+      evse_uid: 'LOC00001-E1',
+      connector_id: '1',
+      currency: 'EUR',
+      status: 'ACTIVE',
+      last_updated: '2024-01-01T00:00:00Z',
+    };
+    await client.pushSession(session);
+    const periods = Array.from({ length: 4500 }, (_, i) => ({
+      start_date_time: '2024-01-01T00:00:00Z',
+      dimensions: [
+        { type: 'ENERGY' as const, volume: i },
+        { type: 'TIME' as const, volume: i },
+        { type: 'PARKING_TIME' as const, volume: i },
+      ],
+      tariff_id: 'T'.repeat(36),
+    }));
+    const size = JSON.stringify(periods).length;
+    expect(size).toBeGreaterThan(900_000);
+    expect(size).toBeLessThan(1_000_000);
+    const answers: { status: number; ms: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      const patched = await client
+        .patch('sessions', 'RECEIVER', ['NL', 'CPO', 'BIG'], { charging_periods: periods, last_updated: '2024-01-01T00:00:00Z' })
+        .catch((error: { statusCode: number }) => error);
+      answers.push({ status: patched.statusCode, ms: performance.now() - started });
+    }
+    expect(answers.map((a) => a.status)).toEqual([1000, 2001, 2001, 2001, 2001, 2001]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(2000);
+    const health = performance.now();
+    expect((await fetch(emsp.versionsUrl.replace('/ocpi/versions', '/health'))).status).toBe(200);
+    expect(performance.now() - health).toBeLessThan(500);
+    const stored = await emsp.store.objects.get<Session>({ module: 'sessions', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'BIG' });
+    expect(stored?.data.charging_periods).toHaveLength(4500);
+  }, 60_000);
+
+  it('a partner whose version details list 80,000 endpoints (7.4 MB) is refused with 3001, and no record of it is kept', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '1' });
+    const origin = { url: '' };
+    const details = JSON.stringify({
+      data: {
+        version: '2.2.1',
+        endpoints: Array.from({ length: 80_000 }, (_, i) => ({
+          identifier: `nltst-module-${i}`,
+          role: 'SENDER',
+          url: `http://127.0.0.1/ocpi/2.2.1/module-number-${i}`,
+        })),
+      },
+      status_code: 1000,
+      timestamp: '2024-01-01T00:00:00Z',
+    });
+    expect(details.length).toBeGreaterThan(7_000_000);
+    const fake = createServer((req, res) => {
+      const body =
+        req.url === '/versions'
+          ? JSON.stringify({ data: [{ version: '2.2.1', url: `${origin.url}/2.2.1` }], status_code: 1000, timestamp: '2024-01-01T00:00:00Z' })
+          : details;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    origin.url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const answer = await fetch(`${cpo.versionsUrl.replace(/versions$/, '2.2.1')}/credentials`, {
+        method: 'POST',
+        headers: { authorization: `Token ${btoa(cpo.tokenA)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          token: 'theirs',
+          url: `${origin.url}/versions`,
+          roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'x' } }],
+        }),
+      });
+      expect(await answer.json()).toMatchObject({ status_code: 3001, status_message: expect.stringMatching(/list 80000 endpoints, more than the 100/) });
+      expect(await cpo.store.partners.list()).toEqual([]);
+    } finally {
+      fake.close();
+    }
+  }, 60_000);
+
+  it('OCPI_ADDRESS_RATE_LIMIT answers a flood from one address with 429 before authenticating it', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '1', OCPI_RATE_LIMIT: '1', OCPI_ADDRESS_RATE_LIMIT: '5' });
+    const started = performance.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, () => fetch(cpo.versionsUrl, { headers: { authorization: `Token ${btoa('unknown-token')}` } }).then((r) => r.status)),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    // A burst of 5, then 5 per second: the rest never reached authentication.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5 + Math.ceil(5 * seconds));
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(200 - 5 - Math.ceil(5 * seconds));
   });
 });

@@ -30,6 +30,8 @@ export const ErrorReasons = {
   unauthorized: { httpStatus: 401, statusCode: OcpiStatus.CLIENT_ERROR },
   not_found: { httpStatus: 404, statusCode: OcpiStatus.CLIENT_ERROR },
   method_not_allowed: { httpStatus: 405, statusCode: OcpiStatus.CLIENT_ERROR },
+  /** The body did not arrive in time (the connection is closed after the answer). */
+  request_timeout: { httpStatus: 408, statusCode: OcpiStatus.CLIENT_ERROR },
   payload_too_large: { httpStatus: 413, statusCode: OcpiStatus.CLIENT_ERROR },
   unsupported_media_type: { httpStatus: 415, statusCode: OcpiStatus.CLIENT_ERROR },
   rate_limited: { httpStatus: 429, statusCode: OcpiStatus.CLIENT_ERROR },

@@ -88,6 +88,8 @@ export interface NodeInfo {
   endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
   /** Decides which roles a partner may hold, before a registration or credentials update is saved. */
   partnerPolicy: PartnerPolicy;
+  /** How large what partners make us keep may grow (`createOcpiServer({ limits })`). */
+  limits: NodeLimits;
   /**
    * Whether a partner may act for a party (in `OCPI-from-*`, the URL of a client-owned object, a CDR
    * it posts): one of its own roles, or, for a hub, a party it serves (see `hubServesParty`).
@@ -98,6 +100,18 @@ export interface NodeInfo {
    * a handler makes beyond the route's body, e.g. the object that results from applying a PATCH.
    */
   validator<S extends TSchema>(schema: S): Validator<Static<S>>;
+}
+
+/** Bounds on what a partner can make the node keep, so no partner can make it slow for the others. */
+export interface NodeLimits {
+  /** Largest stored object a write may produce (a PATCH or an EVSE merged into a Location), in bytes of JSON. */
+  objectBytes: number;
+  /** Most charging periods a Session may have (PATCHes add to them). */
+  chargingPeriods: number;
+  /** Most endpoints a partner's version details may list (its record is read on every request it makes). */
+  partnerEndpoints: number;
+  /** Most roles a Credentials object may name. */
+  partnerRoles: number;
 }
 
 export interface RequestContext {

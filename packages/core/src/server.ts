@@ -6,7 +6,7 @@ import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
 import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
-import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
+import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, NodeLimits, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
@@ -33,6 +33,18 @@ export interface OcpiServerOptions {
   pagination?: Partial<PaginationOptions>;
   /** Largest request body accepted, in bytes (default 1 MiB); larger gets HTTP 413. */
   bodyLimit?: number;
+  /**
+   * How long a request body may take to arrive, in ms (default 30 s); slower gets HTTP 408 and the
+   * connection is closed. Whatever the framework's own timeouts (Fastify has none by default), a
+   * slowly trickled body holds a request no longer than this.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Bounds on what partners make the node keep; a write beyond them gets 2001 saying which. Defaults:
+   * objects up to `bodyLimit` bytes (what one request may carry), 5,000 charging periods per Session,
+   * 100 endpoints and 100 roles per partner.
+   */
+  limits?: Partial<NodeLimits>;
   /**
    * Compiles body schemas. Default `createAutoValidatorFactory()`: the validators precompiled at build time
    * for the OCPI schemas, ajv for other schemas where the runtime allows code generation.
@@ -85,6 +97,16 @@ function firstHeader(value: string | readonly string[] | undefined): string | un
   return typeof value === 'string' ? value : value?.[0];
 }
 
+/**
+ * A request or correlation id to echo: as sent when it is 1 to 255 printable ASCII characters, else a
+ * new one. Bytes beyond ASCII reach each framework differently (latin-1 or UTF-8) and would be echoed
+ * differently; an id that is only echoed back is better replaced than mangled.
+ */
+function echoedId(value: string | readonly string[] | undefined): string {
+  const id = firstHeader(value)?.trim();
+  return id && /^[\x20-\x7e]{1,255}$/.test(id) ? id : crypto.randomUUID();
+}
+
 function matchPath(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   if (segments.length > pattern.length) return undefined;
@@ -111,6 +133,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const mountSegments = mountPath.split('/').filter(Boolean);
   const paginationOptions: PaginationOptions = { defaultLimit: 50, maxLimit: 100, ...options.pagination };
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   const validators = options.validators ?? createAutoValidatorFactory();
   const validatorCache = new WeakMap<object, Validator<unknown>>();
   const store = options.store;
@@ -159,6 +182,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     },
     validator: (schema) => validatorFor(schema) as never,
     partnerPolicy: options.partnerPolicy ?? defaultPartnerPolicy(),
+    limits: { objectBytes: bodyLimit, chargingPeriods: 5000, partnerEndpoints: 100, partnerRoles: 100, ...options.limits },
     actsFor: (partner, party) => actsFor(store, partner, party, options.hubServes),
   };
 
@@ -253,9 +277,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
 
   async function readJsonBody(request: OcpiRequest, route: RouteDefinition): Promise<unknown> {
     if (!BODY_METHODS.has(route.method)) return undefined;
-    const read = await readBody(request.body, bodyLimit);
+    const read = await readBody(request.body, bodyLimit, bodyTimeoutMs);
     if (!read.ok) {
       if (read.reason === 'too_large') throw new OcpiError(`Request body is larger than ${bodyLimit} bytes`, { reason: 'payload_too_large' });
+      if (read.reason === 'timeout') {
+        throw new OcpiError(`Request body did not arrive within ${bodyTimeoutMs} ms`, { reason: 'request_timeout', headers: { connection: 'close' } });
+      }
       throw new OcpiError('Request body is not valid UTF-8', { reason: 'bad_request' });
     }
     const name = route.body?.name ?? 'object';
@@ -430,8 +457,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const timestamp = ocpiTimestamp();
     try {
-      const requestId = firstHeader(request.headers['x-request-id'])?.trim() || crypto.randomUUID();
-      const correlationId = firstHeader(request.headers['x-correlation-id'])?.trim() || crypto.randomUUID();
+      const requestId = echoedId(request.headers['x-request-id']);
+      const correlationId = echoedId(request.headers['x-correlation-id']);
       headers['x-request-id'] = requestId;
       headers['x-correlation-id'] = correlationId;
       const events: OcpiEvent[] = [];

@@ -51,7 +51,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
 
   /** The roles of the body, with the rule the schema cannot express (unique role/party combinations). */
   function bodyRoles(ctx: RequestContext): { credentials: Credentials; roles: CredentialsRole[] } {
-    const checked = checkCredentials(validatorsOf(ctx), ctx.body);
+    const checked = checkCredentials(validatorsOf(ctx), ctx.body, ctx.node.limits.partnerRoles);
     if (!checked.ok) throw OcpiError.invalid(`Invalid Credentials: ${checked.message}`);
     return { credentials: checked.value, roles: rolesOf(checked.value) };
   }
@@ -78,6 +78,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         encoding,
         versions: [ctx.version],
         required: required(roles),
+        maxEndpoints: ctx.node.limits.partnerEndpoints,
       });
     } catch (error) {
       // The answer quotes nothing of what the URL returned; the operator's events get all of it.

@@ -39,6 +39,8 @@ export interface DiscoverOptions {
   /** The versions we accept, any order. */
   versions: readonly string[];
   required: readonly RequiredEndpoint[];
+  /** Most endpoints accepted (`NodeInfo.limits.partnerEndpoints`): the partner's record is read on every request it makes. */
+  maxEndpoints: number;
 }
 
 export interface DiscoveredPartner {
@@ -106,6 +108,11 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
   const details = validators.compile(VersionDetails).validate(await call(detailsUrl, `the details of version ${version}`));
   if (!details.ok) throw unusable(`The version details at ${detailsUrl} are invalid: ${formatIssues(details.issues)}`);
   if (details.value.version !== version) throw unusable(`The version details at ${detailsUrl} are for version ${details.value.version}, not ${version}`);
+  if (details.value.endpoints.length > options.maxEndpoints) {
+    throw unusable(
+      `The version details at ${detailsUrl} list ${details.value.endpoints.length} endpoints, more than the ${options.maxEndpoints} this platform accepts`,
+    );
+  }
   const endpoints: Endpoint[] = details.value.endpoints.map((e) => ({ identifier: e.identifier, role: e.role, url: e.url }));
 
   const missing = options.required.filter(
@@ -121,9 +128,15 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
 }
 
 /** Validates a Credentials object (from a body or a partner's answer); the message names the field. */
-export function checkCredentials(validators: ValidatorFactory, value: unknown): { ok: true; value: Credentials } | { ok: false; message: string } {
+export function checkCredentials(
+  validators: ValidatorFactory,
+  value: unknown,
+  maxRoles: number,
+): { ok: true; value: Credentials } | { ok: false; message: string } {
   const result = validators.compile(Credentials).validate(value);
   if (!result.ok) return { ok: false, message: formatIssues(result.issues) };
+  if (result.value.roles.length > maxRoles)
+    return { ok: false, message: `/roles: ${result.value.roles.length} roles, more than the ${maxRoles} this platform accepts` };
   // credentials, "Credentials object": every role needs a unique combination of role, party_id and country_code.
   const seen = new Set<string>();
   for (const [index, role] of result.value.roles.entries()) {

@@ -72,7 +72,7 @@ const partyTaken = (party: PartyRef): OcpiError =>
 
 /** The partner's answer to our POST or PUT, or 3001 when it is not a Credentials object. */
 function answeredCredentials(ctx: Context, data: unknown, url: string) {
-  const checked = checkCredentials(ctx.validators, data);
+  const checked = checkCredentials(ctx.validators, data, ctx.node.limits.partnerRoles);
   if (!checked.ok) throw OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `The answer of ${url} is not a valid Credentials object: ${checked.message}`);
   return checked.value;
 }
@@ -107,6 +107,7 @@ export async function register(options: RegisterOptions): Promise<Partner> {
     encoding,
     versions: ctx.node.versions,
     required: ctx.required,
+    maxEndpoints: ctx.node.limits.partnerEndpoints,
   });
   const tokenB = generateToken();
   const now = new Date().toISOString();
@@ -188,6 +189,7 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
     encoding,
     versions: ctx.node.versions,
     required: ctx.required,
+    maxEndpoints: ctx.node.limits.partnerEndpoints,
   });
   const tokenB = generateToken();
   const rotated: Partner = { ...current, inboundTokenHash: await hashToken(tokenB), updatedAt: new Date().toISOString() };

@@ -144,10 +144,19 @@ export function assertValid<S extends TSchema>(context: RequestContext, schema: 
   if (error) throw error;
 }
 
+/** 2001 when an object a write would store is larger than the node keeps (`limits.objectBytes`). */
+export function sizeError(context: RequestContext, object: unknown, name: string): OcpiError | undefined {
+  const limit = context.node.limits.objectBytes;
+  const json = JSON.stringify(object);
+  const bytes = json.length * 3 <= limit ? json.length : new TextEncoder().encode(json).byteLength;
+  if (bytes <= limit) return undefined;
+  return OcpiError.invalid(`${name} would be ${bytes} bytes, more than the ${limit} bytes this platform keeps of one object; nothing was changed`);
+}
+
 /**
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
- * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
- * object; nothing changes when either fails.
+ * against the full schema (the PATCH schemas leave out cross-field rules) and the size limit, and
+ * refuses an unknown object; nothing changes when any fails.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
@@ -161,7 +170,7 @@ export async function patchStoredObject<T>(
       return undefined;
     }
     const next = options.merge(current.data);
-    failure = validationError(context, options.schema, next, `${options.name} after PATCH`);
+    failure = sizeError(context, next, `${options.name} after PATCH`) ?? validationError(context, options.schema, next, `${options.name} after PATCH`);
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;

@@ -26,6 +26,7 @@ import {
   pageResult,
   STORE_MODULES,
   sameCiString,
+  sizeError,
   validationError,
   type WriteResult,
   writeResult,
@@ -158,8 +159,18 @@ export function patchLocation(context: RequestContext, location: Location, write
   return { ok: true, location: { ...location, evses, last_updated: lastUpdated }, created: false };
 }
 
-/** Runs a nested write on the stored Location atomically (`store.objects.update`). */
-async function writeNested(store: OcpiStore, owner: PartyRef, locationId: string, change: (location: Location) => NestedWrite): Promise<WriteResult> {
+/**
+ * Runs a nested write on the stored Location atomically (`store.objects.update`). A partner's write
+ * gives its request: an EVSE or Connector PUT adds to the Location, which may not grow past what the
+ * node keeps of one object.
+ */
+async function writeNested(
+  store: OcpiStore,
+  owner: PartyRef,
+  locationId: string,
+  change: (location: Location) => NestedWrite,
+  context?: RequestContext,
+): Promise<WriteResult> {
   let failure: OcpiError | undefined;
   let created = false;
   const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
@@ -172,6 +183,8 @@ async function writeNested(store: OcpiStore, owner: PartyRef, locationId: string
       failure = result.error;
       return undefined;
     }
+    failure = context && sizeError(context, result.location, `Location ${locationId}`);
+    if (failure) return undefined;
     created = result.created;
     return { data: result.location };
   });
@@ -202,10 +215,10 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
       const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
       return writeResultOf(await context.node.store.objects.update<Location>(key, () => ({ data: write.object })));
     }
-    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write));
+    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write), context);
   },
   async patch(write, { context, owner }) {
-    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write));
+    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write), context);
   },
 };
 

@@ -7,6 +7,7 @@ import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
 import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { rawHttp } from './http.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 
 export interface RunningServer {
@@ -31,6 +32,8 @@ interface ContractCase {
   expectStatusCode: number;
   expectHeaders?: Record<string, string | undefined>;
   expectMessage?: RegExp;
+  /** The request's ids are not echoed: new ones are made, so they differ from any other answer's. */
+  freshIds?: boolean;
 }
 
 const AUTH = tokenHeader('emsp-token');
@@ -166,6 +169,43 @@ export const CONTRACT_CASES: ContractCase[] = [
     expectStatusCode: 2001,
     expectMessage: /offset/,
   },
+  // Issue 19, finding 13: what a framework would answer on its own gets the core's envelope instead.
+  {
+    name: 'bad percent-encoding in the path',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/%zz',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 400,
+    expectStatusCode: 2001,
+    expectMessage: /not valid percent-encoding/,
+  },
+  {
+    name: 'a method OCPI does not use (PROPFIND)',
+    method: 'PROPFIND',
+    path: '/ocpi/versions',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 405,
+    expectStatusCode: 2000,
+    expectMessage: /PROPFIND is not used by OCPI/,
+  },
+  {
+    name: 'a method OCPI does not use (PURGE)',
+    method: 'PURGE',
+    path: '/ocpi/2.2.1/sender/nltst-things',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 405,
+    expectStatusCode: 2000,
+  },
+  {
+    name: 'ids with bytes beyond ASCII are replaced, not echoed',
+    method: 'GET',
+    path: '/ocpi/versions',
+    // Latin-1 bytes: fetch sends each character as one byte.
+    headers: { authorization: AUTH, 'x-request-id': 'caf\u00e9-\u00c3\u00a9', 'x-correlation-id': 'corr-\u00ff' },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    freshIds: true,
+  },
   {
     name: 'routing headers',
     method: 'GET',
@@ -192,7 +232,13 @@ const COMPARED_HEADERS = [
   'ocpi-to-party-id',
 ];
 
+/** Headers of the connection, which each HTTP server sets its own way; any other header comes from the core. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
 const withoutTimestamp = (body: string) => body.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+/** The body of the contract server's slow-body case must arrive within this. */
+export const CONTRACT_BODY_TIMEOUT_MS = 400;
 
 export async function createContractServer(): Promise<OcpiServer> {
   const store = createMemoryStore();
@@ -203,6 +249,7 @@ export async function createContractServer(): Promise<OcpiServer> {
     store,
     modules: { '2.2.1': [thingsSender, thingsReceiver] },
     bodyLimit: 4096,
+    bodyTimeoutMs: CONTRACT_BODY_TIMEOUT_MS,
   });
   for (const id of ['a', 'b', 'c']) {
     await server.handle({ method: 'PUT', url: `/ocpi/2.2.1/receiver/nltst-things/DE/MSP/${id}`, headers: { authorization: AUTH }, body: thing(id) });
@@ -218,6 +265,10 @@ function expectCase(c: ContractCase, response: OcpiResponse): void {
   if (c.expectMessage) expect(envelope.status_message).toMatch(c.expectMessage);
   for (const [name, value] of Object.entries(c.expectHeaders ?? {})) expect(response.headers[name]).toBe(value);
   expect(response.headers['content-type']).toBe('application/json');
+  if (c.freshIds) {
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  }
 }
 
 /** Runs the contract cases through one adapter over real HTTP. */
@@ -246,8 +297,46 @@ export function describeAdapterContract(harness: AdapterHarness): void {
       expect(response.status).toBe(direct.status);
       expect(withoutTimestamp(responseText(response))).toBe(withoutTimestamp(responseText(direct)));
       expect(bytes.byteLength).toBe(responseBytes(direct).byteLength);
-      for (const name of COMPARED_HEADERS) expect(headers[name], name).toBe(direct.headers[name]);
+      for (const name of COMPARED_HEADERS) {
+        if (c.freshIds && name.startsWith('x-')) continue;
+        expect(headers[name], name).toBe(direct.headers[name]);
+      }
       expect(Number(headers['content-length'] ?? bytes.byteLength)).toBe(bytes.byteLength);
+      // No header of the framework's own (X-Powered-By, ...): the same header names as the core's answer.
+      expect(
+        Object.keys(headers)
+          .filter((name) => !TRANSPORT_HEADERS.has(name))
+          .sort(),
+      ).toEqual(Object.keys(direct.headers).sort());
+    });
+
+    it('answers a body trickled slower than the body timeout with 408 and an envelope, then closes the connection', async () => {
+      running = await harness.start(await createContractServer());
+      const head = [
+        'PUT /ocpi/2.2.1/receiver/nltst-things/DE/MSP/slow HTTP/1.1',
+        `Host: 127.0.0.1`,
+        `Authorization: ${AUTH}`,
+        'Content-Type: application/json',
+        'Content-Length: 64',
+        '',
+        '{',
+      ].join('\r\n');
+      const answer = await rawHttp(running.origin, head, { then: Array.from({ length: 60 }, () => ' '), intervalMs: 100 });
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body)).toMatchObject({ status_code: 2000, status_message: `Request body did not arrive within ${CONTRACT_BODY_TIMEOUT_MS} ms` });
+      expect(answer.ms).toBeLessThan(CONTRACT_BODY_TIMEOUT_MS + 1500);
+      expect(answer.closed).toBe(true);
+    });
+
+    it('echoes the same bytes for every id it echoes, and replaces ids with bytes beyond ASCII', async () => {
+      running = await harness.start(await createContractServer());
+      const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+      const request = (id: string) =>
+        latin1(['GET /ocpi/versions HTTP/1.1', 'Host: 127.0.0.1', `Authorization: ${AUTH}`, `X-Request-ID: ${id}`, 'Connection: close', '', ''].join('\r\n'));
+      expect((await rawHttp(running.origin, request('plain-id-1'))).headers['x-request-id']).toBe('plain-id-1');
+      const mangled = await rawHttp(running.origin, request('caf\u00e9-\u00c3\u00a9'));
+      expect(mangled.status).toBe(200);
+      expect(mangled.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', async () => {

@@ -4,7 +4,7 @@ import type { OcpiEventBus } from '../events.js';
 import type { OcpiModule } from '../module.js';
 import type { PaginationOptions } from '../pagination.js';
 import type { CredentialsRole } from '../partners/partner.js';
-import { createOcpiServer, type OcpiServer } from '../server.js';
+import { createOcpiServer, type OcpiServer, type OcpiServerOptions } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { OcpiStore } from '../store/types.js';
 import { addPartner, tokenHeader } from './fixtures.js';
@@ -32,6 +32,8 @@ export function moduleHarness(options: {
   modules: OcpiModule[];
   pagination?: Partial<PaginationOptions>;
   events?: OcpiEventBus;
+  /** More server options (limits, body limit, ...). */
+  server?: Partial<Pick<OcpiServerOptions, 'bodyLimit' | 'limits' | 'partnerPolicy' | 'hubServes'>>;
 }): ModuleHarness {
   const store = createMemoryStore();
   const server = createOcpiServer({
@@ -41,6 +43,7 @@ export function moduleHarness(options: {
     modules: { '2.2.1': options.modules },
     ...(options.pagination ? { pagination: options.pagination } : {}),
     ...(options.events ? { events: options.events } : {}),
+    ...options.server,
     // A handler that throws answers 500; print why, so the failing test explains itself.
     onError: (error) => console.error(error),
   });

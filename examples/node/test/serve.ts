@@ -1,0 +1,71 @@
+// Test support: `pnpm serve` as a child process, and the temporary directories of a test file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVE = join(ROOT, 'examples/node/src/serve.ts');
+
+export interface Served {
+  child: ChildProcess;
+  versionsUrl: string;
+  tokenA: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
+}
+
+/** Child processes and directories to clean up after each test (`cleanUp`). */
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+export const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'ocpi-node-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** Kills the children still running; with `dirs`, removes the temporary directories too. */
+export function cleanUp({ dirs: removeDirs = false } = {}): void {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  if (removeDirs) for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
+export function serve(extra: Record<string, string>): Promise<Served> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=ocpi-ts-source', SERVE], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    out += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const check = setInterval(() => {
+      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
+      // A configured token A is not printed back.
+      const tokenA = extra.OCPI_TOKEN_A ?? /token A: +(\S+)/.exec(out)?.[1];
+      if (versionsUrl && tokenA) {
+        clearInterval(check);
+        resolve({ child, versionsUrl, tokenA, output: () => out });
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
+    });
+  });
+}
+
+export const exitOf = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
