@@ -321,7 +321,7 @@ export function describeAdapterContract(harness: AdapterHarness): void {
         '',
         '{',
       ].join('\r\n');
-      const answer = await rawHttp(running.origin, head, { then: Array.from({ length: 60 }, () => ' '), intervalMs: 100 });
+      const answer = await rawHttp(running.origin, head, { trickle: Array.from({ length: 60 }, () => ' '), intervalMs: 100 });
       expect(answer.status).toBe(408);
       expect(JSON.parse(answer.body)).toMatchObject({ status_code: 2000, status_message: `Request body did not arrive within ${CONTRACT_BODY_TIMEOUT_MS} ms` });
       expect(answer.ms).toBeLessThan(CONTRACT_BODY_TIMEOUT_MS + 1500);

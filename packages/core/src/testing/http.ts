@@ -93,13 +93,13 @@ export interface RawExchange {
 
 /**
  * Sends bytes over a plain TCP connection, exactly as given (header bytes beyond ASCII, bodies
- * trickled slowly), and reads one HTTP/1.1 answer. `then` is sent piece by piece, `intervalMs` apart,
+ * trickled slowly), and reads one HTTP/1.1 answer. `trickle` is sent piece by piece, `intervalMs` apart,
  * until the answer comes. Resolves after the answer and a short wait to see whether the server closes.
  */
 export async function rawHttp(
   origin: string,
   head: Uint8Array | string,
-  options: { then?: readonly string[]; intervalMs?: number; timeoutMs?: number } = {},
+  options: { trickle?: readonly string[]; intervalMs?: number; timeoutMs?: number } = {},
 ): Promise<RawExchange> {
   const { connect } = (await import('node:net' as string)) as NodeNet;
   const { hostname, port } = new URL(origin);
@@ -117,7 +117,7 @@ export async function rawHttp(
     };
     const socket = connect(Number(port), hostname, () => {
       socket.write(head);
-      (options.then ?? []).forEach((piece, i) => {
+      (options.trickle ?? []).forEach((piece, i) => {
         timers.push(setTimeout(() => !answered && !closed && socket.write(piece), (i + 1) * (options.intervalMs ?? 100)));
       });
     });
