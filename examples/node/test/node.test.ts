@@ -1,25 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMemoryStore, type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
+import { type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
-import { type RunningNode, startNode } from '../src/node.js';
+import { startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
-import { cleanUp, exitOf, serve, tempDir } from './serve.js';
+import { after, cleanUp, env, exitOf, node, serve, tempDir } from './support.js';
 
-const nodes: RunningNode[] = [];
-afterEach(async () => {
-  await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
-  cleanUp();
-});
+afterEach(() => cleanUp());
 afterAll(() => cleanUp({ dirs: true }));
-
-const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
-async function node(extra: Record<string, string>, store = createMemoryStore()) {
-  const started = await startNode({ config: env(extra), store });
-  nodes.push(started);
-  return started;
-}
 
 describe('configuration', () => {
   it.each([
@@ -132,7 +121,7 @@ describe('the reference node over HTTP', () => {
     const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
     await first.close();
     const second = await startNode({ config: env({ ...config, PORT: String(first.port) }) });
-    nodes.push(second);
+    after(second);
     const cpoSide = (await second.store.partners.list()).filter((p) => p.status === 'REGISTERED');
     expect(cpoSide).toHaveLength(1);
     const tokens = await second.store.objects.list({ module: 'tokens', offset: 0, limit: 10 });

@@ -10,7 +10,6 @@ import {
   hashToken,
   listRegistrationTokens,
   type OcpiEvent,
-  type OcpiStore,
   type Partner,
   partnerToken,
   type Session,
@@ -18,28 +17,12 @@ import {
 import { startTestNode } from '@ocpi-ts/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAdmin } from '../src/admin.js';
-import { readConfig } from '../src/config.js';
-import { type RunningNode, startNode } from '../src/node.js';
+import type { RunningNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
-import { cleanUp, exitOf, serve, tempDir } from './serve.js';
+import { cleanUp, exitOf, node, serve, tempDir } from './support.js';
 
-const nodes: RunningNode[] = [];
-afterEach(async () => {
-  await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
-  cleanUp();
-});
+afterEach(() => cleanUp());
 afterAll(() => cleanUp({ dirs: true }));
-
-const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
-async function node(extra: Record<string, string>, options: { store?: OcpiStore; simulation?: { tickMs?: number; resultDelayMs?: number } } = {}) {
-  const started = await startNode({
-    config: env(extra),
-    store: options.store ?? createMemoryStore(),
-    ...(options.simulation ? { simulation: options.simulation } : {}),
-  });
-  nodes.push(started);
-  return started;
-}
 
 /** A CPO with fast chargers, and eMSPs registered with it through the handshake. */
 async function cpoWithEmsps(...parties: { country_code: string; party_id: string }[]) {

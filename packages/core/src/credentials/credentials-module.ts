@@ -4,7 +4,7 @@ import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
 import { type CredentialsRole, type Partner, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
-import { reviewedRoles, reviewPartner, rolesAdded } from '../partners/policy.js';
+import { reviewedRoles, reviewRegistration, reviewUpdate } from '../partners/policy.js';
 import { Credentials } from '../schemas/v2.2.1/index.js';
 import type { ValidatorFactory } from '../validation/validator.js';
 import { checkCredentials, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
@@ -137,11 +137,8 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           const taken = await partyTakenByOther(store, roles, undefined);
           if (taken) throw alreadyRegistered(taken);
           // Roles are granted, not claimed: the operator's policy decides before anything is fetched or saved.
-          const decision = await reviewPartner(ctx.node, {
-            kind: 'register',
+          const decision = await reviewRegistration(ctx.node, {
             roles,
-            granted: [],
-            added: roles,
             partnerId: undefined,
             versionsUrl: credentials.url,
             registrationToken: caller.registrationToken,
@@ -192,14 +189,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           const taken = await partyTakenByOther(ctx.node.store, roles, current.id);
           if (taken) throw OcpiError.invalid(`/roles: ${taken.country_code}/${taken.party_id} is registered by another client`);
           // An update can add no role or party the operator did not grant (a refusal changes nothing).
-          const decision = await reviewPartner(ctx.node, {
-            kind: 'update',
-            roles,
-            granted: current.roles,
-            added: rolesAdded(roles, current.roles),
-            partnerId: current.id,
-            versionsUrl: credentials.url,
-          });
+          const decision = await reviewUpdate(ctx.node, current, roles, credentials.url);
           // credentials, PUT: switch to this endpoint's version and fetch the endpoints again, with the new token.
           const discovered = await discover(ctx, credentials, current.tokenEncoding, roles);
           const token = generateToken();

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiClientError } from '../client/errors.js';
 import { OcpiError } from '../errors.js';
 import { type CredentialsRole, partnerToken } from '../partners/partner.js';
 import { addPartner } from '../testing/fixtures.js';
-import { startTestNode, type TestNode } from '../testing/nodes.js';
+import { startTestNode, type TestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
 import { thingsSender } from '../testing/things-module.js';
 import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from './registration-tokens.js';
 
@@ -16,15 +16,7 @@ const MULTI: CredentialsRole[] = [
   { role: 'EMSP', country_code: 'BE', party_id: 'ABD', business_details: { name: 'Multi eMSP' } },
 ];
 
-const running: TestNode[] = [];
-async function node(options: Parameters<typeof startTestNode>[0]): Promise<TestNode> {
-  const started = await startTestNode(options);
-  running.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((n) => n.close()));
-});
+const node = testNodesClosedAfterEach();
 
 interface Envelope {
   data?: any;

@@ -6,7 +6,7 @@ import { OcpiError, OcpiStatus } from '../errors.js';
 import type { NodeInfo } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
 import { type Partner, type PartnerToken, type PartyRef, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
-import { reviewedRoles, reviewPartner, rolesAdded, rolesKept } from '../partners/policy.js';
+import { reviewedRoles, reviewRegistration, reviewUpdate, rolesKept } from '../partners/policy.js';
 import type { ValidatorFactory } from '../validation/validator.js';
 import { checkCredentials, type DiscoveredPartner, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
 
@@ -139,14 +139,9 @@ export async function register(options: RegisterOptions): Promise<Partner> {
     };
     const taken = await partyTakenByOther(store, roles, pending.id);
     if (taken) await undo(partyTaken(taken));
-    const decision = await reviewPartner(ctx.node, {
-      kind: 'register',
-      roles,
-      granted: [],
-      added: roles,
-      partnerId: pending.id,
-      versionsUrl: credentials.url,
-    }).catch((error: unknown) => (error instanceof OcpiError ? undo(error) : Promise.reject(error)));
+    const decision = await reviewRegistration(ctx.node, { roles, partnerId: pending.id, versionsUrl: credentials.url }).catch((error: unknown) =>
+      error instanceof OcpiError ? undo(error) : Promise.reject(error),
+    );
     const partner: Partner = {
       ...pending,
       status: decision === 'approve' ? 'REGISTERED' : 'AWAITING_APPROVAL',
@@ -201,14 +196,7 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
     const roles = rolesOf(credentials);
     // The PUT is done there; here the partner keeps only the roles the policy grants: a refused
     // addition is dropped, a pending one waits for the operator (`approvePartner`).
-    const decision = await reviewPartner(ctx.node, {
-      kind: 'update',
-      roles,
-      granted: current.roles,
-      added: rolesAdded(roles, current.roles),
-      partnerId: current.id,
-      versionsUrl: credentials.url,
-    }).catch((error: unknown) => {
+    const decision = await reviewUpdate(ctx.node, current, roles, credentials.url).catch((error: unknown) => {
       if (error instanceof OcpiError) return 'refuse' as const;
       throw error;
     });

@@ -95,6 +95,16 @@ export async function reviewPartner(node: NodeInfo, review: PartnerReview): Prom
   throw OcpiError.status(statusCode, decision.message);
 }
 
+/** Reviews a registration: every role it names is new. */
+export const reviewRegistration = (
+  node: NodeInfo,
+  request: { roles: readonly CredentialsRole[]; partnerId: string | undefined; versionsUrl: string; registrationToken?: RegistrationToken },
+) => reviewPartner(node, { kind: 'register', granted: [], added: request.roles, ...request });
+
+/** Reviews a credentials update of `current`: the roles it does not hold yet are the ones added. */
+export const reviewUpdate = (node: NodeInfo, current: Partner, roles: readonly CredentialsRole[], versionsUrl: string) =>
+  reviewPartner(node, { kind: 'update', roles, granted: current.roles, added: rolesAdded(roles, current.roles), partnerId: current.id, versionsUrl });
+
 /** The roles a partner holds after a review: all it asked for when approved, else those it held before. */
 export function reviewedRoles(decision: 'approve' | 'pending', roles: CredentialsRole[], granted: readonly CredentialsRole[]) {
   return decision === 'approve' ? { roles } : { roles: rolesKept(roles, granted), requestedRoles: roles };

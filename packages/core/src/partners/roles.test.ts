@@ -1,6 +1,6 @@
 // Issue 19, finding 1: roles are granted, not claimed. A registrant cannot make itself a hub, and a
 // hub acts only for the parties it serves. Every partner registers through a real handshake over HTTP.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../auth/tokens.js';
 import { createRegistrationToken, listRegistrationTokens } from '../credentials/registration-tokens.js';
 import type { OcpiEvent } from '../events.js';
@@ -14,7 +14,7 @@ import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import type { CDR, ClientInfo, Location, Session } from '../schemas/v2.2.1/index.js';
 import { example } from '../testing/examples.js';
 import { addPartner } from '../testing/fixtures.js';
-import { startTestNode, type TestNode } from '../testing/nodes.js';
+import { type TestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
 import { type CredentialsRole, type Partner, partnerToken } from './partner.js';
 import { approvePartner, defaultPartnerPolicy, type PartnerPolicy } from './policy.js';
 
@@ -32,15 +32,7 @@ const VICTIM = { country_code: 'NL', party_id: 'ABC' };
 const SERVED = { country_code: 'NL', party_id: 'SRV' };
 const HUB_PARTY = { country_code: 'NL', party_id: 'HUB' };
 
-const running: TestNode[] = [];
-async function node(options: Parameters<typeof startTestNode>[0]): Promise<TestNode> {
-  const started = await startTestNode(options);
-  running.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((n) => n.close()));
-});
+const node = testNodesClosedAfterEach();
 
 interface Envelope {
   data?: any;

@@ -2,6 +2,7 @@
 
 // Test support: a whole OCPI node of ours on 127.0.0.1 (server, memory store, HTTP, client and
 // partner registry), for tests where two nodes talk to each other.
+import { afterEach } from 'vitest';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { type CredentialsModuleOptions, credentialsModule } from '../credentials/credentials-module.js';
 import { createPartnerRegistry, type InitiatorOptions, type PartnerRegistry } from '../credentials/initiator.js';
@@ -35,6 +36,19 @@ export interface TestNodeOptions {
   /** Which roles partners may hold, and whom a hub serves (`createOcpiServer` options). */
   partnerPolicy?: OcpiServerOptions['partnerPolicy'];
   hubServes?: OcpiServerOptions['hubServes'];
+}
+
+/** A `startTestNode` whose nodes are closed after each test of the file that calls this at its top. */
+export function testNodesClosedAfterEach(): (options: TestNodeOptions) => Promise<TestNode> {
+  const running: TestNode[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((n) => n.close()));
+  });
+  return async (options) => {
+    const started = await startTestNode(options);
+    running.push(started);
+    return started;
+  };
 }
 
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */

@@ -1,9 +1,13 @@
-// Test support: `pnpm serve` as a child process, and the temporary directories of a test file.
+// Test support: reference nodes in process and as `pnpm serve` child processes, and the temporary
+// directories of a test file; `cleanUp` after each test ends them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createMemoryStore, type OcpiStore } from '@ocpi-ts/core';
+import { readConfig } from '../src/config.js';
+import { type RunningNode, type StartNodeOptions, startNode } from '../src/node.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVE = join(ROOT, 'examples/node/src/serve.ts');
@@ -16,9 +20,32 @@ export interface Served {
   output: () => string;
 }
 
-/** Child processes and directories to clean up after each test (`cleanUp`). */
+/** Nodes, child processes and directories to clean up after each test (`cleanUp`). */
+const nodes: RunningNode[] = [];
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
+
+/** The reference node's settings for tests: port 0, no log lines. */
+export const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
+
+/** Closes `running` with the other nodes after the test. */
+export const after = (running: RunningNode): void => {
+  nodes.push(running);
+};
+
+/** A reference node in this process, on a memory store unless one is given. */
+export async function node(
+  extra: Record<string, string>,
+  options: { store?: OcpiStore; simulation?: StartNodeOptions['simulation'] } = {},
+): Promise<RunningNode> {
+  const started = await startNode({
+    config: env(extra),
+    store: options.store ?? createMemoryStore(),
+    ...(options.simulation ? { simulation: options.simulation } : {}),
+  });
+  nodes.push(started);
+  return started;
+}
 
 export const tempDir = (): string => {
   const dir = mkdtempSync(join(tmpdir(), 'ocpi-node-'));
@@ -26,8 +53,9 @@ export const tempDir = (): string => {
   return dir;
 };
 
-/** Kills the children still running; with `dirs`, removes the temporary directories too. */
-export function cleanUp({ dirs: removeDirs = false } = {}): void {
+/** Closes the nodes, kills the children still running; with `dirs`, removes the temporary directories too. */
+export async function cleanUp({ dirs: removeDirs = false } = {}): Promise<void> {
+  await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
   for (const child of children.splice(0)) child.kill('SIGKILL');
   if (removeDirs) for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
