@@ -278,10 +278,11 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   async function readJsonBody(request: OcpiRequest, route: RouteDefinition): Promise<unknown> {
     if (!BODY_METHODS.has(route.method)) return undefined;
     const read = await readBody(request.body, bodyLimit, bodyTimeoutMs);
+    if (read.ok || read.reason !== 'timeout') bodiesRead.add(request);
     if (!read.ok) {
       if (read.reason === 'too_large') throw new OcpiError(`Request body is larger than ${bodyLimit} bytes`, { reason: 'payload_too_large' });
       if (read.reason === 'timeout') {
-        throw new OcpiError(`Request body did not arrive within ${bodyTimeoutMs} ms`, { reason: 'request_timeout', headers: { connection: 'close' } });
+        throw new OcpiError(`Request body did not arrive within ${bodyTimeoutMs} ms`, { reason: 'request_timeout' });
       }
       throw new OcpiError('Request body is not valid UTF-8', { reason: 'bad_request' });
     }
@@ -449,8 +450,15 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return result;
   }
 
-  function respond(status: number, headers: Record<string, string>, fields: EnvelopeFields): OcpiResponse {
-    return { status, headers, body: envelopeBody(fields) };
+  /** Requests whose body the core read to its end (or past its limit, dropping the rest). */
+  const bodiesRead = new WeakSet<OcpiRequest>();
+
+  function respond(request: OcpiRequest, status: number, headers: Record<string, string>, fields: EnvelopeFields): OcpiResponse {
+    // A body answered before it was read (no token, a refusal, a timeout) would keep the connection
+    // busy while it trickles in: the connection closes with the answer.
+    const unread =
+      !bodiesRead.has(request) && (Number(firstHeader(request.headers['content-length']) ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined);
+    return { status, headers: unread ? { ...headers, connection: 'close' } : headers, body: envelopeBody(fields) };
   }
 
   async function handle(request: OcpiRequest): Promise<OcpiResponse> {
@@ -465,7 +473,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       try {
         const result = await dispatch(request, { requestId, correlationId }, headers, events);
         Object.assign(headers, result.headers);
-        return respond(result.httpStatus ?? 200, headers, {
+        return respond(request, result.httpStatus ?? 200, headers, {
           data: result.data,
           statusCode: result.statusCode ?? OcpiStatus.SUCCESS,
           statusMessage: result.statusMessage ?? 'Success',
@@ -474,10 +482,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       } catch (error) {
         if (error instanceof OcpiError) {
           Object.assign(headers, error.headers);
-          return respond(error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
+          return respond(request, error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
         }
         options.onError?.(error, request);
-        return respond(500, headers, {
+        return respond(request, 500, headers, {
           statusCode: OcpiStatus.SERVER_ERROR,
           statusMessage: `Internal server error (X-Request-ID ${requestId})`,
           timestamp,
@@ -488,7 +496,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       }
     } catch {
       // Only a failing onError hook gets here.
-      return respond(500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
+      return respond(request, 500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
     }
   }
 

@@ -79,7 +79,7 @@ describe('createEmbeddedStore({ dataDir })', () => {
     await again.close();
   });
 
-  it('keeps every file owner-only whatever the umask: directories 0700, files 0600 (issue 19, finding 3)', async () => {
+  it('keeps every file owner-only whatever the umask: directories 0700, files 0600 (issue 19, finding 3)', { timeout: 60_000 }, async () => {
     const dataDir = join(root, 'modes');
     const previous = process.umask(0);
     try {
@@ -99,7 +99,7 @@ describe('createEmbeddedStore({ dataDir })', () => {
     }
   });
 
-  it('keeps no token, and no plain hash of one, in any file (issue 19, finding 3)', async () => {
+  it('keeps no token, and no plain hash of one, in any file (issue 19, finding 3)', { timeout: 90_000 }, async () => {
     const dataDir = join(root, 'secrets');
     const secretKey = 'a key the operator keeps out of the data directory';
     const tokens = { a: 'weak-token-a', b: 'token-b-the-partner-gave-us', c: 'token-c-we-gave-the-partner' };

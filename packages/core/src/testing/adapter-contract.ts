@@ -328,6 +328,22 @@ export function describeAdapterContract(harness: AdapterHarness): void {
       expect(answer.closed).toBe(true);
     });
 
+    it('closes the connection after answering a body it did not read (an unknown token), so the body cannot keep trickling in', async () => {
+      running = await harness.start(await createContractServer());
+      const head = [
+        'PUT /ocpi/2.2.1/receiver/nltst-things/DE/MSP/x HTTP/1.1',
+        'Host: 127.0.0.1',
+        `Authorization: ${tokenHeader('nope')}`,
+        'Content-Length: 1000',
+        '',
+        '{',
+      ];
+      const answer = await rawHttp(running.origin, head.join('\r\n'), { trickle: Array.from({ length: 50 }, () => ' '), intervalMs: 100 });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.connection?.toLowerCase()).toBe('close');
+      expect(answer.closed).toBe(true);
+    });
+
     it('echoes the same bytes for every id it echoes, and replaces ids with bytes beyond ASCII', async () => {
       running = await harness.start(await createContractServer());
       const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
