@@ -29,8 +29,8 @@ export const config = {
   storeSeconds: number('BENCH_STORE_SECONDS', 40, 10),
   /** Locations held in memory for the resident-memory measurement. */
   memoryLocations: number('BENCH_MEMORY_LOCATIONS', 100_000, 20_000),
-  /** Comma-separated parts to run (default all): inprocess, http, stores, memory. */
-  parts: (process.env.BENCH_PARTS ?? 'inprocess,http,stores,memory').split(',').map((part) => part.trim()),
+  /** Comma-separated parts to run (default all): inprocess, http, stores, memory, tariffs. */
+  parts: (process.env.BENCH_PARTS ?? 'inprocess,http,stores,memory,tariffs').split(',').map((part) => part.trim()),
 };
 
 export type BenchConfig = typeof config;

@@ -11,6 +11,7 @@ import type { InProcessResult } from './in-process.js';
 import { LOCATIONS, PAGE_LIMIT, PAGE_OFFSET } from './scenario.js';
 import { count, ms, ratio, table } from './stats.js';
 import type { StoresResult } from './stores.js';
+import type { TariffsResult } from './tariffs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -64,6 +65,7 @@ if (wants('memory')) {
   }
 }
 const stores = wants('stores') ? await part<StoresResult>('store scale', [process.execPath, [join(here, 'stores.mjs')]]) : undefined;
+const tariffs = wants('tariffs') ? await part<TariffsResult>('tariff engine', pin(1, [join(here, 'tariffs.mjs')])) : undefined;
 
 // ---- targets ----
 
@@ -107,6 +109,14 @@ for (const m of memory) {
     what: `memory ≤ 300 MB per 100,000 Locations held (${m.kind}, ${kb} KB of JSON each)`,
     holds: perHundredThousand(m) <= 300e6,
     measured: `${(perHundredThousand(m) / 1e6).toFixed(0)} MB`,
+  });
+}
+
+if (tariffs) {
+  targets.push({
+    what: 'tariff engine: ≥ 50,000 sessions priced per second on one core',
+    holds: tariffs.perCpuSecond >= 50_000,
+    measured: count(tariffs.perCpuSecond),
   });
 }
 
@@ -200,6 +210,8 @@ Resident memory of a process holding Locations in the memory store (put through 
 ${table(['Locations held', 'their JSON', 'RSS delta', 'V8 heap delta', 'external (ArrayBuffers) delta', 'per 100,000'], rows)}`);
 }
 
+if (tariffs) sections.push(tariffs.section);
+
 sections.push(`## Targets
 
 ${table(
@@ -213,7 +225,7 @@ sections.push(`The whole run took ${Math.floor(seconds / 60)} min ${Math.round(s
 const report = sections.join('\n\n');
 console.log(report);
 
-if (!config.quick && config.parts.length === 4) {
+if (!config.quick && config.parts.length === 5) {
   const docPath = join(repo, 'docs', 'benchmarks.md');
   const notesPath = join(repo, 'bench', 'NOTES.md');
   const notes = readFileSync(notesPath, 'utf8').trim();

@@ -18,6 +18,7 @@ import {
   createRegistrationToken,
   credentialsModule,
   defaultPartnerPolicy,
+  envelopeBody,
   hashToken,
   hubClientInfoReceiver,
   LOCAL_OUTBOUND_POLICY,
@@ -27,8 +28,12 @@ import {
   type OcpiClient,
   type OcpiEventBus,
   type OcpiModule,
+  type OcpiRequest,
+  type OcpiResponse,
   type OcpiServer,
+  OcpiStatus,
   type OcpiStore,
+  ocpiTimestamp,
   type Partner,
   type PartnerRegistry,
   partnerToken,
@@ -44,6 +49,7 @@ import {
   tokensSender,
 } from '@ocpi-ts/core';
 import { createStoreFromEnv } from '@ocpi-ts/postgres';
+import { withCdrPriceCheck } from '@ocpi-ts/tariffs';
 import type { NodeConfig } from './config.js';
 import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
@@ -58,6 +64,8 @@ export interface StartNodeOptions {
   logger?: Logger;
   /** Charger simulation pace (CPO): between meter readings, and how long a command takes. */
   simulation?: { tickMs?: number; resultDelayMs?: number };
+  /** One line per start-up step (listening, opening the store, seeding, ready), for a console. */
+  onStep?: (line: string) => void;
 }
 
 export interface RunningNode {
@@ -86,19 +94,20 @@ export interface RunningNode {
 
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { config } = options;
+  const started = performance.now();
+  const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const step = options.onStep ?? (() => {});
   const logger = options.logger ?? (config.log ? jsonLogger(`${config.role}:${config.countryCode}*${config.partyId}`) : silentLogger);
-  const store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey }));
   const party = { country_code: config.countryCode, party_id: config.partyId };
   const role: CredentialsRole = {
     role: config.role,
     ...party,
-    business_details: { name: config.role === 'CPO' ? `Demo CPO ${config.partyId}` : `Demo eMSP ${config.partyId}` },
+    business_details: { name: `${config.role === 'CPO' ? 'Demo charging network' : 'Demo mobility provider'} ${config.countryCode}*${config.partyId}` },
   };
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
   const client = createOcpiClient({ parties: [party], outbound });
-  const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -106,13 +115,16 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     });
   }
 
-  // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
+  // The port opens first: with PORT=0 the public URL is known only once listening. Until the store is
+  // open, the seed written and token A stored, every request is answered 503 with Retry-After: never
+  // a 401 to a token the node is about to accept, which a partner could take for revoked credentials.
   let core: OcpiServer | undefined;
+  let ready = false;
   const forward: OcpiServer = {
     // One access log line per request, with its ids (never the Authorization header).
     async handle(request) {
       const started = performance.now();
-      const response = await (core as OcpiServer).handle(request);
+      const response = ready && core ? await core.handle(request) : startingResponse(request);
       logger('info', 'request', {
         method: request.method,
         path: request.url.split('?')[0],
@@ -126,18 +138,32 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     get node() {
       return (core as OcpiServer).node;
     },
-    get bodyLimit() {
-      return (core as OcpiServer).bodyLimit;
-    },
+    bodyLimit: config.bodyLimit,
   };
-  let listening: Listening | undefined;
+  const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
+  // The store opens (the slowest step) while the framework loads and the port opens.
+  step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
+  const opening = options.store
+    ? Promise.resolve(options.store)
+    : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+  opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  let listening: Listening;
   try {
-    listening = await listen(forward, config, () => ({ status: 'ok', role: config.role, party: `${config.countryCode}*${config.partyId}` }));
+    listening = await listen(forward, config, health);
   } catch (error) {
-    await store.close();
+    await opening.then((opened) => opened.close()).catch(() => {});
     throw error;
   }
   const publicUrl = config.publicUrl.replace(/:0$/, `:${listening.port}`);
+  step(`listening on ${publicUrl} (${config.adapter}), answering 503 until ready`);
+  let store: OcpiStore;
+  try {
+    store = await opening;
+  } catch (error) {
+    await listening.close(config.shutdownGraceMs);
+    throw error;
+  }
+  const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
 
   const simulator =
     config.role === 'CPO'
@@ -172,7 +198,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           locationsReceiver(),
           tariffsReceiver(),
           sessionsReceiver(),
-          cdrsReceiver(),
+          // Every CDR billed is priced against the CPO's Tariffs: a difference is a cdr.priceMismatch event.
+          cdrsReceiver(withCdrPriceCheck()),
           tokensSender(),
           (commandResults as CommandResultReceiver).module,
           chargingProfilesSender(),
@@ -200,10 +227,23 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // The operator's own data: deterministic, so a restart on the same store changes nothing.
   if (config.role === 'CPO') {
-    for (const location of demoLocations(config.seedLocations, { ...party, name: 'Demo' })) await putOwnObject(store, STORE_MODULES.locations, party, location);
-    for (const tariff of demoTariffs(party)) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
+    const locations = demoLocations(config.seedLocations, { ...party, name: 'Demo' });
+    const tariffs = demoTariffs(party);
+    step(`seeding ${locations.length} locations and ${tariffs.length} tariffs`);
+    let reported = performance.now();
+    for (const [index, location] of locations.entries()) {
+      await putOwnObject(store, STORE_MODULES.locations, party, location);
+      if (performance.now() - reported >= 2000) {
+        step(`  ${index + 1} of ${locations.length} locations`);
+        reported = performance.now();
+      }
+    }
+    for (const tariff of tariffs) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
+    step(`  seeded ${locations.length} locations and ${tariffs.length} tariffs (${seconds()} since start)`);
   } else {
-    for (const token of demoTokens(party)) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
+    const tokens = demoTokens(party);
+    step(`seeding ${tokens.length} driver tokens`);
+    for (const token of tokens) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
   }
 
   // An eMSP pushes its tokens to every CPO that registers with it or that it registers with (mod_tokens: push model).
@@ -233,9 +273,15 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }),
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+  events.on('cdr.priceMismatch', (event) =>
+    logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
+  );
+  events.on('cdr.priceUnchecked', (event) => logger('info', 'CDR costs not checked', { cdrId: event.cdrId, partnerId: event.partnerId, reason: event.reason }));
 
   const tokenA = await acceptedTokenA(store, config, logger);
   const versionsUrl = core.node.versionsUrl;
+  ready = true;
+  step(`ready in ${seconds()}`);
   logger('info', 'ready', {
     versionsUrl,
     adapter: config.adapter,
@@ -278,7 +324,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       closed = true;
       simulator?.stop();
       try {
-        await listening?.close(config.shutdownGraceMs);
+        await listening.close(config.shutdownGraceMs);
         await audit.close();
       } finally {
         await store.close();
@@ -315,4 +361,17 @@ async function acceptedTokenA(store: OcpiStore, config: NodeConfig, logger: Logg
     if (state !== 'usable') logger('warn', `OCPI_TOKEN_A is ${state}: no partner can register with it; set a new one`, { id: current.id });
   }
   return config.tokenA;
+}
+
+/**
+ * What every request gets while the node starts: HTTP 503, Retry-After, an OCPI envelope saying so. A
+ * body it does not read closes the connection, as the core does (a slow body cannot hold it).
+ */
+function startingResponse(request: OcpiRequest): OcpiResponse {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  return {
+    status: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1', ...(hasBody ? { connection: 'close' } : {}) },
+    body: envelopeBody({ statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'The node is starting; retry in a moment', timestamp: ocpiTimestamp() }),
+  };
 }

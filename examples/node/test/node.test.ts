@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
 import { startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
-import { after, cleanUp, env, exitOf, node, serve, tempDir } from './support.js';
+import { after, cleanUp, env, exitOf, node, SERVE, serve, spawnNode, tempDir } from './support.js';
 
 afterEach(() => cleanUp());
 afterAll(() => cleanUp({ dirs: true }));
@@ -171,12 +171,67 @@ describe('pnpm serve as a process', () => {
     expect(registered.map((p) => p.roles[0]?.party_id)).toEqual(['MSP']);
   }, 60_000);
 
-  it('shuts down gracefully on SIGTERM with exit status 0', async () => {
-    const { child } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'shuts down gracefully on %s with exit status 0 and no error output',
+    async (signal) => {
+      const { child, output } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+      const exited = exitOf(child);
+      child.kill(signal);
+      child.kill(signal); // Ctrl-C reaches the node twice under pnpm (the terminal, then pnpm): one shutdown
+      expect(await exited).toBe(0);
+      expect(output()).toContain(`${signal}: finishing in-flight requests and closing the store`);
+      expect(output()).not.toMatch(/error|ELIFECYCLE|at .*:\d+:\d+/i);
+    },
+    60_000,
+  );
+
+  it('through pnpm, Ctrl-C on the process group exits 0 without ELIFECYCLE', async () => {
+    const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+    // Its own process group (detached), as a terminal's foreground job.
+    const { child, output } = spawnNode(pnpm[0] as string, [...pnpm.slice(1), 'serve'], { OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' }, true);
     const exited = exitOf(child);
-    child.kill('SIGTERM');
+    await expect.poll(output, { timeout: 30_000 }).toContain('Ctrl-C stops the node.');
+    process.kill(-(child.pid as number), 'SIGINT');
     expect(await exited).toBe(0);
-  });
+    expect(output()).not.toContain('ELIFECYCLE');
+    expect(output()).toContain('SIGINT: finishing in-flight requests');
+  }, 60_000);
+
+  it('never answers a valid token 401 while it starts: 503 with Retry-After, /health starting, until ready', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const tokenA = 'start-up-token-a-123';
+    const origin = `http://127.0.0.1:${port}`;
+    const seen: { versions: string; health: string }[] = [];
+    // Enough locations that seeding takes a while: the window a partner could hit.
+    spawnNode(process.execPath, ['--import', 'tsx', SERVE], { PORT: String(port), OCPI_TOKEN_A: tokenA, OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '400' });
+    const answer = async (path: string, headers: Record<string, string> = {}) => {
+      try {
+        const res = await fetch(`${origin}${path}`, { headers, signal: AbortSignal.timeout(5000) });
+        const body = await res.text();
+        if (res.status === 503 && path !== '/health' && res.headers.get('retry-after') !== '1') return '503 without Retry-After';
+        return path === '/health' ? `${res.status} ${JSON.parse(body).status}` : String(res.status);
+      } catch {
+        return 'closed';
+      }
+    };
+    // From the moment the process starts until a while after the node answers.
+    const deadline = Date.now() + 45_000;
+    let readySince: number | undefined;
+    while (Date.now() < deadline && (readySince === undefined || Date.now() - readySince < 500)) {
+      const versions = await answer('/ocpi/versions', { authorization: `Token ${btoa(tokenA)}` });
+      seen.push({ versions, health: await answer('/health') });
+      if (versions === '200') readySince ??= Date.now();
+    }
+    const versions = new Set(seen.map((s) => s.versions));
+    expect([...versions].filter((status) => !['closed', '503', '200'].includes(status))).toEqual([]);
+    expect(versions).toContain('503');
+    expect(versions).toContain('200');
+    expect(seen.map((s) => s.health)).toContain('503 starting');
+    expect(seen.at(-1)?.health).toBe('200 ok');
+  }, 60_000);
 
   it('killed with SIGKILL in the middle of a stream of PUTs, it still has every object whose PUT was answered 1000 after a restart', async () => {
     const dataDir = tempDir();

@@ -1,7 +1,7 @@
 // Two nodes (two cores, each with its own HTTP server) on one PostgreSQL database, as behind a load
 // balancer. Needs a server: `pnpm test` runs through scripts/with-postgres.sh, which provides one.
 import { createMemoryStore, type Location, type Partner, partnerToken } from '@ocpi-ts/core';
-import { TEST_SECRET_KEY } from '@ocpi-ts/core/testing';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { createPostgresStore } from '@ocpi-ts/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';

@@ -14,7 +14,7 @@ import {
   partnerToken,
   type Session,
 } from '@ocpi-ts/core';
-import { startTestNode } from '@ocpi-ts/core/testing';
+import { startHttpTestNode } from '@ocpi-ts/core/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runAdmin } from '../src/admin.js';
 import type { RunningNode } from '../src/node.js';
@@ -194,7 +194,7 @@ describe('secrets at rest (finding 3)', () => {
     const dataDir = tempDir();
     const cpo = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: dataDir, OCPI_LOG: 'on', OCPI_SEED_LOCATIONS: '2', OCPI_TOKEN_A: 'weak-token-a' });
     // The partner is played by hand, so the test knows its tokens B: a platform whose versions endpoint accepts them.
-    const partner = await startTestNode({ parties: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'eMSP' } }] });
+    const partner = await startHttpTestNode({ parties: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'eMSP' } }] });
     try {
       const tokens: string[] = ['weak-token-a'];
       const credentials = `${cpo.versionsUrl.replace(/versions$/, '2.2.1')}/credentials`;

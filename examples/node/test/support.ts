@@ -10,7 +10,7 @@ import { readConfig } from '../src/config.js';
 import { type RunningNode, type StartNodeOptions, startNode } from '../src/node.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVE = join(ROOT, 'examples/node/src/serve.ts');
+export const SERVE = join(ROOT, 'examples/node/src/serve.ts');
 
 export interface Served {
   child: ChildProcess;
@@ -60,34 +60,35 @@ export async function cleanUp({ dirs: removeDirs = false } = {}): Promise<void> 
   if (removeDirs) for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
-export function serve(extra: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=ocpi-ts-source', SERVE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process in the repository with the node's quiet settings, its stdout and stderr collected. */
+export function spawnNode(command: string, args: string[], extra: Record<string, string>, detached = false): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   children.push(child);
   let out = '';
-  child.stdout?.on('data', (chunk) => {
+  const collect = (chunk: Buffer) => {
     out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, output: () => out };
+}
+
+/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
+export function serve(extra: Record<string, string>): Promise<Served> {
+  const { child, output } = spawnNode(process.execPath, ['--import', 'tsx', SERVE], extra);
   return new Promise((resolve, reject) => {
     const check = setInterval(() => {
-      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
+      const versionsUrl = /versions URL: (\S+)/.exec(output())?.[1];
       // A configured token A is not printed back.
-      const tokenA = extra.OCPI_TOKEN_A ?? /token A: +(\S+)/.exec(out)?.[1];
+      const tokenA = extra.OCPI_TOKEN_A ?? /token A: +(\S+)/.exec(output())?.[1];
       if (versionsUrl && tokenA) {
         clearInterval(check);
-        resolve({ child, versionsUrl, tokenA, output: () => out });
+        resolve({ child, versionsUrl, tokenA, output });
       }
     }, 50);
     child.once('exit', (code) => {
       clearInterval(check);
-      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
+      reject(Object.assign(new Error(`serve exited with ${code}: ${output()}`), { code, out: output() }));
     });
   });
 }

@@ -33,8 +33,18 @@ export * from './partners/hub.js';
 export * from './partners/partner.js';
 export * from './partners/policy.js';
 export * from './routing-headers.js';
+export * from './schemas/openapi.js';
 export * from './schemas/patch.js';
+export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/shared/enums.js';
+export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';
+export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/shared/unknown-enum-values.js';
 export * from './schemas/v2.2.1/index.js';
+
+// The 2.1.1 and 2.3.0 object models as namespaces (2.2.1's names are exported as they are).
+// Imported then exported: the declaration bundler does not take `export * as`.
+import * as v211 from './schemas/v2.1.1/index.js';
+import * as v230 from './schemas/v2.3.0/index.js';
+
 export * from './server.js';
 export * from './store/keyed-lock.js';
 export * from './store/keys.js';
@@ -42,3 +52,4 @@ export * from './store/memory.js';
 export type * from './store/types.js';
 export * from './validation/index.js';
 export * from './versions.js';
+export { v211, v230 };

@@ -1,8 +1,9 @@
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { generateSecretKey, type OcpiStore } from '@ocpi-ts/core';
 import { pgliteExecutor, type SqlExecutor } from './executor.js';
+import { readInitdbTemplate } from './initdb-template.js';
 import { Vacuum, withVacuum } from './maintenance.js';
 import { openSqlStore } from './sql-store.js';
 
@@ -135,10 +136,13 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     chmodSync(dataDir, 0o700);
     unlock = lockDataDir(dataDir);
   }
+  // A new database starts from the initdb template (seconds of WebAssembly CPU saved) when there is one.
+  const isNew = inMemory || !existsSync(join(dataDir, 'PG_VERSION'));
+  const template = isNew ? readInitdbTemplate() : undefined;
   let db: PGlite;
   try {
     secretKey ??= dataDirKey(dataDir);
-    db = await PGlite.create(dataDir, { relaxedDurability: false });
+    db = await PGlite.create(dataDir, { relaxedDurability: false, ...(template ? { loadDataDir: template } : {}) });
     if (!inMemory) restrictModes(dataDir);
   } catch (error) {
     unlock();

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createSecretsAtRest, hashToken } from '@ocpi-ts/core';
-import { TEST_SECRET_KEY } from '@ocpi-ts/core/testing';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteExecutor, type SqlExecutor } from './executor.js';
 import { type Migration, type MigrationContext, migrate, migrations } from './migrations.js';

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeStoreContract, TEST_SECRET_KEY } from '@ocpi-ts/core/testing';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
+import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 

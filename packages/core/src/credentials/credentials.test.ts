@@ -3,8 +3,8 @@ import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiClientError } from '../client/errors.js';
 import { OcpiError } from '../errors.js';
 import { type CredentialsRole, partnerToken } from '../partners/partner.js';
-import { addPartner } from '../testing/fixtures.js';
-import { startTestNode, type TestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
+import { type HttpTestNode, startHttpTestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
+import { registerTestPartner } from '../testing/test-node.js';
 import { thingsSender } from '../testing/things-module.js';
 import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from './registration-tokens.js';
 
@@ -33,11 +33,11 @@ async function raw(method: string, url: string, token: string | undefined, body?
   return { status: response.status, json: (await response.json()) as Envelope, headers: response.headers };
 }
 
-const credentialsUrl = (n: TestNode) => `${n.origin}/ocpi/2.2.1/credentials`;
+const credentialsUrl = (n: HttpTestNode) => `${n.origin}/ocpi/2.2.1/credentials`;
 
 /** The origin of a node that was running and is gone: a partner that is down. */
 async function deadOrigin(): Promise<string> {
-  const gone = await startTestNode({ parties: [CPO] });
+  const gone = await startHttpTestNode({ parties: [CPO] });
   await gone.close();
   return gone.origin;
 }
@@ -377,7 +377,7 @@ describe('credentials errors', () => {
     expect(states).toEqual(['PENDING']);
     expect(onA.status).toBe('REGISTERED');
 
-    await addPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [{ ...EMSP, party_id: 'PND' }] });
+    await registerTestPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [{ ...EMSP, party_id: 'PND' }] });
     expect((await raw('GET', a.versionsUrl, 'pending-token')).status).toBe(200);
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1`, 'pending-token')).status).toBe(200);
     expect((await raw('GET', credentialsUrl(a), 'pending-token')).json.data.token).toBe('pending-token');

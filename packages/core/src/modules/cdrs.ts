@@ -14,6 +14,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -25,7 +26,7 @@ import {
 /** CDRs Sender (typically the CPO). */
 export interface CdrsSenderHandler {
   /** A page of the CDRs the caller may see (those of its own tokens), oldest first. */
-  list(request: ListRequest): Promise<Page<CDR>>;
+  list(request: ListRequest): MaybePromise<Page<CDR>>;
 }
 
 /**
@@ -36,9 +37,9 @@ export type CdrPostResult = 'created' | 'unchanged';
 
 /** CDRs Receiver (typically the eMSP). `owner` is the CDR's own country_code/party_id. */
 export interface CdrsReceiverHandler {
-  post(cdr: CDR, request: OwnedRequest): Promise<CdrPostResult>;
+  post(cdr: CDR, request: OwnedRequest): MaybePromise<CdrPostResult>;
   /** The CDR at the URL the POST answered: `/{country_code}/{party_id}/{cdr_id}`. */
-  get(cdrId: string, request: OwnedRequest): Promise<Found<CDR>>;
+  get(cdrId: string, request: OwnedRequest): MaybePromise<Found<CDR>>;
 }
 
 /** 2001 for a different CDR under an id already received: CDRs are final (mod_cdrs, Flow and Lifecycle). */

@@ -38,7 +38,7 @@ import {
   systemTimers,
   type Timers,
 } from './async-results.js';
-import { type HandlerRequest, handlerRequest, STORE_MODULES, type WriteResult, writeResult, writeResultOf } from './common.js';
+import { type HandlerRequest, handlerRequest, type MaybePromise, STORE_MODULES, type WriteResult, writeResult, writeResultOf } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Receiver interface
@@ -81,13 +81,11 @@ export interface ChargingProfileOutcome<R> {
   result?: Promise<R> | R;
 }
 
-type Returns<R> = ChargingProfileOutcome<R> | Promise<ChargingProfileOutcome<R>>;
-
 /** The business logic of the ChargingProfiles Receiver. */
 export interface ChargingProfilesReceiverHandler {
-  getActiveChargingProfile(get: ActiveChargingProfileRequest, request: HandlerRequest): Returns<ActiveChargingProfileResult>;
-  setChargingProfile(set: SetChargingProfileRequest, request: HandlerRequest): Returns<ChargingProfileResult>;
-  clearChargingProfile(clear: ClearChargingProfileRequest, request: HandlerRequest): Returns<ClearProfileResult>;
+  getActiveChargingProfile(get: ActiveChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ActiveChargingProfileResult>>;
+  setChargingProfile(set: SetChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ChargingProfileResult>>;
+  clearChargingProfile(clear: ClearChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ClearProfileResult>>;
 }
 
 export interface ChargingProfilesReceiverOptions extends AsyncResultOptions {
@@ -339,9 +337,9 @@ export interface ChargingProfilesSenderHandler {
    * A result arrived at one of our response URLs. The default refuses one no waiter expected with
    * 404; a handler that keeps pending requests elsewhere (several nodes, a queue) decides itself.
    */
-  result(event: ChargingProfileResultEvent, request: HandlerRequest): void | Promise<void>;
+  result(event: ChargingProfileResultEvent, request: HandlerRequest): MaybePromise<void>;
   /** The CPO pushed the ActiveChargingProfile of a session: `created` answers HTTP 201. */
-  activeChargingProfile(update: ActiveChargingProfileUpdate, request: HandlerRequest): WriteResult | Promise<WriteResult>;
+  activeChargingProfile(update: ActiveChargingProfileUpdate, request: HandlerRequest): MaybePromise<WriteResult>;
 }
 
 export type AwaitedChargingProfileResult<K extends ChargingProfileResultKind> =

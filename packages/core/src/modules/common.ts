@@ -35,6 +35,12 @@ export const STORE_MODULES = {
 
 export type StoreModule = (typeof STORE_MODULES)[keyof typeof STORE_MODULES];
 
+/**
+ * What every handler method returns: the value, or a promise of it. One convention for every module's
+ * handler interface, so a handler that needs no I/O stays synchronous and an `async` one fits as well.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Who is asking, and the request as the core parsed it. Every handler method receives one. */
 export interface HandlerRequest {
   /** The authenticated partner. */
@@ -298,8 +304,8 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
   idParam: string;
   name: string;
   schema: TSchema;
-  get(id: string, request: OwnedRequest): Promise<Found<T>>;
-  put(object: T, request: OwnedRequest): Promise<WriteResult>;
+  get(id: string, request: OwnedRequest): MaybePromise<Found<T>>;
+  put(object: T, request: OwnedRequest): MaybePromise<WriteResult>;
 }): RouteDefinition[] {
   const path = [':country_code', ':party_id', `:${options.idParam}`];
   return [

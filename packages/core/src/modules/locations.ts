@@ -20,6 +20,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -54,9 +55,9 @@ export type LocationPatchWrite =
 /** Locations Sender (typically the CPO): the operator's Locations. */
 export interface LocationsSenderHandler {
   /** A page of Locations, oldest first, filtered on `last_updated`. */
-  list(request: ListRequest): Promise<Page<Location>>;
+  list(request: ListRequest): MaybePromise<Page<Location>>;
   /** One Location, EVSE or Connector; undefined when unknown (HTTP 404). */
-  get(target: LocationTarget, request: HandlerRequest): Promise<Found<Location | EVSE | Connector>>;
+  get(target: LocationTarget, request: HandlerRequest): MaybePromise<Found<Location | EVSE | Connector>>;
 }
 
 /**
@@ -65,14 +66,18 @@ export interface LocationsSenderHandler {
  * `unknownLocation`), and SHALL set the parents' `last_updated` when a child changes.
  */
 export interface LocationsReceiverHandler {
-  get(target: LocationTarget, request: OwnedRequest): Promise<Found<Location | EVSE | Connector>>;
-  put(write: LocationPut, request: OwnedRequest): Promise<WriteResult>;
-  patch(write: LocationPatchWrite, request: OwnedRequest): Promise<WriteResult>;
+  get(target: LocationTarget, request: OwnedRequest): MaybePromise<Found<Location | EVSE | Connector>>;
+  put(write: LocationPut, request: OwnedRequest): MaybePromise<WriteResult>;
+  patch(write: LocationPatchWrite, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
-/** HTTP 404 with 2003 Unknown Location (status_codes.asciidoc): PUT the Location first. */
-export const unknownLocation = (locationId: string): OcpiError =>
-  new OcpiError(`Location ${locationId} is not known; PUT the Location first`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
+/**
+ * HTTP 404 with 2003 Unknown Location (status_codes.asciidoc). `advice` ends the message where the
+ * caller can act on it: a Receiver tells a CPO that PATCHes or nests under an unknown Location to PUT
+ * it first; a Sender only says it is unknown (the caller cannot PUT to a Sender).
+ */
+export const unknownLocation = (locationId: string, advice?: string): OcpiError =>
+  new OcpiError(`Location ${locationId} is not known${advice ? `; ${advice}` : ''}`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
 
 /** HTTP 404 for an EVSE or Connector that is not in its parent. */
 export const unknownLocationChild = (target: Exclude<LocationTarget, { level: 'location' }>): OcpiError =>
@@ -175,7 +180,7 @@ async function writeNested(
   let created = false;
   const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
     if (!current) {
-      failure = unknownLocation(locationId);
+      failure = unknownLocation(locationId, 'PUT the Location first');
       return undefined;
     }
     const result = change(current.data);

@@ -13,8 +13,8 @@ import { sessionsSender } from '../modules/sessions.js';
 import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import type { CDR, ClientInfo, Location, Session } from '../schemas/v2.2.1/index.js';
 import { example } from '../testing/examples.js';
-import { addPartner } from '../testing/fixtures.js';
-import { type TestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
+import { type HttpTestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
+import { registerTestPartner } from '../testing/test-node.js';
 import { type CredentialsRole, type Partner, partnerToken } from './partner.js';
 import { approvePartner, defaultPartnerPolicy, type PartnerPolicy } from './policy.js';
 
@@ -41,7 +41,7 @@ interface Envelope {
 }
 
 /** A call to `target` with the token `partner` (the record on the caller's side) holds there. */
-async function call(target: TestNode, partner: Partner, method: string, path: string, options: { from?: typeof VICTIM; body?: unknown } = {}) {
+async function call(target: HttpTestNode, partner: Partner, method: string, path: string, options: { from?: typeof VICTIM; body?: unknown } = {}) {
   const headers: Record<string, string> = { authorization: authorizationHeader(partner.outboundToken as string, 'base64') };
   if (options.from) Object.assign(headers, { 'ocpi-from-country-code': options.from.country_code, 'ocpi-from-party-id': options.from.party_id });
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -50,7 +50,7 @@ async function call(target: TestNode, partner: Partner, method: string, path: st
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
-  return { status: response.status, json: (await response.json()) as Envelope };
+  return { status: response.status, headers: Object.fromEntries(response.headers), json: (await response.json()) as Envelope };
 }
 
 const session = (owner: typeof VICTIM, id: string): Session => ({
@@ -98,12 +98,12 @@ async function cpoNode(partnerPolicy: PartnerPolicy = defaultPartnerPolicy({ hub
     party_id: 'CPO',
     cdr_token: session(VICTIM, 'x').cdr_token,
   });
-  await addPartner(cpo.store, { token: 'victim', roles: [role('EMSP', VICTIM.country_code, VICTIM.party_id)] });
+  await registerTestPartner(cpo.store, { token: 'victim', roles: [role('EMSP', VICTIM.country_code, VICTIM.party_id)] });
   return cpo;
 }
 
 /** A platform with these roles registers with `target` through the handshake; resolves with its record of `target`. */
-async function registerWith(target: TestNode, roles: CredentialsRole[]): Promise<{ node: TestNode; partner: Partner }> {
+async function registerWith(target: HttpTestNode, roles: CredentialsRole[]): Promise<{ node: HttpTestNode; partner: Partner }> {
   const platform = await node({ parties: roles });
   const { token } = await createRegistrationToken(target.store);
   const partner = await platform.registry.register({ versionsUrl: target.versionsUrl, tokenA: partnerToken(token) });
@@ -201,7 +201,11 @@ describe('a hub the operator approved acts only for the parties it serves', () =
     const served = await call(cpo, hub, 'GET', 'sender/sessions', { from: SERVED });
     expect(served.json.status_code).toBe(1000);
     expect(served.json.data.map((s: Session) => s.id)).toEqual(['S-SERVED']);
-    expect((await call(cpo, hub, 'GET', 'sender/sessions', { from: VICTIM })).json.status_code).toBe(2001);
+    const refused = await call(cpo, hub, 'GET', 'sender/sessions', { from: VICTIM });
+    expect(refused.json.status_code).toBe(2001);
+    // Answers name only parties valid here: back to the party it serves, never to the one it may not act for.
+    expect([served.headers['ocpi-to-country-code'], served.headers['ocpi-to-party-id']]).toEqual(['NL', 'SRV']);
+    expect([refused.headers['ocpi-to-country-code'], refused.headers['ocpi-to-party-id']]).toEqual(['NL', 'HUB']);
     expect((await call(cpo, hub, 'GET', 'sender/sessions', { from: { country_code: 'NL', party_id: 'XYZ' } })).json.status_code).toBe(2001);
     expect((await call(cpo, hub, 'GET', 'sender/sessions')).json.data).toEqual([]);
 

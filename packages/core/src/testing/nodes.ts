@@ -15,7 +15,7 @@ import type { OcpiStore } from '../store/types.js';
 import { serveOverHttp } from './http.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 
-export interface TestNode {
+export interface HttpTestNode {
   origin: string;
   node: NodeInfo;
   store: OcpiStore;
@@ -25,7 +25,7 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export interface TestNodeOptions {
+export interface HttpTestNodeOptions {
   parties: CredentialsRole[];
   /** Modules per version besides credentials; default `{ '2.2.1': [thingsSender, thingsReceiver] }`. */
   modules?: Record<string, OcpiModule[]>;
@@ -38,21 +38,21 @@ export interface TestNodeOptions {
   hubServes?: OcpiServerOptions['hubServes'];
 }
 
-/** A `startTestNode` whose nodes are closed after each test of the file that calls this at its top. */
-export function testNodesClosedAfterEach(): (options: TestNodeOptions) => Promise<TestNode> {
-  const running: TestNode[] = [];
+/** A `startHttpTestNode` whose nodes are closed after each test of the file that calls this at its top. */
+export function testNodesClosedAfterEach(): (options: HttpTestNodeOptions) => Promise<HttpTestNode> {
+  const running: HttpTestNode[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((n) => n.close()));
   });
   return async (options) => {
-    const started = await startTestNode(options);
+    const started = await startHttpTestNode(options);
     running.push(started);
     return started;
   };
 }
 
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
-export async function startTestNode(options: TestNodeOptions): Promise<TestNode> {
+export async function startHttpTestNode(options: HttpTestNodeOptions): Promise<HttpTestNode> {
   const store = createMemoryStore();
   const credentials = credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
   const modules = Object.fromEntries(
