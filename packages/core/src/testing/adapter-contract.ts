@@ -327,10 +327,9 @@ function expectCase(c: ContractCase, response: OcpiResponse): void {
 }
 
 /** One case through the adapter over real HTTP, compared with the same request in process. */
-async function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> {
-  const running = await harness.start(await createContractServer());
-  try {
-    const http = await fetch(`${running.origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
+function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> {
+  return throughAdapter(harness, async (origin) => {
+    const http = await fetch(`${origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
     const headers: Record<string, string> = {};
     http.headers.forEach((value, name) => {
       headers[name] = value;
@@ -358,9 +357,7 @@ async function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> 
           .sort(),
       );
     same(names(headers), names(direct.headers), 'header names, adapter vs in process');
-  } finally {
-    await running.close();
-  }
+  });
 }
 
 /** Stored Locations served as the bytes of JSON.stringify of the envelope, before and after a PATCH. */
@@ -394,69 +391,66 @@ async function runFastPathCase(harness: AdapterHarness): Promise<void> {
   }
 }
 
-/** A body trickled slower than the body timeout: 408 with an envelope, then the connection closes. */
-async function runSlowBodyCase(harness: AdapterHarness): Promise<void> {
+/** A fresh contract server served through the adapter for `use`, closed after. */
+async function throughAdapter(harness: AdapterHarness, use: (origin: string) => Promise<void>): Promise<void> {
   const running = await harness.start(await createContractServer());
   try {
-    const head = [
-      'PUT /ocpi/2.2.1/receiver/nltst-things/DE/MSP/slow HTTP/1.1',
+    await use(running.origin);
+  } finally {
+    await running.close();
+  }
+}
+
+/** Over a raw socket: a PUT whose body starts with `{` and then trickles in, a space every 100 ms. */
+const trickledPut = (origin: string, path: string, authorization: string, contentLength: number, spaces: number) =>
+  rawHttp(
+    origin,
+    [
+      `PUT ${path} HTTP/1.1`,
       'Host: 127.0.0.1',
-      `Authorization: ${AUTH}`,
+      `Authorization: ${authorization}`,
       'Content-Type: application/json',
-      'Content-Length: 64',
+      `Content-Length: ${contentLength}`,
       '',
       '{',
-    ].join('\r\n');
-    const answer = await rawHttp(running.origin, head, { trickle: Array.from({ length: 60 }, () => ' '), intervalMs: 100 });
+    ].join('\r\n'),
+    { trickle: Array.from({ length: spaces }, () => ' '), intervalMs: 100 },
+  );
+
+/** A body trickled slower than the body timeout: 408 with an envelope, then the connection closes. */
+const runSlowBodyCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
+    const answer = await trickledPut(origin, '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/slow', AUTH, 64, 60);
     same(answer.status, 408, 'HTTP status');
     const envelope = JSON.parse(answer.body) as { status_code: number; status_message?: string };
     same(envelope.status_code, 2000, 'status_code');
     same(envelope.status_message, `Request body did not arrive within ${CONTRACT_BODY_TIMEOUT_MS} ms`, 'status_message');
     if (answer.ms >= CONTRACT_BODY_TIMEOUT_MS + 1500) throw new Error(`answered after ${answer.ms} ms, expected within ${CONTRACT_BODY_TIMEOUT_MS + 1500} ms`);
     same(answer.closed, true, 'connection closed');
-  } finally {
-    await running.close();
-  }
-}
+  });
 
 /** A body the core did not read (an unknown token): the connection closes, so the body cannot keep trickling in. */
-async function runUnreadBodyCase(harness: AdapterHarness): Promise<void> {
-  const running = await harness.start(await createContractServer());
-  try {
-    const head = [
-      'PUT /ocpi/2.2.1/receiver/nltst-things/DE/MSP/x HTTP/1.1',
-      'Host: 127.0.0.1',
-      `Authorization: ${tokenHeader('nope')}`,
-      'Content-Length: 1000',
-      '',
-      '{',
-    ];
-    const answer = await rawHttp(running.origin, head.join('\r\n'), { trickle: Array.from({ length: 50 }, () => ' '), intervalMs: 100 });
+const runUnreadBodyCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
+    const answer = await trickledPut(origin, '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/x', tokenHeader('nope'), 1000, 50);
     same(answer.status, 401, 'HTTP status');
     same(answer.headers.connection?.toLowerCase(), 'close', 'header connection');
     same(answer.closed, true, 'connection closed');
-  } finally {
-    await running.close();
-  }
-}
+  });
 
 /** Ids are echoed as the same bytes on every adapter; ids with bytes beyond ASCII are replaced. */
-async function runRawIdsCase(harness: AdapterHarness): Promise<void> {
-  const running = await harness.start(await createContractServer());
-  try {
+const runRawIdsCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
     const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
     const request = (id: string) =>
       latin1(['GET /ocpi/versions HTTP/1.1', 'Host: 127.0.0.1', `Authorization: ${AUTH}`, `X-Request-ID: ${id}`, 'Connection: close', '', ''].join('\r\n'));
-    same((await rawHttp(running.origin, request('plain-id-1'))).headers['x-request-id'], 'plain-id-1', 'echoed X-Request-ID');
-    const mangled = await rawHttp(running.origin, request('caf\u00e9-\u00c3\u00a9'));
+    same((await rawHttp(origin, request('plain-id-1'))).headers['x-request-id'], 'plain-id-1', 'echoed X-Request-ID');
+    const mangled = await rawHttp(origin, request('caf\u00e9-\u00c3\u00a9'));
     same(mangled.status, 200, 'HTTP status');
     if (!/^[0-9a-f-]{36}$/.test(mangled.headers['x-request-id'] ?? '')) {
       throw new Error(`X-Request-ID: expected a new UUID, got ${JSON.stringify(mangled.headers['x-request-id'])}`);
     }
-  } finally {
-    await running.close();
-  }
-}
+  });
 
 /**
  * Registers the contract cases for one adapter, over real HTTP:
