@@ -3,6 +3,8 @@
 // through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
 
 export { example, examplesDir, role } from './testing/examples.js';
+export { TEST_SECRET_KEY } from './testing/fixtures.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
+export * from './testing/nodes.js';
 export * from './testing/runtime-neutral.js';
 export * from './testing.js';

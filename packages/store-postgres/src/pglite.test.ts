@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
@@ -15,7 +16,7 @@ afterAll(async () => {
   await db.close();
 });
 
-describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
+describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `contract_${++n}` }));
 
 describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   it('opens, migrates and works without touching the disk', async () => {
@@ -30,7 +31,7 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('a store over a shared PGlite instance leaves the instance open on close', async () => {
-    const store = await createEmbeddedStore({ pglite: db, schema: 'shared_close' });
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_close' });
     await store.close();
     await store.close();
     expect(db.closed).toBe(false);
@@ -38,8 +39,8 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('two stores on one instance and schema serialize updates of a key between them', async () => {
-    const a = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
-    const b = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
+    const a = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });
+    const b = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });
     const key = { module: 'counters', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'C' };
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -60,7 +61,7 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
         (await db.query<{ n: number }>(`SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = 'vacuumed' AND relname = 'ocpi_objects'`))
           .rows[0]?.n,
       );
-    const store = await createEmbeddedStore({ pglite: db, schema: 'vacuumed' });
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'vacuumed' });
     expect(await vacuums()).toBe(1);
     const owner = { country_code: 'NL', party_id: 'CPO' };
     for (let i = 0; i < 999; i++) await store.objects.put({ module: 'locations', owner, id: `L${i}` }, { data: { id: `L${i}` } });
@@ -74,6 +75,6 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
-    await expect(createEmbeddedStore({ pglite: db, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid schema name/);
+    await expect(createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid schema name/);
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OcpiStore } from '@ocpi-ts/core';
+import { createSecretsAtRest, hashToken, type OcpiStore, PartyTakenError, partnerToken } from '@ocpi-ts/core';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ if (!url) {
     'PostgreSQL server',
     async () => {
       const schema = uniqueSchema('contract');
-      const store = await createPostgresStore({ url: databaseUrl, schema });
+      const store = await createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema });
       schemaOf.set(store, schema);
       return store;
     },
@@ -62,7 +63,10 @@ if (!url) {
       schema = uniqueSchema('nodes');
       created.push(schema);
       // Separate pools: separate connections, as two processes would have.
-      [a, b] = await Promise.all([createPostgresStore({ url: databaseUrl, schema, max: 5 }), createPostgresStore({ url: databaseUrl, schema, max: 5 })]);
+      [a, b] = await Promise.all([
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
+      ]);
     });
     afterAll(async () => {
       await a.close();
@@ -139,6 +143,47 @@ if (!url) {
       ).rejects.toThrow(/token hash/);
     });
 
+    it('one party, two nodes registering it at once with different partners: exactly one is saved (issue 19, finding 9)', async () => {
+      const claim = (node: OcpiStore, id: string) =>
+        node.partners.save({
+          id,
+          status: 'REGISTERED',
+          roles: [{ role: 'CPO', country_code: 'NL', party_id: 'TWO', business_details: { name: id } }],
+          endpoints: [],
+          tokenEncoding: 'base64',
+          createdAt: '2024-01-01T00:00:00.000Z',
+          updatedAt: '2024-01-01T00:00:00.000Z',
+        });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => claim(i % 2 ? a : b, `claim-${i}`)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+        Array.from({ length: 5 }, () => expect.any(PartyTakenError)),
+      );
+    });
+
+    it('keeps no token and no plain token hash in its tables, and gives them back to the other node (issue 19, finding 3)', async () => {
+      const tokenHash = await hashToken('token-c-of-a-partner');
+      await a.partners.save({
+        id: 'p-sealed',
+        status: 'REGISTERED',
+        roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'SEA', business_details: { name: 'eMSP' } }],
+        endpoints: [],
+        inboundTokenHash: tokenHash,
+        outboundToken: partnerToken('token-b-of-a-partner'),
+        tokenEncoding: 'base64',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      });
+      await a.registrationTokens.create({ id: 'sealed', hash: await hashToken('token-a-of-a-partner'), createdAt: '2024-01-01T00:00:00.000Z' });
+      const tables = JSON.stringify([
+        ...(await admin.unsafe(`SELECT * FROM "${schema}".ocpi_partners`)),
+        ...(await admin.unsafe(`SELECT * FROM "${schema}".ocpi_registration_tokens`)),
+      ]);
+      for (const secret of ['token-b-of-a-partner', 'token-a-of-a-partner', tokenHash, await hashToken('token-a-of-a-partner')])
+        expect(tables).not.toContain(secret);
+      expect((await b.partners.findByTokenHash(tokenHash))?.outboundToken).toBe('token-b-of-a-partner');
+    });
+
     it('a registration token is used once across nodes', async () => {
       await a.registrationTokens.create({ id: 'race', hash: 'race-hash', createdAt: '2024-01-01T00:00:00.000Z' });
       const results = await Promise.all(
@@ -161,7 +206,7 @@ if (!url) {
     it('nodes starting at once on a fresh schema all start; each migration is applied once', async () => {
       const schema = uniqueSchema('startup');
       created.push(schema);
-      const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url: databaseUrl, schema, max: 2 })));
+      const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 2 })));
       const rows = await admin.unsafe(`SELECT version FROM "${schema}".ocpi_migrations ORDER BY version`);
       expect(rows.map((row) => Number(row.version))).toEqual(migrations.map((m) => m.version));
       await Promise.all(stores.map((store) => store.close()));
@@ -171,7 +216,8 @@ if (!url) {
       const schema = uniqueSchema('migrate');
       created.push(schema);
       const executors = Array.from({ length: 3 }, () => postgresExecutor(postgres(databaseUrl, { max: 1, onnotice: () => {} })));
-      const applied = await Promise.all(executors.map((executor) => migrate(executor, schema)));
+      const context = { secrets: await createSecretsAtRest(TEST_SECRET_KEY) };
+      const applied = await Promise.all(executors.map((executor) => migrate(executor, schema, migrations, context)));
       expect(applied.filter((versions) => versions.length > 0)).toEqual([migrations.map((m) => m.version)]);
       await Promise.all(executors.map((executor) => executor.close()));
     });
@@ -179,7 +225,7 @@ if (!url) {
     it('an unreachable server fails the start with the driver error', async () => {
       const unreachable = new URL(databaseUrl);
       unreachable.port = '1';
-      await expect(createPostgresStore({ url: unreachable.toString(), connectTimeout: 5 })).rejects.toThrow();
+      await expect(createPostgresStore({ url: unreachable.toString(), connectTimeout: 5, secretKey: TEST_SECRET_KEY })).rejects.toThrow();
     });
   });
 
@@ -188,7 +234,7 @@ if (!url) {
       const dataDir = join(mkdtempSync(join(tmpdir(), 'ocpi-env-')), 'unused');
       const schema = uniqueSchema('env');
       created.push(schema);
-      const store = await createStoreFromEnv({ databaseUrl: databaseUrl.replace(/^postgres(ql)?:\/\//, scheme), dataDir, schema });
+      const store = await createStoreFromEnv({ databaseUrl: databaseUrl.replace(/^postgres(ql)?:\/\//, scheme), dataDir, schema, secretKey: TEST_SECRET_KEY });
       try {
         await store.objects.put({ module: 'm', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'x' }, { data: { id: 'x' } });
         const rows = await admin.unsafe(`SELECT json FROM "${schema}".ocpi_objects`);

@@ -17,6 +17,11 @@ export interface PostgresStoreOptions {
   prepare?: boolean;
   /** Seconds to wait for a connection (default 30). */
   connectTimeout?: number;
+  /**
+   * The node's secret (at least 32 characters) that keys token hashes and seals partner tokens
+   * (`createSecretsAtRest`): the same for every node sharing the database, on every start.
+   */
+  secretKey: string;
 }
 
 /**
@@ -34,5 +39,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // measured 3x slower. Planning these statements costs well under a millisecond.
     connection: { application_name: 'ocpi-ts', plan_cache_mode: 'force_custom_plan' },
   });
-  return openSqlStore(postgresExecutor(sql, { prepare: options.prepare ?? true }), options.schema === undefined ? {} : { schema: options.schema });
+  return openSqlStore(postgresExecutor(sql, { prepare: options.prepare ?? true }), {
+    secretKey: options.secretKey,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+  });
 }

@@ -170,10 +170,19 @@ export function assertValid<S extends TSchema>(context: RequestContext, schema: 
   if (error) throw error;
 }
 
+/** 2001 when an object a write would store is larger than the node keeps (`limits.objectBytes`). */
+export function sizeError(context: RequestContext, object: unknown, name: string): OcpiError | undefined {
+  const limit = context.node.limits.objectBytes;
+  const json = JSON.stringify(object);
+  const bytes = json.length * 3 <= limit ? json.length : new TextEncoder().encode(json).byteLength;
+  if (bytes <= limit) return undefined;
+  return OcpiError.invalid(`${name} would be ${bytes} bytes, more than the ${limit} bytes this platform keeps of one object; nothing was changed`);
+}
+
 /**
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
- * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
- * object; nothing changes when either fails.
+ * against the full schema (the PATCH schemas leave out cross-field rules) and the size limit, and
+ * refuses an unknown object; nothing changes when any fails.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
@@ -187,7 +196,7 @@ export async function patchStoredObject<T>(
       return undefined;
     }
     const next = options.merge(current.data);
-    failure = validationError(context, options.schema, next, `${options.name} after PATCH`);
+    failure = sizeError(context, next, `${options.name} after PATCH`) ?? validationError(context, options.schema, next, `${options.name} after PATCH`);
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;
@@ -206,6 +215,8 @@ export async function writeNestedObject<P>(
   key: ObjectKey,
   change: (parent: P) => NestedWrite<P>,
   unknown: () => OcpiError,
+  /** A partner's write: the parent may not grow past what the node keeps of one object (`sizeError`). */
+  limit?: { context: RequestContext | undefined; name: string },
 ): Promise<WriteResult> {
   let failure: OcpiError | undefined;
   let created = false;
@@ -215,6 +226,8 @@ export async function writeNestedObject<P>(
       failure = result.error;
       return undefined;
     }
+    failure = limit?.context && sizeError(limit.context, result.parent, limit.name);
+    if (failure) return undefined;
     created = result.created;
     return { data: result.parent };
   });
@@ -239,13 +252,14 @@ export function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing:
 }
 
 /**
- * The parties on whose behalf the caller asks: its registered roles and, for a Hub, the party named in
- * `OCPI-from-*` (transport_and_format, "Message Routing Headers"). Used as the store's `visibleTo`.
+ * The parties on whose behalf the caller asks: its registered roles and the party named in
+ * `OCPI-from-*` (transport_and_format, "Message Routing Headers"), which the server checked the caller
+ * acts for (for a hub, a party it serves). Used as the store's `visibleTo`.
  */
 export function audienceOf(context: RequestContext): PartyRef[] {
   const roles = context.partner.roles.map(normalizeParty);
   const from = context.routing.from;
-  if (from && context.partner.roles.some((r) => r.role === 'HUB')) roles.push(normalizeParty(from));
+  if (from && !roles.some((role) => partyString(role) === partyString(from))) roles.push(normalizeParty(from));
   return roles;
 }
 

@@ -158,9 +158,22 @@ export function patchLocation(context: RequestContext, location: Location, write
   return { ok: true, parent: { ...location, evses, last_updated: lastUpdated }, created: false };
 }
 
-/** Runs a nested write on the stored Location atomically (`writeNestedObject`). */
-const writeNested = (store: OcpiStore, owner: PartyRef, locationId: string, change: (location: Location) => NestedWrite<Location>): Promise<WriteResult> =>
-  writeNestedObject(store, { module: STORE_MODULES.locations, owner, id: locationId }, change, () => unknownLocation(locationId, 'PUT the Location first'));
+/**
+ * Runs a nested write on the stored Location atomically (`writeNestedObject`). A partner's write gives
+ * its request: an EVSE or Connector PUT adds to the Location, which may not grow past what the node
+ * keeps of one object.
+ */
+const writeNested = (
+  store: OcpiStore,
+  owner: PartyRef,
+  locationId: string,
+  change: (location: Location) => NestedWrite<Location>,
+  context?: RequestContext,
+): Promise<WriteResult> =>
+  writeNestedObject(store, { module: STORE_MODULES.locations, owner, id: locationId }, change, () => unknownLocation(locationId, 'PUT the Location first'), {
+    context,
+    name: `Location ${locationId}`,
+  });
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
 export const storeLocationsSender: LocationsSenderHandler = {
@@ -184,10 +197,10 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
       const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
       return writeResultOf(await context.node.store.objects.update<Location>(key, () => ({ data: write.object })));
     }
-    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write));
+    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write), context);
   },
   async patch(write, { context, owner }) {
-    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write));
+    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write), context);
   },
 };
 

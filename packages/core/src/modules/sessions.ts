@@ -4,7 +4,7 @@
  */
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
-import type { OcpiModule } from '../module.js';
+import type { OcpiModule, RequestContext } from '../module.js';
 import { ChargingPreferences, type ChargingPreferencesResponse, type EVSE, type Location, Session, SessionPatch } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
@@ -106,6 +106,18 @@ export const storeSessionsSender: SessionsSenderHandler = {
   },
 };
 
+/** 2001 when a Session has more charging periods than the node keeps (`limits.chargingPeriods`): PATCHes add to them. */
+function assertChargingPeriods(context: RequestContext, session: Session): Session {
+  const count = session.charging_periods?.length ?? 0;
+  const limit = context.node.limits.chargingPeriods;
+  if (count > limit) {
+    throw OcpiError.invalid(
+      `/charging_periods: Session ${session.id} would have ${count} charging periods, more than the ${limit} this platform keeps; nothing was changed`,
+    );
+  }
+  return session;
+}
+
 /** The Receiver default: keeps the Sessions each CPO pushes, per owner and id. */
 export const storeSessionsReceiver: SessionsReceiverHandler = {
   async get(sessionId, { context, owner }) {
@@ -114,6 +126,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
   },
   async put(session, { context, owner }) {
     const key = { module: STORE_MODULES.sessions, owner, id: session.id };
+    assertChargingPeriods(context, session);
     return writeResultOf(await context.node.store.objects.update<Session>(key, () => ({ data: session })));
   },
   patch: (sessionId, patch, { context, owner }) =>
@@ -123,7 +136,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
       {
         schema: Session,
         name: 'Session',
-        merge: (current) => patchSession(current, patch),
+        merge: (current) => assertChargingPeriods(context, patchSession(current, patch)),
         unknown: () => unknownSession(sessionId),
       },
     ),
