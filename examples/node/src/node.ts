@@ -138,6 +138,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     get node() {
       return (core as OcpiServer).node;
     },
+    get tolerances() {
+      return (core as OcpiServer).tolerances;
+    },
     bodyLimit: config.bodyLimit,
   };
   const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
@@ -273,6 +276,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }),
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+  events.on('partner.tolerated', (event) =>
+    logger('warn', 'partner tolerated', { partnerId: event.partnerId, kind: event.kind, message: event.message, requestId: event.requestId }),
+  );
   events.on('cdr.priceMismatch', (event) =>
     logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
   );

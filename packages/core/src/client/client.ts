@@ -1,4 +1,5 @@
 import { authorizationHeader } from '../auth/tokens.js';
+import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
@@ -29,7 +30,7 @@ import type {
   TerminalActivation,
   TerminalPatch,
 } from '../schemas/v2.3.0/index.js';
-import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
+import { normalizeParty } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
 import type { CommandResultReceiver } from './command-results.js';
@@ -224,7 +225,7 @@ function queryString(query: QueryInput | undefined): URLSearchParams {
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     // date_from is inclusive: rounding down to the second never loses an object.
-    params.set(name, value instanceof Date ? `${value.toISOString().slice(0, 19)}Z` : String(value));
+    params.set(name, value instanceof Date ? formatOcpiDateTime(value) : String(value));
   }
   return params;
 }
@@ -346,8 +347,8 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
   function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
-    if (crawlOptions.dateFrom) query.set('date_from', `${crawlOptions.dateFrom.toISOString().slice(0, 19)}Z`);
-    if (crawlOptions.dateTo) query.set('date_to', `${crawlOptions.dateTo.toISOString().slice(0, 19)}Z`);
+    if (crawlOptions.dateFrom) query.set('date_from', formatOcpiDateTime(crawlOptions.dateFrom));
+    if (crawlOptions.dateTo) query.set('date_to', formatOcpiDateTime(crawlOptions.dateTo));
     if (crawlOptions.limit !== undefined) query.set('limit', String(crawlOptions.limit));
     const fetchPage = async (url: string): Promise<PageResponse> => {
       const result = await request<unknown>({ ...call, method: 'GET', url, query: undefined, correlationId });
