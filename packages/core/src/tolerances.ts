@@ -16,9 +16,11 @@ import type { TSchema } from '@sinclair/typebox';
 import { normalizeOcpiDateTime } from './date-time.js';
 import { OcpiError } from './errors.js';
 import type { EventInput } from './module.js';
+import type { Partner } from './partners/partner.js';
 import { DATE_TIME_PATTERN } from './schemas/shared/basic.js';
 import { schemaWalker } from './schemas/shared/schema-walk.js';
 import { findUnknownEnumValues } from './schemas/shared/unknown-enum-values.js';
+import type { OcpiStore } from './store/types.js';
 import { formatIssues } from './validation/ajv.js';
 import type { ValidationIssue, Validator } from './validation/validator.js';
 
@@ -224,4 +226,21 @@ export class ToleranceCounters {
     }
     return [...totals.values()];
   }
+}
+
+/**
+ * Sets a partner's quirks, replacing those it had (`{}` clears them): the operator's call (API, `pnpm
+ * admin partners quirks`). Throws naming every problem when a quirk is unknown or its value wrong.
+ * Credentials updates keep them; a new registration starts without.
+ */
+export async function setPartnerQuirks(admin: { store: OcpiStore }, partnerId: string, quirks: PartnerQuirks): Promise<Partner> {
+  const problems = checkPartnerQuirks(quirks);
+  if (problems.length > 0) throw new Error(`Invalid quirks: ${problems.join('; ')}`);
+  const current = await admin.store.partners.get(partnerId);
+  if (!current) throw new Error(`No partner ${partnerId}`);
+  const { quirks: _previous, ...rest } = current;
+  const set = Object.fromEntries(Object.entries(quirks).filter(([, value]) => value !== undefined)) as PartnerQuirks;
+  const partner: Partner = { ...rest, ...(Object.keys(set).length > 0 ? { quirks: set } : {}), updatedAt: new Date().toISOString() };
+  await admin.store.partners.save(partner);
+  return partner;
 }

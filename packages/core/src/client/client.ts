@@ -408,8 +408,12 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
 
     async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, signal, ...crawlOptions } = options;
-      if (role === 'SENDER' && DATE_FROM_REQUIRED.has(moduleId) && !crawlOptions.dateFrom && query?.date_from === undefined)
-        crawlOptions.dateFrom = new Date(0);
+      const quirks = partner.quirks ?? {};
+      // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
+      const needsDateFrom = DATE_FROM_REQUIRED.has(moduleId) || quirks.dateFromRequired === true;
+      if (role === 'SENDER' && needsDateFrom && !crawlOptions.dateFrom && query?.date_from === undefined) crawlOptions.dateFrom = new Date(0);
+      // A partner that fails on large pages (quirk): ask for no more than it serves.
+      if (quirks.maxPageSize !== undefined) crawlOptions.limit = Math.min(crawlOptions.limit ?? quirks.maxPageSize, quirks.maxPageSize);
       yield* paginate<T>(
         {
           url: urlOf(moduleId, role),
@@ -438,8 +442,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         },
       });
       // Reached only when every page was read: the next pull starts where this one started,
-      // on the partner's clock (its first envelope timestamp), minus a margin.
-      await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt) - overlapMs));
+      // on the partner's clock (its first envelope timestamp), minus a margin. A partner whose clock
+      // is off (quirk clockSkewSeconds) stamps objects off too: the margin grows by that much.
+      const skewMs = (partner.quirks?.clockSkewSeconds ?? 0) * 1000;
+      await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt + skewMs) - overlapMs - Math.abs(skewMs)));
     }
 
     const pushOwned = (moduleId: string, object: { country_code: string; party_id: string }, id: string, body: unknown, options: CallOptions = {}) =>
