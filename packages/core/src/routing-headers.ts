@@ -1,5 +1,7 @@
 import { OcpiError } from './errors.js';
+import type { EventInput } from './module.js';
 import type { PartyRef } from './store/types.js';
+import { tolerated } from './tolerances.js';
 
 /** The message routing headers (transport_and_format, "Message Routing Headers"). */
 export interface RoutingHeaders {
@@ -79,8 +81,8 @@ export interface RoutedRequest {
   answer: RoutingHeaders;
   /** Why the request is refused (2001), after the answer's headers are set. */
   refusal?: OcpiError;
-  /** A foreign `OCPI-to` answered for our party all the same. */
-  tolerated?: { given: PartyRef; taken: PartyRef };
+  /** A foreign `OCPI-to` answered for our party all the same: the `partner.tolerated` event to emit. */
+  tolerated?: EventInput;
 }
 
 /**
@@ -108,7 +110,11 @@ export function routeRequest(input: RouteRequestInput): RoutedRequest {
     const forRequest = intendedParty(input);
     if (forRequest) {
       to = forRequest;
-      tolerance = { given: routing.to, taken: forRequest };
+      const given = `${routing.to.country_code}*${routing.to.party_id}`;
+      tolerance = tolerated('ocpi-to', `OCPI-to ${given} is not a party on this platform; answered for ${forRequest.country_code}*${forRequest.party_id}`, {
+        field: 'OCPI-to-country-code/OCPI-to-party-id',
+        value: given,
+      });
     } else {
       refusal = OcpiError.invalid(`OCPI-to-country-code/OCPI-to-party-id ${routing.to.country_code}/${routing.to.party_id} is not a party on this platform`);
     }

@@ -12,10 +12,10 @@ import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
-import { normalizeParty, partyString } from './store/keys.js';
+import { normalizeParty } from './store/keys.js';
 import { observeStore } from './store/observed.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
-import { acceptBody, ToleranceCounters, tolerated } from './tolerances.js';
+import { acceptBody, ToleranceCounters } from './tolerances.js';
 import { createAutoValidatorFactory } from './validation/precompiled.js';
 import type { Validator, ValidatorFactory } from './validation/validator.js';
 import { compareVersions } from './versions.js';
@@ -413,15 +413,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       });
       Object.assign(headers, routingHeaderValues(routed.answer));
       if (routed.refusal) throw routed.refusal;
-      if (routed.tolerated) {
-        const { given, taken } = routed.tolerated;
-        record(
-          tolerated('ocpi-to', `OCPI-to ${partyString(given)} is not a party on this platform; answered for ${partyString(taken)}`, {
-            field: 'OCPI-to-country-code/OCPI-to-party-id',
-            value: partyString(given),
-          }),
-        );
-      }
+      if (routed.tolerated) record(routed.tolerated);
       routing = routed.routing;
     }
     const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
