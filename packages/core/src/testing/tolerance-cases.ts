@@ -64,7 +64,7 @@ export async function runEvRoamingPull(origin: string, node: ToleranceNode): Pro
   let url: string | undefined = `${origin}/ocpi/2.2.1/sender/locations?offset=0&limit=16`;
   let pages = 0;
   while (url) {
-    const response = await fetch(url, { headers });
+    const response: Response = await fetch(url, { headers });
     const envelope = (await response.json()) as { status_code: number; status_message?: string; data?: { id: string }[] };
     check(
       response.status === 200 && envelope.status_code === 1000,
@@ -73,7 +73,7 @@ export async function runEvRoamingPull(origin: string, node: ToleranceNode): Pro
     check(response.headers.get('ocpi-from-party-id') === 'CPO' && response.headers.get('ocpi-to-party-id') === 'IOT', 'answer routed from NL/CPO to NL/IOT');
     for (const location of envelope.data ?? []) ids.add(location.id);
     pages++;
-    const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+    const next: string | undefined = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
     url = next?.replace(BASE_URL, `${origin}/ocpi`);
     check(pages <= 10, 'the Link headers end');
   }
