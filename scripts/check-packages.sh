@@ -27,8 +27,8 @@ app="$work/app"
 mkdir -p "$app"
 cp examples/readme/src/*.ts scripts/check-packages/* "$app/"
 tgz() { echo "file:$(ls "$work"/tarballs/ocpi-ts-"$1"-*.tgz)"; }
-# The CLI depends on @ocpi-ts/core (a command, not a plugin): not published yet, so the override
-# points that dependency at the packed core too, as the registry would once it is.
+# The CLI depends on @ocpi-ts/core and @ocpi-ts/tariffs (a command, not a plugin): not published yet,
+# so the overrides point those dependencies at the packed packages too, as the registry would once they are.
 version() { node -p "const p = require('$root/$1'); (p.dependencies ?? {})['$2'] ?? p.devDependencies['$2']"; }
 cat > "$app/package.json" <<JSON
 {
@@ -56,7 +56,8 @@ cat > "$app/package.json" <<JSON
   },
   "pnpm": {
     "overrides": {
-      "@ocpi-ts/core": "$(tgz core)"
+      "@ocpi-ts/core": "$(tgz core)",
+      "@ocpi-ts/tariffs": "$(tgz tariffs)"
     }
   }
 }

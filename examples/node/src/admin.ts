@@ -1,7 +1,16 @@
 // `pnpm admin`: the operator's commands on a node's store, configured by the same environment as
 // `pnpm serve` (OCPI_DATABASE_URL or OCPI_DATA_DIR, OCPI_SECRET_KEY). The embedded store belongs to
 // one process: stop the node first, or use PostgreSQL.
-import { approvePartner, createRegistrationToken, listRegistrationTokens, type OcpiStore, refusePartner, revokeRegistrationToken } from '@ocpi-ts/core';
+import {
+  approvePartner,
+  createRegistrationToken,
+  listRegistrationTokens,
+  type OcpiStore,
+  type PartnerQuirks,
+  refusePartner,
+  revokeRegistrationToken,
+  setPartnerQuirks,
+} from '@ocpi-ts/core';
 import { createStoreFromEnv } from '@ocpi-ts/postgres';
 import { ConfigError, readConfig } from './config.js';
 
@@ -11,7 +20,9 @@ const USAGE = `usage:
   pnpm admin tokens revoke <id>                                      refuse a registration token from now on
   pnpm admin partners list                                           partners, their roles and the roles they wait for
   pnpm admin partners approve <id>                                   grant the roles a partner waits for
-  pnpm admin partners refuse <id>                                    refuse them (a registration waiting is unregistered)`;
+  pnpm admin partners refuse <id>                                    refuse them (a registration waiting is unregistered)
+  pnpm admin partners quirks <id> [name=value]... [--clear]          show or set a partner's quirks: enums=strict|lenient,
+                                                                     dateFromRequired=true|false, maxPageSize=<n>, clockSkewSeconds=<s>`;
 
 class UsageError extends Error {}
 
@@ -63,6 +74,22 @@ export async function runAdmin(store: OcpiStore, args: string[]): Promise<string
       throw new UsageError(error instanceof Error ? error.message : String(error));
     });
     return [`${partner.id}  ${partner.status}  ${roles(partner.roles)}`];
+  }
+  if (topic === 'partners' && command === 'quirks') {
+    const current = await store.partners.get(need(id));
+    if (!current) throw new UsageError(`no partner ${id}`);
+    const settings = args.slice(3).filter((arg) => arg !== '--clear');
+    if (settings.length === 0 && !args.includes('--clear')) return [`${current.id}  quirks: ${JSON.stringify(current.quirks ?? {})}`];
+    const quirks: Record<string, unknown> = args.includes('--clear') ? {} : { ...current.quirks };
+    for (const setting of settings) {
+      const [name, value] = setting.split('=', 2);
+      if (!name || value === undefined) throw new UsageError(`quirks are name=value, got '${setting}'`);
+      quirks[name] = value === 'true' ? true : value === 'false' ? false : /^-?\d+$/.test(value) ? Number(value) : value;
+    }
+    const partner = await setPartnerQuirks({ store }, current.id, quirks as PartnerQuirks).catch((error: unknown) => {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    });
+    return [`${partner.id}  quirks: ${JSON.stringify(partner.quirks ?? {})}`];
   }
   throw new UsageError(`unknown command: ${args.join(' ') || '(none)'}`);
 }

@@ -31,6 +31,8 @@ export interface NodeConfig {
   shutdownGraceMs: number;
   /** Where every event is POSTed as JSON, if set. */
   webhookUrl: string | undefined;
+  /** Bearer token of `GET /metrics` (what partners sent that was tolerated); the view is off when unset. */
+  metricsToken: string | undefined;
   /** A partner to register with at start (its versions URL and the token A it gave us), if not registered yet. */
   registerWith: { versionsUrl: string; tokenA: string } | undefined;
   /** The key that seals partner tokens and keys token hashes in the store; required in production and with PostgreSQL. */
@@ -159,6 +161,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     addressRateLimit: env.OCPI_ADDRESS_RATE_LIMIT?.trim() ? integer(env, 'OCPI_ADDRESS_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
     shutdownGraceMs: integer(env, 'OCPI_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     webhookUrl: url(env, 'OCPI_WEBHOOK_URL'),
+    metricsToken: env.OCPI_METRICS_TOKEN?.trim() || undefined,
     registerWith: partnerToRegisterWith(env),
     secretKey: secretKey(env, production, databaseUrl),
     production,

@@ -29,6 +29,7 @@ async function withGrace(server: NodeServer, graceMs: number, close: () => Promi
 }
 
 const HEALTH_PATH = '/health';
+const METRICS_PATH = '/metrics';
 
 /** What `GET /health` answers: 200 once the node is ready, 503 while it starts (load balancers wait). */
 export interface Health {
@@ -36,11 +37,19 @@ export interface Health {
   body: Record<string, unknown>;
 }
 
+/** What `GET /metrics` answers for a request's Authorization header (the node checks it). */
+export type Metrics = (authorization: string | undefined) => { status: number; body: Record<string, unknown> };
+
 /**
  * Serves the node through the configured adapter, with a health endpoint outside the OCPI paths. Only
  * the configured framework is loaded: loading all three cost a start-up a few hundred milliseconds.
  */
-export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, health: () => Health): Promise<Listening> {
+export async function listen(
+  server: OcpiServer,
+  config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>,
+  health: () => Health,
+  metrics: Metrics,
+): Promise<Listening> {
   const healthStatus = () => {
     const { ready, body } = health();
     return { status: ready ? 200 : 503, body };
@@ -54,6 +63,10 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
         const { status, body } = healthStatus();
         return reply.code(status).send(body);
       });
+      app.get(METRICS_PATH, async (request, reply) => {
+        const { status, body } = metrics(request.headers.authorization);
+        return reply.code(status).send(body);
+      });
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
       return { port: (app.server.address() as AddressInfo).port, close: (graceMs) => withGrace(app.server, graceMs, () => app.close()) };
@@ -64,6 +77,10 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       app.get(HEALTH_PATH, (c) => {
         const { status, body } = healthStatus();
         return c.json(body, status as 200 | 503);
+      });
+      app.get(METRICS_PATH, (c) => {
+        const { status, body } = metrics(c.req.header('authorization'));
+        return c.json(body, status as 200 | 401 | 404);
       });
       app.route('/', ocpiHono(server));
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -80,6 +97,10 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       app.disable('x-powered-by');
       app.get(HEALTH_PATH, (_req, res) => {
         const { status, body } = healthStatus();
+        res.status(status).json(body);
+      });
+      app.get(METRICS_PATH, (req, res) => {
+        const { status, body } = metrics(req.headers.authorization);
         res.status(status).json(body);
       });
       app.use(ocpiExpress(server));

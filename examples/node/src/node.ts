@@ -9,6 +9,7 @@ import {
   chargingProfilesReceiver,
   chargingProfilesSender,
   commandsReceiver,
+  constantTimeEqual,
   createAuditLog,
   createCommandResultReceiver,
   createEventBus,
@@ -138,9 +139,20 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     get node() {
       return (core as OcpiServer).node;
     },
+    get tolerances() {
+      return (core as OcpiServer).tolerances;
+    },
     bodyLimit: config.bodyLimit,
   };
   const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
+  // What partners sent that was tolerated, per partner and kind (issue 17): for the operator only.
+  const metrics = (authorization: string | undefined) => {
+    if (!config.metricsToken) return { status: 404, body: { error: 'metrics are off (set OCPI_METRICS_TOKEN)' } };
+    if (!constantTimeEqual(authorization ?? '', `Bearer ${config.metricsToken}`))
+      return { status: 401, body: { error: 'Authorization: Bearer <OCPI_METRICS_TOKEN>' } };
+    if (!ready || !core) return { status: 503, body: { status: 'starting' } };
+    return { status: 200, body: { tolerances: { totals: core.tolerances.totals(), counters: core.tolerances.list() } } };
+  };
   // The store opens (the slowest step) while the framework loads and the port opens.
   step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
   const opening = options.store
@@ -149,7 +161,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   let listening: Listening;
   try {
-    listening = await listen(forward, config, health);
+    listening = await listen(forward, config, health, metrics);
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => {});
     throw error;
@@ -273,6 +285,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }),
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+  events.on('partner.tolerated', (event) =>
+    logger('warn', 'partner tolerated', { partnerId: event.partnerId, kind: event.kind, message: event.message, requestId: event.requestId }),
+  );
   events.on('cdr.priceMismatch', (event) =>
     logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
   );

@@ -57,6 +57,31 @@ describe('the reference node over HTTP', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', role: 'CPO' });
   });
 
+  it('counts what partners sent that was tolerated, shown at /metrics to the holder of OCPI_METRICS_TOKEN only (issue 17)', async () => {
+    const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '3', OCPI_METRICS_TOKEN: 'metrics-secret-1' });
+    const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'IOT', OCPI_COUNTRY_CODE: 'NL' });
+    const partner = await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
+    // The EVRoaming client's request: its own party as OCPI-to.
+    const pulled = await fetch(cpo.versionsUrl.replace('/versions', '/2.2.1/sender/locations?offset=0&limit=16'), {
+      headers: {
+        authorization: `Token ${btoa(partner.outboundToken as string)}`,
+        'OCPI-from-country-code': 'NL',
+        'OCPI-from-party-id': 'IOT',
+        'OCPI-to-country-code': 'NL',
+        'OCPI-to-party-id': 'IOT',
+      },
+    });
+    expect(((await pulled.json()) as { data: unknown[] }).data).toHaveLength(3);
+    const url = cpo.versionsUrl.replace('/ocpi/versions', '/metrics');
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const metrics = await fetch(url, { headers: { authorization: 'Bearer metrics-secret-1' } });
+    expect(metrics.status).toBe(200);
+    const body = (await metrics.json()) as { tolerances: { totals: unknown[] } };
+    expect(body.tolerances.totals).toEqual([{ partnerId: expect.any(String), kind: 'ocpi-to', count: 1 }]);
+    expect((await fetch(emsp.versionsUrl.replace('/ocpi/versions', '/metrics'))).status).toBe(404);
+  });
+
   it('applies OCPI_RATE_LIMIT per partner (429, Retry-After, envelope) and OCPI_BODY_LIMIT (413, envelope)', async () => {
     const cpo = await node({ OCPI_ROLE: 'CPO', OCPI_RATE_LIMIT: '2', OCPI_BODY_LIMIT: '2048', OCPI_SEED_LOCATIONS: '1' });
     const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });

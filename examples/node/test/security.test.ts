@@ -187,6 +187,25 @@ describe('token A lifecycle (finding 4)', () => {
     await expect(runAdmin(store, ['partners', 'approve', 'waiting'])).rejects.toThrow(/no roles waiting/);
     await expect(runAdmin(store, ['tokens', 'burn'])).rejects.toThrow(/unknown command/);
   });
+
+  it("the operator shows, sets and clears a partner's quirks (pnpm admin partners quirks), refusing unknown ones", async () => {
+    const store = createMemoryStore();
+    const now = '2024-01-01T00:00:00.000Z';
+    await store.partners.save({ id: 'p1', status: 'REGISTERED', roles: [], endpoints: [], tokenEncoding: 'base64', createdAt: now, updatedAt: now });
+    expect(await runAdmin(store, ['partners', 'quirks', 'p1'])).toEqual(['p1  quirks: {}']);
+    expect(await runAdmin(store, ['partners', 'quirks', 'p1', 'enums=strict', 'maxPageSize=25', 'dateFromRequired=true'])).toEqual([
+      'p1  quirks: {"enums":"strict","maxPageSize":25,"dateFromRequired":true}',
+    ]);
+    expect(await runAdmin(store, ['partners', 'quirks', 'p1', 'clockSkewSeconds=-300'])).toEqual([
+      'p1  quirks: {"enums":"strict","maxPageSize":25,"dateFromRequired":true,"clockSkewSeconds":-300}',
+    ]);
+    expect((await store.partners.get('p1'))?.quirks).toEqual({ enums: 'strict', maxPageSize: 25, dateFromRequired: true, clockSkewSeconds: -300 });
+    await expect(runAdmin(store, ['partners', 'quirks', 'p1', 'pageSize=10'])).rejects.toThrow(/unknown quirk 'pageSize'/);
+    await expect(runAdmin(store, ['partners', 'quirks', 'p1', 'enums=loose'])).rejects.toThrow(/enums must be 'lenient' or 'strict'/);
+    await expect(runAdmin(store, ['partners', 'quirks', 'nobody'])).rejects.toThrow(/no partner nobody/);
+    expect(await runAdmin(store, ['partners', 'quirks', 'p1', '--clear'])).toEqual(['p1  quirks: {}']);
+    expect((await store.partners.get('p1'))?.quirks).toBeUndefined();
+  });
 });
 
 describe('secrets at rest (finding 3)', () => {

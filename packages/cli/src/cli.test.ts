@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOwnObject, type Location, partnerToken, STORE_MODULES } from '@ocpi-ts/core';
+import { example } from '@ocpi-ts/core/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseFault } from './mock/faults.js';
 import { type RunningMock, startMock } from './mock/mock.js';
@@ -75,6 +76,26 @@ describe('ocpi: arguments and exit codes', () => {
     const res = await ocpi(['pull', 'locations', '--credentials', join(tempDir(), 'none.json')]);
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/ocpi register/);
+  });
+});
+
+describe('ocpi price (the tariff engine of @ocpi-ts/tariffs)', () => {
+  it('checks a CDR against its Tariffs from files relative to the working directory; exit 1 when its costs differ, 2 without --session', async () => {
+    const dir = tempDir();
+    const cdr = example('cdr_example.json') as Record<string, unknown>;
+    writeFileSync(join(dir, 'cdr.json'), JSON.stringify(cdr));
+    writeFileSync(join(dir, 'billed.json'), JSON.stringify({ ...cdr, total_cost: { excl_vat: 4.01, incl_vat: 4.4 } }));
+    const good = await ocpi(['price', '--cdr', 'cdr.json'], { cwd: dir });
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toContain("The CDR's costs match");
+    const billed = await ocpi(['price', '--cdr=billed.json', '--json'], { cwd: dir });
+    expect(billed.code).toBe(1);
+    expect(JSON.parse(billed.stdout).differences).toContainEqual(expect.objectContaining({ field: 'total_cost.excl_vat' }));
+    const missing = await ocpi(['price', '--tariff', 'cdr.json'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--session is required');
+    expect((await ocpi(['price', '--help'])).stdout).toContain('Usage: ocpi price');
+    expect((await ocpi(['--help'])).stdout).toMatch(/price +price a Session or CDR/);
   });
 });
 

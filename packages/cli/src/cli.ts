@@ -5,6 +5,7 @@ import { isOcpiCallError, OcpiError } from '@ocpi-ts/core';
 import type { Command } from './command.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { mockCommand } from './commands/mock.js';
+import { priceCliCommand } from './commands/price.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
 import { registerCommand } from './commands/register.js';
@@ -12,7 +13,16 @@ import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import { CliError, type CliIo, ExitCode, styleFor } from './io.js';
 
-export const COMMANDS: readonly Command[] = [versionsCommand, registerCommand, pullCommand, pushCommand, validateCommand, conformanceCommand, mockCommand];
+export const COMMANDS: readonly Command[] = [
+  versionsCommand,
+  registerCommand,
+  pullCommand,
+  pushCommand,
+  validateCommand,
+  conformanceCommand,
+  mockCommand,
+  priceCliCommand,
+];
 
 const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one
 
@@ -57,6 +67,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!command) {
     io.stderr.write(`ocpi: unknown command '${name}'\n\n${HELP}\n`);
     return ExitCode.USAGE;
+  }
+  if (command.runArgs) {
+    try {
+      return await command.runArgs(rest, io);
+    } catch (error) {
+      const { message, code } = describe(error);
+      io.stderr.write(`${styleFor(io.stderr, io.env).red(`ocpi ${name}:`)} ${message}\n`);
+      return code;
+    }
   }
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {

@@ -12,6 +12,8 @@ export interface Command {
   help: string;
   options: Record<string, OptionSpec>;
   run(values: Values, positionals: string[], io: CliIo): Promise<ExitCode>;
+  /** A command that parses its own arguments (`price`, from @ocpi-ts/tariffs) gets them as given. */
+  runArgs?(args: readonly string[], io: CliIo): Promise<ExitCode>;
 }
 
 /** Writes a value as one line of JSON to stdout (`--json`). */

@@ -1,3 +1,4 @@
+import { formatOcpiDateTime } from './date-time.js';
 import type { OcpiResponse } from './http.js';
 
 const encoder = new TextEncoder();
@@ -139,4 +140,4 @@ export const responseText = (response: Pick<OcpiResponse, 'body'>): string =>
   typeof response.body === 'string' ? response.body : decoder.decode(response.body);
 
 /** RFC 3339 in UTC, seconds precision, as OCPI DateTime examples use. */
-export const ocpiTimestamp = (now: Date = new Date()): string => `${now.toISOString().slice(0, 19)}Z`;
+export const ocpiTimestamp = (now: Date = new Date()): string => formatOcpiDateTime(now);

@@ -1,6 +1,7 @@
 import type { AuditEntry } from './audit.js';
 import type { CommandType } from './schemas/v2.2.1/index.js';
 import type { PartyRef } from './store/types.js';
+import type { ToleranceKind } from './tolerances.js';
 
 /** Who caused an event, when it came from a request. */
 export interface EventOrigin {
@@ -90,7 +91,26 @@ export interface CdrPriceUncheckedEvent extends EventOrigin {
   reason: string;
 }
 
+/**
+ * Something a partner sent outside the letter of the spec that was accepted all the same (or, under a
+ * strict quirk, refused): an unknown open enum value, a DateTime with an offset, a wrong `OCPI-to`, a
+ * Token PUT without `?type=`. See `tolerances.ts`; each is counted per partner and kind too.
+ */
+export interface PartnerToleratedEvent extends EventOrigin {
+  type: 'partner.tolerated';
+  kind: ToleranceKind;
+  /** What was tolerated and what was made of it, for a log line. */
+  message: string;
+  /** The object type (`Location`, `Token`), when the tolerance is in a body. */
+  objectType?: string;
+  /** JSON Pointer of the field in the body (`/evses/0/connectors/0/standard`), or the header. */
+  field?: string;
+  /** The value as received. */
+  value?: string;
+}
+
 export type OcpiEvent =
+  | PartnerToleratedEvent
   | ObjectEvent
   | PartnerEvent
   | CommandReceivedEvent

@@ -11,6 +11,7 @@ export * from './credentials/credentials-module.js';
 export type { OurCredentials, RequiredEndpoint } from './credentials/handshake.js';
 export * from './credentials/initiator.js';
 export * from './credentials/registration-tokens.js';
+export { formatOcpiDateTime, normalizeOcpiDateTime, parseOcpiDateTime } from './date-time.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
@@ -41,6 +42,7 @@ export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './s
 export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';
 export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/shared/unknown-enum-values.js';
 export * from './schemas/v2.2.1/index.js';
+export * from './tolerances.js';
 
 // The 2.1.1 and 2.3.0 object models as namespaces (2.2.1's names are exported as they are).
 // Imported then exported: the declaration bundler does not take `export * as`.

@@ -11,11 +11,11 @@ import { type PaginationOptions, paginationHeaders, parsePagination } from './pa
 import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
-import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
-import { normalizeParty, partyString } from './store/keys.js';
+import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
+import { normalizeParty } from './store/keys.js';
 import { observeStore } from './store/observed.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
-import { formatIssues } from './validation/ajv.js';
+import { acceptBody, ToleranceCounters } from './tolerances.js';
 import { createAutoValidatorFactory } from './validation/precompiled.js';
 import type { Validator, ValidatorFactory } from './validation/validator.js';
 import { compareVersions } from './versions.js';
@@ -75,6 +75,8 @@ export interface OcpiServer {
   handle(request: OcpiRequest): Promise<OcpiResponse>;
   readonly node: NodeInfo;
   readonly bodyLimit: number;
+  /** What partners sent that was tolerated, counted per partner and kind (`partner.tolerated` events carry the details). */
+  readonly tolerances: ToleranceCounters;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -159,6 +161,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const partnerLimiter = options.rateLimits?.perPartner ? new RateLimiter(options.rateLimits.perPartner) : undefined;
   const addressLimiter = options.rateLimits?.perAddress ? new RateLimiter(options.rateLimits.perAddress) : undefined;
   const ourParties = options.parties.map((p) => ({ ...p, ...normalizeParty(p) }));
+  const tolerances = new ToleranceCounters();
 
   const versions = Object.keys(options.modules).sort(compareVersions).reverse();
   const mounted = new Map<string, MountedModule[]>();
@@ -295,7 +298,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return validator;
   }
 
-  async function readJsonBody(request: OcpiRequest, route: RouteDefinition): Promise<unknown> {
+  async function readJsonBody(request: OcpiRequest, route: RouteDefinition, caller: Caller, record: (event: EventInput) => void): Promise<unknown> {
     if (!BODY_METHODS.has(route.method)) return undefined;
     const read = await readBody(request.body, bodyLimit, bodyTimeoutMs);
     if (read.ok || read.reason !== 'timeout') bodiesRead.add(request);
@@ -321,8 +324,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       throw new OcpiError('Request body is not valid JSON', { reason: 'bad_request' });
     }
     if (route.body) {
-      const result = validatorFor(route.body.schema).validate(parsed);
-      if (!result.ok) throw OcpiError.invalid(`Invalid ${name}: ${formatIssues(result.issues)}`, { errors: result.issues });
+      const quirks = caller.kind === 'partner' ? caller.partner.quirks : undefined;
+      for (const event of acceptBody({ schema: route.body.schema, name, body: parsed, validator: validatorFor(route.body.schema), quirks })) record(event);
     }
     return parsed;
   }
@@ -338,39 +341,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
     }
     return owner;
-  }
-
-  /**
-   * Refuses an `OCPI-to` party that is not ours and an `OCPI-from` party the caller may not act for
-   * (`fromAllowed`: `node.actsFor`): a party speaks for itself only; a hub for the parties it serves,
-   * never for any party it names.
-   */
-  function checkRouting(routing: RoutingHeaders, caller: Caller, fromAllowed: boolean): void {
-    if (routing.to && !ourParties.some((p) => partyString(p) === partyString(routing.to as PartyRef))) {
-      throw OcpiError.invalid(`OCPI-to-country-code/OCPI-to-party-id ${routing.to.country_code}/${routing.to.party_id} is not a party on this platform`);
-    }
-    const from = routing.from;
-    if (from && caller.kind === 'partner' && !fromAllowed) {
-      const whose = caller.partner.roles.some((r) => r.role === 'HUB')
-        ? 'one of your parties or of the parties your hub serves'
-        : 'one of the parties registered with your credentials';
-      throw OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not ${whose}`);
-    }
-  }
-
-  /**
-   * The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to
-   * Party"). Only parties that are valid here are named: the `OCPI-to` party when it is one of ours, the
-   * `OCPI-from` party when the caller may act for it (`fromAllowed`); so an answer refusing a foreign
-   * party never claims to come from it or go to it.
-   */
-  function responseRouting(routing: RoutingHeaders, caller: Caller, fromAllowed: boolean): RoutingHeaders {
-    const callerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
-    const ours = (party: PartyRef | undefined) => party && ourParties.some((p) => partyString(p) === partyString(party));
-    return {
-      from: ours(routing.to) ? routing.to : ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined,
-      to: routing.from && fromAllowed ? routing.from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined,
-    };
   }
 
   async function dispatch(request: OcpiRequest, ids: { requestId: string; correlationId: string }, headers: Record<string, string>, events: OcpiEvent[]) {
@@ -421,24 +391,35 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     }
 
     const { mounted: found, route, params } = target;
-    const functional = !found.module.configuration;
-    const headerValues: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
-    const routing = functional ? readRoutingHeaders(headerValues) : { from: undefined, to: undefined };
-    if (functional) {
-      const fromAllowed = routing.from !== undefined && caller.kind === 'partner' && (await node.actsFor(caller.partner, routing.from));
-      Object.assign(headers, routingHeaderValues(responseRouting(routing, caller, fromAllowed)));
-      checkRouting(routing, caller, fromAllowed);
-    }
-    const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
-    const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
-    const body = await readJsonBody(request, route);
-
     const partnerId = caller.kind === 'partner' ? caller.partner.id : undefined;
     const origin = { partnerId, requestId: ids.requestId, correlationId: ids.correlationId };
     const record = (event: EventInput) => {
       events.push({ ...origin, ...event } as OcpiEvent);
     };
+    const functional = !found.module.configuration;
+    const headerValues: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
+    let routing: RoutingHeaders = { from: undefined, to: undefined };
+    if (functional) {
+      const received = readRoutingHeaders(headerValues);
+      const fromAllowed = received.from !== undefined && caller.kind === 'partner' && (await node.actsFor(caller.partner, received.from));
+      const routed = routeRequest({
+        routing: received,
+        ourParties,
+        callerRoles: caller.kind === 'partner' ? caller.partner.roles : undefined,
+        callerIsHub: caller.kind === 'partner' && caller.partner.roles.some((r) => r.role === 'HUB'),
+        fromAllowed,
+        module: found.module,
+      });
+      Object.assign(headers, routingHeaderValues(routed.answer));
+      if (routed.refusal) throw routed.refusal;
+      if (routed.tolerated) record(routed.tolerated);
+      routing = routed.routing;
+    }
+    const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
+    const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
+    const body = await readJsonBody(request, route, caller, record);
+
     // Per-request view of the node, only when someone listens: shared config is never written.
     const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
     const context: RequestContext = {
@@ -528,7 +509,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         });
       } finally {
         // The answer is decided: what the request changed is emitted now, delivered in later tasks.
-        for (const event of events) node.events.emit(event);
+        for (const event of events) {
+          if (event.type === 'partner.tolerated') tolerances.record(event);
+          node.events.emit(event);
+        }
       }
     } catch {
       // Only a failing onError hook gets here.
@@ -542,5 +526,5 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     for (const { module } of list) for (const route of module.routes) if (route.body) validatorFor(route.body.schema);
   }
 
-  return { handle, node, bodyLimit };
+  return { handle, node, bodyLimit, tolerances };
 }

@@ -4,6 +4,7 @@
 import {
   AnyResponseEnvelope,
   AuthorizationInfo,
+  acceptBody,
   CommandResponse,
   CommandResult,
   Credentials,
@@ -18,7 +19,8 @@ import { cdrTokenOf, ocpiTime, sampleCdr, sampleLocation, sampleSession, sampleT
 import { type Answer, endpointOf, holds, identityOf, idOf, limitOf, listUrl, type RunContext, send, senderLists, totalOf, walk } from './context.js';
 import type { Exchange } from './probe.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/** `warn`: passed, but with something a receiver only accepts as a tolerance (ocpi-ts raises a warning for it). */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Outcome {
   status: CheckStatus;
   detail?: string;
@@ -37,6 +39,7 @@ export interface Check {
 const pass = (detail?: string): Outcome => ({ status: 'pass', ...(detail ? { detail } : {}) });
 const fail = (detail: string): Outcome => ({ status: 'fail', detail });
 const skip = (detail: string): Outcome => ({ status: 'skip', detail });
+const warn = (detail: string): Outcome => ({ status: 'warn', detail });
 
 /** Problems found, as one outcome: pass when none. */
 const verdict = (problems: readonly string[], passed?: string): Outcome =>
@@ -52,6 +55,27 @@ function issuesOf(schema: TSchema, value: unknown): string | undefined {
         .slice(0, 3)
         .map((i) => `${i.path || '(root)'}: ${i.message}`)
         .join(', ');
+}
+
+/**
+ * An object as a liberal receiver reads it (the core's `acceptBody`, as ocpi-ts serves): DateTimes with
+ * an offset or microseconds normalised, unknown open enum values kept. Answers what would be refused,
+ * or what would be tolerated (each with its field).
+ */
+function acceptedAs(schema: TSchema, name: string, object: unknown): { refused: string } | { tolerated: string[] } {
+  try {
+    const events = acceptBody({ schema, name, body: structuredClone(object), validator: validators.compile(schema), quirks: undefined });
+    return { tolerated: events.map((e) => (e.type === 'partner.tolerated' ? e.message : e.type)) };
+  } catch (error) {
+    const issues = (error as { data?: { errors?: { path: string; message: string }[] } }).data?.errors ?? [];
+    return {
+      refused:
+        issues
+          .slice(0, 3)
+          .map((i) => `${i.path || '(root)'}: ${i.message}`)
+          .join(', ') || String(error),
+    };
+  }
 }
 
 const describeAnswer = (a: Answer) =>
@@ -358,10 +382,31 @@ const objectsValid: Check = {
       if (!type) return [];
       const all = await walk(ctx, module, url);
       return all.objects.flatMap((object, index) => {
-        const problem = issuesOf(type.schema, object);
-        return problem ? [`${type.name} ${identityOf(module, object) ?? `#${index}`}: ${problem}`] : [];
+        const accepted = acceptedAs(type.schema, type.name, object);
+        return 'refused' in accepted ? [`${type.name} ${identityOf(module, object) ?? `#${index}`}: ${accepted.refused}`] : [];
       });
     }),
+};
+
+const objectsStrict: Check = {
+  id: 'objects.strict',
+  title: 'Every object is sent strictly: DateTimes in UTC with Z, open enum values among the known ones (else accepted with a warning)',
+  section: 'types "DateTime type"; the OpenAPI open-enums (2.3.0 types "OpenEnum type")',
+  phase: 'read',
+  async run(ctx) {
+    const tolerated: string[] = [];
+    const outcome = await overLists(ctx, async (module, url) => {
+      const type = typeOfModule('2.2.1', module);
+      if (!type) return [];
+      for (const object of (await walk(ctx, module, url)).objects) {
+        const accepted = acceptedAs(type.schema, type.name, object);
+        if ('tolerated' in accepted) tolerated.push(...accepted.tolerated.map((t) => `${identityOf(module, object) ?? ''} ${t}`.trim()));
+      }
+      return [];
+    });
+    if (outcome.status !== 'pass' || tolerated.length === 0) return outcome;
+    return warn(`accepted with a warning: ${tolerated.slice(0, 5).join('; ')}${tolerated.length > 5 ? `; (+${tolerated.length - 5} more)` : ''}`);
+  },
 };
 
 const objectsIds: Check = {
@@ -829,6 +874,7 @@ export const CHECKS: readonly Check[] = [
   paginationTotal,
   paginationDates,
   objectsValid,
+  objectsStrict,
   objectsIds,
   tokensAuthorize,
   receiversRoundTrip,

@@ -3,20 +3,20 @@ import { type Style, table } from '../io.js';
 import type { ConformanceReport } from './runner.js';
 
 export function reportTable(report: ConformanceReport, style: Style): string {
-  const mark = { pass: style.green('PASS'), fail: style.red('FAIL'), skip: style.dim('SKIP') };
+  const mark = { pass: style.green('PASS'), warn: style.yellow('WARN'), fail: style.red('FAIL'), skip: style.dim('SKIP') };
   const rows = [[style.bold('check'), style.bold('result'), style.bold('spec section'), style.bold('detail')]];
   for (const check of report.checks) rows.push([check.id, mark[check.status], check.section, check.detail ?? '']);
-  const { passed, failed, skipped } = report.summary;
+  const { passed, warned, failed, skipped } = report.summary;
   const head = `OCPI conformance of ${report.target}${report.partner.length ? ` (${report.partner.join(', ')})` : ''}, as ${report.ours.party} ${report.ours.role}${report.write ? ', with writes' : ''}`;
-  const tail = `${passed} passed, ${failed ? style.red(`${failed} failed`) : '0 failed'}, ${skipped} skipped in ${report.seconds.toFixed(1)} s`;
+  const tail = `${passed} passed${warned ? `, ${style.yellow(`${warned} with a warning`)}` : ''}, ${failed ? style.red(`${failed} failed`) : '0 failed'}, ${skipped} skipped in ${report.seconds.toFixed(1)} s`;
   return `${style.bold(head)}\n${table(rows)}\n${tail}`;
 }
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function reportJunit(report: ConformanceReport): string {
-  const { passed, failed, skipped } = report.summary;
-  const tests = passed + failed + skipped;
+  const { passed, warned, failed, skipped } = report.summary;
+  const tests = passed + warned + failed + skipped;
   const cases = report.checks.map((check) => {
     const name = xml(`${check.id}: ${check.title}`);
     const open = `    <testcase classname="ocpi.conformance.${check.phase}" name="${name}" time="${(check.ms / 1000).toFixed(3)}">`;
@@ -26,7 +26,9 @@ export function reportJunit(report: ConformanceReport): string {
         ? `\n      <failure message="${detail}">${xml(`${check.section}\n${check.detail ?? ''}`)}</failure>\n    `
         : check.status === 'skip'
           ? `\n      <skipped message="${detail}"/>\n    `
-          : '';
+          : check.status === 'warn'
+            ? `\n      <system-out>${xml(`accepted with a warning (${check.section}): ${check.detail ?? ''}`)}</system-out>\n    `
+            : '';
     return `${open}${body}</testcase>`;
   });
   return [

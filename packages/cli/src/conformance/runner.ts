@@ -25,7 +25,8 @@ export interface ConformanceReport {
   /** The partner's parties, as its credentials named them. */
   partner: string[];
   write: boolean;
-  summary: { passed: number; failed: number; skipped: number };
+  /** `warned`: passed with a warning (what a liberal receiver accepts, but a partner should be told). */
+  summary: { passed: number; warned: number; failed: number; skipped: number };
   checks: CheckResult[];
   /** The partner could not be read at all (no versions): scripts exit with 3 then. */
   unreachable: boolean;
@@ -87,7 +88,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     ours: { role: ctx.ours.role, party: `${ctx.ours.country_code}*${ctx.ours.party_id}` },
     partner: (ctx.partner?.roles ?? []).map((r) => `${r.country_code}*${r.party_id} ${r.role}`),
     write: options.write,
-    summary: { passed: count('pass'), failed: count('fail'), skipped: count('skip') },
+    summary: { passed: count('pass'), warned: count('warn'), failed: count('fail'), skipped: count('skip') },
     checks: results,
     unreachable: ctx.versions === undefined,
   };

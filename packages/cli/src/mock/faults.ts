@@ -37,6 +37,8 @@ export interface Fault {
   description: string;
   /** The conformance check that fails when this fault is on (see `CHECKS`). */
   check: string;
+  /** `warn`: what the fault does is accepted with a warning (a tolerance), so the check warns instead of failing. */
+  outcome?: 'warn';
   parameter?: FaultParameter;
   /** Which requests count for the fault (`count` in `before` counts them, 1-based). */
   applies(request: Classified): boolean;
@@ -206,6 +208,23 @@ export const FAULTS: readonly Fault[] = [
           const field = REQUIRED_FIELD[request.module as string] as string;
           const objects = Array.isArray(envelope.data) ? envelope.data : envelope.data ? [envelope.data] : [];
           for (const object of objects as Record<string, unknown>[]) if (spoiled(object.id ?? object.uid)) delete object[field];
+        }),
+    }),
+  },
+  {
+    name: 'lenient-datetimes',
+    description: 'every third object a Sender interface serves has its last_updated with an offset and microseconds (+00:00)',
+    check: 'objects.strict',
+    outcome: 'warn',
+    applies: (r) => r.senderGet !== undefined,
+    effects: () => ({
+      after: (response) =>
+        withEnvelope(response, (envelope) => {
+          const objects = Array.isArray(envelope.data) ? envelope.data : envelope.data ? [envelope.data] : [];
+          for (const object of objects as Record<string, unknown>[]) {
+            if (spoiled(object.id ?? object.uid) && typeof object.last_updated === 'string')
+              object.last_updated = object.last_updated.replace(/(\.\d+)?Z$/, '.000000+00:00');
+          }
         }),
     }),
   },

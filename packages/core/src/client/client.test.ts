@@ -532,6 +532,31 @@ describe('pagination over HTTP', () => {
     expect(new URL(asked[3] as string, b.origin).searchParams.get('date_from')).not.toBe('1970-01-01T00:00:00Z');
   });
 
+  it("follows the partner's quirks: date_from on every list, pages capped, the watermark earlier by its clock skew (issue 17)", async () => {
+    const { a, b, partnerOfA } = await connectedPair();
+    await addThings(b, 0, 30);
+    const asked: string[] = [];
+    const partner = { ...partnerOfA, quirks: { dateFromRequired: true, maxPageSize: 10, clockSkewSeconds: -600 } };
+    const client = createOcpiClient({
+      parties: [A_CPO],
+      fetch: (input, init) => {
+        asked.push(String(input));
+        return fetch(input, init);
+      },
+    }).forPartner(partner);
+    const pulled: unknown[] = [];
+    for await (const item of client.resync('nltst-things', { store: a.store, limit: 50 })) pulled.push(item);
+    expect(pulled).toHaveLength(30);
+    const first = new URL(asked[0] as string);
+    expect(first.searchParams.get('date_from')).toBe('1970-01-01T00:00:00Z');
+    expect(first.searchParams.get('limit')).toBe('10');
+    expect(asked).toHaveLength(3);
+    // 60 s of overlap and 600 s of skew before the partner's clock.
+    const watermark = (await readSyncWatermark(a.store, partner.id, 'nltst-things'))!.getTime();
+    expect(watermark).toBeGreaterThan(Date.now() - 670_000);
+    expect(watermark).toBeLessThan(Date.now() - 650_000);
+  });
+
   it('resync pulls with date_from from the stored watermark, and moves it only after a complete pull', async () => {
     const { a, b, partnerOfA } = await connectedPair();
     await addThings(b, 0, 120);

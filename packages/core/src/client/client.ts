@@ -1,4 +1,5 @@
 import { authorizationHeader } from '../auth/tokens.js';
+import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
@@ -29,7 +30,7 @@ import type {
   TerminalActivation,
   TerminalPatch,
 } from '../schemas/v2.3.0/index.js';
-import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
+import { normalizeParty } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
 import type { CommandResultReceiver } from './command-results.js';
@@ -224,7 +225,7 @@ function queryString(query: QueryInput | undefined): URLSearchParams {
   for (const [name, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue;
     // date_from is inclusive: rounding down to the second never loses an object.
-    params.set(name, value instanceof Date ? `${value.toISOString().slice(0, 19)}Z` : String(value));
+    params.set(name, value instanceof Date ? formatOcpiDateTime(value) : String(value));
   }
   return params;
 }
@@ -346,8 +347,8 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
   function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
-    if (crawlOptions.dateFrom) query.set('date_from', `${crawlOptions.dateFrom.toISOString().slice(0, 19)}Z`);
-    if (crawlOptions.dateTo) query.set('date_to', `${crawlOptions.dateTo.toISOString().slice(0, 19)}Z`);
+    if (crawlOptions.dateFrom) query.set('date_from', formatOcpiDateTime(crawlOptions.dateFrom));
+    if (crawlOptions.dateTo) query.set('date_to', formatOcpiDateTime(crawlOptions.dateTo));
     if (crawlOptions.limit !== undefined) query.set('limit', String(crawlOptions.limit));
     const fetchPage = async (url: string): Promise<PageResponse> => {
       const result = await request<unknown>({ ...call, method: 'GET', url, query: undefined, correlationId });
@@ -407,8 +408,12 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
 
     async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, signal, ...crawlOptions } = options;
-      if (role === 'SENDER' && DATE_FROM_REQUIRED.has(moduleId) && !crawlOptions.dateFrom && query?.date_from === undefined)
-        crawlOptions.dateFrom = new Date(0);
+      const quirks = partner.quirks ?? {};
+      // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
+      const needsDateFrom = DATE_FROM_REQUIRED.has(moduleId) || quirks.dateFromRequired === true;
+      if (role === 'SENDER' && needsDateFrom && !crawlOptions.dateFrom && query?.date_from === undefined) crawlOptions.dateFrom = new Date(0);
+      // A partner that fails on large pages (quirk): ask for no more than it serves.
+      if (quirks.maxPageSize !== undefined) crawlOptions.limit = Math.min(crawlOptions.limit ?? quirks.maxPageSize, quirks.maxPageSize);
       yield* paginate<T>(
         {
           url: urlOf(moduleId, role),
@@ -437,8 +442,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         },
       });
       // Reached only when every page was read: the next pull starts where this one started,
-      // on the partner's clock (its first envelope timestamp), minus a margin.
-      await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt) - overlapMs));
+      // on the partner's clock (its first envelope timestamp), minus a margin. A partner whose clock
+      // is off (quirk clockSkewSeconds) stamps objects off too: the margin grows by that much.
+      const skewMs = (partner.quirks?.clockSkewSeconds ?? 0) * 1000;
+      await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt + skewMs) - overlapMs - Math.abs(skewMs)));
     }
 
     const pushOwned = (moduleId: string, object: { country_code: string; party_id: string }, id: string, body: unknown, options: CallOptions = {}) =>

@@ -16,6 +16,8 @@ const rfid = () => example<Token>('token_put_example.json');
 const appUser = () => example<Token>('token_example_1_app_user.json');
 /** token_example_2_full_rfid.json: DE/TNM, uid 12345678905880, RFID (on uc4's publish_allowed_to list). */
 const fullRfid = () => example<Token>('token_example_2_full_rfid.json');
+/** The official APP_USER example, pushed by another party. */
+const appUserOf = (country_code: string, party_id: string): Token => ({ ...appUser(), country_code, party_id });
 
 describe('Tokens Sender (eMSP side)', () => {
   let h: ModuleHarness;
@@ -142,11 +144,26 @@ describe('Tokens Receiver (CPO side)', () => {
     expect((await h.call('GET', url('NL/TNM/012345678'), { token: 'tnm' })).json.data).toEqual(rfid());
   });
 
-  it('refuses with 2001 a Token whose type differs from the URL (RFID when omitted)', async () => {
+  it('refuses with 2001 a Token whose type differs from the ?type= of the URL', async () => {
     const app = { ...rfid(), type: 'APP_USER' };
-    const put = await h.call('PUT', url('NL/TNM/012345678'), { token: 'tnm', body: app });
+    const put = await h.call('PUT', url('NL/TNM/012345678?type=RFID'), { token: 'tnm', body: app });
     expect(put.json.status_code).toBe(2001);
     expect(put.json.status_message).toMatch(/type 'APP_USER'.*'RFID'/);
+  });
+
+  it('takes the type from the body when the URL has no ?type= (issue 17): an APP_USER Token is stored as APP_USER, with a warning', async () => {
+    const app = appUserOf('NL', 'TNM');
+    const put = await h.call('PUT', url(`NL/TNM/${app.uid}`), { token: 'tnm', body: app });
+    expect(put.status).toBe(201);
+    expect(put.json.status_code).toBe(1000);
+    expect((await h.call('GET', url(`NL/TNM/${app.uid}?type=APP_USER`), { token: 'tnm' })).json.data).toEqual(app);
+    expect((await h.call('GET', url(`NL/TNM/${app.uid}`), { token: 'tnm' })).status).toBe(404);
+    expect(h.server.tolerances.list('partner-tnm')).toEqual([
+      expect.objectContaining({ kind: 'token-type', objectType: 'Token', field: 'type', value: 'APP_USER', count: 1 }),
+    ]);
+    // An RFID body without ?type= is the spec's default: nothing tolerated.
+    await h.call('PUT', url('NL/TNM/012345678'), { token: 'tnm', body: rfid() });
+    expect(h.server.tolerances.totals()).toEqual([{ partnerId: 'partner-tnm', kind: 'token-type', count: 1 }]);
   });
 
   it('refuses with 2001 a Token whose uid or owner differs from the URL', async () => {

@@ -8,6 +8,7 @@ import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import { knownValues } from '../schemas/shared/enums.js';
 import { type AuthorizationInfo, type Location, LocationReferences, type PublishTokenType, Token, TokenPatch, TokenType } from '../schemas/v2.2.1/index.js';
+import { tolerated } from '../tolerances.js';
 import {
   applyPatch,
   assertSameId,
@@ -169,6 +170,27 @@ export function tokensSender(handler: TokensSenderHandler = storeTokensSender): 
 export function tokensReceiver(handler: TokensReceiverHandler = storeTokensReceiver): OcpiModule {
   const path = [':country_code', ':party_id', ':token_uid'];
   const keyOf = (ctx: RequestContext): TokenKey => ({ uid: ctx.param('token_uid'), type: tokenTypeParameter(ctx) });
+  /**
+   * The Token a PUT is for. `?type=` defaults to RFID (mod_tokens, Request Parameters), but many eMSPs
+   * leave it out for every type: without one, the complete Token in the body says which it is (an
+   * APP_USER body is stored as APP_USER), with a `partner.tolerated` event when that is not RFID. A
+   * PATCH keeps the default: its `type`, when present, could as well be a (refused) change of type.
+   */
+  const putKeyOf = (ctx: RequestContext, bodyType: string | undefined): TokenKey => {
+    const given = ctx.query.get('type');
+    if ((given === null || given === '') && bodyType !== undefined && bodyType !== 'RFID') {
+      const uid = ctx.param('token_uid');
+      ctx.emit(
+        tolerated('token-type', `Token ${uid}: no ?type= in the URL, type ${bodyType} taken from the body`, {
+          objectType: 'Token',
+          field: 'type',
+          value: bodyType,
+        }),
+      );
+      return { uid, type: bodyType as TokenType };
+    }
+    return keyOf(ctx);
+  };
   return {
     identifier: 'tokens',
     role: 'RECEIVER',
@@ -189,11 +211,10 @@ export function tokensReceiver(handler: TokensReceiverHandler = storeTokensRecei
         body: { schema: Token, name: 'Token' },
         async handle(ctx) {
           const request = ownedRequest(ctx);
-          const key = keyOf(ctx);
           const token = ctx.body as Token;
+          const key = putKeyOf(ctx, token.type);
           assertSameOwner(token, request.owner);
           assertSameId('uid', key.uid, token.uid);
-          // The URL names uid and type; `?type=` defaults to RFID, so another type must be in the URL.
           assertSameId('type', key.type, token.type);
           return writeResult(await handler.put(token, request));
         },

@@ -1,5 +1,6 @@
 import type { CredentialsRole, Endpoint } from '../schemas/v2.2.1/index.js';
 import type { PartyRef } from '../store/types.js';
+import type { PartnerQuirks } from '../tolerances.js';
 
 export type { BusinessDetails, CredentialsRole, Endpoint, Role } from '../schemas/v2.2.1/index.js';
 export type { PartyRef };
@@ -47,6 +48,8 @@ export interface Partner {
   outboundToken?: PartnerToken;
   /** How the partner sends its token to us, and how we send ours to it. */
   tokenEncoding: TokenEncoding;
+  /** What the operator set for this partner's defects and preferences (strict enums, page size cap, ...). */
+  quirks?: PartnerQuirks;
   createdAt: string;
   updatedAt: string;
 }

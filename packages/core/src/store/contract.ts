@@ -623,6 +623,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Ocp
           inboundTokenHash: 'a'.repeat(64),
           outboundToken: partnerToken('partner-token'),
           tokenEncoding: 'raw',
+          quirks: { enums: 'strict', dateFromRequired: true, maxPageSize: 25, clockSkewSeconds: -120 },
           roles: [
             {
               role: 'CPO',

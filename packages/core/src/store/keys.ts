@@ -1,4 +1,7 @@
+import { parseOcpiDateTime } from '../date-time.js';
 import type { ObjectKey, PartyRef, StoredObject } from './types.js';
+
+export { parseOcpiDateTime };
 
 /** CiStrings compare case-insensitively; the store keeps them upper-cased. */
 export const normalizeParty = (party: PartyRef): PartyRef => ({
@@ -24,14 +27,6 @@ export function lastUpdatedOf(data: unknown): string {
     if (time !== undefined) return new Date(time).toISOString();
   }
   return new Date(0).toISOString();
-}
-
-/** Parses an OCPI DateTime; one without a zone designator is UTC (types.asciidoc, DateTime). */
-export function parseOcpiDateTime(value: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.test(value)) return undefined;
-  const withZone = /(Z|[+-]\d{2}:\d{2})$/i.test(value) ? value : `${value}Z`;
-  const time = Date.parse(withZone);
-  return Number.isNaN(time) ? undefined : time;
 }
 
 export function toStored<T>(key: ObjectKey, data: T, audience: PartyRef[] = []): StoredObject<T> {

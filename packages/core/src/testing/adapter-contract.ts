@@ -12,6 +12,7 @@ import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
 import { rawHttp } from './http.js';
 import { registerTestPartner } from './test-node.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
+import { createToleranceNode, runEvRoamingPull, runLenientWrites, type ToleranceNode } from './tolerance-cases.js';
 
 /**
  * The two functions of a test runner the suite registers its cases with: `{ describe, it }` from
@@ -401,6 +402,17 @@ async function throughAdapter(harness: AdapterHarness, use: (origin: string) => 
   }
 }
 
+/** A fresh tolerance node (`tolerance-cases.ts`) served through the adapter for `use`, closed after. */
+async function throughToleranceNode(harness: AdapterHarness, use: (origin: string, node: ToleranceNode) => Promise<void>): Promise<void> {
+  const node = await createToleranceNode();
+  const running = await harness.start(node.server);
+  try {
+    await use(running.origin, node);
+  } finally {
+    await running.close();
+  }
+}
+
 /** Over a raw socket: a PUT whose body starts with `{` and then trickles in, a space every 100 ms. */
 const trickledPut = (origin: string, path: string, authorization: string, contentLength: number, spaces: number) =>
   rawHttp(
@@ -466,6 +478,12 @@ export function describeAdapterContract(harness: AdapterHarness, runner: TestRun
       runUnreadBodyCase(harness),
     );
     runner.it('echoes the same bytes for every id it echoes, and replaces ids with bytes beyond ASCII', () => runRawIdsCase(harness));
+    runner.it('gives the EVRoaming client, which names its own party as OCPI-to, 57 of 57 Locations (issue 17)', () =>
+      throughToleranceNode(harness, runEvRoamingPull),
+    );
+    runner.it('keeps a connector standard NACS, takes DateTimes with offsets and microseconds as UTC, an APP_USER Token without ?type= (issue 17)', () =>
+      throughToleranceNode(harness, runLenientWrites),
+    );
   });
 }
 
