@@ -1,10 +1,9 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { OcpiStore } from '@ocpi-ts/core';
 import { pgliteExecutor, type SqlExecutor } from './executor.js';
 import { Vacuum, withVacuum } from './maintenance.js';
-import { openSqlStore } from './sql-store.js';
+import { openSqlStore, type SqlStore, type SqlStoreOptions } from './sql-store.js';
 
 export type EmbeddedStoreOptions =
   | {
@@ -15,11 +14,14 @@ export type EmbeddedStoreOptions =
       dataDir: string;
       /** PostgreSQL schema for the tables (default `public`). */
       schema?: string;
+      /** The node's read model (see `SqlStoreOptions.readModel`); `false` for SQL only. */
+      readModel?: SqlStoreOptions['readModel'];
     }
   | {
       /** An existing PGlite instance (say, with extensions loaded). The store does not close it. */
       pglite: PGlite;
       schema?: string;
+      readModel?: SqlStoreOptions['readModel'];
     };
 
 const LOCK_FILE = 'ocpi-ts.lock';
@@ -71,10 +73,13 @@ function lockDataDir(dir: string): () => void {
  * process killed right after an answered write loses nothing. (PGlite does not fsync, so an OS crash
  * or power loss may lose the last writes; use PostgreSQL where that matters.)
  */
-export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<OcpiStore> {
-  const schema = options.schema === undefined ? {} : { schema: options.schema };
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
+  const settings: SqlStoreOptions = {
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
+  };
   const maintained = async (executor: SqlExecutor) => {
-    const store = await openSqlStore(executor, schema);
+    const store = await openSqlStore(executor, settings);
     return withVacuum(store, new Vacuum(executor, options.schema ?? 'public', (error) => console.warn('ocpi-ts: VACUUM of the embedded store failed', error)));
   };
   if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }));

@@ -82,7 +82,7 @@ class MaintainedObjectStore implements ObjectStore {
 }
 
 /** The store with PGlite's missing autovacuum done in-process. */
-export async function withVacuum(store: OcpiStore, vacuum: Vacuum): Promise<OcpiStore> {
+export async function withVacuum<S extends OcpiStore>(store: S, vacuum: Vacuum): Promise<S> {
   try {
     await vacuum.run();
   } catch (error) {
@@ -90,10 +90,8 @@ export async function withVacuum(store: OcpiStore, vacuum: Vacuum): Promise<Ocpi
     throw error;
   }
   return {
+    ...store,
     objects: new MaintainedObjectStore(store.objects, vacuum),
-    partners: store.partners,
-    registrationTokens: store.registrationTokens,
-    audit: store.audit,
     close: async () => {
       await vacuum.settle();
       await store.close();

@@ -16,6 +16,9 @@ afterAll(async () => {
 });
 
 describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
+describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
+  createEmbeddedStore({ pglite: db, schema: `sqlonly_${++n}`, readModel: false }),
+);
 
 describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   it('opens, migrates and works without touching the disk', async () => {
