@@ -217,6 +217,18 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }),
   );
   events.on('outbound.failed', (event) => logger('warn', 'callback failed', { url: event.url, reason: event.reason }));
+  // A partner's PUT or PATCH older than what is stored (pushes over parallel connections arrive out of order).
+  events.on('object.outdated', (event) =>
+    logger('info', `outdated ${event.module} write not applied`, {
+      id: event.id,
+      owner: `${event.owner.country_code}*${event.owner.party_id}`,
+      ...(event.target ? { target: event.target } : {}),
+      received: event.received,
+      stored: event.stored,
+      partnerId: event.partnerId,
+      requestId: event.requestId,
+    }),
+  );
 
   const tokenA = await acceptedTokenA(store, config.tokenA);
   const versionsUrl = core.node.versionsUrl;

@@ -19,6 +19,23 @@ export interface ObjectEvent extends EventOrigin {
   object?: unknown;
 }
 
+/**
+ * A PUT or PATCH older than the object stored (its `last_updated` earlier than the stored one's):
+ * acknowledged, as the partner has already moved on, but not applied. Partners push over parallel
+ * connections, so updates can arrive out of order. `target` names the EVSE or Connector written,
+ * when it was one.
+ */
+export interface ObjectOutdatedEvent extends EventOrigin {
+  type: 'object.outdated';
+  module: string;
+  owner: PartyRef;
+  id: string;
+  target?: string;
+  /** `last_updated` of the write, and of what is stored (of the EVSE or Connector for a nested write). */
+  received: string;
+  stored: string;
+}
+
 export interface PartnerEvent extends EventOrigin {
   type: 'partner.registered' | 'partner.updated' | 'partner.unregistered';
   partnerId: string;
@@ -56,7 +73,7 @@ export interface AuditRecordedEvent extends EventOrigin {
   entry: AuditEntry;
 }
 
-export type OcpiEvent = ObjectEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent | AuditRecordedEvent;
+export type OcpiEvent = ObjectEvent | ObjectOutdatedEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent | AuditRecordedEvent;
 export type OcpiEventType = OcpiEvent['type'];
 /** The event of one type (the members whose `type` union contains it, narrowed to it). */
 export type OcpiEventOf<T extends OcpiEventType> = OcpiEvent extends infer E

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { describeOrderedWrites, describeStoreContract } from '@ocpi-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 
@@ -16,6 +16,7 @@ afterAll(async () => {
 });
 
 describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
+describeOrderedWrites('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `ordered_${++n}` }));
 describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
   createEmbeddedStore({ pglite: db, schema: `sqlonly_${++n}`, readModel: false }),
 );

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OcpiStore } from '@ocpi-ts/core';
-import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { locationsReceiver } from '@ocpi-ts/core';
+import { describeOrderedWrites, describeStoreContract, moduleHarness } from '@ocpi-ts/core/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreFromEnv } from './env.js';
@@ -76,6 +77,20 @@ if (!url) {
     },
   );
 
+  describeOrderedWrites(
+    'PostgreSQL server',
+    async () => {
+      const schema = uniqueSchema('ordered');
+      const store = await createPostgresStore({ url: databaseUrl, schema });
+      schemaOf.set(store, schema);
+      return store;
+    },
+    async (store) => {
+      const schema = schemaOf.get(store);
+      if (schema) await dropSchema(schema);
+    },
+  );
+
   describe('PostgreSQL server: two nodes on one database', () => {
     let schema: string;
     let a: OcpiStore;
@@ -133,6 +148,57 @@ if (!url) {
       expect(seen).toEqual([1, undefined]);
       expect(await a.objects.get(key('HELD'))).toBeUndefined();
       expect(await b.objects.get(key('HELD'))).toBeUndefined();
+    });
+
+    it('100 out-of-order PATCHes of one EVSE, half through each node: it ends in the latest state', async () => {
+      const us = { role: 'EMSP' as const, country_code: 'NL', party_id: 'OUR', business_details: { name: 'us' } };
+      const cpo = { role: 'CPO' as const, country_code: 'NL', party_id: 'CPO', business_details: { name: 'cpo' } };
+      const [onA, onB] = [a, b].map((store) => moduleHarness({ parties: [us], modules: [locationsReceiver()], store }));
+      if (!onA || !onB) throw new Error('unreachable');
+      await onA.partner('two-node-cpo', [cpo]);
+      const stamp = (n: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString();
+      const connector = {
+        id: '1',
+        standard: 'IEC_62196_T2',
+        format: 'SOCKET',
+        power_type: 'AC_3_PHASE',
+        max_voltage: 230,
+        max_amperage: 32,
+        last_updated: stamp(0),
+      };
+      const put = await onA.call('PUT', 'receiver/locations/NL/CPO/TWO', {
+        token: 'two-node-cpo',
+        body: {
+          country_code: 'NL',
+          party_id: 'CPO',
+          id: 'TWO',
+          publish: true,
+          address: 'Plein 1',
+          city: 'Utrecht',
+          country: 'NLD',
+          coordinates: { latitude: '52.089444', longitude: '5.110278' },
+          time_zone: 'Europe/Amsterdam',
+          evses: [{ uid: 'E1', status: 'AVAILABLE', connectors: [connector], last_updated: stamp(0) }],
+          last_updated: stamp(0),
+        },
+      });
+      expect(put.json.status_code).toBe(1000);
+      const order = Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) + 1);
+      const answers = await Promise.all(
+        order.map((n) =>
+          (n % 2 ? onA : onB).call('PATCH', 'receiver/locations/NL/CPO/TWO/E1', {
+            token: 'two-node-cpo',
+            body: { physical_reference: `P${n}`, last_updated: stamp(n) },
+          }),
+        ),
+      );
+      expect(answers.every((answer) => answer.json.status_code === 1000)).toBe(true);
+      for (const node of [onA, onB]) {
+        await within(100, async () => {
+          const final = (await node.call('GET', 'receiver/locations/NL/CPO/TWO', { token: 'two-node-cpo' })).json.data;
+          return final.evses[0].physical_reference === 'P100' && final.last_updated === stamp(100);
+        });
+      }
     });
 
     it('a partner saved through one node is found by token hash and party on the other', async () => {

@@ -15,7 +15,7 @@ import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { HandlerResult, RequestContext, RouteDefinition } from '../module.js';
 import type { Partner } from '../partners/partner.js';
-import { normalizeParty, partyString } from '../store/keys.js';
+import { normalizeParty, parseOcpiDateTime, partyString } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
 
@@ -70,10 +70,11 @@ export interface Page<T> {
 export type Found<T> = T | JsonText | undefined;
 
 /**
- * The result of a write: `created` answers HTTP 201, `updated` and `unchanged` HTTP 200
- * (status_codes.asciidoc: 201 when the object was newly created).
+ * The result of a write: `created` answers HTTP 201, `updated`, `unchanged` and `outdated` HTTP 200
+ * (status_codes.asciidoc: 201 when the object was newly created). `outdated`: older than the stored
+ * object, acknowledged but not applied (see `isOutdated`).
  */
-export type WriteResult = 'created' | 'updated' | 'unchanged';
+export type WriteResult = 'created' | 'updated' | 'unchanged' | 'outdated';
 
 export function handlerRequest(context: RequestContext): HandlerRequest {
   return { partner: context.partner, context };
@@ -145,19 +146,61 @@ export function assertValid<S extends TSchema>(context: RequestContext, schema: 
 }
 
 /**
+ * Ordered writes: whether a write stamped `received` (its `last_updated`) is older than what is
+ * stored, stamped `stored`. Partners push over parallel connections, so a PUT or PATCH may arrive
+ * after a newer one; applying it would leave the older state. Older is acknowledged but not applied;
+ * equal or newer is applied. A missing or unreadable stamp is never older.
+ */
+export function isOutdated(received: unknown, stored: unknown): boolean {
+  const at = (value: unknown) => (typeof value === 'string' ? parseOcpiDateTime(value) : undefined);
+  const receivedAt = at(received);
+  const storedAt = at(stored);
+  return receivedAt !== undefined && storedAt !== undefined && receivedAt < storedAt;
+}
+
+/** Emits `object.outdated` for a write that was not applied (the reference node logs it; count per partner from `partnerId`). */
+export function reportOutdated(context: RequestContext, key: ObjectKey, stamps: { received: string; stored: string; target?: string }): 'outdated' {
+  context.emit({ type: 'object.outdated', module: key.module, owner: key.owner, id: key.id, ...stamps });
+  return 'outdated';
+}
+
+/**
+ * The store default of a receiver PUT: creates or replaces the object atomically, unless the stored
+ * one is newer (`isOutdated`: acknowledged, not applied, reported).
+ */
+export async function putReceivedObject<T extends { last_updated: string }>(context: RequestContext, key: ObjectKey, object: T): Promise<WriteResult> {
+  let stored: string | undefined;
+  const outcome = await context.node.store.objects.update<T>(key, (current) => {
+    // The stored object's own `lastUpdated` (an ISO instant kept beside it): no need to parse it.
+    stored = current && isOutdated(object.last_updated, current.lastUpdated) ? current.lastUpdated : undefined;
+    return stored === undefined ? { data: object } : undefined;
+  });
+  if (stored !== undefined) return reportOutdated(context, key, { received: object.last_updated, stored });
+  return writeResultOf(outcome);
+}
+
+/**
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
  * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
- * object; nothing changes when either fails.
+ * object; nothing changes when either fails. A PATCH older than the stored object (`received`, its
+ * `last_updated`) is acknowledged, not applied, and reported.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
   key: ObjectKey,
-  options: { schema: TSchema; name: string; merge: (current: T) => T; unknown: () => OcpiError },
+  options: { schema: TSchema; name: string; received: string; merge: (current: T) => T; unknown: () => OcpiError },
 ): Promise<WriteResult> {
   let failure: OcpiError | undefined;
+  let stored: string | undefined;
   const outcome = await context.node.store.objects.update<T>(key, (current) => {
+    stored = undefined;
     if (!current) {
       failure = options.unknown();
+      return undefined;
+    }
+    if (isOutdated(options.received, current.lastUpdated)) {
+      stored = current.lastUpdated;
+      failure = undefined;
       return undefined;
     }
     const next = options.merge(current.data);
@@ -165,6 +208,7 @@ export async function patchStoredObject<T>(
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;
+  if (stored !== undefined) return reportOutdated(context, key, { received: options.received, stored });
   return writeResultOf(outcome);
 }
 

@@ -16,6 +16,7 @@ import {
   findOwnObject,
   type HandlerRequest,
   handlerRequest,
+  isOutdated,
   isVisibleTo,
   type ListRequest,
   listOwnObjects,
@@ -24,6 +25,8 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  putReceivedObject,
+  reportOutdated,
   STORE_MODULES,
   sameCiString,
   validationError,
@@ -108,76 +111,102 @@ function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => 
   return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
 }
 
-type NestedWrite = { ok: true; location: Location; created: boolean } | { ok: false; error: OcpiError };
+/**
+ * What a nested write makes of the stored Location: the Location to store (and whether the EVSE or
+ * Connector is new), an error, or nothing because the write is older than the EVSE or Connector
+ * stored (`isOutdated`).
+ */
+export type NestedWrite =
+  | { kind: 'write'; location: Location; created: boolean }
+  | { kind: 'failed'; error: OcpiError }
+  | { kind: 'outdated'; stored: string; target: string };
+
+/** The later of two OCPI DateTimes: a parent's `last_updated` only moves forward. */
+const later = (current: string, written: string): string => (isOutdated(current, written) ? written : current);
+
+const outdated = (stored: string, target: string): NestedWrite => ({ kind: 'outdated', stored, target });
 
 /**
- * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id.
- * The parents take the child's `last_updated` (mod_locations, "PUT Method").
+ * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id unless
+ * the stored one is newer. The parents take the child's `last_updated` when it is later than theirs
+ * (mod_locations, "PUT Method": a child's change updates its parents' last_updated).
  */
 export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite {
   const lastUpdated = write.object.last_updated;
   if (write.level === 'evse') {
+    const existing = locationChild(location, write) as EVSE | undefined;
+    if (existing && isOutdated(lastUpdated, existing.last_updated)) return outdated(existing.last_updated, `EVSE ${write.evseUid}`);
     const evses = replaceOrAdd(location.evses ?? [], write.object, (e) => sameCiString(e.uid, write.evseUid));
-    return { ok: true, location: { ...location, evses: evses.list, last_updated: lastUpdated }, created: evses.created };
+    return { kind: 'write', location: { ...location, evses: evses.list, last_updated: later(location.last_updated, lastUpdated) }, created: evses.created };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
-  if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
+  if (!evse) return { kind: 'failed', error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
+  const existing = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
+  if (existing && isOutdated(lastUpdated, existing.last_updated))
+    return outdated(existing.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
   const connectors = replaceOrAdd(evse.connectors, write.object, (c) => sameCiString(c.id, write.connectorId));
-  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: lastUpdated };
+  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: later(evse.last_updated, lastUpdated) };
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, location: { ...location, evses, last_updated: lastUpdated }, created: connectors.created };
+  return { kind: 'write', location: { ...location, evses, last_updated: later(location.last_updated, lastUpdated) }, created: connectors.created };
 }
 
 /**
- * Applies a PATCH to a Location, or to one of its EVSEs or Connectors, and checks the patched object
- * against its full schema. The parents take the PATCH's `last_updated` (mod_locations, "PATCH Method").
+ * Applies a PATCH to a Location, or to one of its EVSEs or Connectors, unless what it patches is
+ * newer, and checks the patched object against its full schema. The parents take the PATCH's
+ * `last_updated` when it is later than theirs (mod_locations, "PATCH Method").
  */
 export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite {
+  const lastUpdated = write.patch.last_updated;
   if (write.level === 'location') {
+    if (isOutdated(lastUpdated, location.last_updated)) return outdated(location.last_updated, `Location ${write.locationId}`);
     const next = applyPatch(location, write.patch);
     const error = validationError(context, Location, next, 'Location after PATCH');
-    return error ? { ok: false, error } : { ok: true, location: next, created: false };
+    return error ? { kind: 'failed', error } : { kind: 'write', location: next, created: false };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
-  if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
-  const lastUpdated = write.patch.last_updated;
+  if (!evse) return { kind: 'failed', error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
   let nextEvse: EVSE;
   if (write.level === 'evse') {
+    if (isOutdated(lastUpdated, evse.last_updated)) return outdated(evse.last_updated, `EVSE ${write.evseUid}`);
     nextEvse = applyPatch(evse, write.patch);
     const error = validationError(context, EVSE, nextEvse, 'EVSE after PATCH');
-    if (error) return { ok: false, error };
+    if (error) return { kind: 'failed', error };
   } else {
     const connector = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
-    if (!connector) return { ok: false, error: unknownLocationChild(write) };
+    if (!connector) return { kind: 'failed', error: unknownLocationChild(write) };
+    if (isOutdated(lastUpdated, connector.last_updated)) return outdated(connector.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
     const nextConnector = applyPatch(connector, write.patch);
     const error = validationError(context, Connector, nextConnector, 'Connector after PATCH');
-    if (error) return { ok: false, error };
-    nextEvse = { ...evse, connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)), last_updated: lastUpdated };
+    if (error) return { kind: 'failed', error };
+    nextEvse = { ...evse, connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)), last_updated: later(evse.last_updated, lastUpdated) };
   }
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, location: { ...location, evses, last_updated: lastUpdated }, created: false };
+  return { kind: 'write', location: { ...location, evses, last_updated: later(location.last_updated, lastUpdated) }, created: false };
 }
 
-/** Runs a nested write on the stored Location atomically (`store.objects.update`). */
-async function writeNested(store: OcpiStore, owner: PartyRef, locationId: string, change: (location: Location) => NestedWrite): Promise<WriteResult> {
-  let failure: OcpiError | undefined;
-  let created = false;
+/**
+ * Runs a nested write on the stored Location atomically (`store.objects.update`). An outdated write
+ * changes nothing and is passed to `onOutdated` (a receiver reports it).
+ */
+async function writeNested(
+  store: OcpiStore,
+  owner: PartyRef,
+  locationId: string,
+  change: (location: Location) => NestedWrite,
+  onOutdated: (stale: Extract<NestedWrite, { kind: 'outdated' }>) => void = () => {},
+): Promise<WriteResult> {
+  let result: NestedWrite | undefined;
   const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
-    if (!current) {
-      failure = unknownLocation(locationId);
-      return undefined;
-    }
-    const result = change(current.data);
-    if (!result.ok) {
-      failure = result.error;
-      return undefined;
-    }
-    created = result.created;
-    return { data: result.location };
+    result = current ? change(current.data) : { kind: 'failed', error: unknownLocation(locationId) };
+    return result.kind === 'write' ? { data: result.location } : undefined;
   });
-  if (failure) throw failure;
-  const result = writeResultOf(outcome);
-  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
+  if (result?.kind === 'failed') throw result.error;
+  if (result?.kind === 'outdated') {
+    onOutdated(result);
+    return 'outdated';
+  }
+  const written = writeResultOf(outcome);
+  return result?.kind === 'write' && result.created && written !== 'unchanged' ? 'created' : written === 'created' ? 'updated' : written;
 }
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
@@ -198,14 +227,27 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
     return target.level === 'location' ? JsonText.of(stored) : locationChild(stored.data, target);
   },
   async put(write, { context, owner }) {
-    if (write.level === 'location') {
-      const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
-      return writeResultOf(await context.node.store.objects.update<Location>(key, () => ({ data: write.object })));
-    }
-    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write));
+    const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
+    if (write.level === 'location') return putReceivedObject(context, key, write.object);
+    const received = write.object.last_updated;
+    return writeNested(
+      context.node.store,
+      owner,
+      write.locationId,
+      (location) => putIntoLocation(location, write),
+      ({ stored, target }) => reportOutdated(context, key, { received, stored, target }),
+    );
   },
   async patch(write, { context, owner }) {
-    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write));
+    const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
+    const received = write.patch.last_updated;
+    return writeNested(
+      context.node.store,
+      owner,
+      write.locationId,
+      (location) => patchLocation(context, location, write),
+      ({ stored, target }) => reportOutdated(context, key, { received, stored, target }),
+    );
   },
 };
 

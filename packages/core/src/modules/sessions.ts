@@ -25,10 +25,10 @@ import {
   type Page,
   pageResult,
   patchStoredObject,
+  putReceivedObject,
   STORE_MODULES,
   type WriteResult,
   writeResult,
-  writeResultOf,
 } from './common.js';
 import { locationChild } from './locations.js';
 
@@ -114,10 +114,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
     const stored = await context.node.store.objects.get<Session>({ module: STORE_MODULES.sessions, owner, id: sessionId });
     return stored ? JsonText.of(stored) : undefined;
   },
-  async put(session, { context, owner }) {
-    const key = { module: STORE_MODULES.sessions, owner, id: session.id };
-    return writeResultOf(await context.node.store.objects.update<Session>(key, () => ({ data: session })));
-  },
+  put: (session, { context, owner }) => putReceivedObject(context, { module: STORE_MODULES.sessions, owner, id: session.id }, session),
   patch: (sessionId, patch, { context, owner }) =>
     patchStoredObject<Session>(
       context,
@@ -125,6 +122,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
       {
         schema: Session,
         name: 'Session',
+        received: patch.last_updated,
         merge: (current) => patchSession(current, patch),
         unknown: () => unknownSession(sessionId),
       },

@@ -1,4 +1,6 @@
+import { describeOrderedWrites } from '../testing/ordered-writes.js';
 import { describeStoreContract } from './contract.js';
 import { createMemoryStore } from './memory.js';
 
 describeStoreContract('memory', async () => createMemoryStore());
+describeOrderedWrites('memory', async () => createMemoryStore());

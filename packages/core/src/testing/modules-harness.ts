@@ -32,8 +32,10 @@ export function moduleHarness(options: {
   modules: OcpiModule[];
   pagination?: Partial<PaginationOptions>;
   events?: OcpiEventBus;
+  /** Default: a new memory store. */
+  store?: OcpiStore;
 }): ModuleHarness {
-  const store = createMemoryStore();
+  const store = options.store ?? createMemoryStore();
   const server = createOcpiServer({
     baseUrl: HARNESS_BASE,
     parties: options.parties,
