@@ -10,6 +10,7 @@ import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModul
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
 import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
+import { assertStorableBody, assertStorableParams } from './storable.js';
 import { normalizeParty, partyString } from './store/keys.js';
 import { observeStore } from './store/observed.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
@@ -259,6 +260,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       const result = validatorFor(route.body.schema).validate(parsed);
       if (!result.ok) throw OcpiError.invalid(`Invalid ${name}: ${formatIssues(result.issues)}`, { errors: result.issues });
     }
+    assertStorableBody(read.text, parsed, name);
     return parsed;
   }
 
@@ -353,6 +355,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       Object.assign(headers, routingHeaderValues(responseRouting(routing, caller)));
       checkRouting(routing, caller);
     }
+    assertStorableParams(params);
     const owner = route.clientOwned ? checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
     const body = await readJsonBody(request, route);

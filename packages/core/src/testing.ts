@@ -8,3 +8,4 @@ export * from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export * from './testing/ordered-writes.js';
 export * from './testing/things-module.js';
+export * from './testing/unstorable-input.js';

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeOrderedWrites, describeStoreContract } from '@ocpi-ts/core/testing';
+import { describeOrderedWrites, describeStoreContract, describeUnstorableInput } from '@ocpi-ts/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 
@@ -17,6 +17,7 @@ afterAll(async () => {
 
 describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
 describeOrderedWrites('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `ordered_${++n}` }));
+describeUnstorableInput('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `unstorable_${++n}` }));
 describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
   createEmbeddedStore({ pglite: db, schema: `sqlonly_${++n}`, readModel: false }),
 );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OcpiStore } from '@ocpi-ts/core';
 import { locationsReceiver } from '@ocpi-ts/core';
-import { describeOrderedWrites, describeStoreContract, moduleHarness } from '@ocpi-ts/core/testing';
+import { describeOrderedWrites, describeStoreContract, describeUnstorableInput, moduleHarness } from '@ocpi-ts/core/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreFromEnv } from './env.js';
@@ -81,6 +81,20 @@ if (!url) {
     'PostgreSQL server',
     async () => {
       const schema = uniqueSchema('ordered');
+      const store = await createPostgresStore({ url: databaseUrl, schema });
+      schemaOf.set(store, schema);
+      return store;
+    },
+    async (store) => {
+      const schema = schemaOf.get(store);
+      if (schema) await dropSchema(schema);
+    },
+  );
+
+  describeUnstorableInput(
+    'PostgreSQL server',
+    async () => {
+      const schema = uniqueSchema('unstorable');
       const store = await createPostgresStore({ url: databaseUrl, schema });
       schemaOf.set(store, schema);
       return store;
