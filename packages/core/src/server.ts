@@ -94,6 +94,20 @@ function matchPath(pattern: readonly string[], segments: readonly string[]): Rec
 const defaultModulePath = (module: OcpiModule): string =>
   module.path ?? (module.identifier === 'credentials' ? 'credentials' : `${module.role.toLowerCase()}/${module.identifier}`);
 
+/** What every RequestContext has in common, on its prototype: building a context per request creates no closure. */
+const CONTEXT_METHODS: Pick<RequestContext, 'partner' | 'param'> = {
+  get partner(): Partner {
+    const { caller } = this as unknown as RequestContext;
+    if (caller.kind !== 'partner') throw OcpiError.unauthorized('This endpoint needs a registered partner');
+    return caller.partner;
+  },
+  param(this: RequestContext, name: string): string {
+    const value = this.params[name];
+    if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
+    return value;
+  },
+};
+
 export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const mountPath = (options.mountPath ?? new URL(baseUrl).pathname).replace(/\/+$/, '');
@@ -306,7 +320,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const query = new URLSearchParams(questionMark === -1 ? '' : request.url.slice(questionMark + 1));
     let segments: string[];
     try {
-      segments = rawPath.split('/').filter(Boolean).map(decodeURIComponent);
+      segments = rawPath.split('/').filter(Boolean);
+      // Most paths hold no escape: decoding each segment is then a copy.
+      if (rawPath.includes('%')) segments = segments.map(decodeURIComponent);
     } catch {
       throw new OcpiError(`Path '${rawPath}' is not valid percent-encoding`, { reason: 'bad_request' });
     }
@@ -367,7 +383,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     };
     // Per-request view of the node, only when someone listens: shared config is never written.
     const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
-    const context: RequestContext = {
+    const context: RequestContext = Object.assign(Object.create(CONTEXT_METHODS) as RequestContext, {
       request,
       method: method as HttpMethod,
       version: found.version,
@@ -376,10 +392,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       query,
       body,
       caller,
-      get partner(): Partner {
-        if (caller.kind !== 'partner') throw OcpiError.unauthorized('This endpoint needs a registered partner');
-        return caller.partner;
-      },
       owner,
       pagination,
       requestId: ids.requestId,
@@ -387,12 +399,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       routing,
       node: requestNode,
       emit: record,
-      param(name) {
-        const value = params[name];
-        if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
-        return value;
-      },
-    };
+    });
     const result = await route.handle(context);
     if (pagination) {
       const items = Array.isArray(result.data) ? result.data : [];

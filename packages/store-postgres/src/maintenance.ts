@@ -1,4 +1,15 @@
-import type { ListQuery, ListResult, Mutation, ObjectKey, ObjectStore, ObjectWrite, OcpiStore, StoredObject, UpdateOutcome } from '@ocpi-ts/core';
+import type {
+  JsonListResult,
+  ListQuery,
+  ListResult,
+  Mutation,
+  ObjectKey,
+  ObjectStore,
+  ObjectWrite,
+  OcpiStore,
+  StoredObject,
+  UpdateOutcome,
+} from '@ocpi-ts/core';
 import type { SqlExecutor } from './executor.js';
 import { quoteIdent } from './migrations.js';
 
@@ -60,6 +71,10 @@ class MaintainedObjectStore implements ObjectStore {
 
   list<T>(query: ListQuery): Promise<ListResult<T>> {
     return this.inner.list<T>(query);
+  }
+
+  listJson(query: ListQuery): Promise<JsonListResult> {
+    return this.inner.listJson(query);
   }
 
   async put<T>(key: ObjectKey, write: ObjectWrite<T>): Promise<{ created: boolean; object: StoredObject<T> }> {

@@ -1,5 +1,7 @@
 import type {
   IndexedRow,
+  IndexPage,
+  JsonListResult,
   ListQuery,
   ListResult,
   MissingBytes,
@@ -11,7 +13,7 @@ import type {
   StoredObject,
   UpdateOutcome,
 } from '@ocpi-ts/core';
-import { KeyedLock, keyString, normalizeKey, normalizeParty, partyString, updatedAtOf } from '@ocpi-ts/core';
+import { JsonText, KeyedLock, keyString, normalizeKey, normalizeParty, partyString, updatedAtOf } from '@ocpi-ts/core';
 import type { SqlExecutor, SqlParam, SqlQueryable } from './executor.js';
 import { quoteIdent } from './migrations.js';
 import type { ReadModel } from './read-model.js';
@@ -329,20 +331,35 @@ export class SqlObjectStore implements ObjectStore {
   async list<T>(query: ListQuery): Promise<ListResult<T>> {
     const model = this.model;
     if (!model?.ready) return this.listSql<T>(query);
-    const page = model.index.page<T>(query);
-    const missing = page.items.filter((item): item is MissingBytes => 'missing' in item);
-    if (missing.length === 0) return { items: page.items as StoredObject<T>[], total: page.total };
-    // What the index does not hold is read by seq, in one statement (an object deleted meanwhile is left out).
+    return this.fill(model, query, model.index.page<T>(query), (row) => storedFromRow<T>(row));
+  }
+
+  async listJson(query: ListQuery): Promise<JsonListResult> {
+    const model = this.model;
+    if (!model?.ready) {
+      const { items, total } = await this.listSql(query);
+      return { items: items.map((item) => JsonText.of(item)), total };
+    }
+    return this.fill(model, query, model.index.pageJson(query), (row) => new JsonText(String(row.json)));
+  }
+
+  /**
+   * A page of the index with what it does not hold read by seq, in one statement (an object deleted
+   * meanwhile is left out; one changed meanwhile comes as it is now).
+   */
+  private async fill<I>(model: ReadModel, query: ListQuery, page: IndexPage<I>, fromRow: (row: IndexedRow) => I): Promise<{ items: I[]; total: number }> {
+    const missing = page.items.filter((item): item is MissingBytes => typeof item === 'object' && item !== null && 'missing' in item);
+    if (missing.length === 0) return page as { items: I[]; total: number };
     const fetched = await model.fetch(
       query.module,
       missing.map((item) => item.seq),
     );
-    const items: StoredObject<T>[] = [];
+    const items: I[] = [];
     for (const item of page.items) {
-      if (!('missing' in item)) items.push(item);
+      if (!missing.includes(item as MissingBytes)) items.push(item as I);
       else {
-        const row = fetched.get(item.seq);
-        if (row) items.push(storedFromRow<T>(row));
+        const row = fetched.get((item as MissingBytes).seq);
+        if (row) items.push(fromRow(row));
       }
     }
     return { items, total: page.total };

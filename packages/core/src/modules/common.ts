@@ -11,7 +11,7 @@
  * to skip serializing them again.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { JsonText } from '../envelope.js';
+import type { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { HandlerResult, RequestContext, RouteDefinition } from '../module.js';
 import type { Partner } from '../partners/partner.js';
@@ -244,7 +244,7 @@ export function isVisibleTo(object: StoredObject<unknown>, parties: readonly Par
  */
 export async function listOwnObjects<T>(module: string, request: ListRequest): Promise<Page<T>> {
   const { context } = request;
-  const { items, total } = await context.node.store.objects.list({
+  return context.node.store.objects.listJson({
     module,
     owners: context.node.parties,
     visibleTo: audienceOf(context),
@@ -253,7 +253,6 @@ export async function listOwnObjects<T>(module: string, request: ListRequest): P
     offset: request.offset,
     limit: request.limit,
   });
-  return { items: items.map((item) => JsonText.of(item)), total };
 }
 
 /** One of the operator's own objects by id, whichever of the node's parties owns it. */

@@ -1,9 +1,11 @@
 import { MemoryAuditStore } from '../audit.js';
+import type { JsonText } from '../envelope.js';
 import type { Partner, RegistrationToken } from '../partners/partner.js';
 import { KeyedLock } from './keyed-lock.js';
 import { keyString, normalizeParty, partyString, updatedAtOf } from './keys.js';
 import { ObjectIndex } from './object-index.js';
 import type {
+  JsonListResult,
   ListQuery,
   ListResult,
   Mutation,
@@ -66,10 +68,15 @@ class MemoryObjectStore implements ObjectStore {
     return this.lock.run(keyString(key), async () => this.index.remove(key));
   }
 
+  // The memory store holds every object's bytes: a page never misses any.
   async list<T>(query: ListQuery): Promise<ListResult<T>> {
-    // The memory store holds every object's bytes: a page never misses any.
     const { items, total } = this.index.page<T>(query);
     return { items: items as StoredObject<T>[], total };
+  }
+
+  async listJson(query: ListQuery): Promise<JsonListResult> {
+    const { items, total } = this.index.pageJson(query);
+    return { items: items as JsonText[], total };
   }
 
   /** Writes the object's serialized form; `created` when it is new. A replaced object keeps its place in the creation order. */

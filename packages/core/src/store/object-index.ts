@@ -10,6 +10,7 @@
  * query over a million objects is a few thousand binary searches, whatever the offset or `date_from`,
  * and finding the page then scans one block. Reads copy nothing but the page's bytes.
  */
+import { JsonText } from '../envelope.js';
 import { ByteArena, type BytesRef } from './byte-arena.js';
 import { keyString, normalizeParty, partyString } from './keys.js';
 import type { ListQuery, ObjectKey, PartyRef, StoredObject } from './types.js';
@@ -46,9 +47,10 @@ export interface MissingBytes {
   version: number;
 }
 
-export interface IndexPage<T> {
+/** A page of the index: its items (StoredObjects or JSON), or what to fetch for those whose bytes are not held. */
+export interface IndexPage<I> {
   total: number;
-  items: (StoredObject<T> | MissingBytes)[];
+  items: (I | MissingBytes)[];
 }
 
 export interface ObjectIndexOptions {
@@ -364,7 +366,23 @@ export class ObjectIndex {
   }
 
   /** One page of a list query and the total matching it: objects with their bytes, or what to fetch. */
-  page<T>(query: ListQuery): IndexPage<T> {
+  page<T>(query: ListQuery): IndexPage<StoredObject<T>> {
+    return this.walk(query, (module, block, i) => this.storedAt<T>(module, block, i));
+  }
+
+  /** The same page as each object's JSON only (what a Sender serves): no StoredObject is built. */
+  pageJson(query: ListQuery): IndexPage<JsonText> {
+    return this.walk(query, (_module, block, i) => {
+      const utf8 = this.bytesOf(block, i);
+      return utf8 && new JsonText(utf8);
+    });
+  }
+
+  /**
+   * Counts the matching objects of every block (two binary searches per block and class, without
+   * looking at the objects), then scans only the blocks the page falls in.
+   */
+  private walk<I>(query: ListQuery, make: (module: string, block: Block, i: number) => I | undefined): IndexPage<I> {
     const module = this.modules.get(query.module);
     if (!module || module.blocks.length === 0) return { total: 0, items: [] };
     const filter = this.filter(query);
@@ -378,7 +396,7 @@ export class ObjectIndex {
       counts[b] = count;
       total += count;
     }
-    const items: (StoredObject<T> | MissingBytes)[] = [];
+    const items: (I | MissingBytes)[] = [];
     const limit = Math.max(0, Math.floor(query.limit));
     let skip = Math.max(0, Math.floor(query.offset));
     const mask = filter.mask;
@@ -398,14 +416,7 @@ export class ObjectIndex {
           skip--;
           continue;
         }
-        items.push(
-          this.storedAt<T>(module.name, block, i) ?? {
-            missing: true,
-            module: module.name,
-            seq: block.seq[i] as number,
-            version: block.version[i] as number,
-          },
-        );
+        items.push(make(module.name, block, i) ?? { missing: true, module: module.name, seq: block.seq[i] as number, version: block.version[i] as number });
         if (items.length >= limit) break;
       }
     }
@@ -564,18 +575,22 @@ function timeOf(date: Date | undefined): number | undefined {
   return time === undefined || Number.isNaN(time) ? undefined : time;
 }
 
+/** Objects of a sorted `updatedAt` array with `from <= updatedAt < to`. */
+function inRange(sorted: number[], from: number | undefined, to: number | undefined): number {
+  if (from === undefined && to === undefined) return sorted.length;
+  return Math.max(0, (to === undefined ? sorted.length : lowerBound(sorted, to)) - (from === undefined ? 0 : lowerBound(sorted, from)));
+}
+
 /** Objects of a block in the filter's classes with `from <= updatedAt < to`. */
 function countBlock(block: Block, filter: ClassFilter, from: number | undefined, to: number | undefined): number {
   let count = 0;
-  const inRange = (sorted: number[]) =>
-    Math.max(0, (to === undefined ? sorted.length : lowerBound(sorted, to)) - (from === undefined ? 0 : lowerBound(sorted, from)));
   if (filter.ids.length <= block.byClass.size) {
     for (const id of filter.ids) {
       const sorted = block.byClass.get(id);
-      if (sorted) count += inRange(sorted);
+      if (sorted) count += inRange(sorted, from, to);
     }
   } else {
-    for (const [id, sorted] of block.byClass) if (filter.mask[id] === 1) count += inRange(sorted);
+    for (const [id, sorted] of block.byClass) if (filter.mask[id] === 1) count += inRange(sorted, from, to);
   }
   return count;
 }
