@@ -10,13 +10,20 @@ import { OcpiError } from './errors.js';
 /** Longest path parameter accepted. OCPI ids are at most 39 characters (CDR id); custom modules get room. */
 export const MAX_PATH_PARAMETER = 255;
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Whether a string holds a C0 control character or DEL. */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What makes a string unstorable, or undefined when it is fine. */
 function flaw(value: string, controls: boolean): string | undefined {
   if (value.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  if (controls && CONTROL.test(value)) return 'contains a control character';
+  if (controls && hasControl(value)) return 'contains a control character';
   if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not encodable as UTF-8)';
   return undefined;
 }
@@ -43,7 +50,7 @@ export function assertStorableBody(text: string, value: unknown, name: string): 
       const problem = flaw(node, false);
       if (problem) throw OcpiError.invalid(`Invalid ${name}: ${path || '/'} ${problem}`);
     } else if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${path}/${i}`));
+      for (let i = 0; i < node.length; i++) visit(node[i], `${path}/${i}`);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, item] of Object.entries(node)) {
         const problem = flaw(key, false);

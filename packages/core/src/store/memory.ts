@@ -55,10 +55,11 @@ class MemoryObjectStore implements ObjectStore {
         this.index.remove(key);
         return { kind: 'deleted' };
       }
-      if (current && current.json === JSON.stringify(next.data) && sameAudience(current.audience, next.audience)) {
+      const json = JSON.stringify(next.data);
+      if (current && current.json === json && sameAudience(current.audience, next.audience)) {
         return { kind: 'unchanged', object: current };
       }
-      const { created, object } = this.write(key, next);
+      const { created, object } = this.write(key, next, json);
       return { kind: created ? 'created' : 'updated', object };
     });
   }
@@ -80,8 +81,11 @@ class MemoryObjectStore implements ObjectStore {
   }
 
   /** Writes the object's serialized form; `created` when it is new. A replaced object keeps its place in the creation order. */
-  private write<T>(key: ObjectKey, write: ObjectWrite<T>): { created: boolean; object: StoredObject<T> } {
-    const json = JSON.stringify(write.data);
+  private write<T>(
+    key: ObjectKey,
+    write: ObjectWrite<T>,
+    json: string | undefined = JSON.stringify(write.data),
+  ): { created: boolean; object: StoredObject<T> } {
     if (typeof json !== 'string') throw new TypeError(`object ${keyString(key)}: data is not JSON-serializable`);
     const existing = this.index.entry(key);
     const audience = write.audience ?? existing?.audience ?? [];
