@@ -14,4 +14,5 @@ export {
 } from './executor.js';
 export { changesChannel, type Migration, migrate, migrations } from './migrations.js';
 export { createPostgresStore, listenerName, type PostgresStoreOptions } from './postgres.js';
+export type { ObjectChange } from './read-model.js';
 export { DEFAULT_CACHE_BYTES, openSqlStore, type ReadModelStatus, type SqlStore, type SqlStoreOptions } from './sql-store.js';

@@ -174,6 +174,14 @@ export const migrations: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 3,
+    name: 'list pages from the read model: two list-only indexes dropped',
+    // Pages come from the node's read model; only the SQL fallback (read model not ready, or off)
+    // still filters in SQL, on the (module, seq) index that INCLUDEs owner and last_updated. Every
+    // write paid for these two: measured, a third of the database's time per update.
+    up: (s) => [`DROP INDEX ${s}.ocpi_objects_module_owner_seq`, `DROP INDEX ${s}.ocpi_objects_module_last_updated`],
+  },
 ];
 
 /** First key of the two-int advisory lock that guards migrations (second: hash of the schema name). */

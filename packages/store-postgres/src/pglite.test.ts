@@ -59,6 +59,23 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
     await b.close();
   });
 
+  it("two stores on one instance learn of each other's writes, and tell onChange listeners once, with the right origin", async () => {
+    const a = await createEmbeddedStore({ pglite: db, schema: 'shared_model' });
+    const b = await createEmbeddedStore({ pglite: db, schema: 'shared_model' });
+    const seen: string[] = [];
+    a.readModel?.onChange((change) => seen.push(`${change.origin} ${change.kind} ${change.key.id}`));
+    const key = (id: string) => ({ module: 'tokens', owner: { country_code: 'NL', party_id: 'CPO' }, id });
+    await a.objects.put(key('A1'), { data: { n: 1 } });
+    await b.objects.put(key('B1'), { data: { n: 2 } });
+    await b.objects.delete(key('A1'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['local upsert A1', 'remote upsert B1', 'remote delete A1']);
+    expect((await a.objects.get(key('B1')))?.json).toBe('{"n":2}');
+    expect(await a.objects.get(key('A1'))).toBeUndefined();
+    await a.close();
+    await b.close();
+  });
+
   it('vacuums on open and after enough writes, as autovacuum would (PGlite has none)', async () => {
     const vacuums = async () =>
       Number(

@@ -302,6 +302,19 @@ if (!url) {
       expect(Math.max(...lags)).toBeLessThan(100);
     });
 
+    it("tells onChange listeners of this node's writes and of the other node's, once each", async () => {
+      const seen: string[] = [];
+      const off = a.readModel?.onChange((change) => {
+        if (change.key.id.startsWith('CHG')) seen.push(`${change.origin} ${change.kind} ${change.key.id}`);
+      });
+      await a.objects.put(key('CHG1'), { data: { n: 1 } });
+      await b.objects.put(key('CHG2'), { data: { n: 2 } });
+      await b.objects.delete(key('CHG1'));
+      await within(100, async () => seen.length === 3);
+      off?.();
+      expect(seen).toEqual(['local upsert CHG1', 'remote upsert CHG2', 'remote delete CHG1']);
+    });
+
     it('never serves an object older than one this node acknowledged writing, even when the other node wrote it just before', async () => {
       for (let i = 0; i < 30; i++) {
         await b.objects.put(key('RACE'), { data: { n: 2 * i } });

@@ -19,6 +19,15 @@ import { type IndexedRow, keyString, ObjectIndex, type ObjectIndexOptions, type 
 import type { SqlExecutor } from './executor.js';
 import { changesChannel, quoteIdent } from './migrations.js';
 
+/** A change the read model took, for `onChange` listeners. */
+export interface ObjectChange {
+  kind: 'upsert' | 'delete';
+  key: ObjectKey;
+  version: number;
+  /** 'local': written by this node (through this store); 'remote': announced on the channel. */
+  origin: 'local' | 'remote';
+}
+
 /** One change as announced on the channel (or made by this node). */
 type Change =
   | { kind: 'upsert'; row: IndexedRow; complete: boolean }
@@ -104,6 +113,12 @@ export class ReadModel {
   private readonly tombstones = new Map<string, number>();
   private generation = 0;
   private readonly partnerListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(change: ObjectChange) => void>();
+  /**
+   * Keys this node is writing, with the announcements that came for them meanwhile: its own write's
+   * announcement can arrive before the write's answer. They are reported once the write settles.
+   */
+  private readonly writing = new Map<string, { count: number; held: ObjectChange[]; versions: Set<number> }>();
   private readonly table: string;
   private unlisten: (() => Promise<void>) | undefined;
   private building: Promise<void> | undefined;
@@ -142,19 +157,50 @@ export class ReadModel {
     await this.building?.catch(() => {});
   }
 
+  /**
+   * Called for every change the index takes: this node's writes ('local') and those announced by
+   * other writers ('remote'), after they are applied. The place for state shared across nodes to
+   * learn of each other's writes (a command result written on another node, say).
+   */
+  onChange(listener: (change: ObjectChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Called whenever what the database holds of partners may have changed (or the channel was lost). */
   onPartnersChanged(listener: () => void): () => void {
     this.partnerListeners.add(listener);
     return () => this.partnerListeners.delete(listener);
   }
 
+  /**
+   * Runs this node's write of `key`: what `onChange` listeners hear of it is 'local', even when its
+   * announcement arrives before its answer.
+   */
+  async writeLocal<R>(key: ObjectKey, write: () => Promise<R>): Promise<R> {
+    const id = keyString(key);
+    const entry = this.writing.get(id) ?? { count: 0, held: [], versions: new Set<number>() };
+    entry.count++;
+    this.writing.set(id, entry);
+    try {
+      return await write();
+    } finally {
+      if (--entry.count === 0) {
+        this.writing.delete(id);
+        for (const change of entry.held) if (!entry.versions.has(change.version)) this.changed(change);
+      }
+    }
+  }
+
   /** A write this node committed: applied now, before it is acknowledged. */
   applyLocal(row: IndexedRow): void {
+    this.writing.get(keyString(row.key))?.versions.add(row.version);
     this.local({ kind: 'upsert', row, complete: true });
   }
 
   /** A delete this node committed (the object had `version`). */
   removeLocal(key: ObjectKey, version: number): void {
+    this.writing.get(keyString(key))?.versions.add(version);
     this.tombstones.set(keyString(key), version);
     this.local({ kind: 'delete', key, version });
   }
@@ -185,7 +231,7 @@ export class ReadModel {
   private local(change: Change): void {
     // Applied at once, even ahead of announcements still being applied: versions and tombstones make
     // the order of changes to one object irrelevant, and the write must be visible before it is acknowledged.
-    if (this.state === 'ready') this.applyNow(change);
+    if (this.state === 'ready') this.applyNow(change, 'local');
     else if (this.state === 'loading') this.pending.push(change);
   }
 
@@ -234,16 +280,34 @@ export class ReadModel {
     }
   }
 
-  private applyNow(change: Change): void {
+  private applyNow(change: Change, origin: 'local' | 'remote' = 'remote'): void {
     if (change.kind === 'upsert') {
       const deleted = this.tombstones.get(keyString(change.row.key));
       if (deleted !== undefined && change.row.version <= deleted) return;
-      this.index.upsert(change.row);
+      if (this.index.upsert(change.row) || origin === 'local') this.report({ kind: 'upsert', key: change.row.key, version: change.row.version, origin });
     } else if (change.kind === 'delete') {
-      this.index.remove(change.key, change.version);
+      const removed = this.index.remove(change.key, change.version);
       const id = keyString(change.key);
       const deleted = this.tombstones.get(id);
       if (deleted !== undefined && deleted <= change.version) this.tombstones.delete(id);
+      if (removed || origin === 'local') this.report({ kind: 'delete', key: change.key, version: change.version, origin });
+    }
+  }
+
+  /** Reports a change now, or (an announcement for a key this node is writing) once that write settles. */
+  private report(change: ObjectChange): void {
+    const writing = change.origin === 'remote' ? this.writing.get(keyString(change.key)) : undefined;
+    if (writing) writing.held.push(change);
+    else this.changed(change);
+  }
+
+  private changed(change: ObjectChange): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.onError(error);
+      }
     }
   }
 

@@ -173,14 +173,21 @@ export class SqlObjectStore implements ObjectStore {
    * the newer object (as the interface says, it decides the next state from the current one).
    */
   update<T>(key: ObjectKey, mutate: Mutation<T>): Promise<UpdateOutcome<T>> {
-    return this.lock.run(`${this.schema}/${keyString(key)}`, async () => {
-      const model = this.model;
-      if (model?.ready) {
-        const outcome = await this.compareAndSet(model, key, mutate);
-        if (outcome) return outcome;
-      }
-      return this.lockedUpdate(key, mutate);
-    });
+    return this.lock.run(`${this.schema}/${keyString(key)}`, () =>
+      this.local(key, async () => {
+        const model = this.model;
+        if (model?.ready) {
+          const outcome = await this.compareAndSet(model, key, mutate);
+          if (outcome) return outcome;
+        }
+        return this.lockedUpdate(key, mutate);
+      }),
+    );
+  }
+
+  /** A write of this node (the read model tells its listeners so). */
+  private local<R>(key: ObjectKey, write: () => Promise<R>): Promise<R> {
+    return this.model ? this.model.writeLocal(key, write) : write();
   }
 
   private async decide<T>(key: ObjectKey, current: StoredObject<T> | undefined, mutate: Mutation<T>): Promise<Decision<T>> {
@@ -314,18 +321,20 @@ export class SqlObjectStore implements ObjectStore {
   }
 
   delete(key: ObjectKey): Promise<boolean> {
-    return this.lock.run(`${this.schema}/${keyString(key)}`, () =>
-      this.exclusive(key, async (q) => {
-        const rows = await q.query<Written>(
-          `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text
-           RETURNING seq::float8 AS seq, version::float8 AS version`,
-          this.pk(key),
-        );
-        const [gone] = rows;
-        if (gone) this.model?.removeLocal(key, Number(gone.version));
-        return rows.length > 0;
-      }),
-    );
+    return this.lock.run(`${this.schema}/${keyString(key)}`, () => this.local(key, () => this.deleteLocked(key)));
+  }
+
+  private deleteLocked(key: ObjectKey): Promise<boolean> {
+    return this.exclusive(key, async (q) => {
+      const rows = await q.query<Written>(
+        `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text
+         RETURNING seq::float8 AS seq, version::float8 AS version`,
+        this.pk(key),
+      );
+      const [gone] = rows;
+      if (gone) this.model?.removeLocal(key, Number(gone.version));
+      return rows.length > 0;
+    });
   }
 
   async list<T>(query: ListQuery): Promise<ListResult<T>> {

@@ -3,7 +3,7 @@ import { normalizeParty, partyString } from '@ocpi-ts/core';
 import { type SqlExecutor, type SqlParam, sqlState, UNIQUE_VIOLATION } from './executor.js';
 import { migrate, quoteIdent } from './migrations.js';
 import { CachedPartners } from './partner-cache.js';
-import { ReadModel } from './read-model.js';
+import { type ObjectChange, ReadModel } from './read-model.js';
 import { SqlObjectStore, textArray } from './sql-objects.js';
 
 export interface SqlStoreOptions {
@@ -31,6 +31,8 @@ export interface ReadModelStatus {
   readonly ready: boolean;
   /** Objects indexed, bytes of encoded objects held, and bytes allocated for them. */
   stats(): { objects: number; heldBytes: number; allocatedBytes: number };
+  /** Every change the read model takes, this node's and other writers' (see ReadModel.onChange). */
+  onChange(listener: (change: ObjectChange) => void): () => void;
 }
 
 class SqlPartnerStore implements PartnerStore {
@@ -215,6 +217,7 @@ export async function openSqlStore(db: SqlExecutor, { schema = 'public', readMod
       return model.ready;
     },
     stats: () => model.index.stats(),
+    onChange: (listener) => model.onChange(listener),
   };
   return {
     readModel: status,
