@@ -6,24 +6,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { config } from './config.js';
+import { load, type RunResult } from './load.js';
 import { benchLocations } from './locations.js';
 import { CPO, GET_HEADERS, LOCATIONS, normalizeTimestamp, PAGE_LIMIT, PAGE_OFFSET, PAGE_PATH, pageHeaders, stringifyEnvelope } from './scenario.js';
-import { median, percentile } from './stats.js';
+import { median } from './stats.js';
 
 export const FRAMEWORKS = ['fastify', 'hono', 'express', 'node'] as const;
 export const VARIANTS = ['ours', 'stringify', 'buffers'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 export type Variant = (typeof VARIANTS)[number];
-
-export interface RunResult {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  /** CPU time of this (load generator) process per second of run, 0..1 of one core. */
-  clientCpu: number;
-}
+export type { RunResult };
 
 export interface VariantResult {
   rounds: RunResult[];
@@ -80,31 +73,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** One autocannon run against a server: requests per second, latency percentiles from every response. */
-async function load(port: number, seconds: number): Promise<RunResult> {
-  const latencies: number[] = [];
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: `http://127.0.0.1:${port}${PAGE_PATH}`, connections: config.connections, duration: seconds, headers: GET_HEADERS },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    // Every response's time, in milliseconds with decimals (autocannon's own histogram keeps whole milliseconds).
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode === 200) latencies.push(responseTime);
-    });
-  });
-  const elapsed = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`port ${port}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return {
-    requestsPerSecond: result['2xx'] / result.duration,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    clientCpu: (used.user + used.system) / 1e6 / elapsed,
-  };
-}
+const run = (port: number, seconds: number): Promise<RunResult> =>
+  load({ url: `http://127.0.0.1:${port}${PAGE_PATH}`, connections: config.connections, seconds, headers: GET_HEADERS });
 
 const COMPARED_HEADERS = Object.keys(pageHeaders(LOCATIONS));
 
@@ -133,14 +103,14 @@ async function measureFramework(framework: Framework, expected: string): Promise
         console.error(`http: ${framework}/${variant} answers differently from ${framework}/ours`);
       }
     }
-    for (const variant of variants) await load((servers.get(variant) as { port: number }).port, config.warmupSeconds);
+    for (const variant of variants) await run((servers.get(variant) as { port: number }).port, config.warmupSeconds);
     const runs = new Map<Variant, RunResult[]>(variants.map((variant) => [variant, []]));
     const ratios = { stringify: [] as number[], buffers: [] as number[] };
     for (let round = 0; round < config.rounds; round++) {
       // Alternately, starting with a different server each round, so drift and noise hit all alike.
       const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
       const thisRound = new Map<Variant, RunResult>();
-      for (const variant of order) thisRound.set(variant, await load((servers.get(variant) as { port: number }).port, config.seconds));
+      for (const variant of order) thisRound.set(variant, await run((servers.get(variant) as { port: number }).port, config.seconds));
       for (const [variant, run] of thisRound) runs.get(variant)?.push(run);
       const ours = thisRound.get('ours')?.requestsPerSecond ?? Number.NaN;
       ratios.stringify.push(ours / (thisRound.get('stringify')?.requestsPerSecond ?? Number.NaN));
