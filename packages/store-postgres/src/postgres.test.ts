@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoreFromEnv } from './env.js';
 import { postgresExecutor } from './executor.js';
 import { migrate, migrations } from './migrations.js';
-import { createPostgresStore, listenerName } from './postgres.js';
+import { createPostgresStore, listenerName, type PostgresStoreOptions } from './postgres.js';
 import type { SqlStore } from './sql-store.js';
 
 const url = process.env.OCPI_TEST_DATABASE_URL;
@@ -49,61 +49,24 @@ if (!url) {
     await admin.end();
   });
 
+  // A store on a schema of its own per test, dropped after it.
   const schemaOf = new WeakMap<OcpiStore, string>();
-  describeStoreContract(
-    'PostgreSQL server, without a read model (every read and write in SQL)',
+  const freshStore =
+    (prefix: string, options: Partial<PostgresStoreOptions> = {}) =>
     async () => {
-      const schema = uniqueSchema('sqlonly');
-      const store = await createPostgresStore({ url: databaseUrl, schema, readModel: false });
+      const schema = uniqueSchema(prefix);
+      const store = await createPostgresStore({ url: databaseUrl, schema, ...options });
       schemaOf.set(store, schema);
       return store;
-    },
-    async (store) => {
-      const schema = schemaOf.get(store);
-      if (schema) await dropSchema(schema);
-    },
-  );
-  describeStoreContract(
-    'PostgreSQL server',
-    async () => {
-      const schema = uniqueSchema('contract');
-      const store = await createPostgresStore({ url: databaseUrl, schema });
-      schemaOf.set(store, schema);
-      return store;
-    },
-    async (store) => {
-      const schema = schemaOf.get(store);
-      if (schema) await dropSchema(schema);
-    },
-  );
-
-  describeOrderedWrites(
-    'PostgreSQL server',
-    async () => {
-      const schema = uniqueSchema('ordered');
-      const store = await createPostgresStore({ url: databaseUrl, schema });
-      schemaOf.set(store, schema);
-      return store;
-    },
-    async (store) => {
-      const schema = schemaOf.get(store);
-      if (schema) await dropSchema(schema);
-    },
-  );
-
-  describeUnstorableInput(
-    'PostgreSQL server',
-    async () => {
-      const schema = uniqueSchema('unstorable');
-      const store = await createPostgresStore({ url: databaseUrl, schema });
-      schemaOf.set(store, schema);
-      return store;
-    },
-    async (store) => {
-      const schema = schemaOf.get(store);
-      if (schema) await dropSchema(schema);
-    },
-  );
+    };
+  const dropStoreSchema = async (store: OcpiStore) => {
+    const schema = schemaOf.get(store);
+    if (schema) await dropSchema(schema);
+  };
+  describeStoreContract('PostgreSQL server, without a read model (every read and write in SQL)', freshStore('sqlonly', { readModel: false }), dropStoreSchema);
+  describeStoreContract('PostgreSQL server', freshStore('contract'), dropStoreSchema);
+  describeOrderedWrites('PostgreSQL server', freshStore('ordered'), dropStoreSchema);
+  describeUnstorableInput('PostgreSQL server', freshStore('unstorable'), dropStoreSchema);
 
   describe('PostgreSQL server: two nodes on one database', () => {
     let schema: string;
