@@ -211,20 +211,34 @@ export class SqlObjectStore implements ObjectStore {
     if (current && version === undefined) return undefined;
     const decision = await this.decide(key, current, mutate);
     if (decision.kind === 'outcome') return decision.outcome;
+    return this.commit(this.db, key, current, version, decision);
+  }
+
+  /**
+   * Deletes or writes what the mutation decided, conditioned on the version it saw (`undefined`: the
+   * object was absent), and gives it to the read model. Undefined when the condition failed.
+   */
+  private async commit<T>(
+    q: SqlQueryable,
+    key: ObjectKey,
+    current: StoredObject<T> | undefined,
+    version: number | undefined,
+    decision: Exclude<Decision<T>, { kind: 'outcome' }>,
+  ): Promise<UpdateOutcome<T> | undefined> {
     const pk = this.pk(key);
     if (decision.kind === 'delete') {
-      const [gone] = await this.db.query<Written>(
+      const [gone] = await q.query<Written>(
         `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text AND version = $5::bigint
          RETURNING seq::float8 AS seq, version::float8 AS version`,
         [...pk, version as number],
       );
       if (!gone) return undefined;
-      model.removeLocal(key, Number(gone.version));
+      this.model?.removeLocal(key, Number(gone.version));
       return { kind: 'deleted' };
     }
-    const written = await this.write(this.db, pk, decision, current ? (version as number) : 'absent');
+    const written = await this.write(q, pk, decision, version ?? 'absent');
     if (!written) return undefined;
-    model.applyLocal({
+    this.model?.applyLocal({
       key,
       seq: Number(written.seq),
       version: Number(written.version),
@@ -232,7 +246,10 @@ export class SqlObjectStore implements ObjectStore {
       audience: decision.audience,
       json: decision.json,
     });
-    const object = model.index.read<T>(key) ?? storedObject<T>(normalizeKey(key), decision.json, new Date(decision.updatedAt).toISOString(), decision.audience);
+    // The read model's copy when it took the write (not while it is being rebuilt or its channel is lost).
+    const object =
+      (this.model?.ready ? this.model.index.read<T>(key) : undefined) ??
+      storedObject<T>(normalizeKey(key), decision.json, new Date(decision.updatedAt).toISOString(), decision.audience);
     return current ? { kind: 'updated', object } : { kind: 'created', object };
   }
 
@@ -290,30 +307,7 @@ export class SqlObjectStore implements ObjectStore {
         const current = row ? fromRow<T>(key.module, row) : undefined;
         const decision = await this.decide(key, current, mutate);
         if (decision.kind === 'outcome') return decision.outcome;
-        const pk = this.pk(key);
-        const version = row ? Number(row.version) : undefined;
-        if (decision.kind === 'delete') {
-          const [gone] = await q.query<Written>(
-            `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text AND version = $5::bigint
-             RETURNING version::float8 AS version`,
-            [...pk, version as number],
-          );
-          if (!gone) return undefined;
-          this.model?.removeLocal(key, Number(gone.version));
-          return { kind: 'deleted' };
-        }
-        const written = await this.write(q, pk, decision, version ?? 'absent');
-        if (!written) return undefined;
-        this.model?.applyLocal({
-          key,
-          seq: Number(written.seq),
-          version: Number(written.version),
-          updatedAt: decision.updatedAt,
-          audience: decision.audience,
-          json: decision.json,
-        });
-        const object = storedObject<T>(normalizeKey(key), decision.json, new Date(decision.updatedAt).toISOString(), decision.audience);
-        return current ? { kind: 'updated', object } : { kind: 'created', object };
+        return this.commit(q, key, current, row ? Number(row.version) : undefined, decision);
       });
       if (outcome) return outcome;
       if (attempt >= 20) throw new Error(`object ${keyString(key)}: gave up after ${attempt} writes lost to concurrent ones`);
