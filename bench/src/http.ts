@@ -3,12 +3,12 @@
 // processes pinned to one core, autocannon runs here pinned to the other (main.ts starts this file with
 // taskset). Per framework, the three servers are measured in alternation over several rounds, after a
 // warm-up; medians are reported. Prints one JSON line with the results.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
 import { load, type RunResult } from './load.js';
 import { benchLocations } from './locations.js';
+import { type ChildServer, pinned, startChildServer } from './processes.js';
 import { CPO, GET_HEADERS, LOCATIONS, normalizeTimestamp, PAGE_LIMIT, PAGE_OFFSET, PAGE_PATH, pageHeaders, stringifyEnvelope } from './scenario.js';
 import { median } from './stats.js';
 
@@ -46,32 +46,9 @@ export interface HttpResult {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pinned = process.env.BENCH_PINNED === '1';
 
-/** Starts one server child, pinned to core 1 when taskset is there; resolves with its port. */
-async function startServer(framework: Framework, variant: Variant): Promise<{ child: ChildProcess; port: number }> {
-  const args = [join(here, 'http-server.mjs'), framework, variant];
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`${framework}/${variant} server exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
+/** Starts one server child, pinned to core 1 when taskset is there. */
+const startServer = (framework: Framework, variant: Variant): Promise<ChildServer> => startChildServer(join(here, 'http-server.mjs'), [framework, variant]);
 
 const run = (port: number, seconds: number): Promise<RunResult> =>
   load({ url: `http://127.0.0.1:${port}${PAGE_PATH}`, connections: config.connections, seconds, headers: GET_HEADERS });
@@ -88,7 +65,7 @@ async function answer(port: number): Promise<{ status: number; headers: Record<s
 
 async function measureFramework(framework: Framework, expected: string): Promise<FrameworkResult> {
   const variants: Variant[] = framework === 'node' ? ['ours', 'stringify', 'buffers'] : [...VARIANTS];
-  const servers = new Map<Variant, { child: ChildProcess; port: number }>();
+  const servers = new Map<Variant, ChildServer>();
   try {
     for (const variant of variants) servers.set(variant, await startServer(framework, variant));
     // Same status, headers and bytes from every server, and the bytes are JSON.stringify of the envelope.
@@ -135,7 +112,7 @@ async function measureFramework(framework: Framework, expected: string): Promise
       identical,
     };
   } finally {
-    for (const { child } of servers.values()) await stopServer(child);
+    for (const server of servers.values()) await server.stop();
   }
 }
 

@@ -169,6 +169,7 @@ if (serve) {
         variant === 'ours' ? `${storeNames[r.store]}, ${r.adapter}` : '',
         name[variant],
         count(v.requestsPerSecond),
+        `${count(v.cpuPerRequest)} µs`,
         ms(v.p50, 2),
         ms(v.p99, 2),
         String(v.errors),
@@ -182,9 +183,9 @@ if (serve) {
   const first = serve.runs[0];
   sections.push(`## What users run: \`pnpm serve\` over HTTP
 
-\`pnpm serve\` as CPO (started as a user starts it: validators generated, TypeScript run by tsx, the access log on and written to /dev/null), ${count(serve.seedLocations)} demo Locations seeded, a partner registered through the credentials handshake, \`GET ${serve.path}\` (${count(first?.bodyBytes ?? 0)} bytes) with its token, autocannon with ${serve.connections} connections, ${serve.rounds} rounds of ${serve.seconds} s per server after a warm-up, the node and the two baselines in alternation (a different one first each round). Node and baselines on core 1, autocannon on core 0, PostgreSQL unpinned (a database has CPU of its own). The baselines are hand-written node:http servers serving the node's own seed to the same token: (a) looks the token up in a Map and \`JSON.stringify\`s the envelope, (b) looks it up and joins each Location's pre-encoded bytes. Each answers the same status, OCPI headers and bytes as the node (timestamp aside), checked before measuring: ${serve.runs.every((r) => r.identical) ? 'all identical' : '**NOT all identical**'}. Medians over the rounds; the ratio is the median of the per-round ratios. RSS is the server process's after the runs, and its peak. "client CPU" is the load generator's busiest run (100%: saturated, the server may be faster than measured). Start: from spawning \`pnpm serve\` to its first answer to token A: ${serve.runs.map((r) => `${storeNames[r.store]}/${r.adapter} ${r.startSeconds.toFixed(0)} s`).join(', ')}.
+\`pnpm serve\` as CPO (started as a user starts it: validators generated, TypeScript run by tsx, the access log on and written to /dev/null), ${count(serve.seedLocations)} demo Locations seeded, a partner registered through the credentials handshake, \`GET ${serve.path}\` (${count(first?.bodyBytes ?? 0)} bytes) with its token, autocannon with ${serve.connections} connections, ${serve.rounds} rounds of ${serve.seconds} s per server after a warm-up, the node and the two baselines in alternation (a different one first each round). Node and baselines on core 1, autocannon on core 0, PostgreSQL unpinned (a database has CPU of its own). The baselines are hand-written node:http servers serving the node's own seed to the same token: (a) looks the token up in a Map and \`JSON.stringify\`s the envelope, (b) looks it up and joins each Location's pre-encoded bytes. Each answers the same status, OCPI headers and bytes as the node (timestamp aside), checked before measuring: ${serve.runs.every((r) => r.identical) ? 'all identical' : '**NOT all identical**'}. Medians over the rounds; the ratio is the median of the per-round ratios. "server CPU per request" is the CPU time the server's processes used per answered request (from /proc, median of the rounds): unlike requests per second it hardly moves when other work shares the machine. RSS is the server process's after the runs, and its peak. "client CPU" is the load generator's busiest run (100%: saturated, the server may be faster than measured). Start: from spawning \`pnpm serve\` to its first answer to token A: ${serve.runs.map((r) => `${storeNames[r.store]}/${r.adapter} ${r.startSeconds.toFixed(0)} s`).join(', ')}.
 
-${table(['store, adapter', 'server', 'requests/s', 'p50', 'p99', 'errors', 'ratio to (a) / (b)', 'RSS', 'peak RSS', 'client CPU'], rows)}`);
+${table(['store, adapter', 'server', 'requests/s', 'server CPU per request', 'p50', 'p99', 'errors', 'ratio to (a) / (b)', 'RSS', 'peak RSS', 'client CPU'], rows)}`);
 }
 
 if (writes) {
@@ -194,6 +195,8 @@ if (writes) {
       w.operation,
       'ocpi-ts (pnpm serve)',
       count(w.ours.requestsPerSecond),
+      `${count(w.ours.cpuPerRequest)} µs`,
+      w.store === 'postgres' ? `${count(w.ours.databaseCpuPerRequest)} µs` : 'in the server',
       ms(w.ours.p50, 1),
       ms(w.ours.p99, 1),
       String(w.ours.errors),
@@ -205,6 +208,8 @@ if (writes) {
       '',
       'bare INSERT ... ON CONFLICT',
       count(w.baseline.requestsPerSecond),
+      `${count(w.baseline.cpuPerRequest)} µs`,
+      w.store === 'postgres' ? `${count(w.baseline.databaseCpuPerRequest)} µs` : 'in the server',
       ms(w.baseline.p50, 1),
       ms(w.baseline.p99, 1),
       String(w.baseline.errors),
@@ -214,13 +219,13 @@ if (writes) {
   ]);
   sections.push(`## Writes
 
-\`pnpm serve\` as eMSP (fastify) on each store, a CPO registered with it, ${writes.connections} connections: PUTs of full Locations (about 2.7 KB, cycling over ${count(writes.locations)} ids), PATCHes of an EVSE status (over 1,000 Locations put before), POSTs of new CDRs (the official example with a new id). Every request carries a later \`last_updated\` than the one before, so every write is a new version and is applied. Against a hand-written node:http server that checks the token in a Map and stores the request body with one bare \`INSERT ... ON CONFLICT DO UPDATE\` through the same driver (postgres.js with a pool of 10; PGlite on a data directory of its own with the embedded store's settings): no validation, no merge (for a PATCH it stores the 60-byte PATCH, the node the whole 2.7 KB Location), no ordering, no announcement to other nodes. ${writes.rounds} alternating rounds of ${writes.seconds} s after a warm-up; medians. Node and baseline on core 1, autocannon on core 0, PostgreSQL unpinned. Resident memory of the node afterwards: ${Object.entries(
+\`pnpm serve\` as eMSP (fastify) on each store, a CPO registered with it, ${writes.connections} connections: PUTs of full Locations (about 2.7 KB, cycling over ${count(writes.locations)} ids), PATCHes of an EVSE status (over 1,000 Locations put before), POSTs of new CDRs (the official example with a new id). Every request carries a later \`last_updated\` than the one before, so every write is a new version and is applied. Against a hand-written node:http server that checks the token in a Map and stores the request body with one bare \`INSERT ... ON CONFLICT DO UPDATE\` through the same driver (postgres.js with a pool of 10; PGlite on a data directory of its own with the embedded store's settings): no validation, no merge (for a PATCH it stores the 60-byte PATCH, the node the whole 2.7 KB Location), no ordering, no announcement to other nodes. CPU per request: of the server's processes (PGlite runs inside the embedded store's), and of all of PostgreSQL's processes. ${writes.rounds} alternating rounds of ${writes.seconds} s after a warm-up; medians. Node and baseline on core 1, autocannon on core 0, PostgreSQL unpinned. Resident memory of the node afterwards: ${Object.entries(
     writes.rss,
   )
     .map(([store, rss]) => `${store} ${mb(rss)}`)
     .join(', ')}.
 
-${table(['store', 'operation', 'server', 'requests/s', 'p50', 'p99', 'errors', 'ratio', 'client CPU'], rows)}`);
+${table(['store', 'operation', 'server', 'requests/s', 'server CPU per request', 'PostgreSQL CPU per request', 'p50', 'p99', 'errors', 'ratio', 'client CPU'], rows)}`);
 }
 
 const variantName: Record<Variant, string> = { ours: 'ocpi-ts', stringify: 'baseline (a) JSON.stringify', buffers: 'baseline (b) pre-encoded Buffers' };

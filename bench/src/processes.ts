@@ -57,6 +57,38 @@ const statusField = (pid: number, field: string): number => {
   }
 };
 
+/** CPU time (user + system) used so far by `pid` and every process below it, in microseconds. */
+export function treeCpu(pid: number): number {
+  let total = 0;
+  for (const p of tree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * (1e6 / 100);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** CPU time used so far by the PostgreSQL server's processes (every `postgres:` process), in microseconds. */
+export function postgresCpu(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').startsWith('postgres')) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * (1e6 / 100);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** Resident memory of the largest process under `pid` (the node itself, below pnpm and tsx): now and at its peak. */
 export function serverMemory(pid: number): { rss: number; peak: number } {
   let best = { rss: 0, peak: 0 };
@@ -65,6 +97,39 @@ export function serverMemory(pid: number): { rss: number; peak: number } {
     if (rss > best.rss) best = { rss, peak: statusField(p, 'VmHWM') };
   }
   return best;
+}
+
+export interface ChildServer {
+  child: ChildProcess;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one of the bench's own server scripts (`http-server.mjs`, `write-baseline.mjs`) on core 1
+ * when pinning is on; it prints `{"port":N}` on its first line when ready.
+ */
+export async function startChildServer(script: string, args: string[], env: Record<string, string | undefined> = process.env): Promise<ChildServer> {
+  const command = [script, ...args];
+  const child = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, ...command], { stdio: ['ignore', 'pipe', 'inherit'], env })
+    : spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited with ${code}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { child, port, stop };
 }
 
 export interface NodeProcess {

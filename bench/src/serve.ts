@@ -4,12 +4,11 @@
 // Location bytes joined. The node and the baselines run on core 1, autocannon here on core 0,
 // PostgreSQL where the scheduler puts it. Per node, the three servers are loaded in alternation over several rounds.
 // Prints one JSON line with the results.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
 import { load, type RunResult } from './load.js';
-import { freePort, freshDatabase, type NodeProcess, pinned, register, serverMemory, startServe } from './processes.js';
+import { type ChildServer, freePort, freshDatabase, type NodeProcess, register, serverMemory, startChildServer, startServe, treeCpu } from './processes.js';
 import { GET_HEADERS, normalizeTimestamp } from './scenario.js';
 import { median } from './stats.js';
 
@@ -19,6 +18,8 @@ export type ServeVariant = 'ours' | 'stringify' | 'buffers';
 
 export interface ServeVariantResult {
   requestsPerSecond: number;
+  /** CPU time of the server's processes per answered request, in microseconds (median of the rounds). */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
@@ -66,36 +67,9 @@ const COMPARED = [
   'ocpi-to-party-id',
 ];
 
-interface Baseline {
-  child: ChildProcess;
-  port: number;
-}
-
 /** A baseline server (http-server.mjs, node:http) serving the node's seed to the registered partner. */
-async function startBaseline(variant: 'stringify' | 'buffers', settings: object): Promise<Baseline> {
-  const args = [join(here, 'http-server.mjs'), 'node', variant];
-  const env = { ...process.env, BENCH_SERVE: JSON.stringify(settings) };
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`baseline ${variant} exited with ${code}`)));
-  });
-  return { child, port };
-}
-
-async function stopBaseline({ child }: Baseline): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
+const startBaseline = (variant: 'stringify' | 'buffers', settings: object): Promise<ChildServer> =>
+  startChildServer(join(here, 'http-server.mjs'), ['node', variant], { ...process.env, BENCH_SERVE: JSON.stringify(settings) });
 
 async function answer(port: number, authorization: string) {
   const response = await fetch(`http://127.0.0.1:${port}${PATH}`, { headers: { ...GET_HEADERS, authorization } });
@@ -108,7 +82,7 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
   const database = store === 'postgres' ? await freshDatabase(`bench_serve_${run}`) : undefined;
   const started = performance.now();
   let node: NodeProcess | undefined;
-  const baselines: Baseline[] = [];
+  const baselines: ChildServer[] = [];
   try {
     node = await startServe({
       role: 'CPO',
@@ -125,8 +99,8 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
     baselines.push(await startBaseline('stringify', settings), await startBaseline('buffers', settings));
     const servers: Record<ServeVariant, { port: number; pid: number }> = {
       ours: { port, pid: node.pid },
-      stringify: { port: (baselines[0] as Baseline).port, pid: (baselines[0] as Baseline).child.pid as number },
-      buffers: { port: (baselines[1] as Baseline).port, pid: (baselines[1] as Baseline).child.pid as number },
+      stringify: { port: (baselines[0] as ChildServer).port, pid: (baselines[0] as ChildServer).child.pid as number },
+      buffers: { port: (baselines[1] as ChildServer).port, pid: (baselines[1] as ChildServer).child.pid as number },
     };
     const variants: ServeVariant[] = ['ours', 'stringify', 'buffers'];
     const reference = await answer(port, partner.authorization);
@@ -138,22 +112,25 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
         console.error(`serve: ${store}/${adapter}: ${variant} answers differently from the node: ${got.headers} vs ${reference.headers}`);
       }
     }
-    const loadOf = (variant: ServeVariant, seconds: number) =>
-      load({
+    const loadOf = async (variant: ServeVariant, seconds: number): Promise<RunResult & { cpuPerRequest: number }> => {
+      const before = treeCpu(servers[variant].pid);
+      const run = await load({
         url: `http://127.0.0.1:${servers[variant].port}${PATH}`,
         connections: config.serveConnections,
         seconds,
         headers: { ...GET_HEADERS, authorization: partner.authorization },
         tolerateErrors: true,
       });
+      return { ...run, cpuPerRequest: (treeCpu(servers[variant].pid) - before) / (run.requestsPerSecond * seconds) };
+    };
     for (const variant of variants) await loadOf(variant, config.warmupSeconds);
-    const runs: Record<ServeVariant, RunResult[]> = { ours: [], stringify: [], buffers: [] };
+    const runs: Record<ServeVariant, (RunResult & { cpuPerRequest: number })[]> = { ours: [], stringify: [], buffers: [] };
     const ratios = { stringify: [] as number[], buffers: [] as number[] };
     for (let round = 0; round < config.rounds; round++) {
       const order = variants.map((_, i) => variants[(i + round) % variants.length] as ServeVariant);
-      const thisRound: Partial<Record<ServeVariant, RunResult>> = {};
+      const thisRound: Partial<Record<ServeVariant, RunResult & { cpuPerRequest: number }>> = {};
       for (const variant of order) thisRound[variant] = await loadOf(variant, config.seconds);
-      for (const variant of variants) runs[variant].push(thisRound[variant] as RunResult);
+      for (const variant of variants) runs[variant].push(thisRound[variant] as RunResult & { cpuPerRequest: number });
       const ours = thisRound.ours?.requestsPerSecond ?? Number.NaN;
       ratios.stringify.push(ours / (thisRound.stringify?.requestsPerSecond ?? Number.NaN));
       ratios.buffers.push(ours / (thisRound.buffers?.requestsPerSecond ?? Number.NaN));
@@ -166,6 +143,7 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
       const memory = serverMemory(servers[variant].pid);
       return {
         requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+        cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
         p50: median(list.map((r) => r.p50)),
         p99: median(list.map((r) => r.p99)),
         errors: list.reduce((sum, r) => sum + r.errors, 0),
@@ -185,7 +163,7 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
       bodyBytes: reference.bytes,
     };
   } finally {
-    for (const baseline of baselines) await stopBaseline(baseline);
+    for (const baseline of baselines) await baseline.stop();
     await node?.stop();
     await database?.drop();
   }

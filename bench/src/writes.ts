@@ -3,7 +3,6 @@
 // of CDRs, each a new version (last_updated moves forward), against the bare-INSERT baseline
 // (write-baseline.ts) on the same driver, in alternation. Node and baseline on core 1, autocannon here
 // on core 0, PostgreSQL unpinned. Prints one JSON line with the results.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
 import { load, type RunResult } from './load.js';
 import { benchLocation, lastUpdatedOf } from './locations.js';
-import { freePort, freshDatabase, type NodeProcess, pinned, register, repo, serverMemory, startServe } from './processes.js';
+import {
+  type ChildServer,
+  freePort,
+  freshDatabase,
+  type NodeProcess,
+  postgresCpu,
+  register,
+  repo,
+  serverMemory,
+  startChildServer,
+  startServe,
+  treeCpu,
+} from './processes.js';
 import { median } from './stats.js';
 
 export const WRITE_OPERATIONS = ['PUT Location', 'PATCH EVSE status', 'POST CDR'] as const;
@@ -19,6 +30,9 @@ export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
 
 export interface WriteMeasure {
   requestsPerSecond: number;
+  /** CPU time per answered request, in microseconds, of the server's processes and of PostgreSQL's. */
+  cpuPerRequest: number;
+  databaseCpuPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
@@ -43,6 +57,8 @@ export interface WritesResult {
   /** Resident memory of each node after its writes. */
   rss: Record<string, number>;
 }
+
+type Measured = RunResult & { cpuPerRequest: number; databaseCpuPerRequest: number };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TOKEN_A = 'bench-token-a-0123456789';
@@ -79,23 +95,6 @@ const requests: Record<WriteOperation, (n: number) => { path: string; body: stri
 };
 const methods: Record<WriteOperation, 'PUT' | 'PATCH' | 'POST'> = { 'PUT Location': 'PUT', 'PATCH EVSE status': 'PATCH', 'POST CDR': 'POST' };
 
-async function startBaseline(target: string, authorization: string): Promise<{ child: ChildProcess; port: number }> {
-  const args = [join(here, 'write-baseline.mjs'), target, authorization];
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`write baseline exited with ${code}`)));
-  });
-  return { child, port };
-}
-
 /** Puts the Locations the PATCHes go to, 20 at a time. */
 async function putPatched(port: number, authorization: string): Promise<void> {
   for (let from = 0; from < PATCHED; from += 20) {
@@ -113,19 +112,22 @@ async function measure(store: WriteRun['store'], port: number): Promise<{ runs: 
   const database = store === 'postgres' ? await freshDatabase('bench_writes') : undefined;
   const baselineDir = store === 'embedded' ? mkdtempSync(join(tmpdir(), 'ocpi-bench-bare-')) : undefined;
   let node: NodeProcess | undefined;
-  let baseline: { child: ChildProcess; port: number } | undefined;
+  let baseline: ChildServer | undefined;
   try {
     node = await startServe({ role: 'EMSP', adapter: 'fastify', port, tokenA: TOKEN_A, ...(database ? { databaseUrl: database.url } : {}) });
     const partner = await register(node, TOKEN_A, CPO);
     await partner.close();
-    baseline = await startBaseline(database ? database.url : join(baselineDir as string, 'data'), partner.authorization);
+    baseline = await startChildServer(join(here, 'write-baseline.mjs'), [database ? database.url : join(baselineDir as string, 'data'), partner.authorization]);
     const ports = { ours: port, baseline: baseline.port };
     await putPatched(port, partner.authorization);
     await putPatched(baseline.port, partner.authorization);
     const runs: WriteRun[] = [];
     for (const operation of WRITE_OPERATIONS) {
-      const run = (target: 'ours' | 'baseline', seconds: number) =>
-        load({
+      const pids = { ours: node.pid, baseline: baseline.child.pid as number };
+      const run = async (target: 'ours' | 'baseline', seconds: number): Promise<Measured> => {
+        const server = treeCpu(pids[target]);
+        const database = postgresCpu();
+        const result = await load({
           url: `http://127.0.0.1:${ports[target]}/`,
           connections: config.serveConnections,
           seconds,
@@ -134,9 +136,12 @@ async function measure(store: WriteRun['store'], port: number): Promise<{ runs: 
           request: requests[operation],
           tolerateErrors: true,
         });
+        const answered = result.requestsPerSecond * seconds;
+        return { ...result, cpuPerRequest: (treeCpu(pids[target]) - server) / answered, databaseCpuPerRequest: (postgresCpu() - database) / answered };
+      };
       await run('ours', config.warmupSeconds);
       await run('baseline', config.warmupSeconds);
-      const rounds: { ours: RunResult; baseline: RunResult }[] = [];
+      const rounds: { ours: Measured; baseline: Measured }[] = [];
       for (let round = 0; round < config.rounds; round++) {
         const first = round % 2 === 0 ? 'ours' : 'baseline';
         const a = await run(first, config.seconds);
@@ -147,8 +152,10 @@ async function measure(store: WriteRun['store'], port: number): Promise<{ runs: 
           `writes: ${store} ${operation} round ${round + 1}: ours ${Math.round(pair.ours.requestsPerSecond)}/s, baseline ${Math.round(pair.baseline.requestsPerSecond)}/s`,
         );
       }
-      const summary = (list: RunResult[]): WriteMeasure => ({
+      const summary = (list: Measured[]): WriteMeasure => ({
         requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+        cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
+        databaseCpuPerRequest: median(list.map((r) => r.databaseCpuPerRequest)),
         p50: median(list.map((r) => r.p50)),
         p99: median(list.map((r) => r.p99)),
         errors: list.reduce((sum, r) => sum + r.errors, 0),
@@ -164,11 +171,7 @@ async function measure(store: WriteRun['store'], port: number): Promise<{ runs: 
     }
     return { runs, rss: serverMemory(node.pid).rss };
   } finally {
-    if (baseline && baseline.child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => baseline?.child.once('exit', () => resolve()));
-      baseline.child.kill('SIGTERM');
-      await exited;
-    }
+    await baseline?.stop();
     await node?.stop();
     await database?.drop();
     if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
