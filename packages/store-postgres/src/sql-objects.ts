@@ -211,12 +211,16 @@ export class SqlObjectStore implements ObjectStore {
     if (current && version === undefined) return undefined;
     const decision = await this.decide(key, current, mutate);
     if (decision.kind === 'outcome') return decision.outcome;
-    return this.commit(this.db, key, current, version, decision);
+    // One statement outside a transaction: committed when it answers.
+    const committed = await this.commit(this.db, key, current, version, decision);
+    return committed?.();
   }
 
   /**
    * Deletes or writes what the mutation decided, conditioned on the version it saw (`undefined`: the
-   * object was absent), and gives it to the read model. Undefined when the condition failed.
+   * object was absent). Undefined when the condition failed; otherwise a function to call once the
+   * write is committed (not before: a transaction that fails to commit must leave the read model as
+   * it was), which gives the write to the read model and returns the outcome.
    */
   private async commit<T>(
     q: SqlQueryable,
@@ -224,7 +228,7 @@ export class SqlObjectStore implements ObjectStore {
     current: StoredObject<T> | undefined,
     version: number | undefined,
     decision: Exclude<Decision<T>, { kind: 'outcome' }>,
-  ): Promise<UpdateOutcome<T> | undefined> {
+  ): Promise<(() => UpdateOutcome<T>) | undefined> {
     const pk = this.pk(key);
     if (decision.kind === 'delete') {
       const [gone] = await q.query<Written>(
@@ -233,24 +237,28 @@ export class SqlObjectStore implements ObjectStore {
         [...pk, version as number],
       );
       if (!gone) return undefined;
-      this.model?.removeLocal(key, Number(gone.version));
-      return { kind: 'deleted' };
+      return () => {
+        this.model?.removeLocal(key, Number(gone.version));
+        return { kind: 'deleted' };
+      };
     }
     const written = await this.write(q, pk, decision, version ?? 'absent');
     if (!written) return undefined;
-    this.model?.applyLocal({
-      key,
-      seq: Number(written.seq),
-      version: Number(written.version),
-      updatedAt: decision.updatedAt,
-      audience: decision.audience,
-      json: decision.json,
-    });
-    // The read model's copy when it took the write (not while it is being rebuilt or its channel is lost).
-    const object =
-      (this.model?.ready ? this.model.index.read<T>(key) : undefined) ??
-      storedObject<T>(normalizeKey(key), decision.json, new Date(decision.updatedAt).toISOString(), decision.audience);
-    return current ? { kind: 'updated', object } : { kind: 'created', object };
+    return () => {
+      this.model?.applyLocal({
+        key,
+        seq: Number(written.seq),
+        version: Number(written.version),
+        updatedAt: decision.updatedAt,
+        audience: decision.audience,
+        json: decision.json,
+      });
+      // The read model's copy when it took the write (not while it is being rebuilt or its channel is lost).
+      const object =
+        (this.model?.ready ? this.model.index.read<T>(key) : undefined) ??
+        storedObject<T>(normalizeKey(key), decision.json, new Date(decision.updatedAt).toISOString(), decision.audience);
+      return current ? { kind: 'updated', object } : { kind: 'created', object };
+    };
   }
 
   /**
@@ -302,14 +310,15 @@ export class SqlObjectStore implements ObjectStore {
    */
   private async lockedUpdate<T>(key: ObjectKey, mutate: Mutation<T>): Promise<UpdateOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.exclusive(key, async (q): Promise<UpdateOutcome<T> | undefined> => {
+      const done = await this.exclusive(key, async (q): Promise<(() => UpdateOutcome<T>) | undefined> => {
         const [row] = await this.select(q, key, true);
         const current = row ? fromRow<T>(key.module, row) : undefined;
         const decision = await this.decide(key, current, mutate);
-        if (decision.kind === 'outcome') return decision.outcome;
+        if (decision.kind === 'outcome') return () => decision.outcome;
         return this.commit(q, key, current, row ? Number(row.version) : undefined, decision);
       });
-      if (outcome) return outcome;
+      // The transaction has committed.
+      if (done) return done();
       if (attempt >= 20) throw new Error(`object ${keyString(key)}: gave up after ${attempt} writes lost to concurrent ones`);
     }
   }
@@ -318,17 +327,17 @@ export class SqlObjectStore implements ObjectStore {
     return this.lock.run(`${this.schema}/${keyString(key)}`, () => this.local(key, () => this.deleteLocked(key)));
   }
 
-  private deleteLocked(key: ObjectKey): Promise<boolean> {
-    return this.exclusive(key, async (q) => {
-      const rows = await q.query<Written>(
+  private async deleteLocked(key: ObjectKey): Promise<boolean> {
+    const [gone] = await this.exclusive(key, (q) =>
+      q.query<Written>(
         `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text
          RETURNING seq::float8 AS seq, version::float8 AS version`,
         this.pk(key),
-      );
-      const [gone] = rows;
-      if (gone) this.model?.removeLocal(key, Number(gone.version));
-      return rows.length > 0;
-    });
+      ),
+    );
+    // Told to the read model once committed.
+    if (gone) this.model?.removeLocal(key, Number(gone.version));
+    return gone !== undefined;
   }
 
   async list<T>(query: ListQuery): Promise<ListResult<T>> {
