@@ -123,8 +123,9 @@ if (!url) {
       // A's write finds another version, and its mutation runs again on the object as it now is: absent.
       expect((await update).kind).toBe('absent');
       expect(seen).toEqual([1, undefined]);
-      expect(await a.objects.get(key('HELD'))).toBeUndefined();
       expect(await b.objects.get(key('HELD'))).toBeUndefined();
+      // A learns of B's delete through the channel, within the read model's bound.
+      await within(100, async () => (await a.objects.get(key('HELD'))) === undefined);
     });
 
     it('100 out-of-order PATCHes of one EVSE, half through each node: it ends in the latest state', async () => {
@@ -169,7 +170,8 @@ if (!url) {
           }),
         ),
       );
-      expect(answers.every((answer) => answer.json.status_code === 1000)).toBe(true);
+      // Every one acknowledged (the outdated ones too); a failure names what was answered instead.
+      expect(answers.filter((answer) => answer.json.status_code !== 1000).map((answer) => [answer.status, answer.json])).toEqual([]);
       for (const node of [onA, onB]) {
         await within(100, async () => {
           const final = (await node.call('GET', 'receiver/locations/NL/CPO/TWO', { token: 'two-node-cpo' })).json.data;
