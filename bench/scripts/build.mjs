@@ -1,5 +1,5 @@
 // Bundles the benchmark's entry points into .build/ with esbuild: the workspace packages from their
-// sources (condition `ocpi-ts-source`), the frameworks, drivers and autocannon left to node_modules.
+// sources (the root tsconfig's paths), the frameworks, drivers and autocannon left to node_modules.
 // Plain JS run by node, so what is measured is the code as a production bundle runs it (no loader, no
 // transform-time helpers).
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 const external = Object.keys(dependencies).filter((name) => !name.startsWith('@ocpi-ts/'));
 
 await build({
-  entryPoints: ['main', 'in-process', 'http', 'http-server', 'serve', 'writes', 'write-baseline', 'stores', 'memory-child'].map((name) =>
+  entryPoints: ['main', 'in-process', 'http', 'http-server', 'serve', 'writes', 'write-baseline', 'stores', 'memory-child', 'tariffs'].map((name) =>
     join(root, 'src', `${name}.ts`),
   ),
   outdir: join(root, '.build'),
@@ -21,7 +21,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  conditions: ['ocpi-ts-source'],
+  tsconfig: join(root, '..', 'tsconfig.json'),
   external: [...external, ...external.map((name) => `${name}/*`)],
   // CommonJS code bundled into ESM (ajv) needs a require.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

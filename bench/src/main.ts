@@ -12,6 +12,7 @@ import { LOCATIONS, PAGE_LIMIT, PAGE_OFFSET } from './scenario.js';
 import type { ServeResult } from './serve.js';
 import { count, ms, ratio, table } from './stats.js';
 import type { StoresResult } from './stores.js';
+import type { TariffsResult } from './tariffs.js';
 import type { WritesResult } from './writes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,6 +79,7 @@ if (wants('memory')) {
   }
 }
 const stores = wants('stores') ? await part<StoresResult>('store scale', [process.execPath, [join(here, 'stores.mjs')]]) : undefined;
+const tariffs = wants('tariffs') ? await part<TariffsResult>('tariff engine', pin(1, [join(here, 'tariffs.mjs')])) : undefined;
 
 // ---- targets ----
 
@@ -128,6 +130,14 @@ for (const f of http?.frameworks ?? []) {
     what: `in memory, ${f.framework}: ≥ 0.7 × baseline (b) in ${f.framework}`,
     holds: (f.ratioToBuffers ?? 0) >= 0.7,
     measured: ratio(f.ratioToBuffers ?? Number.NaN),
+  });
+}
+
+if (tariffs) {
+  targets.push({
+    what: 'tariff engine: ≥ 50,000 sessions priced per second on one core',
+    holds: tariffs.perCpuSecond >= 50_000,
+    measured: count(tariffs.perCpuSecond),
   });
 }
 
@@ -295,6 +305,8 @@ Resident memory of a process holding Locations, after full garbage collections: 
 ${table(['store', 'Locations held', 'their JSON', 'RSS delta', 'V8 heap delta', 'external (ArrayBuffers) delta', 'per 100,000'], rows)}`);
 }
 
+if (tariffs) sections.push(tariffs.section);
+
 sections.push(`## Targets
 
 ${table(
@@ -308,7 +320,7 @@ sections.push(`The whole run took ${Math.floor(seconds / 60)} min ${Math.round(s
 const report = sections.join('\n\n');
 console.log(report);
 
-if (!config.quick && ['inprocess', 'serve', 'writes', 'stores', 'memory'].every(wants)) {
+if (!config.quick && ['inprocess', 'serve', 'writes', 'stores', 'memory', 'tariffs'].every(wants)) {
   const docPath = join(repo, 'docs', 'benchmarks.md');
   const notesPath = join(repo, 'bench', 'NOTES.md');
   const notes = readFileSync(notesPath, 'utf8').trim();

@@ -8,9 +8,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CredentialsRole, partnerToken } from '@ocpi-ts/core';
 import postgres from 'postgres';
-import { startTestNode } from '../../packages/core/src/testing/nodes.js';
+// From the sources, as the test node is (it is repository test support, not in the built package).
+import { type CredentialsRole, partnerToken } from '../../packages/core/src/partners/partner.js';
+import { startHttpTestNode } from '../../packages/core/src/testing/nodes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
@@ -219,7 +220,7 @@ export async function startServe(settings: NodeSettings): Promise<NodeProcess> {
  * of our own on 127.0.0.1) and returns the `Authorization` header for the token the node gave us.
  */
 export async function register(node: NodeProcess, tokenA: string, role: CredentialsRole): Promise<{ authorization: string; close(): Promise<void> }> {
-  const ours = await startTestNode({ parties: [role], modules: { '2.2.1': [] } });
+  const ours = await startHttpTestNode({ parties: [role], modules: { '2.2.1': [] } });
   const partner = await ours.registry.register({ versionsUrl: node.versionsUrl, tokenA: partnerToken(tokenA) });
   if (!partner.outboundToken) throw new Error('registration gave no token');
   return { authorization: `Token ${btoa(partner.outboundToken)}`, close: ours.close };

@@ -43,6 +43,9 @@ function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEv
   });
 }
 
+/** `1 charging period`, `2 charging periods`. */
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 type ObjectEventOf = ObjectEvent;
 const objectEvent =
   (module: string, test: (object: any) => boolean = () => true) =>
@@ -56,6 +59,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   rmSync(dataDir, { recursive: true, force: true });
   const base = { PORT: '0', OCPI_ADAPTER: adapter, OCPI_LOG: 'off' };
   const started = Date.now();
+  print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI 2.2.1 (${adapter} adapter, embedded stores in ${dataDir}); starting both`);
 
   const cpo = await startNode({
     config: readConfig({
@@ -72,18 +76,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     config: readConfig({ ...base, OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP', OCPI_DATA_DIR: join(dataDir, 'emsp') }),
   });
   try {
-    print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI 2.2.1 (${adapter} adapter, embedded stores in ${dataDir})`);
-    print(`  CPO  NL*CPO  ${cpo.versionsUrl}`);
-    print(`  eMSP DE*MSP  ${emsp.versionsUrl}`);
+    print(`  CPO  NL*CPO  ${cpo.versionsUrl}   Charge Point Operator: runs the chargers`);
+    print(`  eMSP DE*MSP  ${emsp.versionsUrl}   e-Mobility Service Provider: has the drivers and bills them`);
+    print("  Roaming lets the eMSP's drivers charge at the CPO's chargers; each node speaks OCPI at its versions URL.");
 
     // 1. The handshake: the eMSP got the CPO's versions URL and token A out of band.
     const partner = await emsp.partners.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) });
     const cpoSide = (await cpo.store.partners.list()).find((p) => p.status === 'REGISTERED');
     print(`1. eMSP -> CPO  POST credentials with token A: registered on OCPI ${partner.version}`);
+    print('   token A: a one-time registration token the CPO gave the eMSP out of band, with its versions URL;');
+    print('   credentials: what each side sends the other, its token, versions URL and roles (the handshake)');
     print(
-      `   the CPO offers ${partner.endpoints.length} endpoints, the eMSP ${cpoSide?.endpoints.length ?? 0}; token A is now dead, each side holds the other's new token`,
+      `   the CPO offers ${partner.endpoints.length} endpoints (module URLs), the eMSP ${cpoSide?.endpoints.length ?? 0}; token A is now dead, each side holds the other's new token`,
     );
-    print(`2. eMSP -> CPO  PUT tokens: 3 driver tokens pushed to the CPO's tokens receiver`);
+    print(`2. eMSP -> CPO  PUT tokens: 3 driver tokens (an app user, RFID cards: what a driver starts a charge with) pushed, so the CPO can authorize them`);
 
     // 2. Every location, page by page (the CPO's X-Limit caps the page size).
     const client = emsp.client.forPartner(partner);
@@ -100,6 +106,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       locations.push(location);
     }
     print(`3. eMSP -> CPO  GET locations page by page: ${locations.length} locations in ${pages} pages (X-Total-Count ${total})`);
+    print('   a location: a charging site with its EVSEs (the charge points) and their connectors (the plugs)');
 
     // 3. START_SESSION at the first location, with a response_url on the eMSP for the result.
     const location = locations[0] as Location;
@@ -125,11 +132,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     print(
       `4. eMSP -> CPO  POST commands/START_SESSION at ${location.id} ${evse?.uid ?? ''}: CommandResponse ${start.response.result} (timeout ${start.response.timeout} s)`,
     );
+    print("   a command is asynchronous: the CommandResponse says the CPO accepted it; the charger's own answer, the");
+    print("   CommandResult, comes later as a POST to the response_url, a URL of the eMSP's that it put in the command");
     const startResult = await start.result;
     print(`5. CPO -> eMSP  POST response_url: CommandResult ${startResult?.result}`);
     if (start.response.result !== 'ACCEPTED' || startResult?.result !== 'ACCEPTED') throw new Error('START_SESSION was not accepted');
     const active = (await sessionStarted).object as Session;
     print(`6. CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: session ACTIVE at ${active.location_id} ${active.evse_uid}`);
+    print('   a session: one charge in progress, pushed by the CPO as it changes');
 
     // 4. Meter readings arrive as PATCHes that add charging periods.
     let reading: Session = active;
@@ -142,7 +152,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         )
       ).object as Session;
       print(
-        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${reading.charging_periods?.length} charging periods, EUR ${reading.total_cost?.incl_vat} so far`,
+        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${reading.total_cost?.incl_vat} so far`,
       );
     }
 
@@ -164,6 +174,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const session = (await completed).object as Session;
     const cdr = (await cdrArrived).object as CDR;
     print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${cdr.total_cost.incl_vat} incl. VAT`);
+    print('   a CDR (Charge Detail Record): the final, priced record of the session, what the eMSP bills its driver for');
     print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { cpo, emsp, partner, locations: locations.length, session, cdr };
   } catch (error) {

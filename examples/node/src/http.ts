@@ -1,12 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import type { serve } from '@hono/node-server';
 import type { OcpiServer } from '@ocpi-ts/core';
-import { ocpiExpress } from '@ocpi-ts/express';
-import { ocpiFastify } from '@ocpi-ts/fastify';
-import { ocpiHono } from '@ocpi-ts/hono';
-import express from 'express';
-import Fastify from 'fastify';
-import { Hono } from 'hono';
 import type { NodeConfig } from './config.js';
 
 export interface Listening {
@@ -17,19 +11,40 @@ export interface Listening {
 
 const HEALTH_PATH = '/health';
 
-/** Serves the node through the configured adapter, with a health endpoint outside the OCPI paths. */
-export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, health: () => unknown): Promise<Listening> {
+/** What `GET /health` answers: 200 once the node is ready, 503 while it starts (load balancers wait). */
+export interface Health {
+  ready: boolean;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Serves the node through the configured adapter, with a health endpoint outside the OCPI paths. Only
+ * the configured framework is loaded: loading all three cost a start-up a few hundred milliseconds.
+ */
+export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, health: () => Health): Promise<Listening> {
+  const healthStatus = () => {
+    const { ready, body } = health();
+    return { status: ready ? 200 : 503, body };
+  };
   switch (config.adapter) {
     case 'fastify': {
+      const [{ default: Fastify }, { ocpiFastify }] = await Promise.all([import('fastify'), import('@ocpi-ts/fastify')]);
       const app = Fastify({ forceCloseConnections: 'idle' });
-      app.get(HEALTH_PATH, async () => health());
+      app.get(HEALTH_PATH, async (_request, reply) => {
+        const { status, body } = healthStatus();
+        return reply.code(status).send(body);
+      });
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
       return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
     }
     case 'hono': {
+      const [{ serve }, { Hono }, { ocpiHono }] = await Promise.all([import('@hono/node-server'), import('hono'), import('@ocpi-ts/hono')]);
       const app = new Hono();
-      app.get(HEALTH_PATH, (c) => c.json(health()));
+      app.get(HEALTH_PATH, (c) => {
+        const { status, body } = healthStatus();
+        return c.json(body, status as 200 | 503);
+      });
       app.route('/', ocpiHono(server));
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
         const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -37,9 +52,11 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       return { port: (listener.address() as AddressInfo).port, close: () => closeNodeServer(listener) };
     }
     case 'express': {
+      const [{ default: express }, { ocpiExpress }] = await Promise.all([import('express'), import('@ocpi-ts/express')]);
       const app = express();
       app.get(HEALTH_PATH, (_req, res) => {
-        res.json(health());
+        const { status, body } = healthStatus();
+        res.status(status).json(body);
       });
       app.use(ocpiExpress(server));
       const listener = await new Promise<import('node:http').Server>((resolve, reject) => {

@@ -17,6 +17,7 @@ import {
   createPartnerRegistry,
   createRegistrationToken,
   credentialsModule,
+  envelopeBody,
   hashToken,
   LOCAL_OUTBOUND_POLICY,
   locationsReceiver,
@@ -24,8 +25,11 @@ import {
   type OcpiClient,
   type OcpiEventBus,
   type OcpiModule,
+  type OcpiResponse,
   type OcpiServer,
+  OcpiStatus,
   type OcpiStore,
+  ocpiTimestamp,
   type Partner,
   type PartnerRegistry,
   partnerToken,
@@ -40,6 +44,7 @@ import {
   tokensSender,
 } from '@ocpi-ts/core';
 import { createStoreFromEnv } from '@ocpi-ts/postgres';
+import { withCdrPriceCheck } from '@ocpi-ts/tariffs';
 import type { NodeConfig } from './config.js';
 import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
@@ -54,6 +59,8 @@ export interface StartNodeOptions {
   logger?: Logger;
   /** Charger simulation pace (CPO): between meter readings, and how long a command takes. */
   simulation?: { tickMs?: number; resultDelayMs?: number };
+  /** One line per start-up step (listening, opening the store, seeding, ready), for a console. */
+  onStep?: (line: string) => void;
 }
 
 export interface RunningNode {
@@ -79,19 +86,20 @@ export interface RunningNode {
 
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { config } = options;
+  const started = performance.now();
+  const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const step = options.onStep ?? (() => {});
   const logger = options.logger ?? (config.log ? jsonLogger(`${config.role}:${config.countryCode}*${config.partyId}`) : silentLogger);
-  const store = options.store ?? (await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const party = { country_code: config.countryCode, party_id: config.partyId };
   const role: CredentialsRole = {
     role: config.role,
     ...party,
-    business_details: { name: config.role === 'CPO' ? `Demo CPO ${config.partyId}` : `Demo eMSP ${config.partyId}` },
+    business_details: { name: `${config.role === 'CPO' ? 'Demo charging network' : 'Demo mobility provider'} ${config.countryCode}*${config.partyId}` },
   };
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
   const client = createOcpiClient({ parties: [party], outbound });
-  const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -99,13 +107,16 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     });
   }
 
-  // The adapter is mounted before the core exists: with PORT=0 the public URL is known only once listening.
+  // The port opens first: with PORT=0 the public URL is known only once listening. Until the store is
+  // open, the seed written and token A stored, every request is answered 503 with Retry-After: never
+  // a 401 to a token the node is about to accept, which a partner could take for revoked credentials.
   let core: OcpiServer | undefined;
+  let ready = false;
   const forward: OcpiServer = {
     // One access log line per request, with its ids (never the Authorization header).
     async handle(request) {
       const started = performance.now();
-      const response = await (core as OcpiServer).handle(request);
+      const response = ready && core ? await core.handle(request) : startingResponse();
       logger('info', 'request', {
         method: request.method,
         path: request.url.split('?')[0],
@@ -119,18 +130,30 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     get node() {
       return (core as OcpiServer).node;
     },
-    get bodyLimit() {
-      return (core as OcpiServer).bodyLimit;
-    },
+    bodyLimit: config.bodyLimit,
   };
-  let listening: Listening | undefined;
+  const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
+  // The store opens (the slowest step) while the framework loads and the port opens.
+  step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
+  const opening = options.store ? Promise.resolve(options.store) : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  let listening: Listening;
   try {
-    listening = await listen(forward, config, () => ({ status: 'ok', role: config.role, party: `${config.countryCode}*${config.partyId}` }));
+    listening = await listen(forward, config, health);
   } catch (error) {
-    await store.close();
+    await opening.then((opened) => opened.close()).catch(() => {});
     throw error;
   }
   const publicUrl = config.publicUrl.replace(/:0$/, `:${listening.port}`);
+  step(`listening on ${publicUrl} (${config.adapter}), answering 503 until ready`);
+  let store: OcpiStore;
+  try {
+    store = await opening;
+  } catch (error) {
+    await listening.close();
+    throw error;
+  }
+  const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
 
   const simulator =
     config.role === 'CPO'
@@ -164,7 +187,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           locationsReceiver(),
           tariffsReceiver(),
           sessionsReceiver(),
-          cdrsReceiver(),
+          // Every CDR billed is priced against the CPO's Tariffs: a difference is a cdr.priceMismatch event.
+          cdrsReceiver(withCdrPriceCheck()),
           tokensSender(),
           (commandResults as CommandResultReceiver).module,
           chargingProfilesSender(),
@@ -184,10 +208,23 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // The operator's own data: deterministic, so a restart on the same store changes nothing.
   if (config.role === 'CPO') {
-    for (const location of demoLocations(config.seedLocations, { ...party, name: 'Demo' })) await putOwnObject(store, STORE_MODULES.locations, party, location);
-    for (const tariff of demoTariffs(party)) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
+    const locations = demoLocations(config.seedLocations, { ...party, name: 'Demo' });
+    const tariffs = demoTariffs(party);
+    step(`seeding ${locations.length} locations and ${tariffs.length} tariffs`);
+    let reported = performance.now();
+    for (const [index, location] of locations.entries()) {
+      await putOwnObject(store, STORE_MODULES.locations, party, location);
+      if (performance.now() - reported >= 2000) {
+        step(`  ${index + 1} of ${locations.length} locations`);
+        reported = performance.now();
+      }
+    }
+    for (const tariff of tariffs) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
+    step(`  seeded ${locations.length} locations and ${tariffs.length} tariffs (${seconds()} since start)`);
   } else {
-    for (const token of demoTokens(party)) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
+    const tokens = demoTokens(party);
+    step(`seeding ${tokens.length} driver tokens`);
+    for (const token of tokens) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
   }
 
   // An eMSP pushes its tokens to every CPO that registers with it or that it registers with (mod_tokens: push model).
@@ -229,9 +266,15 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       requestId: event.requestId,
     }),
   );
+  events.on('cdr.priceMismatch', (event) =>
+    logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
+  );
+  events.on('cdr.priceUnchecked', (event) => logger('info', 'CDR costs not checked', { cdrId: event.cdrId, partnerId: event.partnerId, reason: event.reason }));
 
   const tokenA = await acceptedTokenA(store, config.tokenA);
   const versionsUrl = core.node.versionsUrl;
+  ready = true;
+  step(`ready in ${seconds()}`);
   logger('info', 'ready', {
     versionsUrl,
     adapter: config.adapter,
@@ -273,7 +316,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (closed) return;
       closed = true;
       simulator?.stop();
-      await listening?.close();
+      await listening.close();
       await audit.close();
       await store.close();
     },
@@ -288,4 +331,13 @@ async function acceptedTokenA(store: OcpiStore, configured: string | undefined):
     await store.registrationTokens.create({ id: crypto.randomUUID(), hash, label: 'OCPI_TOKEN_A', createdAt: new Date().toISOString() });
   }
   return configured;
+}
+
+/** What every request gets while the node starts: HTTP 503, Retry-After, an OCPI envelope saying so. */
+function startingResponse(): OcpiResponse {
+  return {
+    status: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    body: envelopeBody({ statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'The node is starting; retry in a moment', timestamp: ocpiTimestamp() }),
+  };
 }

@@ -1,6 +1,22 @@
-// `pnpm serve`: one reference node, configured by the environment (see config.ts and the README).
+// `pnpm serve`: one reference node, configured by the environment (see config.ts and docs/node.md).
+// Prints a line per start-up step, then what a partner needs to register. SIGINT (Ctrl-C) and SIGTERM
+// finish in-flight requests, close the store and exit 0.
 import { ConfigError, readConfig } from './config.js';
-import { startNode } from './node.js';
+import { type RunningNode, startNode } from './node.js';
+import { pullRecipe, registerRecipe } from './recipes.js';
+
+let node: RunningNode | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  // The terminal sends Ctrl-C to every process of the group and pnpm forwards it again: one is enough.
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing in-flight requests and closing the store`);
+  await node?.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 async function main() {
   let config: ReturnType<typeof readConfig>;
@@ -13,18 +29,14 @@ async function main() {
     }
     throw error;
   }
-  const node = await startNode({ config });
-  const shutdown = async (signal: string) => {
-    console.error(`${signal}: finishing in-flight requests and closing the store`);
-    await node.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  console.log(`OCPI ${config.role} ${config.countryCode}*${config.partyId} (${config.adapter}) is ready`);
-  console.log(`  versions URL: ${node.versionsUrl}`);
-  console.log(`  token A:      ${node.tokenA}`);
-  console.log(`  health:       ${node.versionsUrl.replace(/\/ocpi\/versions$/, '/health')}`);
+  console.log(`ocpi-ts reference node: ${config.role} ${config.countryCode}*${config.partyId}, OCPI 2.2.1`);
+  node = await startNode({ config, onStep: (line) => console.log(line) });
+  console.log(`  health: ${node.versionsUrl.replace(/\/ocpi\/versions$/, '/health')}`);
+  for (const line of registerRecipe(node.versionsUrl, node.tokenA)) console.log(line);
+  const registeredWith = config.registerWith?.versionsUrl;
+  const partner = registeredWith ? (await node.store.partners.list()).find((p) => p.status === 'REGISTERED' && p.versionsUrl === registeredWith) : undefined;
+  if (partner) for (const line of pullRecipe(partner)) console.log(line);
+  console.log('Ctrl-C stops the node.');
 }
 
 main().catch((error) => {

@@ -18,9 +18,11 @@ import {
   STORE_MODULES,
   type StartSession,
   storeCommandsReceiver,
+  type Tariff,
   type Token,
   tokenStoreId,
 } from '@ocpi-ts/core';
+import { cdrCosts, type PriceResult, priceSession, toPriceV221 } from '@ocpi-ts/tariffs';
 import type { Logger } from './log.js';
 
 export interface SimulatorOptions {
@@ -35,21 +37,27 @@ export interface SimulatorOptions {
   resultDelayMs: number;
 }
 
+/** What prices a session: the Tariffs of its connector, as published (seed.ts), and the Location's time zone. */
+interface Pricing {
+  tariffs: Tariff[];
+  timeZone: string;
+}
+
 interface Running {
   session: Session;
   partner: Partner;
   timer: ReturnType<typeof setInterval>;
   powerKw: number;
+  pricing: Pricing;
 }
 
 const iso = (time = Date.now()) => `${new Date(time).toISOString().slice(0, 19)}Z`;
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 
-/** Prices of the demo tariffs (seed.ts): EUR 0.50 start fee and 0.35 per kWh on AC, 0.59 per kWh on DC; 21 % VAT. */
-function priceOf(kwh: number, dc: boolean) {
-  const exclVat = round(dc ? kwh * 0.59 : 0.5 + kwh * 0.35, 2);
-  return { excl_vat: exclVat, incl_vat: round(exclVat * 1.21, 2) };
+/** The session priced by the tariff engine, as far as it has run. */
+function priceOf(session: Session, pricing: Pricing): PriceResult {
+  return priceSession(session, { tariffs: pricing.tariffs, timeZone: pricing.timeZone, now: new Date() });
 }
 
 export function chargerSimulator(options: SimulatorOptions): { handler: Partial<CommandsReceiverHandler>; stop(): void } {
@@ -116,6 +124,24 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     }
   }
 
+  /** The connector's published Tariffs (those the store holds), in the Location's time zone. */
+  async function pricingOf(location: Location, tariffIds: readonly string[] | undefined): Promise<Pricing> {
+    const tariffs: Tariff[] = [];
+    for (const id of tariffIds ?? []) {
+      const tariff = await getOwnObject<Tariff>(store, STORE_MODULES.tariffs, cpo, id);
+      if (tariff) tariffs.push(tariff);
+    }
+    return { tariffs, timeZone: location.time_zone };
+  }
+
+  /** The session's total_cost so far; undefined (and logged) when its Tariffs cannot price it. */
+  function totalCost(session: Session, pricing: Pricing): Session['total_cost'] {
+    const result = priceOf(session, pricing);
+    if (result.ok) return toPriceV221(result.breakdown.total, session.currency);
+    logger('warn', 'session not priced', { sessionId: session.id, reason: result.error.message });
+    return undefined;
+  }
+
   async function startCharging(partner: Partner, command: StartSession, authorizationReference: string | undefined): Promise<Session> {
     const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, command.location_id)) as Location;
     const evse = location.evses?.find((e) => e.uid === command.evse_uid) ?? location.evses?.find((e) => e.status === 'AVAILABLE') ?? location.evses?.[0];
@@ -147,15 +173,17 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
       connector_id: connector.id,
       currency: 'EUR',
       charging_periods: [],
-      total_cost: priceOf(0, connector.power_type === 'DC'),
       status: 'ACTIVE',
       last_updated: now,
     };
+    const pricing = await pricingOf(location, connector.tariff_ids);
+    const cost = totalCost(session, pricing);
+    if (cost) session.total_cost = cost;
     await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
     await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
     await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
     const powerKw = Math.min((connector.max_electric_power ?? 11000) / 1000, 50);
-    const entry: Running = { session, partner, powerKw, timer: setInterval(() => void tick(session.id), options.tickMs) };
+    const entry: Running = { session, partner, powerKw, pricing, timer: setInterval(() => void tick(session.id), options.tickMs) };
     entry.timer.unref?.();
     running.set(session.id, entry);
     return session;
@@ -174,11 +202,13 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
         { type: 'ENERGY', volume: energy },
         { type: 'TIME', volume: round(hours * 3600) },
       ],
+      ...(entry.pricing.tariffs[0] ? { tariff_id: entry.pricing.tariffs[0].id } : {}),
     };
     const session = entry.session;
     session.kwh = round(session.kwh + energy);
     session.charging_periods = [...(session.charging_periods ?? []), period];
-    session.total_cost = priceOf(session.kwh, entry.powerKw > 22);
+    const cost = totalCost(session, entry.pricing);
+    if (cost) session.total_cost = cost;
     session.last_updated = period.start_date_time;
     await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
     await pushToPartner(entry.partner, `session ${sessionId} at ${session.kwh} kWh`, () =>
@@ -204,10 +234,16 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id)) as Location;
     const evse = location.evses?.find((e) => e.uid === session.evse_uid);
     const connector = evse?.connectors.find((c) => c.id === session.connector_id);
-    const totalTime = round((Date.parse(end) - Date.parse(session.start_date_time)) / 3_600_000 || 0.0001);
     const periods = session.charging_periods?.length
       ? session.charging_periods
       : [{ start_date_time: session.start_date_time, dimensions: [{ type: 'ENERGY' as const, volume: 0 }] }];
+    // The CDR's costs are the tariff engine's, from the Tariffs the connector published (mod_cdrs: the
+    // Tariffs as they were at the start, carried in the CDR).
+    const priced = priceOf({ ...session, charging_periods: periods }, entry.pricing);
+    if (!priced.ok) logger('error', 'CDR not priced', { sessionId: session.id, reason: priced.error.message });
+    const costs = priced.ok
+      ? cdrCosts(priced.breakdown, '2.2.1')
+      : { total_cost: { excl_vat: 0 }, total_energy: session.kwh, total_time: round((Date.parse(end) - Date.parse(session.start_date_time)) / 3_600_000) };
     const cdr: CDR = {
       country_code: cpo.country_code,
       party_id: cpo.party_id,
@@ -234,10 +270,10 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
         connector_power_type: connector?.power_type ?? 'AC_3_PHASE',
       },
       currency: session.currency,
+      ...(entry.pricing.tariffs.length > 0 ? { tariffs: entry.pricing.tariffs } : {}),
       charging_periods: periods,
-      total_cost: session.total_cost ?? priceOf(session.kwh, false),
-      total_energy: session.kwh,
-      total_time: totalTime,
+      ...costs,
+      ...(priced.ok ? {} : { remark: `Not priced: ${priced.error.message}`.slice(0, 255) }),
       last_updated: end,
     };
     await putOwnObject(store, STORE_MODULES.cdrs, cpo, cdr);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDR, createAjvValidatorFactory, Session } from '@ocpi-ts/core';
+import { checkCdr } from '@ocpi-ts/tariffs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../src/demo.js';
 
@@ -29,6 +30,15 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       expect(result.cdr.session_id).toBe(result.session.id);
       expect(result.cdr.total_energy).toBe(result.session.kwh);
       expect(result.cdr.total_energy).toBeGreaterThan(0);
+      // Its costs come from the tariff engine and the Tariff it carries (AC: EUR 0.50 start fee, 0.35 per kWh, 21% VAT).
+      expect(result.cdr.tariffs?.map((t) => t.id)).toEqual(['AC-STANDARD']);
+      const cents = (billed: number | undefined, exact: number) => expect(Math.abs((billed ?? Number.NaN) - exact)).toBeLessThanOrEqual(0.005 + 1e-9);
+      cents(result.cdr.total_cost.excl_vat, 0.5 + result.cdr.total_energy * 0.35);
+      cents(result.cdr.total_cost.incl_vat, (0.5 + result.cdr.total_energy * 0.35) * 1.21);
+      cents(result.cdr.total_energy_cost?.excl_vat, result.cdr.total_energy * 0.35);
+      const check = checkCdr(result.cdr, { timeZone: 'Europe/Amsterdam' });
+      expect(check.ok && check.check.differences).toEqual([]);
+      expect(result.session.total_cost).toEqual(result.cdr.total_cost);
       const stored = await result.emsp.store.objects.get({ module: 'cdrs', owner: { country_code: 'NL', party_id: 'CPO' }, id: result.cdr.id });
       expect(stored?.data).toEqual(result.cdr);
       // The CPO holds the tokens the eMSP pushed, and token A is dead.
@@ -37,6 +47,20 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       const versions = await fetch(result.cpo.versionsUrl, { headers: { authorization: `Token ${btoa(result.cpo.tokenA)}` } });
       expect(versions.status).toBe(401);
       expect(lines.some((line) => line.startsWith('8. CPO -> eMSP'))).toBe(true);
+      // A newcomer reads each OCPI term explained where it first appears, in plain counts.
+      const text = lines.join('\n');
+      for (const term of [
+        'token A: a one-time registration token',
+        'credentials: what each side sends',
+        'the CommandResponse says',
+        'response_url, a URL of the eMSP',
+        'a CDR (Charge Detail Record)',
+      ]) {
+        expect(text).toContain(term);
+      }
+      expect(text).toContain(', 1 charging period,');
+      expect(text).toContain(', 2 charging periods,');
+      expect(result.cpo.server.node.parties[0]?.business_details.name).toBe('Demo charging network NL*CPO');
     } finally {
       await Promise.all([result.cpo.close(), result.emsp.close()]);
     }

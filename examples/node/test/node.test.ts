@@ -36,33 +36,34 @@ async function node(extra: Record<string, string>, store = createMemoryStore()) 
   return started;
 }
 
-/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
-function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=ocpi-ts-source', SERVE], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process in the repository with the node's quiet settings, its stdout and stderr collected. */
+function spawnNode(command: string, args: string[], extra: Record<string, string>, detached = false) {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   children.push(child);
   let out = '';
-  child.stdout?.on('data', (chunk) => {
+  const collect = (chunk: Buffer) => {
     out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, output: () => out };
+}
+
+/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
+function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
+  const { child, output } = spawnNode(process.execPath, ['--import', 'tsx', SERVE], extra);
   return new Promise((resolve, reject) => {
     const check = setInterval(() => {
-      const versionsUrl = /versions URL: (\S+)/.exec(out)?.[1];
-      const tokenA = /token A: +(\S+)/.exec(out)?.[1];
+      const versionsUrl = /versions URL: (\S+)/.exec(output())?.[1];
+      const tokenA = /token A: +(\S+)/.exec(output())?.[1];
       if (versionsUrl && tokenA) {
         clearInterval(check);
-        resolve({ child, versionsUrl, tokenA, output: () => out });
+        resolve({ child, versionsUrl, tokenA, output });
       }
     }, 50);
     child.once('exit', (code) => {
       clearInterval(check);
-      reject(Object.assign(new Error(`serve exited with ${code}: ${out}`), { code, out }));
+      reject(Object.assign(new Error(`serve exited with ${code}: ${output()}`), { code, out: output() }));
     });
   });
 }
@@ -230,12 +231,67 @@ describe('pnpm serve as a process', () => {
     expect(registered.map((p) => p.roles[0]?.party_id)).toEqual(['MSP']);
   }, 60_000);
 
-  it('shuts down gracefully on SIGTERM with exit status 0', async () => {
-    const { child } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'shuts down gracefully on %s with exit status 0 and no error output',
+    async (signal) => {
+      const { child, output } = await serve({ OCPI_ROLE: 'CPO', OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' });
+      const exited = exitOf(child);
+      child.kill(signal);
+      child.kill(signal); // Ctrl-C reaches the node twice under pnpm (the terminal, then pnpm): one shutdown
+      expect(await exited).toBe(0);
+      expect(output()).toContain(`${signal}: finishing in-flight requests and closing the store`);
+      expect(output()).not.toMatch(/error|ELIFECYCLE|at .*:\d+:\d+/i);
+    },
+    60_000,
+  );
+
+  it('through pnpm, Ctrl-C on the process group exits 0 without ELIFECYCLE', async () => {
+    const pnpm = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+    // Its own process group (detached), as a terminal's foreground job.
+    const { child, output } = spawnNode(pnpm[0] as string, [...pnpm.slice(1), 'serve'], { OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '1' }, true);
     const exited = exitOf(child);
-    child.kill('SIGTERM');
+    await expect.poll(output, { timeout: 30_000 }).toContain('Ctrl-C stops the node.');
+    process.kill(-(child.pid as number), 'SIGINT');
     expect(await exited).toBe(0);
-  });
+    expect(output()).not.toContain('ELIFECYCLE');
+    expect(output()).toContain('SIGINT: finishing in-flight requests');
+  }, 60_000);
+
+  it('never answers a valid token 401 while it starts: 503 with Retry-After, /health starting, until ready', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const tokenA = 'start-up-token-a-123';
+    const origin = `http://127.0.0.1:${port}`;
+    const seen: { versions: string; health: string }[] = [];
+    // Enough locations that seeding takes a while: the window a partner could hit.
+    spawnNode(process.execPath, ['--import', 'tsx', SERVE], { PORT: String(port), OCPI_TOKEN_A: tokenA, OCPI_DATA_DIR: tempDir(), OCPI_SEED_LOCATIONS: '400' });
+    const answer = async (path: string, headers: Record<string, string> = {}) => {
+      try {
+        const res = await fetch(`${origin}${path}`, { headers, signal: AbortSignal.timeout(5000) });
+        const body = await res.text();
+        if (res.status === 503 && path !== '/health' && res.headers.get('retry-after') !== '1') return '503 without Retry-After';
+        return path === '/health' ? `${res.status} ${JSON.parse(body).status}` : String(res.status);
+      } catch {
+        return 'closed';
+      }
+    };
+    // From the moment the process starts until a while after the node answers.
+    const deadline = Date.now() + 45_000;
+    let readySince: number | undefined;
+    while (Date.now() < deadline && (readySince === undefined || Date.now() - readySince < 500)) {
+      const versions = await answer('/ocpi/versions', { authorization: `Token ${btoa(tokenA)}` });
+      seen.push({ versions, health: await answer('/health') });
+      if (versions === '200') readySince ??= Date.now();
+    }
+    const versions = new Set(seen.map((s) => s.versions));
+    expect([...versions].filter((status) => !['closed', '503', '200'].includes(status))).toEqual([]);
+    expect(versions).toContain('503');
+    expect(versions).toContain('200');
+    expect(seen.map((s) => s.health)).toContain('503 starting');
+    expect(seen.at(-1)?.health).toBe('200 ok');
+  }, 60_000);
 
   it('killed with SIGKILL in the middle of a stream of PUTs, it still has every object whose PUT was answered 1000 after a restart', async () => {
     const dataDir = tempDir();

@@ -7,7 +7,7 @@ import { partnerToken } from './partners/partner.js';
 import { createOcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
-import { startTestNode } from './testing/nodes.js';
+import { startHttpTestNode } from './testing/nodes.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
@@ -31,8 +31,8 @@ describe('audit log', () => {
   });
 
   it('records registration, registration-token use, token rotation and unregistration with the request ids, and emits each row', async () => {
-    const b = await startTestNode({ parties: [CPO_ROLE] });
-    const a = await startTestNode({ parties: [EMSP_ROLE] });
+    const b = await startHttpTestNode({ parties: [CPO_ROLE] });
+    const a = await startHttpTestNode({ parties: [EMSP_ROLE] });
     const events = b.node.events;
     const audit = createAuditLog({ store: b.store, events });
     const emitted: OcpiEvent[] = [];

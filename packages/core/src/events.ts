@@ -73,7 +73,49 @@ export interface AuditRecordedEvent extends EventOrigin {
   entry: AuditEntry;
 }
 
-export type OcpiEvent = ObjectEvent | ObjectOutdatedEvent | PartnerEvent | CommandReceivedEvent | ResultSentEvent | OutboundFailedEvent | AuditRecordedEvent;
+/**
+ * A received CDR whose costs differ from what its Tariffs give (beyond a tolerance). The core only
+ * carries it: a price check (e.g. `withCdrPriceCheck` of @ocpi-ts/tariffs) wraps the CDRs Receiver.
+ */
+export interface CdrPriceMismatchEvent extends EventOrigin {
+  type: 'cdr.priceMismatch';
+  /** The CDR's owner (the CPO) and id. */
+  owner: PartyRef;
+  cdrId: string;
+  currency: string;
+  /** Each cost field that differs: the amount billed and the amount computed (exact, as text). */
+  differences: { field: string; billed: number | undefined; computed: string | undefined }[];
+  /** Largest difference allowed between a billed amount and the computed one. */
+  tolerance: number;
+  /** The CDR's own cost fields, as received. */
+  billed: Record<string, unknown>;
+  /** The same fields as computed from the Tariffs, rounded to the currency. */
+  computed: Record<string, unknown>;
+  /** The computed breakdown: per period, which tariff element priced what, and why. */
+  breakdown: unknown;
+  /** The Tariffs priced with, and where each came from: held by this node, or carried in the CDR. */
+  tariffs: { id: string; source: 'held' | 'cdr'; last_updated?: string | undefined }[];
+  timeZone: string;
+}
+
+/** A received CDR whose costs could not be checked (no Tariff known, an alt-text-only Tariff, ...). */
+export interface CdrPriceUncheckedEvent extends EventOrigin {
+  type: 'cdr.priceUnchecked';
+  owner: PartyRef;
+  cdrId: string;
+  reason: string;
+}
+
+export type OcpiEvent =
+  | ObjectEvent
+  | ObjectOutdatedEvent
+  | PartnerEvent
+  | CommandReceivedEvent
+  | ResultSentEvent
+  | OutboundFailedEvent
+  | AuditRecordedEvent
+  | CdrPriceMismatchEvent
+  | CdrPriceUncheckedEvent;
 export type OcpiEventType = OcpiEvent['type'];
 /** The event of one type (the members whose `type` union contains it, narrowed to it). */
 export type OcpiEventOf<T extends OcpiEventType> = OcpiEvent extends infer E

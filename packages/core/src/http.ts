@@ -5,7 +5,7 @@ export interface OcpiRequest {
   method: string;
   /** Origin-form URL: path and query, e.g. `/ocpi/2.2.1/sender/locations?offset=50`. */
   url: string;
-  /** Header names lower-cased; repeated headers may come as arrays, as Node gives them. */
+  /** Header names in any case (the core reads them case-insensitively); repeated headers may come as arrays, as Node gives them. */
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** The raw body, unparsed: its text, or the byte stream for the core to read within its size limit. */
   body?: BodySource;

@@ -17,12 +17,14 @@ export type * from './http.js';
 export * from './limits.js';
 export type * from './module.js';
 export * from './modules/async-results.js';
+export * from './modules/bookings.js';
 export * from './modules/cdrs.js';
 export * from './modules/charging-profiles.js';
 export * from './modules/commands.js';
 export * from './modules/common.js';
 export * from './modules/hub-client-info.js';
 export * from './modules/locations.js';
+export * from './modules/payments.js';
 export * from './modules/sessions.js';
 export * from './modules/tariffs.js';
 export * from './modules/tokens.js';
@@ -30,8 +32,18 @@ export * from './outbound.js';
 export * from './pagination.js';
 export * from './partners/partner.js';
 export * from './routing-headers.js';
+export * from './schemas/openapi.js';
 export * from './schemas/patch.js';
+export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/shared/enums.js';
+export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';
+export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/shared/unknown-enum-values.js';
 export * from './schemas/v2.2.1/index.js';
+
+// The 2.1.1 and 2.3.0 object models as namespaces (2.2.1's names are exported as they are).
+// Imported then exported: the declaration bundler does not take `export * as`.
+import * as v211 from './schemas/v2.1.1/index.js';
+import * as v230 from './schemas/v2.3.0/index.js';
+
 export * from './server.js';
 export * from './store/keyed-lock.js';
 export * from './store/keys.js';
@@ -40,3 +52,4 @@ export * from './store/object-index.js';
 export type * from './store/types.js';
 export * from './validation/index.js';
 export * from './versions.js';
+export { v211, v230 };

@@ -3,7 +3,8 @@ import { responseText } from './envelope.js';
 import { RateLimiter } from './limits.js';
 import { createOcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { registerTestPartner } from './testing/test-node.js';
 
 describe('RateLimiter', () => {
   it('allows the burst, refuses the next request with the seconds to wait, and refills over time', () => {
@@ -21,8 +22,8 @@ describe('RateLimiter', () => {
 describe('rate limits in handle()', () => {
   async function server(rateLimits: Parameters<typeof createOcpiServer>[0]['rateLimits']) {
     const store = createMemoryStore();
-    await addPartner(store, { token: 'a', roles: [EMSP_ROLE] });
-    await addPartner(store, { id: 'b', token: 'b', roles: [{ ...EMSP_ROLE, party_id: 'BBB' }] });
+    await registerTestPartner(store, { token: 'a', roles: [EMSP_ROLE] });
+    await registerTestPartner(store, { id: 'b', token: 'b', roles: [{ ...EMSP_ROLE, party_id: 'BBB' }] });
     return createOcpiServer({ baseUrl: 'https://x.test/ocpi', parties: [CPO_ROLE], store, modules: { '2.2.1': [] }, ...(rateLimits ? { rateLimits } : {}) });
   }
   const get = (token: string, remoteAddress = '10.0.0.1') => ({

@@ -23,7 +23,7 @@ export type RouteAuth =
 export interface BodySpec {
   /** The schema the parsed body must satisfy (strict mode). */
   schema: TSchema;
-  /** Whether a request without a body is refused with 2001 (default true). */
+  /** Whether a request without a body is refused with HTTP 400 (default true): status_codes, no valid JSON. */
   required?: boolean;
   /** A name for messages: `Invalid Location: /name: is required`. */
   name?: string;

@@ -7,7 +7,7 @@ import { OcpiError } from './errors.js';
 import { checkOutboundUrl, createGuardedFetch, LOCAL_OUTBOUND_POLICY, OutboundRefusedError } from './outbound.js';
 import { partnerToken } from './partners/partner.js';
 import { CPO_ROLE, EMSP_ROLE } from './testing/fixtures.js';
-import { startTestNode } from './testing/nodes.js';
+import { startHttpTestNode } from './testing/nodes.js';
 
 let server: Server;
 let origin: string;
@@ -95,8 +95,8 @@ describe('outbound URL policy', () => {
   it('a registration whose partner URL the policy refuses gives 3001 and fetches nothing', async () => {
     const strictFetch = vi.fn(loopbackOnly);
     // B refuses loopback: A's versions URL (on 127.0.0.1) is never called.
-    const b = await startTestNode({ parties: [CPO_ROLE], credentials: { fetch: createGuardedFetch({}, strictFetch) } });
-    const a = await startTestNode({ parties: [EMSP_ROLE] });
+    const b = await startHttpTestNode({ parties: [CPO_ROLE], credentials: { fetch: createGuardedFetch({}, strictFetch) } });
+    const a = await startHttpTestNode({ parties: [EMSP_ROLE] });
     try {
       const tokenA = (await createRegistrationToken(b.store)).token;
       const failed = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenA) }).catch((e: unknown) => e);
@@ -104,7 +104,7 @@ describe('outbound URL policy', () => {
       expect(String((failed as { message: string }).message)).toMatch(/Refused to call .*loopback/);
       expect(strictFetch).not.toHaveBeenCalled();
       // And the initiator side: a strict client refuses to call B's loopback versions URL at all.
-      const strict = await startTestNode({ parties: [{ ...EMSP_ROLE, party_id: 'STR' }], fetch: createGuardedFetch({}, strictFetch) });
+      const strict = await startHttpTestNode({ parties: [{ ...EMSP_ROLE, party_id: 'STR' }], fetch: createGuardedFetch({}, strictFetch) });
       try {
         const refused = await strict.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenA) }).catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(OcpiError);

@@ -25,7 +25,8 @@ function integerParameter(query: URLSearchParams, name: string, min: number): nu
   return Number(raw);
 }
 
-function dateParameter(query: URLSearchParams, name: string): Date | undefined {
+/** A DateTime query parameter (`date_from`, or a module's own such as Bookings' `timeslot_from`): 2001 naming it when invalid. */
+export function dateParameter(query: URLSearchParams, name: string): Date | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
   // An unencoded '+' of a zone offset arrives as a space after form decoding: read it back as '+'.

@@ -2,10 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateToken, hashToken } from './auth/tokens.js';
 import { responseText } from './envelope.js';
 import type { OcpiRequest } from './http.js';
+import { cdrsReceiver } from './modules/cdrs.js';
+import { locationsReceiver, locationsSender } from './modules/locations.js';
 import { createOcpiServer, type OcpiServer } from './server.js';
 import { createMemoryStore } from './store/memory.js';
 import type { OcpiStore } from './store/types.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+import { moduleHarness } from './testing/modules-harness.js';
+import { registerTestPartner } from './testing/test-node.js';
 import { thingsReceiver, thingsSender } from './testing/things-module.js';
 
 const BASE = 'https://ocpi.example.com/ocpi';
@@ -37,7 +41,7 @@ beforeEach(async () => {
     bodyLimit: 200,
     onError,
   });
-  await addPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  await registerTestPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
 });
 
 async function putThing(id: string, lastUpdated = '2024-01-01T00:00:00Z', extra: Record<string, string> = {}) {
@@ -91,7 +95,7 @@ describe('authorization', () => {
   });
 
   it('accepts the raw token for a partner configured for raw tokens, and not the Base64 form', async () => {
-    await addPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
+    await registerTestPartner(store, { id: 'legacy', token: 'legacy-token', encoding: 'raw', roles: [{ ...EMSP_ROLE, party_id: 'OLD' }] });
     const raw = await server.handle({ method: 'GET', url: '/ocpi/versions', headers: { authorization: 'Token legacy-token' } });
     expect(raw.status).toBe(200);
     expect((await call('GET', '/ocpi/versions', { token: 'legacy-token' })).status).toBe(401);
@@ -107,8 +111,37 @@ describe('authorization', () => {
     expect(unknown.json.status_message).toBe('Unknown credentials token');
   });
 
-  it('gives 401 before revealing whether a route exists', async () => {
-    expect((await call('GET', '/ocpi/2.2.1/nowhere', { token: 'nope' })).status).toBe(401);
+  it('answers a path no module serves with 404 naming it, whatever the token (none, unknown or token A)', async () => {
+    const tokenA = generateToken();
+    await store.registrationTokens.create({ id: 'a1', hash: await hashToken(tokenA), createdAt: new Date().toISOString() });
+    for (const token of [null, 'nope', tokenA, 'emsp-token']) {
+      const res = await call('GET', '/ocpi/2.2.1/receiver/locations', { token });
+      expect(res.status, String(token)).toBe(404);
+      expect(res.json.status_message).toBe(`No module at 'receiver/locations' in OCPI 2.2.1; its endpoints are listed at ${BASE}/2.2.1`);
+    }
+    // Below a mounted module, the token is checked first: the module's routes are not revealed.
+    expect((await call('GET', '/ocpi/2.2.1/sender/nltst-things/a/b/c', { token: 'nope' })).status).toBe(401);
+  });
+
+  it('answers GET / under the mount and outside it with 404 pointing to the versions URL, whatever the token', async () => {
+    for (const url of ['/ocpi', '/ocpi/', '/']) {
+      for (const token of [null, 'nope', 'emsp-token']) {
+        const res = await call('GET', url, { token });
+        expect(res.status, `${url} ${token}`).toBe(404);
+        expect(res.json.status_message).toBe(`No OCPI endpoint at '${url}'; the versions endpoint is ${BASE}/versions`);
+      }
+    }
+  });
+
+  it('reads header names in any case', async () => {
+    const res = await server.handle({
+      method: 'GET',
+      url: '/ocpi/2.2.1/sender/nltst-things/echo/x',
+      headers: { Authorization: tokenHeader('emsp-token'), 'X-Request-ID': 'r-1', 'OCPI-From-Country-Code': 'DE', 'OCPI-FROM-PARTY-ID': 'MSP' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe('r-1');
+    expect(JSON.parse(responseText(res)).data.routing.from).toEqual({ country_code: 'DE', party_id: 'MSP' });
   });
 
   it('accepts a registration token (token A) only on versions and version details', async () => {
@@ -132,7 +165,7 @@ describe('authorization', () => {
   });
 
   it('refuses a suspended partner', async () => {
-    await addPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
+    await registerTestPartner(store, { id: 's', token: 'suspended', status: 'SUSPENDED', roles: [{ ...EMSP_ROLE, party_id: 'SUS' }] });
     const res = await call('GET', '/ocpi/versions', { token: 'suspended' });
     expect(res.status).toBe(401);
     expect(res.json.status_message).toMatch(/suspended/);
@@ -210,6 +243,7 @@ describe('routing, methods and bodies', () => {
     const missing = await call('PUT', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1', { body: '{"id":"1"}' });
     expect(missing.json.status_message).toContain('/last_updated');
     const empty = await call('PUT', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1', { body: '' });
+    expect(empty.status).toBe(400);
     expect(empty.json.status_code).toBe(2001);
     expect(empty.json.status_message).toMatch(/body is required/);
   });
@@ -222,7 +256,7 @@ describe('routing, methods and bodies', () => {
 
 describe('client-owned objects and party isolation', () => {
   it('refuses a URL whose country_code/party_id is not the caller', async () => {
-    await addPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
+    await registerTestPartner(store, { id: 'other', token: 'other-token', roles: [{ ...EMSP_ROLE, country_code: 'FR', party_id: 'OTH' }] });
     await putThing('secret');
     const read = await call('GET', '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/secret', { token: 'other-token' });
     expect(read.status).toBe(404);
@@ -316,5 +350,41 @@ describe('request ids and routing headers', () => {
     const res = await call('GET', '/ocpi/2.2.1/sender/nltst-things/echo/x', { headers });
     expect(res.json.status_code).toBe(2001);
     expect(res.json.status_message).toContain(name);
+  });
+});
+
+// Issue 17: defects found by independent clients, each with the request as reported.
+describe('spec fixes', () => {
+  it.each([
+    ['PUT', 'receiver/locations/NL/CPO/LOC1'],
+    ['PATCH', 'receiver/locations/NL/CPO/LOC1'],
+    ['POST', 'receiver/cdrs'],
+  ])('answers an empty %s body with HTTP 400 (status_codes: a message without valid JSON MUST get 400)', async (method, path) => {
+    const harness = moduleHarness({ parties: [EMSP_ROLE], modules: [locationsReceiver(), cdrsReceiver()] });
+    await harness.partner('cpo-token', [CPO_ROLE]);
+    for (const body of ['', '  \n']) {
+      const res = await harness.call(method, path, { token: 'cpo-token', body });
+      expect(res.status).toBe(400);
+      expect(res.json.status_code).toBe(2001);
+      expect(res.json.status_message).toMatch(/body is required/);
+    }
+  });
+
+  it('never answers from a foreign OCPI-to party (the EVRoaming client sends its own party as OCPI-to)', async () => {
+    const iot = { role: 'EMSP' as const, country_code: 'NL', party_id: 'IOT', business_details: { name: 'IOT' } };
+    const harness = moduleHarness({ parties: [CPO_ROLE], modules: [locationsSender()] });
+    await harness.partner('iot-token', [iot]);
+    const res = await harness.call('GET', 'sender/locations?offset=0&limit=16', {
+      token: 'iot-token',
+      headers: { 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'IOT', 'ocpi-to-country-code': 'NL', 'ocpi-to-party-id': 'IOT' },
+    });
+    // From us (our only party) back to the caller, whatever the request named as its destination.
+    expect(res.headers).toMatchObject({ 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPO', 'ocpi-to-country-code': 'NL', 'ocpi-to-party-id': 'IOT' });
+  });
+
+  it('never addresses an answer to an OCPI-from party the caller may not speak for', async () => {
+    const res = await call('GET', '/ocpi/2.2.1/sender/nltst-things/echo/x', { headers: { 'ocpi-from-country-code': 'FR', 'ocpi-from-party-id': 'OTH' } });
+    expect(res.json.status_code).toBe(2001);
+    expect(res.headers).toMatchObject({ 'ocpi-from-party-id': 'CPO', 'ocpi-to-country-code': 'DE', 'ocpi-to-party-id': 'MSP' });
   });
 });

@@ -68,10 +68,29 @@ type Target =
   | { kind: 'version-details'; version: string }
   | { kind: 'route'; mounted: MountedModule; route: RouteDefinition; params: Record<string, string>; rest: string[] }
   | { kind: 'method-not-allowed'; allowed: string[]; message: string; auth: RouteAuth }
-  | { kind: 'not-found'; message: string; auth: RouteAuth };
+  /** `auth` undefined: a path no module serves, answered 404 before authentication, whatever the token. */
+  | { kind: 'not-found'; message: string; auth: RouteAuth | undefined };
 
 function firstHeader(value: string | readonly string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
+}
+
+type RequestHeaders = OcpiRequest['headers'];
+
+/**
+ * The headers with lower-case names, whatever the caller handed over: Node lower-cases them, a
+ * hand-built request or another runtime may not (RFC 9110: field names are case-insensitive). The one
+ * place the core looks at names as given; everything after reads lower-case names.
+ */
+function lowerCaseHeaders(headers: RequestHeaders): RequestHeaders {
+  const names = Object.keys(headers);
+  if (names.every((name) => name === name.toLowerCase())) return headers;
+  const lower: Record<string, string | readonly string[] | undefined> = {};
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (lower[key] === undefined) lower[key] = headers[name];
+  }
+  return lower;
 }
 
 function matchPath(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
@@ -163,28 +182,29 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     validator: (schema) => validatorFor(schema) as never,
   };
 
-  function resolve(method: string, segments: string[]): Target {
-    const notFound = (message: string, auth: RouteAuth = 'partner'): Target => ({ kind: 'not-found', message, auth });
+  function resolve(method: string, segments: string[], rawPath: string): Target {
+    // No module here: 404 naming the path, before any token is looked at.
+    const noModule = (message: string): Target => ({ kind: 'not-found', message, auth: undefined });
     if (segments.length === 1 && segments[0] === 'versions') {
       return method === 'GET'
         ? { kind: 'versions' }
         : { kind: 'method-not-allowed', allowed: ['GET'], message: 'The versions endpoint only supports GET', auth: 'partner-or-registration' };
     }
     const [version, ...rest] = segments;
-    if (version === undefined) return notFound(`No OCPI endpoint here; the versions endpoint is ${node.versionsUrl}`);
+    if (version === undefined) return noModule(`No OCPI endpoint at '${rawPath}'; the versions endpoint is ${node.versionsUrl}`);
     const modules = mounted.get(version);
-    if (!modules) return notFound(`Unknown OCPI version '${version}'; this platform supports ${versions.join(', ')}`);
+    if (!modules) return noModule(`Unknown OCPI version '${version}'; this platform supports ${versions.join(', ')}`);
     if (rest.length === 0) {
       return method === 'GET'
         ? { kind: 'version-details', version }
         : { kind: 'method-not-allowed', allowed: ['GET'], message: 'The version details endpoint only supports GET', auth: 'partner-or-registration' };
     }
     const found = modules.find((m) => m.segments.every((s, i) => rest[i] === s));
-    if (!found) return notFound(`No module at '${rest.join('/')}' in OCPI ${version}`);
+    if (!found) return noModule(`No module at '${rest.join('/')}' in OCPI ${version}; its endpoints are listed at ${versionUrl(version)}`);
     const below = rest.slice(found.segments.length);
     const routes = found.module.routes.map((route) => ({ route, params: matchPath(route.path, below) })).filter((r) => r.params);
     const moduleAuth = found.module.routes[0]?.auth ?? 'partner';
-    if (routes.length === 0) return notFound(`No ${found.module.identifier} endpoint at '${below.join('/')}'`, moduleAuth);
+    if (routes.length === 0) return { kind: 'not-found', message: `No ${found.module.identifier} endpoint at '${below.join('/')}'`, auth: moduleAuth };
     const match = routes.find((r) => r.route.method === method);
     if (!match) {
       const allowed = [...new Set(routes.map((r) => r.route.method))];
@@ -260,7 +280,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     }
     const name = route.body?.name ?? 'object';
     if (read.text.trim() === '') {
-      if (route.body && route.body.required !== false) throw OcpiError.invalid(`Request body is required: a ${name}`);
+      // status_codes: "When a message does not contain a valid JSON string, the HTTP error 400 - Bad
+      // request MUST be returned"; an empty body is no JSON at all.
+      if (route.body && route.body.required !== false) throw new OcpiError(`Request body is required: a ${name}`, { reason: 'bad_request' });
       return undefined;
     }
     let parsed: unknown;
@@ -305,12 +327,20 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     }
   }
 
-  /** The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to Party"). */
+  /**
+   * The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to
+   * Party"). Only parties that are valid here are named: the `OCPI-to` party when it is one of ours, the
+   * `OCPI-from` party when the caller may speak for it; so an answer refusing a foreign `OCPI-to` never
+   * claims to come from that foreign party.
+   */
   function responseRouting(routing: RoutingHeaders, caller: Caller): RoutingHeaders {
     const callerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
+    const isHub = callerRoles.some((r) => r.role === 'HUB');
+    const ours = (party: PartyRef | undefined) => party && ourParties.some((p) => partyString(p) === partyString(party));
+    const theirs = (party: PartyRef | undefined) => party && (isHub || callerRoles.some((r) => partyString(r) === partyString(party)));
     return {
-      from: routing.to ?? (ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined),
-      to: routing.from ?? (callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined),
+      from: ours(routing.to) ? routing.to : ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined,
+      to: theirs(routing.from) ? routing.from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined,
     };
   }
 
@@ -330,20 +360,21 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const underMount = mountSegments.every((s, i) => segments[i] === s);
     const target: Target = underMount
       ? METHODS.has(method)
-        ? resolve(method, segments.slice(mountSegments.length))
+        ? resolve(method, segments.slice(mountSegments.length), rawPath)
         : { kind: 'method-not-allowed', allowed: [...METHODS], message: `Method ${method} is not used by OCPI`, auth: 'partner' }
-      : { kind: 'not-found', message: `No OCPI endpoint at '${rawPath}'; the versions endpoint is ${node.versionsUrl}`, auth: 'partner' };
+      : { kind: 'not-found', message: `No OCPI endpoint at '${rawPath}'; the versions endpoint is ${node.versionsUrl}`, auth: undefined };
 
+    if (addressLimiter && request.remoteAddress) {
+      const taken = addressLimiter.take(request.remoteAddress);
+      if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, `address ${request.remoteAddress}`);
+    }
+    if (target.kind === 'not-found' && target.auth === undefined) throw OcpiError.notFound(target.message);
     const auth: RouteAuth =
       target.kind === 'versions' || target.kind === 'version-details'
         ? 'partner-or-registration'
         : target.kind === 'route'
           ? (target.route.auth ?? 'partner')
-          : target.auth;
-    if (addressLimiter && request.remoteAddress) {
-      const taken = addressLimiter.take(request.remoteAddress);
-      if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, `address ${request.remoteAddress}`);
-    }
+          : (target.auth ?? 'partner');
     const caller = await authenticate(firstHeader(request.headers.authorization), auth).catch((error: unknown) => {
       if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
       throw error;
@@ -421,9 +452,11 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return { status, headers, body: envelopeBody(fields) };
   }
 
-  async function handle(request: OcpiRequest): Promise<OcpiResponse> {
+  async function handle(given: OcpiRequest): Promise<OcpiResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const timestamp = ocpiTimestamp();
+    const lowerCased = lowerCaseHeaders(given.headers);
+    const request = lowerCased === given.headers ? given : { ...given, headers: lowerCased };
     try {
       const requestId = firstHeader(request.headers['x-request-id'])?.trim() || crypto.randomUUID();
       const correlationId = firstHeader(request.headers['x-correlation-id'])?.trim() || crypto.randomUUID();

@@ -1,11 +1,7 @@
-// Test support shared by the packages' test suites (resolved through the vitest alias; not built).
+// `@ocpi-ts/core/testing`: the public testing kit. A test node in one call, registered test partners,
+// requests through handle() that come back parsed, and the adapter contract suite. Depends on no test
+// runner; runs wherever the core does (the contract suite needs `fetch` and a listening adapter).
 
-export * from './store/contract.js';
-export * from './testing/adapter-contract.js';
-export * from './testing/fixtures.js';
-export * from './testing/http.js';
-export * from './testing/modules-harness.js';
-export * from './testing/nodes.js';
-export * from './testing/ordered-writes.js';
-export * from './testing/things-module.js';
-export * from './testing/unstorable-input.js';
+export { type AdapterHarness, describeAdapterContract, type RunningServer, type TestRunner } from './testing/adapter-contract.js';
+export { CPO_ROLE, EMSP_ROLE, tokenHeader } from './testing/fixtures.js';
+export * from './testing/test-node.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { describeStoreContract } from '@ocpi-ts/core/testing';
+import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixture } from '../test-fixtures/build.js';
 import { createEmbeddedStore } from './embedded.js';

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeOrderedWrites, describeStoreContract, describeUnstorableInput } from '@ocpi-ts/core/testing';
+import { describeOrderedWrites, describeUnstorableInput } from '@ocpi-ts/core/test-support';
+import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistrationToken } from '../credentials/registration-tokens.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule } from '../module.js';
+import { commandsReceiver, readReservation } from '../modules/commands.js';
 import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import { type CredentialsRole, ourToken, type Partner, partnerToken } from '../partners/partner.js';
 import type { CDR, Location, Session, Token } from '../schemas/v2.2.1/index.js';
@@ -9,7 +10,7 @@ import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { example } from '../testing/examples.js';
 import { serveOverHttp } from '../testing/http.js';
-import { startTestNode, type TestNode } from '../testing/nodes.js';
+import { type HttpTestNode, startHttpTestNode } from '../testing/nodes.js';
 import { thingsReceiver, thingsSender } from '../testing/things-module.js';
 import { createOcpiClient, type OcpiCall } from './client.js';
 import { createCommandResultReceiver } from './command-results.js';
@@ -20,7 +21,7 @@ const A_CPO: CredentialsRole = { role: 'CPO', country_code: 'BE', party_id: 'BEC
 const A_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'DE', party_id: 'TNM', business_details: { name: 'A eMSP' } };
 const B_EMSP: CredentialsRole = { role: 'EMSP', country_code: 'NL', party_id: 'MSB', business_details: { name: 'B eMSP' } };
 
-const running: TestNode[] = [];
+const running: HttpTestNode[] = [];
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all([...running.splice(0).map((n) => n.close()), ...closers.splice(0).map((c) => c())]);
@@ -98,13 +99,13 @@ async function connectedPair(
 ) {
   const received: Received[] = [];
   const results = createCommandResultReceiver({ timeoutMs: options.commandTimeoutMs ?? 5_000 });
-  let b!: TestNode;
-  const a = await startTestNode({
+  let b!: HttpTestNode;
+  const a = await startHttpTestNode({
     parties: [A_CPO, A_EMSP],
     modules: { '2.2.1': [thingsSender, thingsReceiver, results.module] },
     ...(options.fetchA ? { fetch: options.fetchA } : {}),
   });
-  b = await startTestNode({
+  b = await startHttpTestNode({
     parties: [B_EMSP],
     pagination: { defaultLimit: 50, maxLimit: 100 },
     modules: {
@@ -122,7 +123,7 @@ async function connectedPair(
 }
 
 /** The CPO's side of a command: the Charge Point answers a little later, posted to response_url. */
-function postResultLater(b: TestNode, body: { response_url: string }, partner: Partner) {
+function postResultLater(b: HttpTestNode, body: { response_url: string }, partner: Partner) {
   setTimeout(() => {
     void b.client.request({
       method: 'POST',
@@ -135,7 +136,7 @@ function postResultLater(b: TestNode, body: { response_url: string }, partner: P
   }, 30);
 }
 
-async function addThings(node: TestNode, from: number, count: number, lastUpdated = '2024-01-01T00:00:00Z') {
+async function addThings(node: HttpTestNode, from: number, count: number, lastUpdated = '2024-01-01T00:00:00Z') {
   for (let i = from; i < from + count; i++) {
     await node.store.objects.put({ module: 'things', owner: B_EMSP, id: `t${i}` }, { data: { id: `t${i}`, last_updated: lastUpdated } });
   }
@@ -233,7 +234,7 @@ describe('requests', () => {
     const notEnvelope = await call('http://partner.test/versions', async () => Response.json({ hello: 1 }));
     expect(notEnvelope).toMatchObject({ failure: 'bad-envelope' });
 
-    const gone = await startTestNode({ parties: [A_CPO] });
+    const gone = await startHttpTestNode({ parties: [A_CPO] });
     await gone.close();
     expect(await call(gone.versionsUrl)).toMatchObject({ failure: 'network' });
 
@@ -338,10 +339,94 @@ describe('commands', () => {
   });
 });
 
+describe('commands with several results: a reservation cancelled by the CPO', () => {
+  /** eMSP node A (result receiver) registered with CPO node B (the Commands Receiver on the store default, one Location). */
+  async function reservationPair() {
+    const results = createCommandResultReceiver({ timeoutMs: 5_000 });
+    const commands = commandsReceiver({}, { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 } });
+    const a = await startHttpTestNode({ parties: [A_EMSP], modules: { '2.2.1': [results.module] } });
+    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [commands] } });
+    running.push(a, b);
+    closers.push(() => commands.drain());
+    const location = { ...example<Location>('location_example.json'), country_code: A_CPO.country_code, party_id: A_CPO.party_id };
+    await b.store.objects.put({ module: 'locations', owner: A_CPO, id: location.id }, { data: location });
+    const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
+    const reserveNow = {
+      token: { ...example<Token>('token_example_1_app_user.json'), country_code: A_EMSP.country_code, party_id: A_EMSP.party_id },
+      expiry_date: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      reservation_id: 'R-17',
+      location_id: location.id,
+    };
+    return { a, b, results, commands, partner, reserveNow };
+  }
+
+  it('RESERVE_NOW then CANCELED_RESERVATION posted to the same response_url: both results are accepted', async () => {
+    const { a, b, results, partner, reserveNow } = await reservationPair();
+    const seen: string[] = [];
+    const sent = await a.client
+      .forPartner(partner)
+      .sendCommand('RESERVE_NOW', reserveNow, { results: { receiver: results, node: a.node, onResult: (r) => seen.push(r.result) } });
+    expect(await sent.result).toEqual({ result: 'ACCEPTED' });
+    expect(results.waiting).toBe(1);
+
+    // The CPO side, as in issue 17: a second POST to the RESERVE_NOW's response_url (it got 404).
+    const bPartner = (await b.store.partners.list())[0] as Partner;
+    const responseUrl = `${a.node.moduleUrl('2.2.1', 'commands', 'SENDER')}/RESERVE_NOW/`;
+    // The CPO keeps the response_url with the reservation.
+    const waitingUrl = (await readReservation(b.store, A_EMSP, 'R-17'))?.result_to?.response_url ?? '';
+    expect(waitingUrl.startsWith(responseUrl)).toBe(true);
+    const second = await b.client.request({
+      method: 'POST',
+      url: waitingUrl,
+      token: bPartner.outboundToken!,
+      encoding: bPartner.tokenEncoding,
+      body: { result: 'CANCELED_RESERVATION' },
+      routing: { from: A_CPO, to: A_EMSP },
+    });
+    expect(second.statusCode).toBe(1000);
+    expect(await sent.ended).toEqual({ result: 'CANCELED_RESERVATION' });
+    expect(seen).toEqual(['ACCEPTED', 'CANCELED_RESERVATION']);
+    // The reservation has ended: nothing more is taken there.
+    const third = await b.client
+      .request({ method: 'POST', url: waitingUrl, token: bPartner.outboundToken!, encoding: bPartner.tokenEncoding, body: { result: 'ACCEPTED' } })
+      .catch((e: unknown) => e);
+    expect(third).toMatchObject({ httpStatus: 404 });
+    expect(results.waiting).toBe(0);
+  });
+
+  it('the CPO cancels a reservation of the store default: CANCELED_RESERVATION reaches the eMSP, and the reservation is gone', async () => {
+    const { a, b, results, commands, partner, reserveNow } = await reservationPair();
+    const seen: unknown[] = [];
+    const sent = await a.client
+      .forPartner(partner)
+      .sendCommand('RESERVE_NOW', reserveNow, { results: { receiver: results, node: a.node, onResult: (r) => seen.push(r) } });
+    expect(await sent.result).toEqual({ result: 'ACCEPTED' });
+    const message = [{ language: 'en', text: 'Charge Point out of order' }];
+    const outcome = await commands.cancelReservation({ node: b.node, owner: A_EMSP, reservationId: 'r-17', message });
+    expect(outcome).toMatchObject({ ok: true, statusCode: 1000 });
+    expect(await sent.ended).toEqual({ result: 'CANCELED_RESERVATION', message });
+    expect(seen).toEqual([{ result: 'ACCEPTED' }, { result: 'CANCELED_RESERVATION', message }]);
+    expect(await readReservation(b.store, A_EMSP, 'R-17')).toBeUndefined();
+    // Nothing left to cancel.
+    expect(await commands.cancelReservation({ node: b.node, owner: A_EMSP, reservationId: 'R-17' })).toBeUndefined();
+  });
+
+  it('an accepted CANCEL_RESERVATION of ours ends the wait for more results of the reservation', async () => {
+    const { a, results, partner, reserveNow } = await reservationPair();
+    const client = a.client.forPartner(partner);
+    const reserved = await client.sendCommand('RESERVE_NOW', reserveNow, { results: { receiver: results, node: a.node } });
+    expect(await reserved.result).toEqual({ result: 'ACCEPTED' });
+    const cancelled = await client.sendCommand('CANCEL_RESERVATION', { reservation_id: 'R-17' }, { results: { receiver: results, node: a.node } });
+    expect(await cancelled.result).toEqual({ result: 'ACCEPTED' });
+    expect(await reserved.ended).toEqual({ result: 'ACCEPTED' });
+    expect(results.waiting).toBe(0);
+  });
+});
+
 describe('pagination over HTTP', () => {
   it('a crawl of more than 1,000 objects while objects are added returns every object exactly once, never asking more than X-Limit', async () => {
     const urls: string[] = [];
-    let b!: TestNode;
+    let b!: HttpTestNode;
     let requests = 0;
     let crawling = false;
     const adding: typeof fetch = async (input, init) => {
@@ -377,7 +462,7 @@ describe('pagination over HTTP', () => {
 
   it('when X-Total-Count drops during a date_to crawl, the page is redone with a lower offset and nothing is lost', async () => {
     for (const moved of ['t5', 't700']) {
-      let b!: TestNode;
+      let b!: HttpTestNode;
       let requests = 0;
       let crawling = false;
       const moving: typeof fetch = async (input, init) => {
@@ -406,6 +491,45 @@ describe('pagination over HTTP', () => {
       expect(urls[3]).toContain('offset=299');
       for (const n of running.splice(0)) closers.push(n.close);
     }
+  });
+
+  it('pulls Sessions with date_from, the epoch when there is no watermark: a strict CPO refuses a pull without it', async () => {
+    const asked: string[] = [];
+    // mod_sessions "GET Method": date_from is required; this CPO answers 2001 without it, as strict ones do.
+    const strictSessions: OcpiModule = {
+      identifier: 'sessions',
+      role: 'SENDER',
+      routes: [
+        {
+          method: 'GET',
+          path: [],
+          paginated: true,
+          handle(ctx) {
+            asked.push(ctx.request.url);
+            if (!ctx.query.get('date_from')) throw OcpiError.invalid('Query parameter date_from is required');
+            return { data: [{ id: 'S1' }], total: 1 };
+          },
+        },
+      ],
+    };
+    const a = await startHttpTestNode({ parties: [A_EMSP] });
+    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [strictSessions] } });
+    running.push(a, b);
+    const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
+    const client = a.client.forPartner(partner);
+
+    const pulled: unknown[] = [];
+    for await (const session of client.paginate('sessions', 'SENDER')) pulled.push(session);
+    for await (const session of client.resync('sessions', { store: a.store })) pulled.push(session);
+    expect(pulled).toEqual([{ id: 'S1' }, { id: 'S1' }]);
+    expect(asked).toHaveLength(2);
+    for (const url of asked) expect(new URL(url, b.origin).searchParams.get('date_from')).toBe('1970-01-01T00:00:00Z');
+
+    // A date of the caller's own, or the watermark, is kept.
+    for await (const _ of client.paginate('sessions', 'SENDER', { dateFrom: new Date('2024-05-01T00:00:00Z') }));
+    expect(new URL(asked[2] as string, b.origin).searchParams.get('date_from')).toBe('2024-05-01T00:00:00Z');
+    for await (const _ of client.resync('sessions', { store: a.store }));
+    expect(new URL(asked[3] as string, b.origin).searchParams.get('date_from')).not.toBe('1970-01-01T00:00:00Z');
   });
 
   it('resync pulls with date_from from the stored watermark, and moves it only after a complete pull', async () => {

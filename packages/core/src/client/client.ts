@@ -19,6 +19,16 @@ import type {
   Token,
   UnlockConnector,
 } from '../schemas/v2.2.1/index.js';
+import type {
+  Booking,
+  BookingLocation,
+  BookingRequest,
+  FinancialAdviceConfirmation,
+  NewTerminal,
+  Terminal,
+  TerminalActivation,
+  TerminalPatch,
+} from '../schemas/v2.3.0/index.js';
 import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
@@ -123,8 +133,11 @@ export interface CommandBodies {
 export type CommandRequest<C extends CommandType> = Omit<CommandBodies[C], 'response_url'> & { response_url?: string };
 
 export interface SendCommandOptions extends CallOptions {
-  /** Builds the `response_url` on our node and waits for the CommandResult posted there. */
-  results?: { receiver: CommandResultReceiver; node: NodeInfo; timeoutMs?: number };
+  /**
+   * Builds the `response_url` on our node and waits for the CommandResult posted there; `onResult` sees
+   * every result, the later ones of a reservation included (CANCELED_RESERVATION).
+   */
+  results?: { receiver: CommandResultReceiver; node: NodeInfo; timeoutMs?: number; onResult?: (result: CommandResult) => void };
 }
 
 export interface SentCommand {
@@ -132,6 +145,8 @@ export interface SentCommand {
   response: CommandResponse;
   /** With a receiver and an ACCEPTED response: the asynchronous CommandResult (TIMEOUT when none came). */
   result: Promise<CommandResult> | undefined;
+  /** With a receiver and an ACCEPTED response: the last result, once no more are accepted (a reservation's end). */
+  ended?: Promise<CommandResult>;
 }
 
 /** A partner's modules, resolved from its stored endpoints (module identifier and interface role). */
@@ -144,11 +159,12 @@ export interface PartnerClient {
   post<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
-  /** Every object of a paginated list, page after page. */
+  /** Every object of a paginated list, page after page (`date_from` the epoch when the list requires one: `DATE_FROM_REQUIRED`). */
   paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
   /**
    * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
-   * `date_from` is the stored watermark; the watermark moves only when the whole list was read.
+   * `date_from` is the stored watermark (none before the first pull, the epoch for lists that require
+   * it); the watermark moves only when the whole list was read.
    */
   resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
   /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
@@ -161,6 +177,27 @@ export interface PartnerClient {
   postCdr(cdr: CDR, options?: CallOptions): Promise<{ location: string | undefined; result: OcpiResult<unknown> }>;
   /** POST to the partner's commands RECEIVER at `/{command}`. */
   sendCommand<C extends CommandType>(command: C, body: CommandRequest<C>, options?: SendCommandOptions): Promise<SentCommand>;
+  /** A PTP creates a Terminal on the CPO's system: POST to the partner's payments RECEIVER at `/terminals` (201 when new). */
+  postTerminal(terminal: NewTerminal, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A PTP posts a Financial Advice Confirmation: POST to the partner's payments RECEIVER at `/financial-advice-confirmations`. */
+  postFinancialAdviceConfirmation(confirmation: FinancialAdviceConfirmation, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO asks the PTP to activate a Terminal: POST to the partner's payments SENDER at `/terminals/activate`; answers the Terminal when the PTP gives it. */
+  activateTerminal(activation: TerminalActivation, options?: CallOptions): Promise<OcpiResult<Terminal | undefined>>;
+  /** A CPO updates a Terminal: PUT to the partner's payments SENDER at `/terminals/{terminal_id}`. */
+  updateTerminal(terminal: Terminal, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO assigns Locations or EVSEs to a Terminal (`{ location_ids }`): PATCH to the partner's payments SENDER. */
+  patchTerminal(terminalId: string, patch: TerminalPatch, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** A CPO deactivates a Terminal: POST to the partner's payments SENDER at `/terminals/{terminal_id}/deactivate`. */
+  deactivateTerminal(terminalId: string, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /**
+   * An eMSP requests a booking: POST to the partner's bookings SENDER. The same `request_id` changes
+   * the booking, with `canceled` it cancels it. Answers the Booking; `statusMessage` says how it went.
+   */
+  requestBooking(request: BookingRequest, options?: CallOptions): Promise<OcpiResult<Booking>>;
+  /** PUT to the partner's bookings RECEIVER at `/{country_code}/{party_id}/booking_locations/{id}`. */
+  pushBookingLocation(location: BookingLocation, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /** PUT to the partner's bookings RECEIVER at `/{country_code}/{party_id}/{id}`. */
+  pushBooking(booking: Booking, options?: CallOptions): Promise<OcpiResult<unknown>>;
 }
 
 export interface OcpiClient {
@@ -173,6 +210,13 @@ export interface OcpiClient {
 
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
 const CONFIGURATION_MODULES = new Set(['versions', 'credentials', 'hubclientinfo']);
+
+/**
+ * Lists whose Sender interface requires `date_from` (mod_sessions "GET Method", Request Parameters:
+ * date_from is "yes" in 2.1.1, 2.2.1 and 2.3.0; every other list has it optional). A pull of one
+ * without a date of its own starts at the epoch, so a strict Sender does not refuse it.
+ */
+export const DATE_FROM_REQUIRED: ReadonlySet<string> = new Set(['sessions']);
 
 function queryString(query: QueryInput | undefined): URLSearchParams {
   if (query instanceof URLSearchParams) return query;
@@ -363,6 +407,8 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
 
     async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, signal, ...crawlOptions } = options;
+      if (role === 'SENDER' && DATE_FROM_REQUIRED.has(moduleId) && !crawlOptions.dateFrom && query?.date_from === undefined)
+        crawlOptions.dateFrom = new Date(0);
       yield* paginate<T>(
         {
           url: urlOf(moduleId, role),
@@ -408,11 +454,16 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         return { response: sent.data, result: undefined };
       }
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
+      const reservation = body as Partial<ReserveNow & CancelReservation>;
+      const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
       const pending = results.receiver.expect({
         node: results.node,
         command,
         partnerId: partner.id,
         ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
+        ...(results.onResult ? { onResult: results.onResult } : {}),
+        ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
+        ...(reservation.reservation_id === undefined ? {} : { reservationId: reservation.reservation_id }),
       });
       try {
         const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], { ...body, response_url: pending.responseUrl }, callOptions);
@@ -421,7 +472,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           pending.cancel();
           return { response: sent.data, result: undefined };
         }
-        return { response: sent.data, result: pending.result };
+        return { response: sent.data, result: pending.result, ended: pending.ended };
       } catch (error) {
         pending.cancel();
         throw error;
@@ -451,6 +502,21 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         return { location: result.headers.get('location') ?? undefined, result };
       },
       sendCommand,
+      postTerminal: (terminal, options) => call('POST', 'payments', 'RECEIVER', ['terminals'], terminal, options),
+      postFinancialAdviceConfirmation: (confirmation, options) =>
+        call('POST', 'payments', 'RECEIVER', ['financial-advice-confirmations'], confirmation, options),
+      activateTerminal: (activation, options) => call<Terminal | undefined>('POST', 'payments', 'SENDER', ['terminals', 'activate'], activation, options),
+      updateTerminal: (terminal, options) => call('PUT', 'payments', 'SENDER', ['terminals', terminal.terminal_id], terminal, options),
+      patchTerminal: (terminalId, patch, options) => call('PATCH', 'payments', 'SENDER', ['terminals', terminalId], patch, options),
+      deactivateTerminal: (terminalId, options) => call('POST', 'payments', 'SENDER', ['terminals', terminalId, 'deactivate'], undefined, options),
+      requestBooking: (request, options) =>
+        call<Booking>('POST', 'bookings', 'SENDER', [], request, { from: { country_code: request.country_code, party_id: request.party_id }, ...options }),
+      pushBookingLocation: (location, options = {}) =>
+        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, {
+          from: { country_code: location.country_code, party_id: location.party_id },
+          ...options,
+        }),
+      pushBooking: (booking, options) => pushOwned('bookings', booking, booking.id, booking, options),
     };
   }
 

@@ -3,8 +3,8 @@ import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiClientError } from '../client/errors.js';
 import { OcpiError } from '../errors.js';
 import { type CredentialsRole, partnerToken } from '../partners/partner.js';
-import { addPartner } from '../testing/fixtures.js';
-import { startTestNode, type TestNode } from '../testing/nodes.js';
+import { type HttpTestNode, startHttpTestNode } from '../testing/nodes.js';
+import { registerTestPartner } from '../testing/test-node.js';
 import { thingsSender } from '../testing/things-module.js';
 import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from './registration-tokens.js';
 
@@ -16,9 +16,9 @@ const MULTI: CredentialsRole[] = [
   { role: 'EMSP', country_code: 'BE', party_id: 'ABD', business_details: { name: 'Multi eMSP' } },
 ];
 
-const running: TestNode[] = [];
-async function node(options: Parameters<typeof startTestNode>[0]): Promise<TestNode> {
-  const started = await startTestNode(options);
+const running: HttpTestNode[] = [];
+async function node(options: Parameters<typeof startHttpTestNode>[0]): Promise<HttpTestNode> {
+  const started = await startHttpTestNode(options);
   running.push(started);
   return started;
 }
@@ -41,11 +41,11 @@ async function raw(method: string, url: string, token: string | undefined, body?
   return { status: response.status, json: (await response.json()) as Envelope, headers: response.headers };
 }
 
-const credentialsUrl = (n: TestNode) => `${n.origin}/ocpi/2.2.1/credentials`;
+const credentialsUrl = (n: HttpTestNode) => `${n.origin}/ocpi/2.2.1/credentials`;
 
 /** The origin of a node that was running and is gone: a partner that is down. */
 async function deadOrigin(): Promise<string> {
-  const gone = await startTestNode({ parties: [CPO] });
+  const gone = await startHttpTestNode({ parties: [CPO] });
   await gone.close();
   return gone.origin;
 }
@@ -338,7 +338,7 @@ describe('credentials errors', () => {
     expect(states).toEqual(['PENDING']);
     expect(onA.status).toBe('REGISTERED');
 
-    await addPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [EMSP] });
+    await registerTestPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [EMSP] });
     expect((await raw('GET', a.versionsUrl, 'pending-token')).status).toBe(200);
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1`, 'pending-token')).status).toBe(200);
     expect((await raw('GET', credentialsUrl(a), 'pending-token')).json.data.token).toBe('pending-token');

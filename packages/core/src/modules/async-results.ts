@@ -11,7 +11,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiError } from '../errors.js';
-import type { OcpiModule, RequestContext } from '../module.js';
+import type { NodeInfo, OcpiModule, RequestContext } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Partner } from '../partners/partner.js';
 import { type RoutingHeaders, routingHeaderValues } from '../routing-headers.js';
@@ -156,6 +156,49 @@ export function createDeferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+/**
+ * Where a result goes and on whose behalf, as plain data: taken from the request it answers, and kept
+ * (e.g. with a reservation) for a result posted later to the same `response_url`.
+ */
+export interface ResultTarget {
+  /** The partner that sent the request, and to whom the result goes. */
+  partnerId: string;
+  /** The routing headers of the result POST (see `resultRouting`). */
+  routing: { from?: PartyRef | undefined; to?: PartyRef | undefined };
+  /** X-Request-ID of the original request. */
+  requestId: string;
+  /** X-Correlation-ID of the original request, repeated on every result POST. */
+  correlationId: string;
+}
+
+/** The target of the results of a request: its partner, routing and ids. */
+export function resultTargetOf(ctx: RequestContext): ResultTarget {
+  return {
+    partnerId: ctx.caller.kind === 'partner' ? ctx.caller.partner.id : '',
+    routing: resultRouting(ctx),
+    requestId: ctx.requestId,
+    correlationId: ctx.correlationId,
+  };
+}
+
+/** One result to post now. */
+export interface ResultPost<R> {
+  kind: AsyncResultKind;
+  /** The schema the result must satisfy, and its name for messages. */
+  schema: TSchema;
+  name: string;
+  responseUrl: string;
+  /** Our node: its store (the partner's current token), validators and events. */
+  node: NodeInfo;
+  target: ResultTarget;
+  result: R;
+}
+
+/** How a result POST ended: delivered (HTTP 2xx, OCPI 1xxx), or why not. */
+export type ResultPostOutcome =
+  | { ok: true; postRequestId: string; httpStatus: number; statusCode: number }
+  | ({ ok: false } & Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>);
+
 /** One result to deliver. */
 export interface Delivery<R> {
   kind: AsyncResultKind;
@@ -178,6 +221,11 @@ export interface Delivery<R> {
 export interface ResultPoster {
   /** Starts delivering a result in the background; returns at once and never throws. */
   deliver<R>(delivery: Delivery<R>): void;
+  /**
+   * Posts a result now, e.g. a further one for a command answered earlier (mod_commands: the CPO
+   * cancels a reservation with CANCELED_RESERVATION at the RESERVE_NOW's `response_url`). Never rejects.
+   */
+  send<R>(post: ResultPost<R>): Promise<ResultPostOutcome>;
   /** Throws OcpiError 2001 when a response_url cannot or may not be called. */
   checkResponseUrl(value: string, partner: Partner, field: string): void;
   /** Resolves once every delivery started so far is finished (posted, failed or given up): for graceful shutdown and tests. */
@@ -257,29 +305,28 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     });
   }
 
-  async function post<R>(delivery: Delivery<R>, info: AsyncResultInfo, result: R, timedOut: boolean): Promise<void> {
-    const events = delivery.context.node.events;
-    const fail = (failure: Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>) => {
-      events.emit({ type: 'outbound.failed', url: info.responseUrl, reason: failure.message, ...origin(info) });
+  async function post<R>(request: ResultPost<R>, info: AsyncResultInfo, timedOut: boolean): Promise<ResultPostOutcome> {
+    const { node, result } = request;
+    const fail = (failure: Omit<ResultPostFailure, keyof AsyncResultInfo | 'result'>): ResultPostOutcome => {
+      node.events.emit({ type: 'outbound.failed', url: info.responseUrl, reason: failure.message, ...origin(info) });
       callSafely(options.onResultPostFailed, { ...info, result, ...failure });
+      return { ok: false, ...failure };
     };
 
-    const ctx = delivery.context;
     // Every object crossing the wire is validated, results we send included.
-    const checked = ctx.node.validator(delivery.schema).validate(result);
-    if (!checked.ok) return fail({ reason: 'invalid_result', message: `Invalid ${delivery.name}: ${formatIssues(checked.issues)}` });
-    const partner = ctx.caller.kind === 'partner' ? ctx.caller.partner : undefined;
+    const checked = node.validator(request.schema).validate(result);
+    if (!checked.ok) return fail({ reason: 'invalid_result', message: `Invalid ${request.name}: ${formatIssues(checked.issues)}` });
     // The partner as stored now: its token may have been renewed since the request came in.
-    const current = (partner && (await ctx.node.store.partners.get(partner.id))) ?? partner;
+    const current = request.target.partnerId ? await node.store.partners.get(request.target.partnerId) : undefined;
     if (!current?.outboundToken) return fail({ reason: 'no_token', message: `Partner ${info.partnerId} has no token for us to present` });
     let url: URL;
     try {
-      url = new URL(delivery.responseUrl);
+      url = new URL(request.responseUrl);
     } catch {
-      return fail({ reason: 'url_not_allowed', message: `${delivery.responseUrl} is not an absolute URL` });
+      return fail({ reason: 'url_not_allowed', message: `${request.responseUrl} is not an absolute URL` });
     }
     if (!isHttpUrl(url) || !allowResponseUrl(url, current)) {
-      return fail({ reason: 'url_not_allowed', message: `${delivery.responseUrl} is not an address this platform posts results to` });
+      return fail({ reason: 'url_not_allowed', message: `${request.responseUrl} is not an address this platform posts results to` });
     }
 
     const postRequestId = crypto.randomUUID();
@@ -287,8 +334,8 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
       authorization: authorizationHeader(current.outboundToken, current.tokenEncoding),
       'content-type': 'application/json',
       'x-request-id': postRequestId,
-      'x-correlation-id': ctx.correlationId,
-      ...routingHeaderValues(resultRouting(ctx)),
+      'x-correlation-id': request.target.correlationId,
+      ...routingHeaderValues({ from: request.target.routing.from, to: request.target.routing.to }),
     };
     const fetchImpl = options.fetch ?? guardedFetch;
     const abort = new AbortController();
@@ -296,11 +343,11 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     let status: number;
     let text: string;
     try {
-      const response = await fetchImpl(delivery.responseUrl, { method: 'POST', headers, body: JSON.stringify(result), signal: abort.signal });
+      const response = await fetchImpl(request.responseUrl, { method: 'POST', headers, body: JSON.stringify(result), signal: abort.signal });
       status = response.status;
       text = await response.text();
     } catch (error) {
-      return fail({ reason: 'network', message: `POST ${delivery.responseUrl} failed: ${(error as Error)?.message ?? String(error)}`, postRequestId, error });
+      return fail({ reason: 'network', message: `POST ${request.responseUrl} failed: ${(error as Error)?.message ?? String(error)}`, postRequestId, error });
     } finally {
       timers.clearTimeout(abortHandle);
     }
@@ -316,40 +363,44 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     if (status < 200 || status > 299) {
       return fail({
         reason: 'http_status',
-        message: `POST ${delivery.responseUrl} answered HTTP ${status}${detail}`,
+        message: `POST ${request.responseUrl} answered HTTP ${status}${detail}`,
         postRequestId,
         httpStatus: status,
         ...(statusCode === undefined ? {} : { statusCode }),
       });
     }
     if (statusCode === undefined) {
-      return fail({ reason: 'invalid_response', message: `POST ${delivery.responseUrl} answered without an OCPI envelope`, postRequestId, httpStatus: status });
+      return fail({ reason: 'invalid_response', message: `POST ${request.responseUrl} answered without an OCPI envelope`, postRequestId, httpStatus: status });
     }
     if (statusCode < 1000 || statusCode > 1999) {
       return fail({
         reason: 'ocpi_status',
-        message: `POST ${delivery.responseUrl} answered OCPI status ${statusCode}${detail}`,
+        message: `POST ${request.responseUrl} answered OCPI status ${statusCode}${detail}`,
         postRequestId,
         httpStatus: status,
         statusCode,
       });
     }
-    events.emit({ type: 'result.sent', kind: info.kind, url: info.responseUrl, result, ...origin(info) });
+    node.events.emit({ type: 'result.sent', kind: info.kind, url: info.responseUrl, result, ...origin(info) });
     callSafely(options.onResultPosted, { ...info, result, postRequestId, httpStatus: status, statusCode, timedOut });
+    return { ok: true, postRequestId, httpStatus: status, statusCode };
   }
 
+  const infoOf = (kind: AsyncResultKind, responseUrl: string, target: ResultTarget): AsyncResultInfo => ({
+    kind,
+    responseUrl,
+    partnerId: target.partnerId,
+    requestId: target.requestId,
+    correlationId: target.correlationId,
+  });
+
   async function run<R>(delivery: Delivery<R>): Promise<void> {
-    const ctx = delivery.context;
-    const info: AsyncResultInfo = {
-      kind: delivery.kind,
-      responseUrl: delivery.responseUrl,
-      partnerId: ctx.caller.kind === 'partner' ? ctx.caller.partner.id : '',
-      requestId: ctx.requestId,
-      correlationId: ctx.correlationId,
-    };
+    const { kind, schema, name, responseUrl, context } = delivery;
+    const target = resultTargetOf(context);
+    const info = infoOf(kind, responseUrl, target);
     try {
       const outcome = await awaitResult(delivery, info);
-      if (outcome) await post(delivery, info, outcome.result, outcome.timedOut);
+      if (outcome) await post({ kind, schema, name, responseUrl, node: context.node, target, result: outcome.result }, info, outcome.timedOut);
     } catch (error) {
       callSafely(options.onResultPostFailed, {
         ...info,
@@ -367,6 +418,21 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
       running.add(task);
       void task.finally(() => running.delete(task));
     },
+    async send(request) {
+      const info = infoOf(request.kind, request.responseUrl, request.target);
+      const task = post(request, info, false).catch(
+        (error: unknown): ResultPostOutcome => ({
+          ok: false,
+          reason: 'network',
+          message: `Delivery failed: ${(error as Error)?.message ?? String(error)}`,
+          error,
+        }),
+      );
+      const settled = task.then(() => undefined);
+      running.add(settled);
+      void settled.finally(() => running.delete(settled));
+      return task;
+    },
     checkResponseUrl,
     async drain() {
       while (running.size > 0) await Promise.allSettled([...running]);
@@ -381,6 +447,21 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
 export function callerParties(ctx: RequestContext): PartyRef[] {
   if (ctx.routing.from) return [normalizeParty(ctx.routing.from)];
   return ctx.caller.kind === 'partner' ? ctx.caller.partner.roles.map(normalizeParty) : [];
+}
+
+/**
+ * The one party of the caller a push comes from: the `OCPI-from` party (the server checked the caller
+ * may speak for it), else its only party, else its only role of the given kind (a CPO pushing an
+ * ActiveChargingProfile, a PTP posting a Terminal); 2001 when that leaves a choice.
+ */
+export function pushingParty(ctx: RequestContext, role: string): PartyRef {
+  const parties = callerParties(ctx);
+  if (parties.length === 1) return parties[0] as PartyRef;
+  const ofRole = ctx.partner.roles.filter((r) => String(r.role) === role);
+  if (ofRole.length === 1) return normalizeParty(ofRole[0] as PartyRef);
+  throw OcpiError.invalid(
+    `OCPI-from-country-code and OCPI-from-party-id are required: your credentials hold several parties (${parties.map(partyString).join(', ')})`,
+  );
 }
 
 /** The parties of this platform a request may address: the `OCPI-to` party when given (checked by the server), else all of them. */

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsRole } from '../partners/partner.js';
 import type { CDR } from '../schemas/v2.2.1/index.js';
 import { example, role } from '../testing/examples.js';
-import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { TEST_BASE_URL } from '../testing/test-node.js';
 import { cdrsReceiver, cdrsSender } from './cdrs.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 
@@ -16,7 +17,7 @@ const cdr = () => example<CDR>('cdr_example.json');
 
 describe('CDRs Receiver (eMSP side)', () => {
   let h: ModuleHarness;
-  const CDR_URL = `${HARNESS_BASE}/2.2.1/receiver/cdrs/BE/BEC/12345`;
+  const CDR_URL = `${TEST_BASE_URL}/2.2.1/receiver/cdrs/BE/BEC/12345`;
 
   beforeEach(async () => {
     h = moduleHarness({ parties: [TNM], modules: [cdrsReceiver()] });
@@ -29,7 +30,7 @@ describe('CDRs Receiver (eMSP side)', () => {
     expect(post.status).toBe(201);
     expect(post.json.status_code).toBe(1000);
     expect(post.headers.location).toBe(CDR_URL);
-    const path = post.headers.location!.slice(`${HARNESS_BASE}/2.2.1/`.length);
+    const path = post.headers.location!.slice(`${TEST_BASE_URL}/2.2.1/`.length);
     const get = await h.call('GET', path, { token: 'bec' });
     expect(get.status).toBe(200);
     expect(get.json.data).toEqual(cdr());
@@ -83,7 +84,7 @@ describe('CDRs Receiver (eMSP side)', () => {
     const theirs = { ...cdr(), country_code: 'NL', party_id: 'STK' };
     const post = await h.call('POST', 'receiver/cdrs', { token: 'stk', body: theirs });
     expect(post.status).toBe(201);
-    expect(post.headers.location).toBe(`${HARNESS_BASE}/2.2.1/receiver/cdrs/NL/STK/12345`);
+    expect(post.headers.location).toBe(`${TEST_BASE_URL}/2.2.1/receiver/cdrs/NL/STK/12345`);
     expect((await h.call('GET', 'receiver/cdrs/BE/BEC/12345', { token: 'bec' })).json.data).toEqual(cdr());
   });
 

@@ -10,11 +10,13 @@ import { normalizeParty, partyString } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
 import {
   audienceOf,
+  canonicalJson,
   type Found,
   foundResult,
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -26,7 +28,7 @@ import {
 /** CDRs Sender (typically the CPO). */
 export interface CdrsSenderHandler {
   /** A page of the CDRs the caller may see (those of its own tokens), oldest first. */
-  list(request: ListRequest): Promise<Page<CDR>>;
+  list(request: ListRequest): MaybePromise<Page<CDR>>;
 }
 
 /**
@@ -37,26 +39,14 @@ export type CdrPostResult = 'created' | 'unchanged';
 
 /** CDRs Receiver (typically the eMSP). `owner` is the CDR's own country_code/party_id. */
 export interface CdrsReceiverHandler {
-  post(cdr: CDR, request: OwnedRequest): Promise<CdrPostResult>;
+  post(cdr: CDR, request: OwnedRequest): MaybePromise<CdrPostResult>;
   /** The CDR at the URL the POST answered: `/{country_code}/{party_id}/{cdr_id}`. */
-  get(cdrId: string, request: OwnedRequest): Promise<Found<CDR>>;
+  get(cdrId: string, request: OwnedRequest): MaybePromise<Found<CDR>>;
 }
 
 /** 2001 for a different CDR under an id already received: CDRs are final (mod_cdrs, Flow and Lifecycle). */
 export const cdrAlreadyReceived = (cdrId: string): OcpiError =>
   OcpiError.invalid(`CDR ${cdrId} was already received with other content; a CDR cannot be changed, send a Credit CDR with a new id instead`);
-
-/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The URL where a received CDR can be fetched: the Receiver's URL + `/{country_code}/{party_id}/{id}`. */
 export function receivedCdrUrl(context: RequestContext, owner: PartyRef, cdrId: string): string {

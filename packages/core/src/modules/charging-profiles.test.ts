@@ -12,8 +12,9 @@ import {
 import type { Session } from '../schemas/v2.2.1/sessions.js';
 import { example } from '../testing/examples.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from '../testing/fixtures.js';
-import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
+import { TEST_BASE_URL } from '../testing/test-node.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import { type AsyncResultModule, createDeferred } from './async-results.js';
 import {
@@ -312,7 +313,7 @@ describe('ChargingProfiles Receiver: results that do not come', () => {
 // Sender interface
 // ---------------------------------------------------------------------------------------------
 
-const SENDER_URL = `${HARNESS_BASE}/2.2.1/sender/chargingprofiles`;
+const SENDER_URL = `${TEST_BASE_URL}/2.2.1/sender/chargingprofiles`;
 const CPO_PARTNER: CredentialsRole = { ...CPO_ROLE, business_details: { name: 'Remote CPO' } };
 const OTHER_CPO: CredentialsRole = { role: 'CPO', country_code: 'BE', party_id: 'BEC', business_details: { name: 'Other CPO' } };
 
@@ -324,7 +325,7 @@ async function sender(handler: Parameters<typeof chargingProfilesSender>[0] = {}
   return { h, module };
 }
 
-const pathOf = (url: string) => url.slice(`${HARNESS_BASE}/2.2.1/`.length);
+const pathOf = (url: string) => url.slice(`${TEST_BASE_URL}/2.2.1/`.length);
 
 describe('ChargingProfiles Sender: results at our response_url', () => {
   it('gives a response_url per request and hands the posted result to the waiter, answering without data', async () => {

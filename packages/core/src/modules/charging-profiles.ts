@@ -35,10 +35,11 @@ import {
   checkCiString36,
   createResultPoster,
   findOwnSession,
+  pushingParty,
   systemTimers,
   type Timers,
 } from './async-results.js';
-import { type HandlerRequest, handlerRequest, STORE_MODULES, type WriteResult, writeResult, writeResultOf } from './common.js';
+import { type HandlerRequest, handlerRequest, type MaybePromise, STORE_MODULES, type WriteResult, writeResult, writeResultOf } from './common.js';
 
 // ---------------------------------------------------------------------------------------------
 // Receiver interface
@@ -81,13 +82,11 @@ export interface ChargingProfileOutcome<R> {
   result?: Promise<R> | R;
 }
 
-type Returns<R> = ChargingProfileOutcome<R> | Promise<ChargingProfileOutcome<R>>;
-
 /** The business logic of the ChargingProfiles Receiver. */
 export interface ChargingProfilesReceiverHandler {
-  getActiveChargingProfile(get: ActiveChargingProfileRequest, request: HandlerRequest): Returns<ActiveChargingProfileResult>;
-  setChargingProfile(set: SetChargingProfileRequest, request: HandlerRequest): Returns<ChargingProfileResult>;
-  clearChargingProfile(clear: ClearChargingProfileRequest, request: HandlerRequest): Returns<ClearProfileResult>;
+  getActiveChargingProfile(get: ActiveChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ActiveChargingProfileResult>>;
+  setChargingProfile(set: SetChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ChargingProfileResult>>;
+  clearChargingProfile(clear: ClearChargingProfileRequest, request: HandlerRequest): MaybePromise<ChargingProfileOutcome<ClearProfileResult>>;
 }
 
 export interface ChargingProfilesReceiverOptions extends AsyncResultOptions {
@@ -339,9 +338,9 @@ export interface ChargingProfilesSenderHandler {
    * A result arrived at one of our response URLs. The default refuses one no waiter expected with
    * 404; a handler that keeps pending requests elsewhere (several nodes, a queue) decides itself.
    */
-  result(event: ChargingProfileResultEvent, request: HandlerRequest): void | Promise<void>;
+  result(event: ChargingProfileResultEvent, request: HandlerRequest): MaybePromise<void>;
   /** The CPO pushed the ActiveChargingProfile of a session: `created` answers HTTP 201. */
-  activeChargingProfile(update: ActiveChargingProfileUpdate, request: HandlerRequest): WriteResult | Promise<WriteResult>;
+  activeChargingProfile(update: ActiveChargingProfileUpdate, request: HandlerRequest): MaybePromise<WriteResult>;
 }
 
 export type AwaitedChargingProfileResult<K extends ChargingProfileResultKind> =
@@ -401,15 +400,6 @@ export interface StoredActiveChargingProfile {
 export async function readActiveChargingProfile(store: OcpiStore, owner: PartyRef, sessionId: string): Promise<StoredActiveChargingProfile | undefined> {
   return (await store.objects.get<StoredActiveChargingProfile>({ module: ACTIVE_CHARGING_PROFILES_STORE_MODULE, owner: normalizeParty(owner), id: sessionId }))
     ?.data;
-}
-
-/** The one party a push comes from: the OCPI-from party, else the caller's only (or only CPO) role. */
-function pushingParty(ctx: RequestContext): PartyRef {
-  const parties = callerParties(ctx);
-  if (parties.length === 1) return parties[0] as PartyRef;
-  const cpos = ctx.partner.roles.filter((r) => r.role === 'CPO');
-  if (!ctx.routing.from && cpos.length === 1) return normalizeParty(cpos[0] as PartyRef);
-  throw OcpiError.invalid('OCPI-from-country-code and OCPI-from-party-id are required: your credentials hold several parties');
 }
 
 function senderUrlOf(node: NodeInfo, version: string | undefined): string | undefined {
@@ -481,7 +471,7 @@ export function chargingProfilesSender(
         body: { schema: ActiveChargingProfile, name: 'ActiveChargingProfile' },
         async handle(ctx) {
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
-          const update: ActiveChargingProfileUpdate = { owner: pushingParty(ctx), session_id, profile: ctx.body as ActiveChargingProfile };
+          const update: ActiveChargingProfileUpdate = { owner: pushingParty(ctx, 'CPO'), session_id, profile: ctx.body as ActiveChargingProfile };
           // "The response to the PUT on the eMSP interface SHALL contain the Response Format with the data field omitted."
           return writeResult(await methods.activeChargingProfile(update, handlerRequest(ctx)));
         },

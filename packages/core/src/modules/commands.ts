@@ -10,7 +10,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { OcpiError, OcpiStatus } from '../errors.js';
-import type { RequestContext, RouteDefinition } from '../module.js';
+import type { NodeInfo, RequestContext, RouteDefinition } from '../module.js';
 import { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../schemas/v2.2.1/commands.js';
 import type { CommandResponseType, CommandType } from '../schemas/v2.2.1/enums.js';
 import type { Location } from '../schemas/v2.2.1/locations.js';
@@ -26,10 +26,13 @@ import {
   callerParties,
   createResultPoster,
   findOwnSession,
+  type ResultPostOutcome,
+  type ResultTarget,
+  resultTargetOf,
   systemTimers,
   type Timers,
 } from './async-results.js';
-import { type HandlerRequest, handlerRequest, STORE_MODULES, sameCiString } from './common.js';
+import { type HandlerRequest, handlerRequest, type MaybePromise, STORE_MODULES, sameCiString } from './common.js';
 
 /** The body of each command (mod_commands "POST Method", Request Body); the client exports the same map as `CommandBodies`. */
 interface Bodies {
@@ -59,7 +62,7 @@ export interface CommandOutcome {
   result?: Promise<CommandResult> | CommandResult;
 }
 
-export type CommandHandler<C> = (command: C, request: HandlerRequest) => CommandOutcome | Promise<CommandOutcome>;
+export type CommandHandler<C> = (command: C, request: HandlerRequest) => MaybePromise<CommandOutcome>;
 
 /**
  * The business logic of the Commands Receiver, one method per CommandType. Throw
@@ -109,12 +112,48 @@ export const COMMAND_TYPES = Object.keys(COMMANDS) as CommandType[];
 export const unknownCommandLocation = (locationId: string): OcpiError =>
   OcpiError.status(OcpiStatus.UNKNOWN_LOCATION, `Unknown Location '${locationId}': it is not a Location of this CPO`);
 
+/** A further result for a command answered earlier, to the same `response_url`. */
+export interface LaterCommandResult {
+  /** Our node (`server.node`). */
+  node: NodeInfo;
+  command: CommandType;
+  responseUrl: string;
+  /** Who gets it: `resultTargetOf(request.context)`, kept from the handler's request. */
+  target: ResultTarget;
+  result: CommandResult;
+}
+
+export interface CancelReservationByCpo {
+  /** Our node (`server.node`). */
+  node: NodeInfo;
+  /** The eMSP party the reservation is kept under (the party of its Token). */
+  owner: PartyRef;
+  reservationId: string;
+  /** Why, for the driver: "Charge Point out of order". */
+  message?: DisplayText[];
+}
+
+/** The Commands Receiver module, with the CPO's way to send results after the first. */
+export interface CommandsReceiverModule extends AsyncResultModule {
+  /**
+   * Posts another CommandResult for a command answered earlier (the CPO side may send more than one
+   * result per command where the spec allows it). Resolves with how the POST ended; never rejects.
+   */
+  postResult(later: LaterCommandResult): Promise<ResultPostOutcome>;
+  /**
+   * The CPO cancels a reservation the store default made (mod_commands "Flow", "Reservation canceled by
+   * the CPO"): posts CommandResult CANCELED_RESERVATION to the `response_url` of its RESERVE_NOW and
+   * forgets it. Resolves undefined when there is no such reservation (or it expired).
+   */
+  cancelReservation(cancel: CancelReservationByCpo): Promise<ResultPostOutcome | undefined>;
+}
+
 /**
  * The Commands Receiver interface (mod_commands "Receiver Interface"), mounted at `receiver/commands`.
  * Methods the handler leaves out use `storeCommandsReceiver`, so `{ startSession }` alone overrides
  * one command.
  */
-export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {}, options: CommandsReceiverOptions = {}): AsyncResultModule {
+export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {}, options: CommandsReceiverOptions = {}): CommandsReceiverModule {
   const poster = createResultPoster(options);
   const methods: CommandsReceiverHandler = { ...storeCommandsReceiver({ timers: options.timers ?? systemTimers, ...options.defaults }) };
   for (const [name, method] of Object.entries(handler)) if (method !== undefined) Object.assign(methods, { [name]: method });
@@ -191,6 +230,33 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
       },
     ],
     drain: () => poster.drain(),
+    postResult: (later) =>
+      poster.send<CommandResult>({
+        kind: later.command,
+        schema: CommandResult,
+        name: 'CommandResult',
+        responseUrl: later.responseUrl,
+        node: later.node,
+        target: later.target,
+        result: later.result,
+      }),
+    async cancelReservation({ node, owner, reservationId, message }) {
+      const key = reservationKey(normalizeParty(owner), reservationId);
+      const found = await node.store.objects.get<StoredReservation>(key);
+      const expiry = found && parseOcpiDateTime(found.data.expiry_date);
+      if (!found?.data.result_to || (expiry !== undefined && expiry <= Date.now())) return undefined;
+      await node.store.objects.delete(key);
+      const result: CommandResult = { result: 'CANCELED_RESERVATION', ...(message === undefined ? {} : { message }) };
+      return poster.send<CommandResult>({
+        kind: 'RESERVE_NOW',
+        schema: CommandResult,
+        name: 'CommandResult',
+        responseUrl: found.data.result_to.response_url,
+        node,
+        target: found.data.result_to.target,
+        result,
+      });
+    },
   };
 }
 
@@ -212,7 +278,11 @@ export interface StoredReservation {
   token_uid: string;
   authorization_reference?: string;
   last_updated: string;
+  /** Where later results of the RESERVE_NOW go (CANCELED_RESERVATION): its response_url and requester. */
+  result_to?: { response_url: string; target: ResultTarget };
 }
+
+const reservationKey = (owner: PartyRef, id: string) => ({ module: RESERVATIONS_STORE_MODULE, owner, id });
 
 export interface StoreCommandsReceiverOptions {
   /** Delay before the default result is posted, in ms (default 100), so the Sender has the response first. */
@@ -266,7 +336,6 @@ export function storeCommandsReceiver(options: StoreCommandsReceiverOptions = {}
       timers.setTimeout(() => resolve(result), delay);
     });
   const accepted = (result: CommandResult = { result: 'ACCEPTED' }): CommandOutcome => ({ response: { result: 'ACCEPTED' }, result: later(result) });
-  const reservationKey = (owner: PartyRef, id: string) => ({ module: RESERVATIONS_STORE_MODULE, owner, id });
 
   return {
     async startSession(command, { context }) {
@@ -293,6 +362,7 @@ export function storeCommandsReceiver(options: StoreCommandsReceiverOptions = {}
         token_uid: command.token.uid,
         ...(command.authorization_reference === undefined ? {} : { authorization_reference: command.authorization_reference }),
         last_updated: new Date().toISOString(),
+        result_to: { response_url: command.response_url, target: resultTargetOf(context) },
       };
       // The same reservation_id of the same eMSP replaces the reservation (mod_commands "ReserveNow Object").
       await context.node.store.objects.put(reservationKey(normalizeParty(command.token), command.reservation_id), { data: reservation });

@@ -31,9 +31,23 @@ export const STORE_MODULES = {
   hubClientInfo: 'hubclientinfo',
   commands: 'commands',
   chargingProfiles: 'chargingprofiles',
+  /** Payments (2.3.0): a PTP's Terminals, keyed by `terminal_id`. */
+  terminals: 'terminals',
+  /** Payments (2.3.0): a PTP's Financial Advice Confirmations. */
+  financialAdviceConfirmations: 'financial_advice_confirmations',
+  /** Bookings (2.3.0): a CPO's BookingLocations, their Calendars inside. */
+  bookingLocations: 'booking_locations',
+  /** Bookings (2.3.0): Bookings, owned by the CPO. */
+  bookings: 'bookings',
 } as const;
 
 export type StoreModule = (typeof STORE_MODULES)[keyof typeof STORE_MODULES];
+
+/**
+ * What every handler method returns: the value, or a promise of it. One convention for every module's
+ * handler interface, so a handler that needs no I/O stays synchronous and an `async` one fits as well.
+ */
+export type MaybePromise<T> = T | Promise<T>;
 
 /** Who is asking, and the request as the core parsed it. Every handler method receives one. */
 export interface HandlerRequest {
@@ -110,6 +124,18 @@ export function foundResult<T>(found: Found<T>, what: string): HandlerResult {
   return { data: found };
 }
 
+/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** CiStrings compare case-insensitively (types.asciidoc, CiString). */
 export const sameCiString = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
 
@@ -183,12 +209,13 @@ export async function putReceivedObject<T extends { last_updated: string }>(cont
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
  * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
  * object; nothing changes when either fails. A PATCH older than the stored object (`received`, its
- * `last_updated`) is acknowledged, not applied, and reported.
+ * `last_updated`) is acknowledged, not applied, and reported; one without `last_updated` (a 2.3.0
+ * Terminal PATCH need not carry it) is never outdated.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
   key: ObjectKey,
-  options: { schema: TSchema; name: string; received: string; merge: (current: T) => T; unknown: () => OcpiError },
+  options: { schema: TSchema; name: string; received: string | undefined; merge: (current: T) => T; unknown: () => OcpiError },
 ): Promise<WriteResult> {
   let failure: OcpiError | undefined;
   let stored: string | undefined;
@@ -208,8 +235,49 @@ export async function patchStoredObject<T>(
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;
-  if (stored !== undefined) return reportOutdated(context, key, { received: options.received, stored });
+  if (stored !== undefined && options.received !== undefined) return reportOutdated(context, key, { received: options.received, stored });
   return writeResultOf(outcome);
+}
+
+/**
+ * A write of an object nested in a stored parent (an EVSE in its Location, a Calendar in its
+ * BookingLocation): the parent to store, an error, or `outdated`: older than the nested object stored
+ * (`isOutdated`; `target` names it), acknowledged but not applied.
+ */
+export type NestedWrite<P> =
+  | { ok: true; parent: P; created: boolean }
+  | { ok: false; error: OcpiError }
+  | { ok: false; outdated: { stored: string; target: string } };
+
+/** The later of two OCPI DateTimes: a parent's `last_updated` only moves forward when a nested object changes. */
+export const laterOf = (current: string, written: string): string => (isOutdated(current, written) ? written : current);
+
+/**
+ * Runs a nested write on the stored parent atomically: `unknown()` when there is no parent, nothing
+ * changed when the write fails or is outdated (`onOutdated` hears of it: a receiver reports it);
+ * `created` when the nested object is new in its parent (HTTP 201).
+ */
+export async function writeNestedObject<P>(
+  store: OcpiStore,
+  key: ObjectKey,
+  change: (parent: P) => NestedWrite<P>,
+  unknown: () => OcpiError,
+  onOutdated: (outdated: { stored: string; target: string }) => void = () => {},
+): Promise<WriteResult> {
+  let result: NestedWrite<P> | undefined;
+  const outcome = await store.objects.update<P>(key, (current) => {
+    result = current ? change(current.data) : { ok: false, error: unknown() };
+    return result.ok ? { data: result.parent } : undefined;
+  });
+  // Set by the mutation, which the store ran (the last run decides when it ran twice).
+  const last = result as NestedWrite<P> | undefined;
+  if (last && !last.ok) {
+    if ('error' in last) throw last.error;
+    onOutdated(last.outdated);
+    return 'outdated';
+  }
+  const written = writeResultOf(outcome);
+  return last?.created && written !== 'unchanged' ? 'created' : written === 'created' ? 'updated' : written;
 }
 
 /**
@@ -218,6 +286,13 @@ export async function patchStoredObject<T>(
  */
 export function applyPatch<T extends object>(current: T, patch: object): T {
   return { ...current, ...patch } as T;
+}
+
+/** Replaces the item `matches` finds in a list of nested objects (EVSEs, Calendars), or adds it at the end. */
+export function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => boolean): { list: T[]; created: boolean } {
+  const index = list.findIndex(matches);
+  if (index === -1) return { list: [...list, item], created: true };
+  return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
 }
 
 /**
@@ -264,6 +339,12 @@ export async function findOwnObject<T>(context: RequestContext, module: string, 
   return undefined;
 }
 
+/** One of the operator's own objects that the caller may read (`findOwnObject`, then its audience). */
+export async function findVisibleOwnObject<T>(context: RequestContext, module: string, id: string): Promise<StoredObject<T> | undefined> {
+  const found = await findOwnObject<T>(context, module, id);
+  return found && isVisibleTo(found, audienceOf(context)) ? found : undefined;
+}
+
 /** The store id of a Token: uid and type together identify it (mod_tokens, Token Object). */
 export const tokenStoreId = (uid: string, type: string): string => `${type}:${uid}`;
 
@@ -274,30 +355,53 @@ type Owned = { country_code: string; party_id: string };
 
 /**
  * The id under which a standard module keeps an object: `id` (or `uid`), the type and uid of a Token,
- * the described party of a ClientInfo; undefined when the object has none.
+ * the described party of a ClientInfo, a Terminal's `terminal_id`; undefined when the object has none.
  */
 export function storeIdOf(module: string, object: unknown): string | undefined {
   const o = object as Record<string, unknown>;
   if (module === STORE_MODULES.tokens) return tokenStoreId(String(o.uid), String(o.type));
   if (module === STORE_MODULES.hubClientInfo) return clientInfoStoreId(o as Owned);
-  const id = o.id ?? o.uid;
+  const id = module === STORE_MODULES.terminals ? o.terminal_id : (o.id ?? o.uid);
   return typeof id === 'string' ? id : undefined;
 }
 
+const partyOf = (object: Partial<Owned> | undefined): PartyRef[] | undefined =>
+  object?.country_code !== undefined && object.party_id !== undefined ? [normalizeParty(object as Owned)] : undefined;
+
 /**
- * The parties allowed to read an object on a sender interface (none: every partner). Sessions and
- * CDRs are only for the eMSP of their token (mod_cdrs, Flow and Lifecycle: sent to the eMSP that pays).
+ * The parties allowed to read an object on a sender interface (`[]`: every partner), or undefined
+ * when the object does not say and the caller must (`putOwnObject`'s `options.audience`):
+ * - Sessions and CDRs: the eMSP of their token (mod_cdrs, Flow and Lifecycle: sent to the eMSP that pays).
+ * - Terminals: the CPO of their `country_code`/`party_id`; a Terminal linked only by
+ *   `customer_reference` does not say which CPO that is.
+ * - Financial Advice Confirmations name no party: the CPO of the StartSession with their
+ *   `authorization_reference` is known to the operator only.
+ * - Bookings: the eMSP that requested them (their first BookingRequest).
  */
-export function storeAudienceOf(module: string, object: unknown): PartyRef[] {
-  if (module !== STORE_MODULES.sessions && module !== STORE_MODULES.cdrs) return [];
-  const token = (object as { cdr_token?: Owned }).cdr_token;
-  return token ? [normalizeParty(token)] : [];
+export function storeAudienceOf(module: string, object: unknown): PartyRef[] | undefined {
+  switch (module) {
+    case STORE_MODULES.sessions:
+    case STORE_MODULES.cdrs:
+      return partyOf((object as { cdr_token?: Owned }).cdr_token) ?? [];
+    case STORE_MODULES.terminals:
+      return partyOf(object as Partial<Owned>);
+    case STORE_MODULES.financialAdviceConfirmations:
+      return undefined;
+    case STORE_MODULES.bookings:
+      return partyOf((object as { booking_requests?: { booking_request?: Owned }[] }).booking_requests?.[0]?.booking_request);
+    default:
+      return [];
+  }
 }
 
 export interface PutOwnObjectOptions {
   /** Overrides the id the module gives (see `storeIdOf`). */
   id?: string;
-  /** Overrides the audience the module gives (see `storeAudienceOf`); `[]` shows the object to every partner. */
+  /**
+   * Overrides the audience the module gives (see `storeAudienceOf`); `[]` shows the object to every
+   * partner. Required where the module cannot tell: Financial Advice Confirmations, and Terminals
+   * without `country_code`/`party_id`.
+   */
   audience?: PartyRef[];
 }
 
@@ -309,7 +413,8 @@ export interface PutOwnObjectOptions {
 export async function putOwnObject<T>(store: OcpiStore, module: string, owner: PartyRef, object: T, options: PutOwnObjectOptions = {}): Promise<WriteResult> {
   const id = options.id ?? storeIdOf(module, object);
   if (id === undefined) throw new Error(`Cannot tell the id of a '${module}' object: give options.id`);
-  const audience = (options.audience ?? storeAudienceOf(module, object)).map(normalizeParty);
+  const audience = (options.audience ?? storeAudienceOf(module, object))?.map(normalizeParty);
+  if (audience === undefined) throw new Error(`Cannot tell which partners may read this '${module}' object: give options.audience`);
   const outcome = await store.objects.update<T>({ module, owner, id }, (current) => {
     // An unchanged audience is left out, so writing the same object again reports `unchanged`.
     const sameAudience = current && current.audience.map(partyString).join() === audience.map(partyString).join();
@@ -331,8 +436,8 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
   idParam: string;
   name: string;
   schema: TSchema;
-  get(id: string, request: OwnedRequest): Promise<Found<T>>;
-  put(object: T, request: OwnedRequest): Promise<WriteResult>;
+  get(id: string, request: OwnedRequest): MaybePromise<Found<T>>;
+  put(object: T, request: OwnedRequest): MaybePromise<WriteResult>;
 }): RouteDefinition[] {
   const path = [':country_code', ':party_id', `:${options.idParam}`];
   return [
@@ -356,4 +461,31 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
       },
     },
   ];
+}
+
+/**
+ * PATCH of a client-owned object at `/{country_code}/{party_id}/{id}`: the owner and id, where the
+ * body names them, must be the URL's (2001). A PATCH never creates: the handler answers 404 for an
+ * unknown object, and the client should PUT it (transport_and_format, "PATCH").
+ */
+export function clientOwnedPatch<P extends { id?: string; country_code?: string; party_id?: string }>(options: {
+  idParam: string;
+  name: string;
+  schema: TSchema;
+  patch(id: string, patch: P, request: OwnedRequest): MaybePromise<WriteResult>;
+}): RouteDefinition {
+  return {
+    method: 'PATCH',
+    path: [':country_code', ':party_id', `:${options.idParam}`],
+    clientOwned: true,
+    body: { schema: options.schema, name: `${options.name} PATCH` },
+    async handle(ctx) {
+      const request = ownedRequest(ctx);
+      const patch = ctx.body as P;
+      assertSameOwner(patch, request.owner);
+      assertSameId('id', ctx.param(options.idParam), patch.id);
+      const result = await options.patch(ctx.param(options.idParam), patch, request);
+      return writeResult(result === 'created' ? 'updated' : result);
+    },
+  };
 }

@@ -19,6 +19,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   type Page,
   pageResult,
@@ -30,7 +31,7 @@ import {
 
 /** Hub Client Info Sender (typically the Hub). */
 export interface HubClientInfoSenderHandler {
-  list(request: ListRequest): Promise<Page<ClientInfo>>;
+  list(request: ListRequest): MaybePromise<Page<ClientInfo>>;
 }
 
 /**
@@ -38,8 +39,8 @@ export interface HubClientInfoSenderHandler {
  * party; `party` the one the ClientInfo describes.
  */
 export interface HubClientInfoReceiverHandler {
-  get(party: PartyRef, request: OwnedRequest): Promise<Found<ClientInfo>>;
-  put(info: ClientInfo, request: OwnedRequest): Promise<WriteResult>;
+  get(party: PartyRef, request: OwnedRequest): MaybePromise<Found<ClientInfo>>;
+  put(info: ClientInfo, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
 /** The calling Hub's party: only a partner registered in the HUB role pushes ClientInfo. */

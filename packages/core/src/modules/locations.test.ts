@@ -4,7 +4,8 @@ import type { CredentialsRole } from '../partners/partner.js';
 import type { Connector, EVSE, Location } from '../schemas/v2.2.1/index.js';
 import { EXAMPLES_2_2_1, example } from '../testing/examples.js';
 import { EMSP_ROLE } from '../testing/fixtures.js';
-import { HARNESS_BASE, type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
+import { TEST_BASE_URL } from '../testing/test-node.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
 import { type LocationsSenderHandler, locationsReceiver, locationsSender, putOwnLocationChild, storeLocationsSender } from './locations.js';
 
@@ -139,6 +140,7 @@ describe('Locations Receiver (eMSP side)', () => {
       const put = await h.call('PUT', url('BE/BEC/LOC9/4000'), { ...asBec, body: newEvse() });
       expect(put.status).toBe(404);
       expect(put.json.status_code).toBe(2003);
+      expect(put.json.status_message).toBe('Location LOC9 is not known; PUT the Location first');
       expect((await h.call('GET', url('BE/BEC/LOC9'), asBec)).status).toBe(404);
     });
 
@@ -307,7 +309,7 @@ describe('Locations Sender (CPO side)', () => {
     expect(ids(first.json.data)).toEqual(['L1', 'L2']);
     expect(first.headers['x-total-count']).toBe('3');
     expect(first.headers['x-limit']).toBe('2');
-    expect(first.headers.link).toBe(`<${HARNESS_BASE}/2.2.1/sender/locations?offset=2&limit=2>; rel="next"`);
+    expect(first.headers.link).toBe(`<${TEST_BASE_URL}/2.2.1/sender/locations?offset=2&limit=2>; rel="next"`);
     const second = await h.call('GET', 'sender/locations?offset=2&limit=2', { token: 'msp' });
     expect(ids(second.json.data)).toEqual(['L3']);
     expect(second.headers.link).toBeUndefined();
@@ -339,6 +341,8 @@ describe('Locations Sender (CPO side)', () => {
     const unknown = await h.call('GET', 'sender/locations/NOPE', { token: 'msp' });
     expect(unknown.status).toBe(404);
     expect(unknown.json.status_code).toBe(2003);
+    // A partner cannot PUT to a Sender: the message only says what is unknown.
+    expect(unknown.json.status_message).toBe('Location NOPE is not known');
     expect((await h.call('GET', 'sender/locations/LOC1/3256/7', { token: 'msp' })).status).toBe(404);
   });
 

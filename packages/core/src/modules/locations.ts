@@ -19,20 +19,24 @@ import {
   isOutdated,
   isVisibleTo,
   type ListRequest,
+  laterOf,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
+  type NestedWrite,
   type OwnedRequest,
   ownedRequest,
   type Page,
   pageResult,
   putReceivedObject,
+  replaceOrAdd,
   reportOutdated,
   STORE_MODULES,
   sameCiString,
   validationError,
   type WriteResult,
+  writeNestedObject,
   writeResult,
-  writeResultOf,
 } from './common.js';
 
 /** Which object a Locations URL names: `/{location_id}[/{evse_uid}[/{connector_id}]]`. */
@@ -56,9 +60,9 @@ export type LocationPatchWrite =
 /** Locations Sender (typically the CPO): the operator's Locations. */
 export interface LocationsSenderHandler {
   /** A page of Locations, oldest first, filtered on `last_updated`. */
-  list(request: ListRequest): Promise<Page<Location>>;
+  list(request: ListRequest): MaybePromise<Page<Location>>;
   /** One Location, EVSE or Connector; undefined when unknown (HTTP 404). */
-  get(target: LocationTarget, request: HandlerRequest): Promise<Found<Location | EVSE | Connector>>;
+  get(target: LocationTarget, request: HandlerRequest): MaybePromise<Found<Location | EVSE | Connector>>;
 }
 
 /**
@@ -67,14 +71,18 @@ export interface LocationsSenderHandler {
  * `unknownLocation`), and SHALL set the parents' `last_updated` when a child changes.
  */
 export interface LocationsReceiverHandler {
-  get(target: LocationTarget, request: OwnedRequest): Promise<Found<Location | EVSE | Connector>>;
-  put(write: LocationPut, request: OwnedRequest): Promise<WriteResult>;
-  patch(write: LocationPatchWrite, request: OwnedRequest): Promise<WriteResult>;
+  get(target: LocationTarget, request: OwnedRequest): MaybePromise<Found<Location | EVSE | Connector>>;
+  put(write: LocationPut, request: OwnedRequest): MaybePromise<WriteResult>;
+  patch(write: LocationPatchWrite, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
-/** HTTP 404 with 2003 Unknown Location (status_codes.asciidoc): PUT the Location first. */
-export const unknownLocation = (locationId: string): OcpiError =>
-  new OcpiError(`Location ${locationId} is not known; PUT the Location first`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
+/**
+ * HTTP 404 with 2003 Unknown Location (status_codes.asciidoc). `advice` ends the message where the
+ * caller can act on it: a Receiver tells a CPO that PATCHes or nests under an unknown Location to PUT
+ * it first; a Sender only says it is unknown (the caller cannot PUT to a Sender).
+ */
+export const unknownLocation = (locationId: string, advice?: string): OcpiError =>
+  new OcpiError(`Location ${locationId} is not known${advice ? `; ${advice}` : ''}`, { reason: 'not_found', statusCode: OcpiStatus.UNKNOWN_LOCATION });
 
 /** HTTP 404 for an EVSE or Connector that is not in its parent. */
 export const unknownLocationChild = (target: Exclude<LocationTarget, { level: 'location' }>): OcpiError =>
@@ -105,49 +113,30 @@ function notFoundFor(target: LocationTarget): OcpiError {
   return target.level === 'location' ? unknownLocation(target.locationId) : unknownLocationChild(target);
 }
 
-function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing: T) => boolean): { list: T[]; created: boolean } {
-  const index = list.findIndex(matches);
-  if (index === -1) return { list: [...list, item], created: true };
-  return { list: list.map((existing, i) => (i === index ? item : existing)), created: false };
-}
-
-/**
- * What a nested write makes of the stored Location: the Location to store (and whether the EVSE or
- * Connector is new), an error, or nothing because the write is older than the EVSE or Connector
- * stored (`isOutdated`).
- */
-export type NestedWrite =
-  | { kind: 'write'; location: Location; created: boolean }
-  | { kind: 'failed'; error: OcpiError }
-  | { kind: 'outdated'; stored: string; target: string };
-
-/** The later of two OCPI DateTimes: a parent's `last_updated` only moves forward. */
-const later = (current: string, written: string): string => (isOutdated(current, written) ? written : current);
-
-const outdated = (stored: string, target: string): NestedWrite => ({ kind: 'outdated', stored, target });
+const outdated = (stored: string, target: string): NestedWrite<Location> => ({ ok: false, outdated: { stored, target } });
 
 /**
  * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id unless
  * the stored one is newer. The parents take the child's `last_updated` when it is later than theirs
  * (mod_locations, "PUT Method": a child's change updates its parents' last_updated).
  */
-export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite {
+export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite<Location> {
   const lastUpdated = write.object.last_updated;
   if (write.level === 'evse') {
     const existing = locationChild(location, write) as EVSE | undefined;
     if (existing && isOutdated(lastUpdated, existing.last_updated)) return outdated(existing.last_updated, `EVSE ${write.evseUid}`);
     const evses = replaceOrAdd(location.evses ?? [], write.object, (e) => sameCiString(e.uid, write.evseUid));
-    return { kind: 'write', location: { ...location, evses: evses.list, last_updated: later(location.last_updated, lastUpdated) }, created: evses.created };
+    return { ok: true, parent: { ...location, evses: evses.list, last_updated: laterOf(location.last_updated, lastUpdated) }, created: evses.created };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
-  if (!evse) return { kind: 'failed', error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
+  if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
   const existing = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
   if (existing && isOutdated(lastUpdated, existing.last_updated))
     return outdated(existing.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
   const connectors = replaceOrAdd(evse.connectors, write.object, (c) => sameCiString(c.id, write.connectorId));
-  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: later(evse.last_updated, lastUpdated) };
+  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: laterOf(evse.last_updated, lastUpdated) };
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { kind: 'write', location: { ...location, evses, last_updated: later(location.last_updated, lastUpdated) }, created: connectors.created };
+  return { ok: true, parent: { ...location, evses, last_updated: laterOf(location.last_updated, lastUpdated) }, created: connectors.created };
 }
 
 /**
@@ -155,59 +144,57 @@ export function putIntoLocation(location: Location, write: Exclude<LocationPut, 
  * newer, and checks the patched object against its full schema. The parents take the PATCH's
  * `last_updated` when it is later than theirs (mod_locations, "PATCH Method").
  */
-export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite {
+export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite<Location> {
   const lastUpdated = write.patch.last_updated;
   if (write.level === 'location') {
     if (isOutdated(lastUpdated, location.last_updated)) return outdated(location.last_updated, `Location ${write.locationId}`);
     const next = applyPatch(location, write.patch);
     const error = validationError(context, Location, next, 'Location after PATCH');
-    return error ? { kind: 'failed', error } : { kind: 'write', location: next, created: false };
+    return error ? { ok: false, error } : { ok: true, parent: next, created: false };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
-  if (!evse) return { kind: 'failed', error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
+  if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
   let nextEvse: EVSE;
   if (write.level === 'evse') {
     if (isOutdated(lastUpdated, evse.last_updated)) return outdated(evse.last_updated, `EVSE ${write.evseUid}`);
     nextEvse = applyPatch(evse, write.patch);
     const error = validationError(context, EVSE, nextEvse, 'EVSE after PATCH');
-    if (error) return { kind: 'failed', error };
+    if (error) return { ok: false, error };
   } else {
     const connector = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
-    if (!connector) return { kind: 'failed', error: unknownLocationChild(write) };
+    if (!connector) return { ok: false, error: unknownLocationChild(write) };
     if (isOutdated(lastUpdated, connector.last_updated)) return outdated(connector.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
     const nextConnector = applyPatch(connector, write.patch);
     const error = validationError(context, Connector, nextConnector, 'Connector after PATCH');
-    if (error) return { kind: 'failed', error };
-    nextEvse = { ...evse, connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)), last_updated: later(evse.last_updated, lastUpdated) };
+    if (error) return { ok: false, error };
+    nextEvse = {
+      ...evse,
+      connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)),
+      last_updated: laterOf(evse.last_updated, lastUpdated),
+    };
   }
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { kind: 'write', location: { ...location, evses, last_updated: later(location.last_updated, lastUpdated) }, created: false };
+  return { ok: true, parent: { ...location, evses, last_updated: laterOf(location.last_updated, lastUpdated) }, created: false };
 }
 
 /**
- * Runs a nested write on the stored Location atomically (`store.objects.update`). An outdated write
+ * Runs a nested write on the stored Location atomically (`writeNestedObject`). An outdated write
  * changes nothing and is passed to `onOutdated` (a receiver reports it).
  */
-async function writeNested(
+const writeNested = (
   store: OcpiStore,
   owner: PartyRef,
   locationId: string,
-  change: (location: Location) => NestedWrite,
-  onOutdated: (stale: Extract<NestedWrite, { kind: 'outdated' }>) => void = () => {},
-): Promise<WriteResult> {
-  let result: NestedWrite | undefined;
-  const outcome = await store.objects.update<Location>({ module: STORE_MODULES.locations, owner, id: locationId }, (current) => {
-    result = current ? change(current.data) : { kind: 'failed', error: unknownLocation(locationId) };
-    return result.kind === 'write' ? { data: result.location } : undefined;
-  });
-  if (result?.kind === 'failed') throw result.error;
-  if (result?.kind === 'outdated') {
-    onOutdated(result);
-    return 'outdated';
-  }
-  const written = writeResultOf(outcome);
-  return result?.kind === 'write' && result.created && written !== 'unchanged' ? 'created' : written === 'created' ? 'updated' : written;
-}
+  change: (location: Location) => NestedWrite<Location>,
+  onOutdated?: (outdated: { stored: string; target: string }) => void,
+): Promise<WriteResult> =>
+  writeNestedObject(
+    store,
+    { module: STORE_MODULES.locations, owner, id: locationId },
+    change,
+    () => unknownLocation(locationId, 'PUT the Location first'),
+    onOutdated,
+  );
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
 export const storeLocationsSender: LocationsSenderHandler = {

@@ -8,10 +8,9 @@ import type { OcpiModule } from '../module.js';
 import { ChargingPreferences, type ChargingPreferencesResponse, type EVSE, type Location, Session, SessionPatch } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
-  assertSameId,
-  assertSameOwner,
   audienceOf,
   clientOwnedGetPut,
+  clientOwnedPatch,
   type Found,
   findOwnObject,
   type HandlerRequest,
@@ -20,36 +19,35 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
-  ownedRequest,
   type Page,
   pageResult,
   patchStoredObject,
   putReceivedObject,
   STORE_MODULES,
   type WriteResult,
-  writeResult,
 } from './common.js';
 import { locationChild } from './locations.js';
 
 /** Sessions Sender (typically the CPO). */
 export interface SessionsSenderHandler {
   /** A page of the Sessions the caller may see (those of its own tokens), oldest first. */
-  list(request: ListRequest): Promise<Page<Session>>;
+  list(request: ListRequest): MaybePromise<Page<Session>>;
   /**
    * PUT `/{session_id}/charging_preferences`. Throw `chargingPreferencesNotSupported` (HTTP 404, 2001)
    * when the session is unknown to the caller or its EVSE is not CHARGING_PREFERENCES_CAPABLE.
    */
-  setChargingPreferences(sessionId: string, preferences: ChargingPreferences, request: HandlerRequest): Promise<ChargingPreferencesResponse>;
+  setChargingPreferences(sessionId: string, preferences: ChargingPreferences, request: HandlerRequest): MaybePromise<ChargingPreferencesResponse>;
 }
 
 /** Sessions Receiver (typically the eMSP). The module has checked ids and owner against the URL. */
 export interface SessionsReceiverHandler {
-  get(sessionId: string, request: OwnedRequest): Promise<Found<Session>>;
+  get(sessionId: string, request: OwnedRequest): MaybePromise<Found<Session>>;
   /** Replaces the whole Session, `charging_periods` included. */
-  put(session: Session, request: OwnedRequest): Promise<WriteResult>;
+  put(session: Session, request: OwnedRequest): MaybePromise<WriteResult>;
   /** Throws `unknownSession` when absent; `charging_periods` in the PATCH are added (see `patchSession`). */
-  patch(sessionId: string, patch: SessionPatch, request: OwnedRequest): Promise<WriteResult>;
+  patch(sessionId: string, patch: SessionPatch, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
 /** HTTP 404 for a Session that is not known (to this caller). */
@@ -86,7 +84,7 @@ export function patchSession(current: Session, patch: SessionPatch): Session {
  */
 export const storeSessionsSender: SessionsSenderHandler = {
   list: (request) => listOwnObjects<Session>(STORE_MODULES.sessions, request),
-  async setChargingPreferences(sessionId, preferences, { context }) {
+  async setChargingPreferences(sessionId, preferences, { context }): Promise<ChargingPreferencesResponse> {
     const stored = await findOwnObject<Session>(context, STORE_MODULES.sessions, sessionId);
     if (!stored || !isVisibleTo(stored, audienceOf(context))) {
       throw chargingPreferencesNotSupported(`Session ${sessionId} is not known`);
@@ -150,27 +148,13 @@ export function sessionsSender(handler: SessionsSenderHandler = storeSessionsSen
 }
 
 export function sessionsReceiver(handler: SessionsReceiverHandler = storeSessionsReceiver): OcpiModule {
-  const path = [':country_code', ':party_id', ':session_id'];
   return {
     identifier: 'sessions',
     role: 'RECEIVER',
     routes: [
       ...clientOwnedGetPut<Session>({ idParam: 'session_id', name: 'Session', schema: Session, get: handler.get, put: handler.put }),
-      {
-        method: 'PATCH',
-        path,
-        clientOwned: true,
-        // The schema requires `last_updated` (mod_sessions, "PATCH Method").
-        body: { schema: SessionPatch, name: 'Session PATCH' },
-        async handle(ctx) {
-          const request = ownedRequest(ctx);
-          const patch = ctx.body as SessionPatch;
-          assertSameOwner(patch, request.owner);
-          assertSameId('id', ctx.param('session_id'), patch.id);
-          const result = await handler.patch(ctx.param('session_id'), patch, request);
-          return writeResult(result === 'created' ? 'updated' : result);
-        },
-      },
+      // The schema requires `last_updated` (mod_sessions, "PATCH Method").
+      clientOwnedPatch<SessionPatch>({ idParam: 'session_id', name: 'Session', schema: SessionPatch, patch: handler.patch }),
     ],
   };
 }

@@ -12,6 +12,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -23,15 +24,15 @@ import {
 
 /** Tariffs Sender (typically the CPO). */
 export interface TariffsSenderHandler {
-  list(request: ListRequest): Promise<Page<Tariff>>;
+  list(request: ListRequest): MaybePromise<Page<Tariff>>;
 }
 
 /** Tariffs Receiver (typically the eMSP). The module has checked id and owner against the URL. */
 export interface TariffsReceiverHandler {
-  get(tariffId: string, request: OwnedRequest): Promise<Found<Tariff>>;
-  put(tariff: Tariff, request: OwnedRequest): Promise<WriteResult>;
+  get(tariffId: string, request: OwnedRequest): MaybePromise<Found<Tariff>>;
+  put(tariff: Tariff, request: OwnedRequest): MaybePromise<WriteResult>;
   /** `deleted`, or `absent` when there was no such Tariff (HTTP 404). */
-  delete(tariffId: string, request: OwnedRequest): Promise<'deleted' | 'absent'>;
+  delete(tariffId: string, request: OwnedRequest): MaybePromise<'deleted' | 'absent'>;
 }
 
 /** The Sender default: serves the Tariffs the operator put in the store. */

@@ -6,6 +6,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
+import { knownValues } from '../schemas/shared/enums.js';
 import { type AuthorizationInfo, type Location, LocationReferences, type PublishTokenType, Token, TokenPatch, TokenType } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
@@ -20,6 +21,7 @@ import {
   type ListRequest,
   listOwnObjects,
   listRequest,
+  type MaybePromise,
   type OwnedRequest,
   ownedRequest,
   type Page,
@@ -41,24 +43,25 @@ export interface TokenKey {
 
 /** Tokens Sender (typically the eMSP). */
 export interface TokensSenderHandler {
-  list(request: ListRequest): Promise<Page<Token>>;
+  list(request: ListRequest): MaybePromise<Page<Token>>;
   /**
    * Real-time authorization (POST `/{token_uid}/authorize[?type=]`). Return undefined for an unknown
    * Token (HTTP 404, 2004, no data); throw `authorizationNeedsLocation()` (2002) when the request has
    * too little information.
    */
-  authorize(token: TokenKey, location: LocationReferences | undefined, request: HandlerRequest): Promise<AuthorizationInfo | undefined>;
+  authorize(token: TokenKey, location: LocationReferences | undefined, request: HandlerRequest): MaybePromise<AuthorizationInfo | undefined>;
 }
 
 /** Tokens Receiver (typically the CPO). The module has checked uid, type and owner against the URL. */
 export interface TokensReceiverHandler {
-  get(token: TokenKey, request: OwnedRequest): Promise<Found<Token>>;
-  put(token: Token, request: OwnedRequest): Promise<WriteResult>;
+  get(token: TokenKey, request: OwnedRequest): MaybePromise<Found<Token>>;
+  put(token: Token, request: OwnedRequest): MaybePromise<WriteResult>;
   /** Throws `unknownToken` when absent. */
-  patch(token: TokenKey, patch: TokenPatch, request: OwnedRequest): Promise<WriteResult>;
+  patch(token: TokenKey, patch: TokenPatch, request: OwnedRequest): MaybePromise<WriteResult>;
 }
 
-const TOKEN_TYPES: readonly string[] = TokenType.anyOf.map((literal) => literal.const);
+// TokenType is open (a Token object may carry a newer type); the URL parameter takes the known ones.
+const TOKEN_TYPES: readonly string[] = knownValues(TokenType);
 
 /** The `type` URL parameter: one TokenType, RFID when omitted (mod_tokens, Request Parameters). */
 export function tokenTypeParameter(context: RequestContext): TokenType {

@@ -11,6 +11,9 @@
  * Object-level cross-field rules of the full schema (`allOf`, `anyOf`, `dependencies`, e.g. "credit
  * requires credit_reference_id") are NOT copied: a partial object cannot be judged against them.
  * Validate the merged object against the full schema after applying a PATCH.
+ *
+ * `partialPatchOf(schema)` is the same without the `last_updated` rule, for the modules whose text does
+ * not make it: every 2.1.1 PATCH, and 2.3.0 Payments' Terminal.
  */
 
 import type { ObjectOptions, TObject, TOptionalWithFlag, TProperties, TSchema } from '@sinclair/typebox';
@@ -25,10 +28,22 @@ export type TPatch<T extends TObject> = TObject<PatchProperties<T['properties']>
 
 /** A PATCH body schema for `schema` (which must have a `last_updated` property). */
 export function patchOf<T extends TObject<TProperties & { last_updated: TSchema }>>(schema: T, options: ObjectOptions = {}): TPatch<T> {
+  return optionalBut(schema, 'last_updated', options) as unknown as TPatch<T>;
+}
+
+/** The schema type produced by `partialPatchOf`: every property optional. */
+export type TPartialPatch<T extends TObject> = TObject<{ [K in keyof T['properties']]: TOptionalWithFlag<T['properties'][K], true> }>;
+
+/** A PATCH body schema for `schema` where every property is optional. */
+export function partialPatchOf<T extends TObject>(schema: T, options: ObjectOptions = {}): TPartialPatch<T> {
+  return optionalBut(schema, undefined, options) as unknown as TPartialPatch<T>;
+}
+
+function optionalBut(schema: TObject, required: string | undefined, options: ObjectOptions): TObject {
   const properties: TProperties = {};
   for (const [key, property] of Object.entries(schema.properties)) {
-    properties[key] = key === 'last_updated' ? property : Type.Optional(property);
+    properties[key] = key === required ? property : Type.Optional(property);
   }
   const title = `${schema.title ?? 'Object'}Patch`;
-  return Type.Object(properties, { title, ...options }) as unknown as TPatch<T>;
+  return Type.Object(properties, { title, ...options });
 }

@@ -1,7 +1,9 @@
 /**
  * The behaviour every OcpiStore must show, as a vitest suite: run it on an implementation with
  * `describeStoreContract('my store', () => createMyStore())`. Test-support code: not part of the
- * core bundle (src/index.ts does not import it); published as `@ocpi-ts/core/testing`.
+ * core bundle (src/index.ts does not import it); published as `@ocpi-ts/core/testing/store-contract`,
+ * apart from the rest of the kit because it is written with vitest's matchers and hooks throughout
+ * (vitest is an optional peer dependency of the core, needed only by this entry).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit.js';

@@ -1,3 +1,4 @@
+import { describe, it } from 'vitest';
 import { describeInProcessContract } from './adapter-contract.js';
 
-describeInProcessContract();
+describeInProcessContract({ describe, it });

@@ -1,13 +1,25 @@
 // One contract suite for every adapter: the same cases over real HTTP on 127.0.0.1, compared byte
-// for byte with what the core answers in process, plus explicit expectations per case.
-import { afterEach, describe, expect, it } from 'vitest';
+// for byte with what the core answers in process, plus explicit expectations per case. Published in
+// `@ocpi-ts/core/testing` for anyone writing an adapter: the test runner is handed in (`describe` and
+// `it` of vitest, jest, bun:test or node:test), and the suite makes its own assertions, so the kit
+// depends on no runner.
 import { responseText } from '../envelope.js';
 import type { OcpiResponse } from '../http.js';
 import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { registerTestPartner } from './test-node.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
+
+/**
+ * The two functions of a test runner the suite registers its cases with: `{ describe, it }` from
+ * vitest, jest, bun:test or node:test all fit. A case fails by throwing.
+ */
+export interface TestRunner {
+  describe(name: string, fn: () => void): unknown;
+  it(name: string, fn: () => Promise<void>): unknown;
+}
 
 export interface RunningServer {
   /** Origin of the listening server, e.g. `http://127.0.0.1:43121`. */
@@ -71,6 +83,33 @@ export const CONTRACT_CASES: ContractCase[] = [
     headers: { authorization: AUTH, ...ids },
     expectStatus: 404,
     expectStatusCode: 2000,
+  },
+  {
+    name: 'path with no module, whatever the token',
+    method: 'GET',
+    path: '/ocpi/2.2.1/receiver/nope',
+    headers: { authorization: tokenHeader('not-a-known-token'), ...ids },
+    expectStatus: 404,
+    expectStatusCode: 2000,
+    expectMessage: /receiver\/nope/,
+  },
+  {
+    name: 'the mount root points to the versions URL',
+    method: 'GET',
+    path: '/ocpi/',
+    headers: ids,
+    expectStatus: 404,
+    expectStatusCode: 2000,
+    expectMessage: /versions endpoint is http:\/\/ocpi\.test\/ocpi\/versions/,
+  },
+  {
+    name: 'header names in any case',
+    method: 'GET',
+    path: '/ocpi/versions',
+    headers: { Authorization: AUTH, 'X-Request-ID': 'req-1', 'X-Correlation-ID': 'corr-1' },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    expectHeaders: { 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' },
   },
   {
     name: 'method not allowed',
@@ -196,7 +235,7 @@ const withoutTimestamp = (body: string) => body.replace(/"timestamp":"[^"]*"/, '
 
 export async function createContractServer(): Promise<OcpiServer> {
   const store = createMemoryStore();
-  await addPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  await registerTestPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
   const server = createOcpiServer({
     baseUrl: 'http://ocpi.test/ocpi',
     parties: [CPO_ROLE],
@@ -210,81 +249,106 @@ export async function createContractServer(): Promise<OcpiServer> {
   return server;
 }
 
-function expectCase(c: ContractCase, response: OcpiResponse): void {
-  expect(response.status).toBe(c.expectStatus);
-  const envelope = JSON.parse(responseText(response)) as { status_code: number; status_message?: string; timestamp: string };
-  expect(envelope.status_code).toBe(c.expectStatusCode);
-  expect(envelope.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-  if (c.expectMessage) expect(envelope.status_message).toMatch(c.expectMessage);
-  for (const [name, value] of Object.entries(c.expectHeaders ?? {})) expect(response.headers[name]).toBe(value);
-  expect(response.headers['content-type']).toBe('application/json');
+/** Throws an Error saying what differs, for the runner to report. */
+function same(actual: unknown, expected: unknown, what: string): void {
+  if (!Object.is(actual, expected)) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
-/** Runs the contract cases through one adapter over real HTTP. */
-export function describeAdapterContract(harness: AdapterHarness): void {
-  describe(`adapter contract: ${harness.name}`, () => {
-    // Each case gets a fresh node, served once through the adapter and once in process.
-    let running: RunningServer | undefined;
-    afterEach(async () => {
-      await running?.close();
-      running = undefined;
-    });
+function sameBytes(actual: Uint8Array, expected: Uint8Array, what: string): void {
+  const decoder = new TextDecoder();
+  if (actual.byteLength !== expected.byteLength || actual.some((byte, i) => byte !== expected[i])) {
+    throw new Error(`${what}: expected the bytes of ${decoder.decode(expected)}, got ${decoder.decode(actual)}`);
+  }
+}
 
-    it.each(CONTRACT_CASES)('$name', async (c) => {
-      running = await harness.start(await createContractServer());
-      const http = await fetch(`${running.origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
-      const headers: Record<string, string> = {};
-      http.headers.forEach((value, name) => {
-        headers[name] = value;
+function expectCase(c: ContractCase, response: OcpiResponse): void {
+  same(response.status, c.expectStatus, 'HTTP status');
+  const envelope = JSON.parse(responseText(response)) as { status_code: number; status_message?: string; timestamp: string };
+  same(envelope.status_code, c.expectStatusCode, 'status_code');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(envelope.timestamp)) throw new Error(`timestamp ${envelope.timestamp} is not RFC 3339 UTC`);
+  if (c.expectMessage && !c.expectMessage.test(envelope.status_message ?? '')) {
+    throw new Error(`status_message: expected to match ${c.expectMessage}, got ${JSON.stringify(envelope.status_message)}`);
+  }
+  for (const [name, value] of Object.entries(c.expectHeaders ?? {})) same(response.headers[name], value, `header ${name}`);
+  same(response.headers['content-type'], 'application/json', 'header content-type');
+}
+
+/** One case through the adapter over real HTTP, compared with the same request in process. */
+async function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> {
+  const running = await harness.start(await createContractServer());
+  try {
+    const http = await fetch(`${running.origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
+    const headers: Record<string, string> = {};
+    http.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const bytes = new Uint8Array(await http.arrayBuffer());
+    const response: OcpiResponse = { status: http.status, headers, body: bytes };
+    expectCase(c, response);
+    // The same request in process: the adapter must not change status, headers or bytes, whether the
+    // core answered text or pre-encoded bytes (the paginated list of stored things).
+    const direct = await (await createContractServer()).handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body });
+    same(response.status, direct.status, 'HTTP status, adapter vs in process');
+    same(withoutTimestamp(responseText(response)), withoutTimestamp(responseText(direct)), 'body, adapter vs in process');
+    same(bytes.byteLength, responseBytes(direct).byteLength, 'body length in bytes, adapter vs in process');
+    for (const name of COMPARED_HEADERS) same(headers[name], direct.headers[name], `header ${name}, adapter vs in process`);
+    same(Number(headers['content-length'] ?? bytes.byteLength), bytes.byteLength, 'content-length');
+  } finally {
+    await running.close();
+  }
+}
+
+/** Stored Locations served as the bytes of JSON.stringify of the envelope, before and after a PATCH. */
+async function runFastPathCase(harness: AdapterHarness): Promise<void> {
+  const node = await createFastPathNode(5);
+  const running = await harness.start(node.server);
+  try {
+    const call = async (method: string, path: string, authorization: string, body?: string) => {
+      const http = await fetch(`${running.origin}/ocpi/2.2.1/${path}`, {
+        method,
+        headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body }),
       });
-      const bytes = new Uint8Array(await http.arrayBuffer());
-      const response: OcpiResponse = { status: http.status, headers, body: bytes };
-      expectCase(c, response);
-      // The same request in process: the adapter must not change status, headers or bytes, whether the
-      // core answered text or pre-encoded bytes (the paginated list of stored things).
-      const direct = await (await createContractServer()).handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body });
-      expect(response.status).toBe(direct.status);
-      expect(withoutTimestamp(responseText(response))).toBe(withoutTimestamp(responseText(direct)));
-      expect(bytes.byteLength).toBe(responseBytes(direct).byteLength);
-      for (const name of COMPARED_HEADERS) expect(headers[name], name).toBe(direct.headers[name]);
-      expect(Number(headers['content-length'] ?? bytes.byteLength)).toBe(bytes.byteLength);
-    });
+      return { status: http.status, contentLength: http.headers.get('content-length'), bytes: new Uint8Array(await http.arrayBuffer()) };
+    };
+    const expectPlain = (answer: { status: number; contentLength: string | null; bytes: Uint8Array }, data: unknown, what: string) => {
+      same(answer.status, 200, `${what}: HTTP status`);
+      const expected = new TextEncoder().encode(plainEnvelope(data, envelopeTimestamp(new TextDecoder().decode(answer.bytes))));
+      sameBytes(answer.bytes, expected, what);
+      same(Number(answer.contentLength ?? answer.bytes.byteLength), expected.byteLength, `${what}: content-length`);
+    };
+    expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4), 'page before the PATCH');
+    const change = evseStatusPatch(node, 'LOC3', 'LOC3-E2', 'CHARGING', '2024-05-01T08:00:00Z');
+    same((await call('PATCH', change.url.replace('/ocpi/2.2.1/', ''), FAST_PATH_WRITER, change.body)).status, 200, 'PATCH status');
+    change.apply();
+    expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4), 'page after the PATCH');
+    expectPlain(await call('GET', 'sender/locations/LOC3', FAST_PATH_READER), node.locations[2], 'one Location');
+    expectPlain(await call('GET', 'sender/locations?date_from=2024-05-01T08%3A00%3A00Z', FAST_PATH_READER), [node.locations[2]], 'page filtered by date_from');
+  } finally {
+    await running.close();
+  }
+}
 
-    it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', async () => {
-      const node = await createFastPathNode(5);
-      running = await harness.start(node.server);
-      const { origin } = running;
-      const call = async (method: string, path: string, authorization: string, body?: string) => {
-        const http = await fetch(`${origin}/ocpi/2.2.1/${path}`, {
-          method,
-          headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          ...(body === undefined ? {} : { body }),
-        });
-        return { status: http.status, contentLength: http.headers.get('content-length'), bytes: new Uint8Array(await http.arrayBuffer()) };
-      };
-      const expectPlain = (answer: { status: number; contentLength: string | null; bytes: Uint8Array }, data: unknown) => {
-        expect(answer.status).toBe(200);
-        const expected = new TextEncoder().encode(plainEnvelope(data, envelopeTimestamp(new TextDecoder().decode(answer.bytes))));
-        expect(answer.bytes).toEqual(expected);
-        expect(Number(answer.contentLength ?? answer.bytes.byteLength)).toBe(expected.byteLength);
-      };
-      expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4));
-      const change = evseStatusPatch(node, 'LOC3', 'LOC3-E2', 'CHARGING', '2024-05-01T08:00:00Z');
-      expect((await call('PATCH', change.url.replace('/ocpi/2.2.1/', ''), FAST_PATH_WRITER, change.body)).status).toBe(200);
-      change.apply();
-      expectPlain(await call('GET', 'sender/locations?offset=1&limit=3', FAST_PATH_READER), node.locations.slice(1, 4));
-      expectPlain(await call('GET', 'sender/locations/LOC3', FAST_PATH_READER), node.locations[2]);
-      expectPlain(await call('GET', 'sender/locations?date_from=2024-05-01T08%3A00%3A00Z', FAST_PATH_READER), [node.locations[2]]);
-    });
+/**
+ * Registers the contract cases for one adapter, over real HTTP:
+ * `describeAdapterContract({ name: 'koa', start }, { describe, it })`. Each case gets a fresh node,
+ * served once through the adapter and once in process.
+ */
+export function describeAdapterContract(harness: AdapterHarness, runner: TestRunner): void {
+  runner.describe(`adapter contract: ${harness.name}`, () => {
+    for (const c of CONTRACT_CASES) runner.it(c.name, () => runCase(harness, c));
+    runner.it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', () => runFastPathCase(harness));
   });
 }
 
 /** The cases in process, with no adapter: keeps the suite's expectations honest. */
-export function describeInProcessContract(): void {
-  describe('adapter contract: in process', () => {
-    it.each(CONTRACT_CASES)('$name', async (c) => {
-      const server = await createContractServer();
-      expectCase(c, await server.handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body }));
-    });
+export function describeInProcessContract(runner: TestRunner): void {
+  runner.describe('adapter contract: in process', () => {
+    for (const c of CONTRACT_CASES) {
+      runner.it(c.name, async () => {
+        const server = await createContractServer();
+        expectCase(c, await server.handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body }));
+      });
+    }
   });
 }

@@ -6,7 +6,8 @@ import { locationsReceiver, locationsSender } from '../modules/locations.js';
 import type { Location } from '../schemas/v2.2.1/index.js';
 import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
-import { addPartner, CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { registerTestPartner } from './test-node.js';
 
 /** The eMSP reading the CPO's Locations on the Sender interface. */
 export const FAST_PATH_READER = tokenHeader('fast-path-emsp');
@@ -65,8 +66,8 @@ export interface FastPathNode {
  */
 export async function createFastPathNode(count = 7): Promise<FastPathNode> {
   const store = createMemoryStore();
-  await addPartner(store, { id: 'emsp', token: 'fast-path-emsp', roles: [EMSP_ROLE] });
-  await addPartner(store, { id: 'backoffice', token: 'fast-path-backoffice', roles: [CPO_ROLE] });
+  await registerTestPartner(store, { id: 'emsp', token: 'fast-path-emsp', roles: [EMSP_ROLE] });
+  await registerTestPartner(store, { id: 'backoffice', token: 'fast-path-backoffice', roles: [CPO_ROLE] });
   const server = createOcpiServer({
     baseUrl: 'http://ocpi.test/ocpi',
     parties: [CPO_ROLE],

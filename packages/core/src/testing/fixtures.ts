@@ -1,31 +1,11 @@
-// Fixtures shared by the packages' test suites.
-import { hashToken } from '../auth/tokens.js';
-import type { CredentialsRole, Partner, TokenEncoding } from '../partners/partner.js';
-import type { OcpiStore } from '../store/types.js';
+// Roles and the Authorization header shared by the tests and the public testing kit.
+import { authorizationHeader } from '../auth/tokens.js';
+import type { CredentialsRole } from '../partners/partner.js';
 
+/** The party a test node plays by default: a CPO, NL*CPO. */
 export const CPO_ROLE: CredentialsRole = { role: 'CPO', country_code: 'NL', party_id: 'CPO', business_details: { name: 'Test CPO' } };
+/** The party a test partner plays by default: an eMSP, DE*MSP. */
 export const EMSP_ROLE: CredentialsRole = { role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'Test eMSP' } };
 
-/** Registers a partner directly in the store, as a completed handshake would. */
-export async function addPartner(
-  store: OcpiStore,
-  options: { id?: string; token: string; roles?: CredentialsRole[]; encoding?: TokenEncoding; status?: Partner['status'] },
-): Promise<Partner> {
-  const now = new Date().toISOString();
-  const partner: Partner = {
-    id: options.id ?? `partner-${options.token}`,
-    status: options.status ?? 'REGISTERED',
-    roles: options.roles ?? [EMSP_ROLE],
-    version: '2.2.1',
-    endpoints: [],
-    inboundTokenHash: await hashToken(options.token),
-    tokenEncoding: options.encoding ?? 'base64',
-    createdAt: now,
-    updatedAt: now,
-  };
-  await store.partners.save(partner);
-  return partner;
-}
-
 /** `Authorization` header value for a token, Base64 as OCPI 2.2.1 requires. */
-export const tokenHeader = (token: string): string => `Token ${btoa(token)}`;
+export const tokenHeader = (token: string): string => authorizationHeader(token, 'base64');

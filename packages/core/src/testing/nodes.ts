@@ -14,7 +14,7 @@ import type { OcpiStore } from '../store/types.js';
 import { serveOverHttp } from './http.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 
-export interface TestNode {
+export interface HttpTestNode {
   origin: string;
   node: NodeInfo;
   store: OcpiStore;
@@ -24,7 +24,7 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export interface TestNodeOptions {
+export interface HttpTestNodeOptions {
   parties: CredentialsRole[];
   /** Modules per version besides credentials; default `{ '2.2.1': [thingsSender, thingsReceiver] }`. */
   modules?: Record<string, OcpiModule[]>;
@@ -35,7 +35,7 @@ export interface TestNodeOptions {
 }
 
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
-export async function startTestNode(options: TestNodeOptions): Promise<TestNode> {
+export async function startHttpTestNode(options: HttpTestNodeOptions): Promise<HttpTestNode> {
   const store = createMemoryStore();
   const credentials = credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
   const modules = Object.fromEntries(

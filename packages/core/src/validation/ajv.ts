@@ -20,8 +20,11 @@ import type { ValidationIssue, ValidationResult, Validator, ValidatorFactory } f
 type AjvClass = typeof AjvModule;
 const Ajv: AjvClass = (AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule;
 
-/** Annotation keyword carrying per-keyword messages in schemas (same name as `MESSAGES_KEYWORD` in schemas/v2.2.1/types.ts). */
+/** Annotation keyword carrying per-keyword messages in schemas (same name as `MESSAGES_KEYWORD` in schemas/shared/basic.ts). */
 const MESSAGES_KEYWORD = 'x-ocpi-messages';
+
+/** Annotation keyword marking open enums (`OPEN_ENUM_KEYWORD` in schemas/shared/enums.ts). */
+const OPEN_ENUM_KEYWORD = 'x-ocpi-open-enum';
 
 export type ValidationMode = 'strict' | 'lenient';
 
@@ -58,7 +61,7 @@ export const AJV_OPTIONS = {
 } as const satisfies Options;
 
 /** The annotation keywords ajv must know (strict mode refuses unknown keywords). */
-export const AJV_KEYWORDS: readonly string[] = [MESSAGES_KEYWORD];
+export const AJV_KEYWORDS: readonly string[] = [MESSAGES_KEYWORD, OPEN_ENUM_KEYWORD];
 
 export function createAjvValidatorFactory(options: AjvValidatorFactoryOptions = {}): AjvValidatorFactory {
   const mode = options.mode ?? 'strict';

@@ -41,15 +41,66 @@ function inlineRuntime(code: string): string {
  * The source of an ES module that exports one validate function per entry, under the entry's name
  * (a JavaScript identifier). Deterministic: same schemas and ajv version, same text. Load the module
  * and give its functions to `createStandaloneValidatorFactory` to use them.
+ *
+ * Named sub-schemas (those with a `title`: an OCPI class, object or enum) are compiled once and
+ * referenced (`$ref`) wherever they recur, across entries and across OCPI versions, instead of being
+ * inlined into every schema that contains them; entries with the same structure share one function.
+ * Errors keep their paths and messages (`toIssues` reads instance paths, keywords and parent schemas).
  */
 export function generateStandaloneValidators(schemas: Readonly<Record<string, TSchema>>): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
   for (const keyword of AJV_KEYWORDS) ajv.addKeyword(keyword);
+  const shared = new SharedSchemas();
+  // One export per distinct schema; the other names of the same schema are aliases of it.
   const exports: Record<string, string> = {};
+  const firstNameOf = new Map<string, string>();
+  const aliases: string[] = [];
   for (const [name, schema] of Object.entries(schemas)) {
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new Error(`'${name}' is not a JavaScript identifier: name the validators' exports with identifiers`);
-    ajv.addSchema(schema, name);
-    exports[name] = name;
+    const id = shared.idOf(schema as unknown as JsonSchema);
+    const first = firstNameOf.get(id);
+    if (first === undefined) {
+      firstNameOf.set(id, name);
+      exports[name] = id;
+    } else aliases.push(`export const ${name} = ${first};`);
   }
-  return inlineRuntime(standaloneCode(ajv, exports).replace(/^"use strict";/, ''));
+  for (const [id, schema] of shared.entries()) ajv.addSchema({ ...schema, $id: id });
+  return `${inlineRuntime(standaloneCode(ajv, exports).replace(/^"use strict";/, ''))}\n${aliases.join('\n')}`;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** Schemas by structure, each with an id; nested named schemas replaced by references to theirs. */
+class SharedSchemas {
+  private readonly ids = new Map<string, string>();
+  private readonly schemas = new Map<string, JsonSchema>();
+
+  /** The id of `schema` (added with its named sub-schemas on first sight). */
+  idOf(schema: JsonSchema): string {
+    const text = JSON.stringify(schema);
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = `https://ocpi-ts.invalid/schemas/${this.ids.size}.json`;
+      this.ids.set(text, id);
+      this.schemas.set(id, this.withReferences(schema, true) as JsonSchema);
+    }
+    return id;
+  }
+
+  entries(): IterableIterator<[string, JsonSchema]> {
+    return this.schemas.entries();
+  }
+
+  private withReferences(value: unknown, root = false): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.withReferences(item));
+    if (typeof value !== 'object' || value === null) return value;
+    const schema = value as JsonSchema;
+    if (!root && typeof schema.title === 'string') return { $ref: this.idOf(schema) };
+    return Object.fromEntries(Object.entries(schema).map(([key, inner]) => [key, isAnnotation(key) ? inner : this.withReferences(inner)]));
+  }
+}
+
+/** Keywords whose values are data, not sub-schemas (an enum's `examples`, custom messages, `const`...). */
+function isAnnotation(keyword: string): boolean {
+  return keyword === 'examples' || keyword === 'const' || keyword === 'enum' || keyword === 'required' || keyword.startsWith('x-');
 }

@@ -4,7 +4,9 @@
  * Both sides read the same table, so a schema listed here always has its generated function.
  */
 import { KindGuard, type TSchema, Type } from '@sinclair/typebox';
+import * as v211 from '../schemas/v2.1.1/index.js';
 import * as v221 from '../schemas/v2.2.1/index.js';
+import * as v230 from '../schemas/v2.3.0/index.js';
 
 export interface PrecompiledSchema {
   /** `version/ExportName`, e.g. `2.2.1/Location`. */
@@ -34,4 +36,9 @@ function entriesOf(version: string, exports: Record<string, unknown>): Precompil
 }
 
 /** Every exported schema of every OCPI version (objects, enums, PATCH bodies, Credentials...), plus the derived ones. */
-export const PRECOMPILED_SCHEMAS: readonly PrecompiledSchema[] = [...entriesOf('2.2.1', v221 as Record<string, unknown>), ...entriesOf('2.2.1', v221Derived)];
+export const PRECOMPILED_SCHEMAS: readonly PrecompiledSchema[] = [
+  ...entriesOf('2.2.1', v221 as Record<string, unknown>),
+  ...entriesOf('2.2.1', v221Derived),
+  ...entriesOf('2.1.1', v211 as Record<string, unknown>),
+  ...entriesOf('2.3.0', v230 as Record<string, unknown>),
+];

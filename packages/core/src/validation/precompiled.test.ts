@@ -1,20 +1,23 @@
 /**
  * The precompiled validators are ajv's own code, generated at build time: for every schema and every
  * value they must give exactly what the ajv factory gives, issues and messages included. The values
- * are the official OCPI 2.2.1 examples and mutated copies of them (a field removed, a field of the
- * wrong type, a string too long), checked against every precompiled schema.
+ * are the official OCPI examples and mutated copies of them (a field removed, a field of the wrong
+ * type, a string too long), checked against every precompiled schema of the same version.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type TSchema, Type } from '@sinclair/typebox';
+import { KindGuard, type TSchema, Type } from '@sinclair/typebox';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as v211 from '../schemas/v2.1.1/index.js';
 import * as v221 from '../schemas/v2.2.1/index.js';
 import { Credentials, Location, LocationPatch, Version, VersionDetails } from '../schemas/v2.2.1/index.js';
+import * as v230 from '../schemas/v2.3.0/index.js';
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
-import { EXAMPLES_2_2_1 } from '../testing/examples.js';
+import { exampleJson } from '../testing/example-checks.js';
+import { examplesDir } from '../testing/examples.js';
 import { CPO_ROLE } from '../testing/fixtures.js';
 import { createAjvValidatorFactory, formatIssues } from './ajv.js';
 import { validators as generated } from './precompiled.generated.js';
@@ -30,23 +33,23 @@ import { generateStandaloneValidators } from './precompiled-codegen.js';
 import { PRECOMPILED_SCHEMAS } from './precompiled-schemas.js';
 import type { ValidationResult } from './validator.js';
 
-const EXAMPLES_DIR = fileURLToPath(EXAMPLES_2_2_1);
-
 const ajv = createAjvValidatorFactory();
 const precompiled = createPrecompiledValidatorFactory();
 
-/** Each example file, and its `data` when it is a response envelope. */
-function exampleValues(): { name: string; value: unknown }[] {
+/** Each example file of a version's folder, and its `data` when it is a response envelope. */
+function exampleValues(folder: string): { name: string; value: unknown }[] {
+  const dir = fileURLToPath(examplesDir(folder));
   const values: { name: string; value: unknown }[] = [];
-  for (const file of readdirSync(EXAMPLES_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const value: unknown = JSON.parse(readFileSync(`${EXAMPLES_DIR}${file}`, 'utf8'));
+  for (const file of readdirSync(dir).sort()) {
+    const value: unknown = exampleJson(readFileSync(`${dir}${file}`, 'utf8'));
     values.push({ name: file, value });
     if (value && typeof value === 'object' && 'data' in value) values.push({ name: `${file} data`, value: value.data });
   }
   return values;
 }
+
+/** The examples each version's schemas are compared on: its own (2.3.0's include the Bookings ones). */
+const EXAMPLE_FOLDERS: Readonly<Record<string, readonly string[]>> = { '2.1.1': ['2.1.1'], '2.2.1': ['2.2.1'], '2.3.0': ['2.3.0', '2.3.0-bookings'] };
 
 const WRONG_VALUES: unknown[] = [null, 12345, 'x'.repeat(300), true, [], {}, [{}], 'NOT_AN_ENUM_VALUE', '2026-13-45T99:00:00+02:00', 'line\nbreak', -1.5];
 
@@ -79,6 +82,18 @@ describe('precompiled validators', () => {
     for (const schema of [Location, LocationPatch, Credentials, VersionDetails]) expect(precompiled.has(schema)).toBe(true);
   });
 
+  it('exist for every exported schema of OCPI 2.1.1 and 2.3.0 too', () => {
+    for (const [version, exports] of [
+      ['2.1.1', v211],
+      ['2.3.0', v230],
+    ] as const) {
+      const schemas = Object.entries(exports).filter(([, value]) => KindGuard.IsSchema(value));
+      expect(schemas.length, version).toBeGreaterThan(60);
+      for (const [name, schema] of schemas) expect(precompiled.has(schema as TSchema), `${version}/${name}`).toBe(true);
+    }
+    expect(precompiled.has(v230.Booking) && precompiled.has(v230.TerminalPatch) && precompiled.has(v211.Location)).toBe(true);
+  });
+
   it('find a schema built again the same way by its structure (the handshake builds its own list of Versions)', () => {
     expect(precompiled.has(Type.Array(Version, { minItems: 1 }))).toBe(true);
     expect(precompiled.has(JSON.parse(JSON.stringify(Location)) as TSchema)).toBe(true);
@@ -86,11 +101,13 @@ describe('precompiled validators', () => {
     expect(precompiled.has(Type.Object({ reservation_id: Type.String() }))).toBe(false);
   });
 
-  it('give the same result and messages as ajv for every official example and its mutations, against every schema', () => {
+  it('give the same result and messages as ajv for every official example and its mutations, against every schema of its version', () => {
     let compared = 0;
     let invalid = 0;
-    const examples = exampleValues();
+    const examplesOf = new Map(Object.entries(EXAMPLE_FOLDERS).map(([version, folders]) => [version, folders.flatMap(exampleValues)]));
     for (const { schema, key } of PRECOMPILED_SCHEMAS) {
+      const examples = examplesOf.get(key.split('/')[0] ?? '') ?? [];
+      expect(examples.length, key).toBeGreaterThan(0);
       const byAjv = ajv.compile(schema);
       const byPrecompiled = precompiled.compile(schema);
       for (const { name, value } of examples) {
@@ -109,7 +126,8 @@ describe('precompiled validators', () => {
     }
     expect(compared).toBeGreaterThan(20_000);
     expect(invalid).toBeGreaterThan(5_000);
-  });
+    // Three versions' schemas, each compiled by ajv too: slow on a loaded two-core machine.
+  }, 90_000);
 
   it('name the field in the message, as the ajv factory does', () => {
     const result = precompiled.compile(Location).validate({ country_code: 'NL', party_id: 'CPO', id: 'L1', publish: 'yes' });

@@ -1,185 +1,29 @@
-/** OCPI 2.2.1 CDRs module objects (mod_cdrs.asciidoc "Object description" and "Data types"). */
+/** OCPI 2.2.1 CDRs module objects (mod_cdrs.asciidoc), defined once in schemas/shared/cdrs.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
-import { AuthMethod, CdrDimensionType, ConnectorFormat, ConnectorType, PowerType, SESSION_ONLY_CDR_DIMENSION_TYPES, TokenType } from './enums.js';
+import { cdrSchemas } from '../shared/cdrs.js';
+import * as enums from './enums.js';
 import { Tariff } from './tariffs.js';
-import { CiString, DateTime, GeoLocation, IfThen, MESSAGES_KEYWORD, OcpiString, Price } from './types.js';
+import { GeoLocation, Price } from './types.js';
 
-/** mod_cdrs "CdrToken class". */
-export const CdrToken = Type.Object(
-  {
-    country_code: CiString(2),
-    party_id: CiString(3),
-    uid: CiString(36),
-    type: TokenType,
-    contract_id: CiString(36),
-  },
-  { title: 'CdrToken' },
-);
+const cdrs = cdrSchemas({
+  ...enums,
+  GeoLocation,
+  Price,
+  Tariff,
+  added: { CDR: {} },
+});
+export const CdrToken = cdrs.CdrToken;
+export const CdrDimension = cdrs.CdrDimension;
+export const ChargingPeriod = cdrs.ChargingPeriod;
+export const CdrLocation = cdrs.CdrLocation;
+export const SignedValue = cdrs.SignedValue;
+export const SignedData = cdrs.SignedData;
+export const CDR = cdrs.CDR;
 export type CdrToken = Static<typeof CdrToken>;
-
-/**
- * mod_cdrs "CdrDimension class". For STATE_OF_CHARGE the CdrDimensionType table allows values 0 to 100.
- */
-export const CdrDimension = Type.Object(
-  {
-    type: CdrDimensionType,
-    volume: Type.Number(),
-  },
-  {
-    title: 'CdrDimension',
-    allOf: [IfThen({ properties: { type: { const: 'STATE_OF_CHARGE' } }, required: ['type'] }, { properties: { volume: { minimum: 0, maximum: 100 } } })],
-  },
-);
 export type CdrDimension = Static<typeof CdrDimension>;
-
-/** mod_cdrs "ChargingPeriod class" (used by Sessions and CDRs). `dimensions` has cardinality +. */
-export const ChargingPeriod = Type.Object(
-  {
-    start_date_time: DateTime,
-    dimensions: Type.Array(CdrDimension, { minItems: 1 }),
-    tariff_id: Type.Optional(CiString(36)),
-  },
-  { title: 'ChargingPeriod' },
-);
 export type ChargingPeriod = Static<typeof ChargingPeriod>;
-
-/**
- * mod_cdrs "CdrLocation class". Note `address` string(45) and `state` string(20) here, unlike the
- * Location object (the spec text keeps these lengths for CdrLocation).
- */
-export const CdrLocation = Type.Object(
-  {
-    id: CiString(36),
-    name: Type.Optional(OcpiString(255)),
-    address: OcpiString(45),
-    city: OcpiString(45),
-    postal_code: Type.Optional(OcpiString(10)),
-    state: Type.Optional(OcpiString(20)),
-    country: OcpiString(3),
-    coordinates: GeoLocation,
-    evse_uid: CiString(36),
-    evse_id: CiString(48),
-    connector_id: CiString(36),
-    connector_standard: ConnectorType,
-    connector_format: ConnectorFormat,
-    connector_power_type: PowerType,
-  },
-  { title: 'CdrLocation' },
-);
 export type CdrLocation = Static<typeof CdrLocation>;
-
-/**
- * mod_cdrs "SignedValue class". `plain_data` is string(5000): the note under the table says earlier
- * releases mistakenly gave 512.
- */
-export const SignedValue = Type.Object(
-  {
-    nature: CiString(32),
-    plain_data: OcpiString(5000),
-    signed_data: OcpiString(5000),
-  },
-  { title: 'SignedValue' },
-);
 export type SignedValue = Static<typeof SignedValue>;
-
-/**
- * mod_cdrs "SignedData class". `url` is string(512) per the table text (not the URL type, whose
- * maximum is 255).
- */
-export const SignedData = Type.Object(
-  {
-    encoding_method: CiString(36),
-    encoding_method_version: Type.Optional(Type.Integer()),
-    public_key: Type.Optional(OcpiString(512)),
-    signed_values: Type.Array(SignedValue, { minItems: 1 }),
-    url: Type.Optional(OcpiString(512)),
-  },
-  { title: 'SignedData' },
-);
 export type SignedData = Static<typeof SignedData>;
-
-/**
- * mod_cdrs "CDR Object". Cross-field rules of the table text:
- * - `id` is CiString(39) to leave room for credit CDRs; normal (non-credit) CDRs SHALL use at most 36.
- * - `credit` = true requires `credit_reference_id`.
- * - CdrDimensionTypes marked "Session Only" SHALL NOT be used in CDR charging periods.
- */
-export const CDR = Type.Object(
-  {
-    country_code: CiString(2),
-    party_id: CiString(3),
-    id: CiString(39),
-    start_date_time: DateTime,
-    end_date_time: DateTime,
-    session_id: Type.Optional(CiString(36)),
-    cdr_token: CdrToken,
-    auth_method: AuthMethod,
-    authorization_reference: Type.Optional(CiString(36)),
-    cdr_location: CdrLocation,
-    meter_id: Type.Optional(OcpiString(255)),
-    currency: OcpiString(3),
-    tariffs: Type.Optional(Type.Array(Tariff)),
-    charging_periods: Type.Array(ChargingPeriod, { minItems: 1 }),
-    signed_data: Type.Optional(SignedData),
-    total_cost: Price,
-    total_fixed_cost: Type.Optional(Price),
-    total_energy: Type.Number(),
-    total_energy_cost: Type.Optional(Price),
-    total_time: Type.Number(),
-    total_time_cost: Type.Optional(Price),
-    total_parking_time: Type.Optional(Type.Number()),
-    total_parking_cost: Type.Optional(Price),
-    total_reservation_cost: Type.Optional(Price),
-    remark: Type.Optional(OcpiString(255)),
-    invoice_reference_id: Type.Optional(CiString(39)),
-    credit: Type.Optional(Type.Boolean()),
-    credit_reference_id: Type.Optional(CiString(39)),
-    home_charging_compensation: Type.Optional(Type.Boolean()),
-    last_updated: DateTime,
-  },
-  {
-    title: 'CDR',
-    allOf: [
-      IfThen(
-        { properties: { credit: { const: true } }, required: ['credit'] },
-        {
-          required: ['credit_reference_id'],
-          [MESSAGES_KEYWORD]: { required: 'is required for a credit CDR (credit is true)' },
-        },
-        {
-          properties: {
-            id: {
-              maxLength: 36,
-              [MESSAGES_KEYWORD]: { maxLength: 'must be at most 36 characters (39 only for credit CDRs)' },
-            },
-          },
-        },
-      ),
-      {
-        properties: {
-          charging_periods: {
-            items: {
-              properties: {
-                dimensions: {
-                  items: {
-                    properties: {
-                      type: {
-                        not: { enum: [...SESSION_ONLY_CDR_DIMENSION_TYPES] },
-                        [MESSAGES_KEYWORD]: {
-                          not: `must not be a Session-only dimension (${SESSION_ONLY_CDR_DIMENSION_TYPES.join(', ')}) in a CDR`,
-                        },
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-);
 export type CDR = Static<typeof CDR>;

@@ -1,39 +1,25 @@
 /**
  * Every enumeration of OCPI 2.2.1, in one module so that the object modules can share them without
  * import cycles (Locations use TokenType, Tokens use ProfileType, Sessions use CDR types, CDRs use
- * Location enums...). Each enum cites the section of the specification that defines it.
+ * Location enums...). Each enum cites the section of the specification that defines it. These lists
+ * are also the base that 2.1.1's and 2.3.0's enums are derived from (values added or removed).
  *
- * Closed enums are unions of string literals (`anyOf` of `const` in JSON Schema). Where the
- * specification text allows values outside the table (ModuleID, see `OpenStringEnum`), the schema
- * accepts any string of the right shape and the static type keeps the known values for completion.
- *
- * Spec vs OpenAPI: the official OpenAPI marks Capability, ConnectorType, ParkingType,
- * ParkingRestriction, Facility, EnvironmentalImpactCategory, TariffType, CdrDimensionType, TokenType
- * and ImageCategory as `open-enum`. The specification text gives closed tables for these without any
- * extension clause, so they are closed here (the spec text wins). ModuleID (extensible by the text:
- * "Custom Modules") and VersionNumber ("List of known versions") are open.
+ * Closed enums are unions of string literals (`anyOf` of `const` in JSON Schema). Open enums accept
+ * any string within the type's rules and keep their known values for completion and for
+ * `findUnknownEnumValues` (see schemas/shared/enums.ts):
+ * - ModuleID ("Custom Modules") and VersionNumber ("List of known versions") are open by the text.
+ * - Capability, ConnectorType, ParkingType, ParkingRestriction, Facility, EnvironmentalImpactCategory,
+ *   CdrDimensionType and TokenType are open as the official OpenAPI marks them (`open-enum`): the text
+ *   gives closed tables, but partners send newer values (a connector `NACS` must not lose its whole
+ *   Location), and 2.3.0 made them OpenEnums. Unknown values are reported, not rejected (issue 17).
+ * - ImageCategory and TariffType, also `open-enum` in the OpenAPI, stay closed as the text says.
  */
 
-import type { Static, StringOptions, TLiteral, TUnion, TUnsafe } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { SESSION_ONLY_CDR_DIMENSION_TYPES } from '../shared/cdrs.js';
+import { OpenEnum, OpenStringEnum, StringEnum } from '../shared/enums.js';
 
-type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K] & string> };
-
-/** A closed string enum: `anyOf` of `{ const }`, static type the union of the values. */
-export function StringEnum<const T extends readonly [string, string, ...string[]]>(values: T, options: StringOptions = {}): TUnion<LiteralTuple<T>> {
-  return Type.Union(
-    values.map((value) => Type.Literal(value)),
-    options,
-  ) as unknown as TUnion<LiteralTuple<T>>;
-}
-
-/**
- * An open string enum: any string matching `pattern` is valid; the known values are listed in
- * `examples` and kept in the static type (`Known | (string & {})`) for editor completion.
- */
-export function OpenStringEnum<const T extends readonly string[]>(known: T, options: StringOptions & { pattern: string }): TUnsafe<T[number] | (string & {})> {
-  return Type.Unsafe<T[number] | (string & {})>(Type.String({ examples: [...known], ...options }));
-}
+export { OpenStringEnum, StringEnum };
 
 // ---------------------------------------------------------------------------------------------
 // types.asciidoc
@@ -79,7 +65,7 @@ export type VersionNumber = Static<typeof VersionNumber>;
 // ---------------------------------------------------------------------------------------------
 
 /** mod_locations "Capability enum". */
-export const Capability = StringEnum(
+export const Capability = OpenEnum(
   [
     'CHARGING_PROFILE_CAPABLE',
     'CHARGING_PREFERENCES_CAPABLE',
@@ -104,7 +90,7 @@ export const ConnectorFormat = StringEnum(['SOCKET', 'CABLE'], { title: 'Connect
 export type ConnectorFormat = Static<typeof ConnectorFormat>;
 
 /** mod_locations "ConnectorType enum". */
-export const ConnectorType = StringEnum(
+export const ConnectorType = OpenEnum(
   [
     'CHADEMO',
     'CHAOJI',
@@ -158,13 +144,13 @@ export const EnergySourceCategory = StringEnum(['NUCLEAR', 'GENERAL_FOSSIL', 'CO
 export type EnergySourceCategory = Static<typeof EnergySourceCategory>;
 
 /** mod_locations "EnvironmentalImpactCategory enum". */
-export const EnvironmentalImpactCategory = StringEnum(['NUCLEAR_WASTE', 'CARBON_DIOXIDE'], {
+export const EnvironmentalImpactCategory = OpenEnum(['NUCLEAR_WASTE', 'CARBON_DIOXIDE'], {
   title: 'EnvironmentalImpactCategory',
 });
 export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
 
 /** mod_locations "Facility enum". */
-export const Facility = StringEnum(
+export const Facility = OpenEnum(
   [
     'HOTEL',
     'RESTAURANT',
@@ -198,13 +184,13 @@ export const ImageCategory = StringEnum(['CHARGER', 'ENTRANCE', 'LOCATION', 'NET
 export type ImageCategory = Static<typeof ImageCategory>;
 
 /** mod_locations "ParkingRestriction enum". */
-export const ParkingRestriction = StringEnum(['EV_ONLY', 'PLUGGED', 'DISABLED', 'CUSTOMERS', 'MOTORCYCLES'], {
+export const ParkingRestriction = OpenEnum(['EV_ONLY', 'PLUGGED', 'DISABLED', 'CUSTOMERS', 'MOTORCYCLES'], {
   title: 'ParkingRestriction',
 });
 export type ParkingRestriction = Static<typeof ParkingRestriction>;
 
 /** mod_locations "ParkingType enum". */
-export const ParkingType = StringEnum(['ALONG_MOTORWAY', 'PARKING_GARAGE', 'PARKING_LOT', 'ON_DRIVEWAY', 'ON_STREET', 'UNDERGROUND_GARAGE'], {
+export const ParkingType = OpenEnum(['ALONG_MOTORWAY', 'PARKING_GARAGE', 'PARKING_LOT', 'ON_DRIVEWAY', 'ON_STREET', 'UNDERGROUND_GARAGE'], {
   title: 'ParkingType',
 });
 export type ParkingType = Static<typeof ParkingType>;
@@ -251,7 +237,7 @@ export const AuthMethod = StringEnum(['AUTH_REQUEST', 'COMMAND', 'WHITELIST'], {
 export type AuthMethod = Static<typeof AuthMethod>;
 
 /** mod_cdrs "CdrDimensionType enum". */
-export const CdrDimensionType = StringEnum(
+export const CdrDimensionType = OpenEnum(
   [
     'CURRENT',
     'ENERGY',
@@ -272,13 +258,7 @@ export const CdrDimensionType = StringEnum(
 export type CdrDimensionType = Static<typeof CdrDimensionType>;
 
 /** The CdrDimensionType values marked "Session Only" (mod_cdrs): they SHALL NOT appear in CDRs. */
-export const SESSION_ONLY_CDR_DIMENSION_TYPES = [
-  'CURRENT',
-  'ENERGY_EXPORT',
-  'ENERGY_IMPORT',
-  'POWER',
-  'STATE_OF_CHARGE',
-] as const satisfies readonly CdrDimensionType[];
+export { SESSION_ONLY_CDR_DIMENSION_TYPES };
 
 // ---------------------------------------------------------------------------------------------
 // mod_tariffs.asciidoc
@@ -319,7 +299,7 @@ export const AllowedType = StringEnum(['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CRED
 export type AllowedType = Static<typeof AllowedType>;
 
 /** mod_tokens "TokenType enum". */
-export const TokenType = StringEnum(['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'], { title: 'TokenType' });
+export const TokenType = OpenEnum(['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'], { title: 'TokenType' });
 export type TokenType = Static<typeof TokenType>;
 
 /** mod_tokens "WhitelistType enum". */

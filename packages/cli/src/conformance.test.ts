@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConformance } from './conformance/runner.js';
+import { FAULTS, parseFault } from './mock/faults.js';
+import { type RunningMock, startMock } from './mock/mock.js';
+import { ocpi } from './test-support.js';
+
+const mocks: RunningMock[] = [];
+afterEach(async () => {
+  await Promise.all(mocks.splice(0).map((m) => m.close()));
+});
+
+describe('conformance against the mock partner', () => {
+  it.each(['CPO', 'EMSP', 'HUB'] as const)('a %s mock without faults passes every check', async (role) => {
+    const mock = await startMock({ role });
+    mocks.push(mock);
+    const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenA: mock.tokenA, write: true, timeoutMs: 5000 });
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+  });
+});
+
+describe('conformance with credentials agreed before (--token)', () => {
+  it('reads without a handshake: the read checks pass, the handshake and commands are skipped', async () => {
+    const mock = await startMock({ role: 'CPO' });
+    mocks.push(mock);
+    const dir = mkdtempSync(join(tmpdir(), 'ocpi-c-'));
+    try {
+      const done = await ocpi(['register', mock.versionsUrl, '--token-a', mock.tokenA, '--credentials', join(dir, 'c.json'), '--show-tokens', '--json']);
+      const { token } = JSON.parse(done.stdout);
+      const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenC: token, write: true });
+      const by = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+      expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(by).toMatchObject({
+        'credentials.register': 'skip',
+        'credentials.get': 'pass',
+        'objects.valid': 'pass',
+        'receivers.round-trip': 'pass',
+        'commands.flow': 'skip',
+      });
+      expect(report.partner).toEqual(['NL*MCK CPO']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('conformance against the mock partner with one fault on', () => {
+  /** Small values so a run stays short: what each fault needs to show. */
+  const settings: Record<string, { fault: string; role?: 'EMSP'; options?: { timeoutMs?: number; maxLatencyMs?: number; write?: boolean } }> = {
+    // Every functional GET waits: an eMSP (one Sender list) without writes keeps the run short.
+    slow: { fault: 'slow=400', role: 'EMSP', options: { maxLatencyMs: 250, write: false } },
+    '5xx': { fault: '5xx=3' },
+    timeout: { fault: 'timeout=6', options: { timeoutMs: 500 } },
+    'link-loop': { fault: 'link-loop' },
+    'link-skip': { fault: 'link-skip' },
+    'shrinking-total': { fault: 'shrinking-total' },
+    'raw-tokens': { fault: 'raw-tokens' },
+    'wrong-routing': { fault: 'wrong-routing' },
+    'invalid-objects': { fault: 'invalid-objects' },
+    'clock-skew': { fault: 'clock-skew=900' },
+  };
+
+  it.each(FAULTS.map((f) => [f.name, f.check] as const))('%s fails %s and nothing else', async (name, check) => {
+    const { fault, role = 'CPO', options } = settings[name] as (typeof settings)[string];
+    const mock = await startMock({ role, faults: [parseFault(fault)], locations: 9 });
+    mocks.push(mock);
+    const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenA: mock.tokenA, write: true, timeoutMs: 5000, ...options });
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    expect(
+      failed.map((c) => c.id),
+      JSON.stringify(failed, null, 2),
+    ).toEqual([check]);
+  });
+});

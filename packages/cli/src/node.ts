@@ -1,0 +1,125 @@
+// An OCPI node of one role on the core and its store-backed defaults, served over HTTP: the CLI's own
+// side of a handshake (register, conformance) and, seeded and with faults in front, the mock partner.
+import {
+  type CommandResultReceiver,
+  type CommandsReceiverModule,
+  type CredentialsRole,
+  cdrsReceiver,
+  cdrsSender,
+  chargingProfilesReceiver,
+  chargingProfilesSender,
+  commandsReceiver,
+  createCommandResultReceiver,
+  createMemoryStore,
+  createOcpiClient,
+  createOcpiServer,
+  createPartnerRegistry,
+  credentialsModule,
+  hubClientInfoReceiver,
+  hubClientInfoSender,
+  LOCAL_OUTBOUND_POLICY,
+  locationsReceiver,
+  locationsSender,
+  type OcpiClient,
+  type OcpiModule,
+  type OcpiServer,
+  type OcpiStore,
+  type PartnerChange,
+  type PartnerRegistry,
+  sessionsReceiver,
+  sessionsSender,
+  tariffsReceiver,
+  tariffsSender,
+  tokensReceiver,
+  tokensSender,
+} from '@ocpi-ts/core';
+import { type Handle, serve } from './serve.js';
+
+export type NodeRole = 'CPO' | 'EMSP' | 'HUB';
+
+export interface RoleNodeOptions {
+  role: NodeRole;
+  /** The parties the node speaks for; the first is its own (the HUB party of a hub). */
+  parties: CredentialsRole[];
+  host?: string;
+  /** 0 (default): any free port. */
+  port?: number;
+  /** The URL partners reach the node at, when not `http://{host}:{port}` (behind a tunnel or proxy). */
+  publicUrl?: string;
+  store?: OcpiStore;
+  /** The outbound HTTP (default `fetch` behind the local outbound policy): the conformance runner records it. */
+  fetch?: typeof fetch;
+  /** Per outbound call to the partner (default 30 s). */
+  timeoutMs?: number;
+  /** How long the Commands Receiver takes before posting a result (default 100 ms). */
+  resultDelayMs?: number;
+  /** Called, and awaited, when a partner registers, updates its credentials or unregisters. */
+  onPartnerChange?: (change: PartnerChange) => void | Promise<void>;
+  /** Put in front of the core, e.g. the mock's faults. */
+  wrap?: (handle: Handle, server: OcpiServer) => Handle;
+}
+
+export interface RoleNode {
+  role: NodeRole;
+  server: OcpiServer;
+  store: OcpiStore;
+  client: OcpiClient;
+  registry: PartnerRegistry;
+  /** Where CommandResults arrive (eMSP and hub). */
+  commandResults: CommandResultReceiver | undefined;
+  /** The Commands Receiver (CPO and hub). */
+  commands: CommandsReceiverModule | undefined;
+  versionsUrl: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** The module interfaces a role offers (a hub offers both interfaces of every module, and Hub Client Info). */
+function modulesOf(role: NodeRole, client: OcpiClient, options: RoleNodeOptions) {
+  const outbound = LOCAL_OUTBOUND_POLICY;
+  const cpo = role !== 'EMSP';
+  const emsp = role !== 'CPO';
+  const commandResults = emsp ? createCommandResultReceiver() : undefined;
+  const commands = cpo ? commandsReceiver({}, { outbound, defaults: { resultDelayMs: options.resultDelayMs ?? 100 } }) : undefined;
+  const modules: OcpiModule[] = [credentialsModule({ client, ...(options.onPartnerChange ? { onPartnerChange: options.onPartnerChange } : {}) })];
+  if (cpo) modules.push(locationsSender(), tariffsSender(), sessionsSender(), cdrsSender(), tokensReceiver(), commands as OcpiModule);
+  if (cpo) modules.push(chargingProfilesReceiver(undefined, { outbound }));
+  if (emsp) modules.push(locationsReceiver(), tariffsReceiver(), sessionsReceiver(), cdrsReceiver(), tokensSender());
+  if (emsp) modules.push((commandResults as CommandResultReceiver).module, chargingProfilesSender());
+  modules.push(role === 'HUB' ? hubClientInfoSender() : hubClientInfoReceiver());
+  return { modules, commandResults, commands };
+}
+
+/** Starts a node of the role on a memory store (or the one given), listening on HTTP. */
+export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode> {
+  const store = options.store ?? createMemoryStore();
+  const client = createOcpiClient({
+    parties: options.parties,
+    outbound: LOCAL_OUTBOUND_POLICY,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  const { modules, commandResults, commands } = modulesOf(options.role, client, options);
+  // The server is built once listening: with port 0 its public URL is known only then.
+  let handle: Handle = () => Promise.reject(new Error('not ready'));
+  const served = await serve((request) => handle(request), { ...(options.host ? { host: options.host } : {}), port: options.port ?? 0 });
+  const publicUrl = (options.publicUrl ?? served.origin).replace(/\/+$/, '');
+  const server = createOcpiServer({ baseUrl: `${publicUrl}/ocpi`, parties: options.parties, store, modules: { '2.2.1': modules } });
+  handle = options.wrap ? options.wrap(server.handle, server) : server.handle;
+  return {
+    role: options.role,
+    server,
+    store,
+    client,
+    registry: createPartnerRegistry({ node: server.node, client }),
+    commandResults,
+    commands,
+    versionsUrl: server.node.versionsUrl,
+    origin: served.origin,
+    async close() {
+      await served.close();
+      await commands?.drain();
+      await store.close();
+    },
+  };
+}

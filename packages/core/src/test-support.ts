@@ -1,0 +1,10 @@
+// Test support for this repository's own suites, beside the public kit (`@ocpi-ts/core/testing`):
+// readers of the vendored official examples and helpers that need the repository around them. Resolved
+// through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
+
+export { example, examplesDir, role } from './testing/examples.js';
+export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
+export { describeOrderedWrites } from './testing/ordered-writes.js';
+export * from './testing/runtime-neutral.js';
+export { describeUnstorableInput } from './testing/unstorable-input.js';
+export * from './testing.js';

@@ -1,0 +1,68 @@
+// Exact decimal arithmetic for money and quantities, on big.js (arbitrary-precision decimals: sums and
+// products of the decimals a JSON number spells are exact, never binary floating point).
+import BigJs from 'big.js';
+
+export type Big = BigJs.Big;
+
+/**
+ * Our own big.js constructor: its settings never change those of another big.js user in the process.
+ * Division is the one operation that may not terminate (seconds to hours, a price including tax back
+ * to the price before it): it is carried to 28 decimal places, rounded half up, far below any currency.
+ */
+const Dec = BigJs();
+Dec.DP = 28;
+Dec.RM = BigJs.roundHalfUp;
+// Plain notation in toString/toJSON for any amount we can meet (no `1e-7`).
+Dec.NE = -40;
+Dec.PE = 40;
+
+/** A decimal as the engine hands it out: exact, printable, JSON-serializable as a string. */
+export interface Decimal {
+  toString(): string;
+  toJSON(): string;
+  toFixed(decimalPlaces?: number): string;
+  toNumber(): number;
+}
+
+export const ZERO: Big = new Dec(0);
+export const ONE: Big = new Dec(1);
+export const HUNDRED: Big = new Dec(100);
+export const THOUSAND: Big = new Dec(1000);
+export const SECONDS_PER_HOUR: Big = new Dec(3600);
+
+/** The exact decimal a JSON number spells (its shortest round-trip form), e.g. 0.1 is 0.1. */
+export function dec(value: number | string): Big {
+  return new Dec(value);
+}
+
+/** `value` rounded up to the next multiple of `step` (`step_size`: "rounded up to the smallest multiple"). */
+export function ceilToStep(value: Big, step: number): Big {
+  if (step <= 0) return value;
+  const steps = value.div(step).round(0, BigJs.roundUp);
+  return steps.times(step);
+}
+
+/** Rounded half up to `decimals` places: the engine's rounding of amounts it sends (see docs/tariffs.md). */
+export function roundHalfUp(value: Big, decimals: number): Big {
+  return value.round(decimals, BigJs.roundHalfUp);
+}
+
+const currencyDigitsCache = new Map<string, number>();
+
+/**
+ * The minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, BHD 3), from `Intl`, which every
+ * runtime has; 2 for a code `Intl` does not know.
+ */
+export function currencyDigits(currency: string): number {
+  const code = currency.toUpperCase();
+  let digits = currencyDigitsCache.get(code);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    currencyDigitsCache.set(code, digits);
+  }
+  return digits;
+}

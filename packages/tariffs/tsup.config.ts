@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+
+// ESM and CommonJS, each with its declarations (.d.ts / .d.cts); runtime-neutral, like the core.
+export default defineConfig({ entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: true, clean: true, target: 'es2022', platform: 'neutral' });
