@@ -27,6 +27,8 @@ app="$work/app"
 mkdir -p "$app"
 cp examples/readme/src/*.ts scripts/check-packages/* "$app/"
 tgz() { echo "file:$(ls "$work"/tarballs/ocpi-ts-"$1"-*.tgz)"; }
+# The CLI depends on @ocpi-ts/core (a command, not a plugin): not published yet, so the override
+# points that dependency at the packed core too, as the registry would once it is.
 version() { node -p "const p = require('$root/$1'); (p.dependencies ?? {})['$2'] ?? p.devDependencies['$2']"; }
 cat > "$app/package.json" <<JSON
 {
@@ -51,6 +53,11 @@ cat > "$app/package.json" <<JSON
     "tsx": "$(version package.json tsx)",
     "typescript": "$(version package.json typescript)",
     "vitest": "$(version package.json vitest)"
+  },
+  "pnpm": {
+    "overrides": {
+      "@ocpi-ts/core": "$(tgz core)"
+    }
   }
 }
 JSON

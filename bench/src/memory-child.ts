@@ -4,7 +4,7 @@
 // putOwnObject. postgres: the PostgreSQL store's read model (index and bytes, budget above the data)
 // after a crawl of every page; the rows are inserted in SQL before the store opens, and the server's
 // memory is its own. Prints one JSON line: RSS before and after (after full GCs), heap and external.
-import { createMemoryStore, putOwnObject, STORE_MODULES } from '@ocpi-ts/core';
+import { createMemoryStore, generateSecretKey, putOwnObject, STORE_MODULES } from '@ocpi-ts/core';
 import { createPostgresStore, type SqlStore } from '@ocpi-ts/postgres';
 import postgres from 'postgres';
 import { benchLocations } from './locations.js';
@@ -12,6 +12,8 @@ import { CPO } from './scenario.js';
 
 const [countArg, kind, storeArg = 'memory'] = process.argv.slice(2);
 const count = Number(countArg);
+/** The store seals partner tokens under a key; this run stores none, any key will do. */
+const BENCH_SECRET_KEY = generateSecretKey();
 const full = kind !== 'compact';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc || !Number.isInteger(count)) throw new Error('usage: node --expose-gc memory-child.mjs <count> <full|compact> [memory|postgres]');
@@ -37,7 +39,7 @@ if (storeArg === 'postgres') {
   if (!url) throw new Error('OCPI_TEST_DATABASE_URL is not set');
   const schema = `memory_${process.pid}`;
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  await (await createPostgresStore({ url, schema })).close();
+  await (await createPostgresStore({ url, schema, secretKey: BENCH_SECRET_KEY })).close();
   for (let from = 1; from <= count; from += 2000) {
     // Each row's JSON as a JSON string field, so its text is stored exactly as generated.
     const rows = benchLocations(Math.min(2000, count - from + 1), CPO, full, from).map((location) => {
@@ -52,7 +54,7 @@ if (storeArg === 'postgres') {
     );
   }
   before = await settle();
-  const store: SqlStore = await createPostgresStore({ url, schema, max: 2, readModel: { cacheBytes: 2 ** 40 } });
+  const store: SqlStore = await createPostgresStore({ url, schema, secretKey: BENCH_SECRET_KEY, max: 2, readModel: { cacheBytes: 2 ** 40 } });
   for (let offset = 0; offset < count; offset += 100) await store.objects.listJson({ module: STORE_MODULES.locations, offset, limit: 100 });
   after = await settle();
   held = store.readModel?.stats().objects ?? 0;

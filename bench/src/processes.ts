@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 // From the sources, as the test node is (it is repository test support, not in the built package).
+import { generateSecretKey } from '../../packages/core/src/auth/secrets.js';
 import { type CredentialsRole, partnerToken } from '../../packages/core/src/partners/partner.js';
 import { startHttpTestNode } from '../../packages/core/src/testing/nodes.js';
 
@@ -152,6 +153,9 @@ export interface NodeSettings {
   databaseUrl?: string;
 }
 
+/** The key a node on PostgreSQL seals tokens with (required there; the embedded store makes its own). */
+const SERVE_SECRET_KEY = generateSecretKey();
+
 /**
  * Starts `pnpm serve` as a user does (validators generated, TypeScript run by tsx, the access log on;
  * its output goes to /dev/null), pinned to core 1, and waits until it accepts token A.
@@ -167,7 +171,7 @@ export async function startServe(settings: NodeSettings): Promise<NodeProcess> {
     OCPI_ADAPTER: settings.adapter,
     OCPI_TOKEN_A: settings.tokenA,
     OCPI_SEED_LOCATIONS: String(settings.seedLocations ?? 0),
-    ...(dataDir ? { OCPI_DATA_DIR: join(dataDir, 'data') } : { OCPI_DATABASE_URL: settings.databaseUrl as string }),
+    ...(dataDir ? { OCPI_DATA_DIR: join(dataDir, 'data') } : { OCPI_DATABASE_URL: settings.databaseUrl as string, OCPI_SECRET_KEY: SERVE_SECRET_KEY }),
   };
   delete env.OCPI_TEST_DATABASE_URL;
   if (dataDir) delete env.OCPI_DATABASE_URL;

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { responseText } from '@ocpi-ts/core';
+import { generateSecretKey, responseText } from '@ocpi-ts/core';
 import { createEmbeddedStore, createPostgresStore, pgliteExecutor, postgresExecutor, type SqlExecutor, type SqlStore } from '@ocpi-ts/postgres';
 import postgres from 'postgres';
 import { config } from './config.js';
@@ -172,6 +172,8 @@ async function measure(
   };
 }
 
+/** The stores keep tokens sealed under a key; these runs store none, any key will do. */
+const BENCH_SECRET_KEY = generateSecretKey();
 const stores: StoreResult[] = [];
 
 // The embedded default: PGlite on a temporary directory. The store opens once to migrate the schema,
@@ -180,14 +182,14 @@ const stores: StoreResult[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'ocpi-bench-pglite-'));
   const db = await PGlite.create(join(dir, 'data'), { postgresqlconf: ['shared_buffers=32MB'] });
   try {
-    await (await createEmbeddedStore({ pglite: db })).close();
+    await (await createEmbeddedStore({ pglite: db, secretKey: BENCH_SECRET_KEY })).close();
     const executor = pgliteExecutor(db, { owned: false });
     console.error(`stores: PGlite: loading ${rows} rows`);
     const loadSeconds = await load(executor, 'public.ocpi_objects');
     const vacuumSeconds = await timed(() => executor.query('VACUUM (ANALYZE) public.ocpi_objects'));
     let store: SqlStore | undefined;
     const openSeconds = await timed(async () => {
-      store = await createEmbeddedStore({ pglite: db });
+      store = await createEmbeddedStore({ pglite: db, secretKey: BENCH_SECRET_KEY });
     });
     console.error(
       `stores: PGlite: loaded in ${loadSeconds.toFixed(1)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(1)} s, opened in ${openSeconds.toFixed(1)} s`,
@@ -207,14 +209,14 @@ if (url) {
   const sql = postgres(url, { onnotice: () => {}, max: 2 });
   await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   const executor = postgresExecutor(sql, { owned: false });
-  await (await createPostgresStore({ url, schema })).close();
+  await (await createPostgresStore({ url, schema, secretKey: BENCH_SECRET_KEY })).close();
   let store: SqlStore | undefined;
   try {
     console.error(`stores: PostgreSQL: loading ${rows} rows`);
     const loadSeconds = await load(executor, `${schema}.ocpi_objects`);
     const vacuumSeconds = await timed(() => sql.unsafe(`VACUUM (ANALYZE) ${schema}.ocpi_objects`));
     const openSeconds = await timed(async () => {
-      store = await createPostgresStore({ url, schema });
+      store = await createPostgresStore({ url, schema, secretKey: BENCH_SECRET_KEY });
     });
     console.error(
       `stores: PostgreSQL: loaded in ${loadSeconds.toFixed(1)} s, VACUUM (ANALYZE) ${vacuumSeconds.toFixed(1)} s, opened in ${openSeconds.toFixed(1)} s`,

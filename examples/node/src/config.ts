@@ -9,6 +9,8 @@ export interface NodeConfig {
   publicUrl: string;
   /** A registration token to accept; undefined means: create one and print it. */
   tokenA: string | undefined;
+  /** How long token A is accepted after the node first accepted it. */
+  tokenATtlHours: number;
   seedLocations: number;
   adapter: 'fastify' | 'hono' | 'express';
   databaseUrl: string | undefined;
@@ -21,10 +23,22 @@ export interface NodeConfig {
   rateLimit: number | undefined;
   /** Largest request body in bytes. */
   bodyLimit: number;
+  /** How long a request body may take to arrive, in ms. */
+  bodyTimeoutMs: number;
+  /** Requests per second per client address, before authentication; undefined means no limit. */
+  addressRateLimit: number | undefined;
+  /** On SIGTERM, how long in-flight requests may take before their connections are closed, in ms. */
+  shutdownGraceMs: number;
   /** Where every event is POSTed as JSON, if set. */
   webhookUrl: string | undefined;
   /** A partner to register with at start (its versions URL and the token A it gave us), if not registered yet. */
   registerWith: { versionsUrl: string; tokenA: string } | undefined;
+  /** The key that seals partner tokens and keys token hashes in the store; required in production and with PostgreSQL. */
+  secretKey: string | undefined;
+  /** `NODE_ENV=production`: no generated secrets, nothing insecure by default. */
+  production: boolean;
+  /** The parties the operator allows to register in the HUB role. */
+  hubParties: { country_code: string; party_id: string }[];
 }
 
 export class ConfigError extends Error {
@@ -78,6 +92,27 @@ function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
   return versionsUrl && tokenA ? { versionsUrl, tokenA } : undefined;
 }
 
+function parties(env: Env, name: string): NodeConfig['hubParties'] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((item) => {
+    const match = /^([A-Za-z]{2})[*/]([A-Za-z0-9]{3})$/.exec(item.trim());
+    if (!match) throw new ConfigError(name, `must be a comma-separated list of parties like NL*HUB, got '${item.trim()}'`);
+    return { country_code: (match[1] as string).toUpperCase(), party_id: (match[2] as string).toUpperCase() };
+  });
+}
+
+function secretKey(env: Env, production: boolean, databaseUrl: string | undefined): string | undefined {
+  const key = env.OCPI_SECRET_KEY?.trim() || undefined;
+  if (key !== undefined && key.length < 32) throw new ConfigError('OCPI_SECRET_KEY', 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  if (key === undefined && production)
+    throw new ConfigError('OCPI_SECRET_KEY', 'is required in production (NODE_ENV=production): it seals the tokens in the store');
+  if (key === undefined && databaseUrl !== undefined) {
+    throw new ConfigError('OCPI_SECRET_KEY', 'is required with OCPI_DATABASE_URL: every node sharing the database seals tokens with it');
+  }
+  return key;
+}
+
 /** Reads and checks every setting; throws a ConfigError naming the first bad one. */
 export function readConfig(env: Env = process.env): NodeConfig {
   const role = oneOf(env, 'OCPI_ROLE', ['CPO', 'EMSP'] as const, 'CPO');
@@ -95,6 +130,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
   if (tokenA !== undefined && !/^[\x21-\x7e]{8,64}$/.test(tokenA)) {
     throw new ConfigError('OCPI_TOKEN_A', 'must be 8 to 64 printable ASCII characters without spaces');
   }
+  const production = env.NODE_ENV?.trim() === 'production';
   const databaseUrl = env.OCPI_DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(
@@ -110,6 +146,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     partyId: pattern(env, 'OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'a 3-character party id', role === 'CPO' ? 'CPO' : 'MSP'),
     publicUrl,
     tokenA,
+    tokenATtlHours: integer(env, 'OCPI_TOKEN_A_TTL_HOURS', 168, 1, 87_600),
     seedLocations: integer(env, 'OCPI_SEED_LOCATIONS', 20, 0, 1_000_000),
     adapter: oneOf(env, 'OCPI_ADAPTER', ['fastify', 'hono', 'express'] as const, 'fastify'),
     databaseUrl,
@@ -118,7 +155,13 @@ export function readConfig(env: Env = process.env): NodeConfig {
     outboundPolicy: oneOf(env, 'OCPI_OUTBOUND_POLICY', ['local', 'strict'] as const, 'local'),
     rateLimit: env.OCPI_RATE_LIMIT?.trim() ? integer(env, 'OCPI_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
     bodyLimit: integer(env, 'OCPI_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    bodyTimeoutMs: integer(env, 'OCPI_BODY_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    addressRateLimit: env.OCPI_ADDRESS_RATE_LIMIT?.trim() ? integer(env, 'OCPI_ADDRESS_RATE_LIMIT', 0, 1, 1_000_000) : undefined,
+    shutdownGraceMs: integer(env, 'OCPI_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     webhookUrl: url(env, 'OCPI_WEBHOOK_URL'),
     registerWith: partnerToRegisterWith(env),
+    secretKey: secretKey(env, production, databaseUrl),
+    production,
+    hubParties: parties(env, 'OCPI_HUB_PARTIES'),
   };
 }

@@ -5,8 +5,27 @@ import type { NodeConfig } from './config.js';
 
 export interface Listening {
   port: number;
-  /** Stops accepting connections and waits for in-flight requests to finish. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and waits for in-flight requests to finish; after `graceMs` the
+   * connections still open (a body trickling in, a client that never reads) are closed.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+interface NodeServer {
+  close(cb: (error?: Error) => void): unknown;
+  closeIdleConnections(): void;
+  closeAllConnections(): void;
+}
+
+/** Runs `close`, and closes every connection of `server` once `graceMs` passed without it finishing. */
+async function withGrace(server: NodeServer, graceMs: number, close: () => Promise<void>): Promise<void> {
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await close();
+  } finally {
+    clearTimeout(force);
+  }
 }
 
 const HEALTH_PATH = '/health';
@@ -28,15 +47,16 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
   };
   switch (config.adapter) {
     case 'fastify': {
-      const [{ default: Fastify }, { ocpiFastify }] = await Promise.all([import('fastify'), import('@ocpi-ts/fastify')]);
-      const app = Fastify({ forceCloseConnections: 'idle' });
+      const [{ default: Fastify }, { ocpiFastify, ocpiFrameworkErrors }] = await Promise.all([import('fastify'), import('@ocpi-ts/fastify')]);
+      // Fastify never times out a request by default (requestTimeout 0); the core bounds OCPI bodies, this the rest.
+      const app = Fastify({ forceCloseConnections: 'idle', requestTimeout: 120_000, frameworkErrors: ocpiFrameworkErrors(server) });
       app.get(HEALTH_PATH, async (_request, reply) => {
         const { status, body } = healthStatus();
         return reply.code(status).send(body);
       });
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
-      return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+      return { port: (app.server.address() as AddressInfo).port, close: (graceMs) => withGrace(app.server, graceMs, () => app.close()) };
     }
     case 'hono': {
       const [{ serve }, { Hono }, { ocpiHono }] = await Promise.all([import('@hono/node-server'), import('hono'), import('@ocpi-ts/hono')]);
@@ -49,11 +69,15 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
         const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
       });
-      return { port: (listener.address() as AddressInfo).port, close: () => closeNodeServer(listener) };
+      return {
+        port: (listener.address() as AddressInfo).port,
+        close: (graceMs) => withGrace(listener as NodeServer, graceMs, () => closeNodeServer(listener)),
+      };
     }
     case 'express': {
       const [{ default: express }, { ocpiExpress }] = await Promise.all([import('express'), import('@ocpi-ts/express')]);
       const app = express();
+      app.disable('x-powered-by');
       app.get(HEALTH_PATH, (_req, res) => {
         const { status, body } = healthStatus();
         res.status(status).json(body);
@@ -62,7 +86,7 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       const listener = await new Promise<import('node:http').Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
       });
-      return { port: (listener.address() as AddressInfo).port, close: () => closeNodeServer(listener) };
+      return { port: (listener.address() as AddressInfo).port, close: (graceMs) => withGrace(listener, graceMs, () => closeNodeServer(listener)) };
     }
   }
 }

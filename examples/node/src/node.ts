@@ -17,14 +17,18 @@ import {
   createPartnerRegistry,
   createRegistrationToken,
   credentialsModule,
+  defaultPartnerPolicy,
   envelopeBody,
   hashToken,
+  hubClientInfoReceiver,
   LOCAL_OUTBOUND_POLICY,
+  listRegistrationTokens,
   locationsReceiver,
   locationsSender,
   type OcpiClient,
   type OcpiEventBus,
   type OcpiModule,
+  type OcpiRequest,
   type OcpiResponse,
   type OcpiServer,
   OcpiStatus,
@@ -34,6 +38,7 @@ import {
   type PartnerRegistry,
   partnerToken,
   putOwnObject,
+  revokeRegistrationToken,
   STORE_MODULES,
   sessionsReceiver,
   sessionsSender,
@@ -80,7 +85,10 @@ export interface RunningNode {
   /** The registration token this node accepts (created when not configured); shown once. */
   tokenA: string;
   port: number;
-  /** Finishes in-flight requests, stops the simulation and closes the store. */
+  /**
+   * Finishes in-flight requests (closing the connections still open after OCPI_SHUTDOWN_GRACE_MS),
+   * stops the simulation and closes the store, whatever failed before.
+   */
   close(): Promise<void>;
 }
 
@@ -116,7 +124,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     // One access log line per request, with its ids (never the Authorization header).
     async handle(request) {
       const started = performance.now();
-      const response = ready && core ? await core.handle(request) : startingResponse();
+      const response = ready && core ? await core.handle(request) : startingResponse(request);
       logger('info', 'request', {
         method: request.method,
         path: request.url.split('?')[0],
@@ -135,7 +143,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
   // The store opens (the slowest step) while the framework loads and the port opens.
   step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
-  const opening = options.store ? Promise.resolve(options.store) : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const opening = options.store
+    ? Promise.resolve(options.store)
+    : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
   opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   let listening: Listening;
   try {
@@ -150,7 +160,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   try {
     store = await opening;
   } catch (error) {
-    await listening.close();
+    await listening.close(config.shutdownGraceMs);
     throw error;
   }
   const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
@@ -181,6 +191,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
             onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
           }),
           chargingProfilesReceiver(undefined, { outbound }),
+          hubClientInfoReceiver(),
         ]
       : [
           credentialsModule({ client }),
@@ -192,6 +203,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           tokensSender(),
           (commandResults as CommandResultReceiver).module,
           chargingProfilesSender(),
+          hubClientInfoReceiver(),
         ];
   core = createOcpiServer({
     baseUrl: `${publicUrl}/ocpi`,
@@ -200,8 +212,15 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     events,
     modules: { '2.2.1': modules },
     bodyLimit: config.bodyLimit,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     audit,
-    ...(config.rateLimit ? { rateLimits: { perPartner: { requestsPerSecond: config.rateLimit } } } : {}),
+    // Roles are granted: HUB only for the parties the operator lists.
+    partnerPolicy: defaultPartnerPolicy({ hubParties: config.hubParties }),
+    // Per address before authentication (unknown tokens, expensive lookups), per partner after it.
+    rateLimits: {
+      ...(config.addressRateLimit ? { perAddress: { requestsPerSecond: config.addressRateLimit } } : {}),
+      ...(config.rateLimit ? { perPartner: { requestsPerSecond: config.rateLimit } } : {}),
+    },
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });
   const partners = createPartnerRegistry({ node: core.node, client });
@@ -271,7 +290,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   );
   events.on('cdr.priceUnchecked', (event) => logger('info', 'CDR costs not checked', { cdrId: event.cdrId, partnerId: event.partnerId, reason: event.reason }));
 
-  const tokenA = await acceptedTokenA(store, config.tokenA);
+  const tokenA = await acceptedTokenA(store, config, logger);
   const versionsUrl = core.node.versionsUrl;
   ready = true;
   step(`ready in ${seconds()}`);
@@ -316,28 +335,55 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (closed) return;
       closed = true;
       simulator?.stop();
-      await listening.close();
-      await audit.close();
-      await store.close();
+      try {
+        await listening.close(config.shutdownGraceMs);
+        await audit.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }
 
-/** The registration token the node accepts: the configured one (kept across restarts), or a new one. */
-async function acceptedTokenA(store: OcpiStore, configured: string | undefined): Promise<string> {
-  if (configured === undefined) return (await createRegistrationToken(store, { label: 'printed at start' })).token;
-  const hash = await hashToken(configured);
-  if (!(await store.registrationTokens.findByHash(hash))) {
-    await store.registrationTokens.create({ id: crypto.randomUUID(), hash, label: 'OCPI_TOKEN_A', createdAt: new Date().toISOString() });
+const CONFIGURED_TOKEN_A = 'OCPI_TOKEN_A';
+const PRINTED_TOKEN_A = 'printed at start';
+
+/**
+ * The registration token the node accepts, one at a time: the configured one (kept across restarts,
+ * the one configured before revoked), or else a new one printed at start (the one printed at the
+ * previous start revoked). Either expires `tokenATtlHours` after it was first accepted. Tokens the
+ * operator issued with `pnpm admin tokens issue` are left alone.
+ */
+async function acceptedTokenA(store: OcpiStore, config: NodeConfig, logger: Logger): Promise<string> {
+  const expiresAt = new Date(Date.now() + config.tokenATtlHours * 3_600_000);
+  const configuredHash = config.tokenA === undefined ? undefined : await hashToken(config.tokenA);
+  const current = configuredHash === undefined ? undefined : await store.registrationTokens.findByHash(configuredHash);
+  for (const token of await listRegistrationTokens(store)) {
+    const startToken = token.label === CONFIGURED_TOKEN_A || token.label === PRINTED_TOKEN_A;
+    if (startToken && token.state === 'usable' && token.id !== current?.id) {
+      await revokeRegistrationToken(store, token.id);
+      logger('info', 'registration token revoked', { id: token.id, label: token.label, reason: 'replaced at start' });
+    }
   }
-  return configured;
+  if (config.tokenA === undefined) return (await createRegistrationToken(store, { label: PRINTED_TOKEN_A, expiresAt })).token;
+  if (!current) {
+    await createRegistrationToken(store, { token: config.tokenA, label: CONFIGURED_TOKEN_A, expiresAt });
+  } else {
+    const [state] = (await listRegistrationTokens(store)).filter((t) => t.id === current.id).map((t) => t.state);
+    if (state !== 'usable') logger('warn', `OCPI_TOKEN_A is ${state}: no partner can register with it; set a new one`, { id: current.id });
+  }
+  return config.tokenA;
 }
 
-/** What every request gets while the node starts: HTTP 503, Retry-After, an OCPI envelope saying so. */
-function startingResponse(): OcpiResponse {
+/**
+ * What every request gets while the node starts: HTTP 503, Retry-After, an OCPI envelope saying so. A
+ * body it does not read closes the connection, as the core does (a slow body cannot hold it).
+ */
+function startingResponse(request: OcpiRequest): OcpiResponse {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
   return {
     status: 503,
-    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    headers: { 'content-type': 'application/json', 'retry-after': '1', ...(hasBody ? { connection: 'close' } : {}) },
     body: envelopeBody({ statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'The node is starting; retry in a moment', timestamp: ocpiTimestamp() }),
   };
 }

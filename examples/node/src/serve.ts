@@ -1,10 +1,11 @@
 // `pnpm serve`: one reference node, configured by the environment (see config.ts and docs/node.md).
 // Prints a line per start-up step, then what a partner needs to register. SIGINT (Ctrl-C) and SIGTERM
-// finish in-flight requests, close the store and exit 0.
-import { ConfigError, readConfig } from './config.js';
+// finish in-flight requests (for OCPI_SHUTDOWN_GRACE_MS), close the store and exit 0.
+import { ConfigError, type NodeConfig, readConfig } from './config.js';
 import { type RunningNode, startNode } from './node.js';
 import { pullRecipe, registerRecipe } from './recipes.js';
 
+let config: NodeConfig | undefined;
 let node: RunningNode | undefined;
 let stopping = false;
 async function shutdown(signal: string) {
@@ -12,6 +13,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: finishing in-flight requests and closing the store`);
+  // Whatever hangs, the process ends: the store's lock goes with it (see createEmbeddedStore).
+  const limitMs = (config?.shutdownGraceMs ?? 0) + 5000;
+  setTimeout(() => {
+    console.error(`${signal}: not closed after ${limitMs} ms; exiting`);
+    process.exit(1);
+  }, limitMs).unref();
   await node?.close();
   process.exit(0);
 }
@@ -19,7 +26,6 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 async function main() {
-  let config: ReturnType<typeof readConfig>;
   try {
     config = readConfig();
   } catch (error) {
@@ -32,7 +38,8 @@ async function main() {
   console.log(`ocpi-ts reference node: ${config.role} ${config.countryCode}*${config.partyId}, OCPI 2.2.1`);
   node = await startNode({ config, onStep: (line) => console.log(line) });
   console.log(`  health: ${node.versionsUrl.replace(/\/ocpi\/versions$/, '/health')}`);
-  for (const line of registerRecipe(node.versionsUrl, node.tokenA)) console.log(line);
+  // A token A of the configuration stays there: printed only when the node made it, for the operator to hand out once.
+  for (const line of registerRecipe(node.versionsUrl, config.tokenA === undefined ? node.tokenA : undefined)) console.log(line);
   const registeredWith = config.registerWith?.versionsUrl;
   const partner = registeredWith ? (await node.store.partners.list()).find((p) => p.status === 'REGISTERED' && p.versionsUrl === registeredWith) : undefined;
   if (partner) for (const line of pullRecipe(partner)) console.log(line);

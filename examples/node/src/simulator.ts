@@ -7,6 +7,7 @@ import {
   type ChargingPeriod,
   type CommandResult,
   type CommandsReceiverHandler,
+  callerOwnsToken,
   getOwnObject,
   type Location,
   type OcpiClient,
@@ -46,9 +47,11 @@ interface Pricing {
 interface Running {
   session: Session;
   partner: Partner;
-  timer: ReturnType<typeof setInterval>;
+  timer: ReturnType<typeof setInterval> | undefined;
   powerKw: number;
   pricing: Pricing;
+  /** Settles once the session is stored and pushed: a stop waits for it. */
+  started: Promise<void>;
 }
 
 const iso = (time = Date.now()) => `${new Date(time).toISOString().slice(0, 19)}Z`;
@@ -63,9 +66,9 @@ function priceOf(session: Session, pricing: Pricing): PriceResult {
 export function chargerSimulator(options: SimulatorOptions): { handler: Partial<CommandsReceiverHandler>; stop(): void } {
   const { store, client, cpo, logger } = options;
   const defaults = storeCommandsReceiver({ resultDelayMs: options.resultDelayMs });
+  // A retried command (same partner, body and response_url) never reaches these handlers: the library
+  // answers it from its memory of recent commands, so a retried START_SESSION starts no second session.
   const running = new Map<string, Running>();
-  /** A retried START_SESSION (same response_url) must not start a second session. */
-  const startedBy = new Map<string, Promise<CommandResult>>();
 
   async function pushToPartner(partner: Partner, what: string, push: () => Promise<unknown>) {
     try {
@@ -134,6 +137,13 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     return { tariffs, timeZone: location.time_zone };
   }
 
+  /** The pricing of a session this process did not start: its connector's Tariffs as they are now. */
+  async function storedPricing(session: Session): Promise<Pricing> {
+    const location = await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id);
+    const connector = location?.evses?.find((e) => e.uid === session.evse_uid)?.connectors.find((c) => c.id === session.connector_id);
+    return location ? pricingOf(location, connector?.tariff_ids) : { tariffs: [], timeZone: 'UTC' };
+  }
+
   /** The session's total_cost so far; undefined (and logged) when its Tariffs cannot price it. */
   function totalCost(session: Session, pricing: Pricing): Session['total_cost'] {
     const result = priceOf(session, pricing);
@@ -179,13 +189,19 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     const pricing = await pricingOf(location, connector.tariff_ids);
     const cost = totalCost(session, pricing);
     if (cost) session.total_cost = cost;
-    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
-    await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
-    await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
     const powerKw = Math.min((connector.max_electric_power ?? 11000) / 1000, 50);
-    const entry: Running = { session, partner, powerKw, pricing, timer: setInterval(() => void tick(session.id), options.tickMs) };
-    entry.timer.unref?.();
+    // Running before it is visible: a STOP_SESSION sent as soon as GET sessions shows it finds it (and waits for the start).
+    const entry: Running = { session, partner, powerKw, pricing, timer: undefined, started: Promise.resolve() };
     running.set(session.id, entry);
+    entry.started = (async () => {
+      await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+      await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
+      await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
+      if (running.get(session.id) !== entry) return;
+      entry.timer = setInterval(() => void tick(session.id), options.tickMs);
+      entry.timer.unref?.();
+    })();
+    await entry.started;
     return session;
   }
 
@@ -222,8 +238,9 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
   }
 
   async function stopCharging(entry: Running): Promise<void> {
-    clearInterval(entry.timer);
     running.delete(entry.session.id);
+    await entry.started.catch(() => undefined);
+    clearInterval(entry.timer);
     const { session, partner } = entry;
     const end = iso();
     session.status = 'COMPLETED';
@@ -283,8 +300,6 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
 
   const handler: Partial<CommandsReceiverHandler> = {
     async startSession(command, request) {
-      const retried = startedBy.get(command.response_url);
-      if (retried) return { response: { result: 'ACCEPTED' }, result: retried };
       // The library's default checks the Location, EVSE, connector and token owner (2003 / REJECTED).
       const checked = await defaults.startSession(command, request);
       if (checked.response.result !== 'ACCEPTED') return checked;
@@ -297,26 +312,33 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
         logger('info', 'session started', { sessionId: session.id, locationId: session.location_id, evseUid: session.evse_uid });
         return { result: 'ACCEPTED' };
       })();
-      startedBy.set(command.response_url, result);
       return { response: { result: 'ACCEPTED' }, result };
     },
 
     async stopSession(command, request) {
+      const { context } = request;
       const entry = running.get(command.session_id);
-      if (!entry) {
-        const stored = await getOwnObject<Session>(store, STORE_MODULES.sessions, cpo, command.session_id);
-        // STOP_SESSION for a session already stopped: the same outcome again, and no second CDR.
-        if (stored?.status === 'COMPLETED' && stored.cdr_token.party_id.toUpperCase() === request.context.partner.roles[0]?.party_id.toUpperCase()) {
-          return { response: { result: 'ACCEPTED' }, result: { result: 'ACCEPTED' } };
-        }
-        return defaults.stopSession(command, request);
-      }
-      if (!request.context.partner.roles.some((r) => r.party_id.toUpperCase() === entry.session.cdr_token.party_id.toUpperCase())) {
+      const stored = entry ? undefined : await getOwnObject<Session>(store, STORE_MODULES.sessions, cpo, command.session_id);
+      const session = entry?.session ?? stored;
+      if (!session) return defaults.stopSession(command, request);
+      // The whole party (country_code and party_id) of the driver's eMSP, as the caller acts for it (itself, or through its hub).
+      if (!callerOwnsToken(context, session.cdr_token)) {
         return { response: { result: 'REJECTED', message: [{ language: 'en', text: 'The Session belongs to another party' }] } };
       }
+      // STOP_SESSION for a session already stopped: the same outcome again, and no second CDR.
+      if (session.status === 'COMPLETED') return { response: { result: 'ACCEPTED' }, result: { result: 'ACCEPTED' } };
+      // Running here, or left ACTIVE by an earlier run of this process: stopped either way.
+      const stopping = entry ?? {
+        session,
+        partner: context.partner,
+        powerKw: 0,
+        pricing: await storedPricing(session),
+        timer: undefined,
+        started: Promise.resolve(),
+      };
       const result = (async (): Promise<CommandResult> => {
         await delay(options.resultDelayMs);
-        await stopCharging(entry);
+        await stopCharging(stopping);
         logger('info', 'session stopped', { sessionId: command.session_id });
         return { result: 'ACCEPTED' };
       })();

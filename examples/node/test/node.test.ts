@@ -1,74 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createMemoryStore, type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
+import { type OcpiEvent, partnerToken, type Token } from '@ocpi-ts/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.js';
-import { type RunningNode, startNode } from '../src/node.js';
+import { startNode } from '../src/node.js';
 import { demoTokens } from '../src/seed.js';
+import { after, cleanUp, env, exitOf, node, SERVE, serve, spawnNode, tempDir } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVE = join(ROOT, 'examples/node/src/serve.ts');
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ocpi-node-'));
-  dirs.push(dir);
-  return dir;
-};
-const nodes: RunningNode[] = [];
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  await Promise.allSettled(nodes.splice(0).map((n) => n.close()));
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-const env = (extra: Record<string, string>) => readConfig({ PORT: '0', OCPI_LOG: 'off', ...extra });
-async function node(extra: Record<string, string>, store = createMemoryStore()) {
-  const started = await startNode({ config: env(extra), store });
-  nodes.push(started);
-  return started;
-}
-
-/** A child process in the repository with the node's quiet settings, its stdout and stderr collected. */
-function spawnNode(command: string, args: string[], extra: Record<string, string>, detached = false) {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', OCPI_LOG: 'off', ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached });
-  children.push(child);
-  let out = '';
-  const collect = (chunk: Buffer) => {
-    out += chunk;
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return { child, output: () => out };
-}
-
-/** `pnpm serve` as a child process; resolves with its versions URL and token A once it is ready. */
-function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; versionsUrl: string; tokenA: string; output: () => string }> {
-  const { child, output } = spawnNode(process.execPath, ['--import', 'tsx', SERVE], extra);
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      const versionsUrl = /versions URL: (\S+)/.exec(output())?.[1];
-      const tokenA = /token A: +(\S+)/.exec(output())?.[1];
-      if (versionsUrl && tokenA) {
-        clearInterval(check);
-        resolve({ child, versionsUrl, tokenA, output });
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(check);
-      reject(Object.assign(new Error(`serve exited with ${code}: ${output()}`), { code, out: output() }));
-    });
-  });
-}
-
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+afterEach(() => cleanUp());
+afterAll(() => cleanUp({ dirs: true }));
 
 describe('configuration', () => {
   it.each([
@@ -181,7 +121,7 @@ describe('the reference node over HTTP', () => {
     const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
     await first.close();
     const second = await startNode({ config: env({ ...config, PORT: String(first.port) }) });
-    nodes.push(second);
+    after(second);
     const cpoSide = (await second.store.partners.list()).filter((p) => p.status === 'REGISTERED');
     expect(cpoSide).toHaveLength(1);
     const tokens = await second.store.objects.list({ module: 'tokens', offset: 0, limit: 10 });

@@ -1,6 +1,7 @@
 // Two nodes (two cores, each with its own HTTP server) on one PostgreSQL database, as behind a load
 // balancer. Needs a server: `pnpm test` runs through scripts/with-postgres.sh, which provides one.
 import { createMemoryStore, type Location, type Partner, partnerToken } from '@ocpi-ts/core';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { createPostgresStore } from '@ocpi-ts/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
@@ -20,8 +21,8 @@ describe('two nodes on one PostgreSQL database', () => {
   beforeAll(async () => {
     if (!url) throw new Error('OCPI_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres.sh (pnpm test does)');
     const emsp = { OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP', OCPI_TOKEN_A: 'shared-token-a-of-the-emsp' };
-    a = await startNode({ config: config(emsp), store: await createPostgresStore({ url, schema }) });
-    b = await startNode({ config: config(emsp), store: await createPostgresStore({ url, schema }) });
+    a = await startNode({ config: config(emsp), store: await createPostgresStore({ url, schema, secretKey: TEST_SECRET_KEY }) });
+    b = await startNode({ config: config(emsp), store: await createPostgresStore({ url, schema, secretKey: TEST_SECRET_KEY }) });
     cpo = await startNode({ config: config({ OCPI_ROLE: 'CPO', OCPI_SEED_LOCATIONS: '2' }), store: createMemoryStore() });
     // The CPO registers through node A only.
     partnerOfCpo = await cpo.partners.register({ versionsUrl: a.versionsUrl, tokenA: partnerToken(a.tokenA) });

@@ -9,7 +9,7 @@ import {
   putOwnObject,
   STORE_MODULES,
 } from '@ocpi-ts/core';
-import { ocpiFastify } from '@ocpi-ts/fastify';
+import { ocpiFastify, ocpiFrameworkErrors } from '@ocpi-ts/fastify';
 import Fastify from 'fastify';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -41,7 +41,8 @@ const garage: Location = {
 };
 await putOwnObject(store, STORE_MODULES.locations, cpo, garage);
 
-const app = Fastify();
+// frameworkErrors: URLs Fastify's router refuses before any plugin (bad percent-encoding) get the core's answer too.
+const app = Fastify({ frameworkErrors: ocpiFrameworkErrors(ocpi) });
 await app.register(ocpiFastify, { server: ocpi, prefix: '/ocpi' });
 await app.listen({ host: '127.0.0.1', port });
 

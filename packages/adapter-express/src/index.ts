@@ -10,8 +10,12 @@ export function ocpiExpress(server: OcpiServer): Router {
   router.use((req, res, next) => {
     server
       .handle({ method: req.method, url: req.originalUrl, headers: req.headers, body: req, remoteAddress: req.socket.remoteAddress })
-      // Node's own writeHead/end: Express's send() and set() would add a charset and an ETag.
-      .then((response) => res.writeHead(response.status, response.headers).end(response.body))
+      .then((response) => {
+        // The core's headers only: not Express's X-Powered-By (app.disable('x-powered-by') is the app's to set).
+        res.removeHeader('x-powered-by');
+        // Node's own writeHead/end: Express's send() and set() would add a charset and an ETag.
+        res.writeHead(response.status, response.headers).end(response.body);
+      })
       .catch(next);
   });
   return router;

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getOwnObject, type Location, STORE_MODULES } from '@ocpi-ts/core';
+import { getOwnObject, type Location, partnerToken, STORE_MODULES } from '@ocpi-ts/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseFault } from './mock/faults.js';
 import { type RunningMock, startMock } from './mock/mock.js';
+import { startRoleNode } from './node.js';
 import { sampleLocation } from './samples.js';
 import { ocpi } from './test-support.js';
 
@@ -117,6 +118,33 @@ describe('ocpi versions and register', () => {
     expect(shown.token).toBe(JSON.parse(readFileSync(credentials, 'utf8')).profiles['nl-mck'].token);
     const again = await ocpi(['register', partner.versionsUrl, '--token-a', partner.tokenA, '--credentials', credentials]);
     expect(again.code).toBe(3);
+  });
+});
+
+describe('ocpi register: who holds which roles', () => {
+  it('takes the roles of the partner the user registers with, a hub included', async () => {
+    const hub = await mock({ role: 'HUB' });
+    const credentials = join(tempDir(), 'c.json');
+    const res = await ocpi(['register', hub.versionsUrl, '--token-a', hub.tokenA, '--credentials', credentials]);
+    expect(res.code, res.stderr).toBe(0);
+    const profile = JSON.parse(readFileSync(credentials, 'utf8')).profiles['nl-hub'];
+    expect(profile.roles.map((r: { role: string }) => r.role)).toEqual(['HUB', 'CPO', 'CPO', 'EMSP']);
+  });
+
+  it('the mock does not believe a partner that registers as a hub: refused with 2001, nothing saved', async () => {
+    const cpo = await mock({ role: 'CPO' });
+    const claimer = await startRoleNode({
+      role: 'HUB',
+      parties: [{ role: 'HUB', country_code: 'DE', party_id: 'HBX', business_details: { name: 'Self-made hub' } }],
+    });
+    try {
+      await expect(claimer.registry.register({ versionsUrl: cpo.versionsUrl, tokenA: partnerToken(cpo.tokenA) })).rejects.toThrow(
+        /HUB role of DE\/HBX is not granted/,
+      );
+      expect(await cpo.node.store.partners.list()).toEqual([]);
+    } finally {
+      await claimer.close();
+    }
   });
 });
 

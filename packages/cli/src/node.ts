@@ -15,6 +15,7 @@ import {
   createOcpiServer,
   createPartnerRegistry,
   credentialsModule,
+  defaultPartnerPolicy,
   hubClientInfoReceiver,
   hubClientInfoSender,
   LOCAL_OUTBOUND_POLICY,
@@ -25,6 +26,7 @@ import {
   type OcpiServer,
   type OcpiStore,
   type PartnerChange,
+  type PartnerPolicy,
   type PartnerRegistry,
   sessionsReceiver,
   sessionsSender,
@@ -90,6 +92,17 @@ function modulesOf(role: NodeRole, client: OcpiClient, options: RoleNodeOptions)
   return { modules, commandResults, commands };
 }
 
+/**
+ * Who may hold which roles with the CLI's node. A partner the user registers with (`register`,
+ * `conformance`: our own registration, no registration token) holds the roles it names, a HUB
+ * included: the user chose that partner and was given its token A. A partner registering with us (the
+ * mock) gets the library's default: no HUB role, no role added by a credentials update.
+ */
+const registeringWithChosenPartner = (): PartnerPolicy => {
+  const fallback = defaultPartnerPolicy();
+  return (review) => (review.kind === 'register' && review.registrationToken === undefined ? { decision: 'approve' } : fallback(review));
+};
+
 /** Starts a node of the role on a memory store (or the one given), listening on HTTP. */
 export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode> {
   const store = options.store ?? createMemoryStore();
@@ -104,7 +117,13 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
   let handle: Handle = () => Promise.reject(new Error('not ready'));
   const served = await serve((request) => handle(request), { ...(options.host ? { host: options.host } : {}), port: options.port ?? 0 });
   const publicUrl = (options.publicUrl ?? served.origin).replace(/\/+$/, '');
-  const server = createOcpiServer({ baseUrl: `${publicUrl}/ocpi`, parties: options.parties, store, modules: { '2.2.1': modules } });
+  const server = createOcpiServer({
+    baseUrl: `${publicUrl}/ocpi`,
+    parties: options.parties,
+    store,
+    modules: { '2.2.1': modules },
+    partnerPolicy: registeringWithChosenPartner(),
+  });
   handle = options.wrap ? options.wrap(server.handle, server) : server.handle;
   return {
     role: options.role,

@@ -5,6 +5,7 @@ export type AuditAction =
   | 'partner.registered'
   | 'partner.updated'
   | 'partner.unregistered'
+  | 'partner.awaiting_approval'
   | 'registration_token.used'
   | 'command.received'
   | 'command.sent'
@@ -66,6 +67,7 @@ const FROM_EVENT: Partial<Record<OcpiEvent['type'], AuditAction>> = {
   'partner.registered': 'partner.registered',
   'partner.updated': 'partner.updated',
   'partner.unregistered': 'partner.unregistered',
+  'partner.awaiting_approval': 'partner.awaiting_approval',
   'command.received': 'command.received',
   'result.sent': 'result.sent',
 };
@@ -92,7 +94,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const details: Record<string, unknown> = {};
     if (event.type === 'command.received') Object.assign(details, { command: event.command, response: event.response });
     if (event.type === 'result.sent') Object.assign(details, { kind: event.kind, url: event.url });
-    if (event.type === 'partner.registered' && event.registrationTokenId) {
+    if ((event.type === 'partner.registered' || event.type === 'partner.awaiting_approval') && event.registrationTokenId) {
       void append({
         at: new Date().toISOString(),
         action: 'registration_token.used',

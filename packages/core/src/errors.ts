@@ -30,6 +30,8 @@ export const ErrorReasons = {
   unauthorized: { httpStatus: 401, statusCode: OcpiStatus.CLIENT_ERROR },
   not_found: { httpStatus: 404, statusCode: OcpiStatus.CLIENT_ERROR },
   method_not_allowed: { httpStatus: 405, statusCode: OcpiStatus.CLIENT_ERROR },
+  /** The body did not arrive in time (the connection is closed after the answer). */
+  request_timeout: { httpStatus: 408, statusCode: OcpiStatus.CLIENT_ERROR },
   payload_too_large: { httpStatus: 413, statusCode: OcpiStatus.CLIENT_ERROR },
   unsupported_media_type: { httpStatus: 415, statusCode: OcpiStatus.CLIENT_ERROR },
   rate_limited: { httpStatus: 429, statusCode: OcpiStatus.CLIENT_ERROR },
@@ -45,6 +47,8 @@ export interface OcpiErrorOptions {
   headers?: Record<string, string>;
   /** Data to put in the error envelope, to help the client debug. */
   data?: unknown;
+  /** What caused it, for the operator's logs; never sent. */
+  cause?: unknown;
 }
 
 /** The one error class of ocpi-ts: every failure becomes an envelope through it. */
@@ -56,7 +60,7 @@ export class OcpiError extends Error {
   readonly data: unknown;
 
   constructor(message: string, options: OcpiErrorOptions = {}) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OcpiError';
     this.reason = options.reason ?? 'ocpi';
     this.statusCode = options.statusCode ?? ErrorReasons[this.reason].statusCode;

@@ -7,6 +7,8 @@ import { CPO_ROLE, EMSP_ROLE } from './testing/fixtures.js';
 import { moduleHarness } from './testing/modules-harness.js';
 
 const CPO = { ...CPO_ROLE, country_code: 'BE', party_id: 'BEC' };
+/** Every host resolves to a public address: no DNS is asked (the machine may have none). */
+const PUBLIC_DNS = async () => ['93.184.216.34'];
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 async function setup() {
@@ -15,7 +17,7 @@ async function setup() {
   events.on('*', (event) => {
     seen.push(event);
   });
-  const harness = moduleHarness({ parties: [EMSP_ROLE], modules: [locationsReceiver(), commandsReceiver()], events });
+  const harness = moduleHarness({ parties: [EMSP_ROLE], modules: [locationsReceiver(), commandsReceiver({}, { outbound: { resolve: PUBLIC_DNS } })], events });
   await harness.partner('cpo', [CPO]);
   return { events, seen, harness };
 }

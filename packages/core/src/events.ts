@@ -37,7 +37,8 @@ export interface ObjectOutdatedEvent extends EventOrigin {
 }
 
 export interface PartnerEvent extends EventOrigin {
-  type: 'partner.registered' | 'partner.updated' | 'partner.unregistered';
+  /** `partner.awaiting_approval`: the policy held roles of a registration or update for the operator (`approvePartner`). */
+  type: 'partner.registered' | 'partner.updated' | 'partner.unregistered' | 'partner.awaiting_approval';
   partnerId: string;
   roles: PartyRef[];
   /** On registration with a registration token (token A): which one was used. */

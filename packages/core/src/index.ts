@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './auth/secrets.js';
 export * from './auth/tokens.js';
 export * from './body.js';
 export * from './client/client.js';
@@ -30,7 +31,9 @@ export * from './modules/tariffs.js';
 export * from './modules/tokens.js';
 export * from './outbound.js';
 export * from './pagination.js';
+export * from './partners/hub.js';
 export * from './partners/partner.js';
+export * from './partners/policy.js';
 export * from './routing-headers.js';
 export * from './schemas/openapi.js';
 export * from './schemas/patch.js';

@@ -3,6 +3,7 @@ import type { EventOrigin, OcpiEvent, OcpiEventBus } from './events.js';
 import type { OcpiRequest } from './http.js';
 import type { Pagination } from './pagination.js';
 import type { Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { PartnerPolicy } from './partners/policy.js';
 import type { CredentialsRole, InterfaceRole } from './schemas/v2.2.1/index.js';
 
 export type { InterfaceRole };
@@ -64,7 +65,8 @@ export interface OcpiModule {
 }
 
 export type Caller =
-  | { kind: 'partner'; partner: Partner; encoding: TokenEncoding }
+  /** `token`: the credentials token the partner presented (ours, issued to it). */
+  | { kind: 'partner'; partner: Partner; encoding: TokenEncoding; token: string }
   | { kind: 'registration'; registrationToken: RegistrationToken; token: string; encoding: TokenEncoding };
 
 /** What the node knows about itself, shared by every request. Never mutated per request. */
@@ -84,11 +86,32 @@ export interface NodeInfo {
   events: OcpiEventBus;
   /** The endpoints of a version, as in its version details. */
   endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
+  /** Decides which roles a partner may hold, before a registration or credentials update is saved. */
+  partnerPolicy: PartnerPolicy;
+  /** How large what partners make us keep may grow (`createOcpiServer({ limits })`). */
+  limits: NodeLimits;
+  /**
+   * Whether a partner may act for a party (in `OCPI-from-*`, the URL of a client-owned object, a CDR
+   * it posts): one of its own roles, or, for a hub, a party it serves (see `hubServesParty`).
+   */
+  actsFor(partner: Partner, party: PartyRef): Promise<boolean>;
   /**
    * The node's compiled validator for a schema (its `ValidatorFactory`, cached per schema): for checks
    * a handler makes beyond the route's body, e.g. the object that results from applying a PATCH.
    */
   validator<S extends TSchema>(schema: S): Validator<Static<S>>;
+}
+
+/** Bounds on what a partner can make the node keep, so no partner can make it slow for the others. */
+export interface NodeLimits {
+  /** Largest stored object a write may produce (a PATCH or an EVSE merged into a Location), in bytes of JSON. */
+  objectBytes: number;
+  /** Most charging periods a Session may have (PATCHes add to them). */
+  chargingPeriods: number;
+  /** Most endpoints a partner's version details may list (its record is read on every request it makes). */
+  partnerEndpoints: number;
+  /** Most roles a Credentials object may name. */
+  partnerRoles: number;
 }
 
 export interface RequestContext {

@@ -45,8 +45,50 @@ describe('outbound URL policy', () => {
     ['http://[fd00:ec2::254]/', /private/],
     ['http://[::ffff:127.0.0.1]/', /loopback/],
     ['http://2130706433/', /loopback/],
+    // Issue 19, finding 11: the benchmarking range and IPv4 addresses embedded in IPv6 forms.
+    ['http://198.18.0.1/', /private/],
+    ['http://198.19.255.254/', /private/],
+    ['http://[::7f00:1]/', /loopback/],
+    ['http://[::127.0.0.1]/', /loopback/],
+    ['http://[64:ff9b::7f00:1]/', /loopback/],
+    ['http://[64:ff9b::a9fe:a9fe]/', /link-local/],
+    ['http://[::ffff:0:7f00:1]/', /loopback/],
+    ['http://[::ffff:0:a00:1]/', /private/],
+    ['http://[2002:7f00:1::]/', /loopback/],
+    ['http://[2002:a9fe:a9fe::1]/', /link-local/],
+    ['http://[64:ff9b:1::a00:1]/', /private/],
+    ['http://[fe80::1]/', /link-local/],
+    ['http://[fec0::1]/', /private/],
+    ['http://[2001:db8::1]/', /reserved/],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', /reserved/],
+    ['http://[::]/', /unspecified/],
+    ['http://0.0.0.0/', /unspecified/],
+    ['http://192.0.2.1/', /reserved/],
+    ['http://240.0.0.1/', /reserved/],
   ])('refuses %s by default', async (url, reason) => {
     await expect(checkOutboundUrl(new URL(url), {}, async () => [])).rejects.toThrow(reason);
+  });
+
+  it.each(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1'])(
+    'allows the public address %s',
+    async (address) => {
+      await expect(checkOutboundUrl(new URL(`http://${address.includes(':') ? `[${address}]` : address}/`), {}, async () => [])).resolves.toBeUndefined();
+    },
+  );
+
+  it('judges resolved addresses in any textual form, a zone or a dotted tail included', async () => {
+    for (const address of [
+      '0:0:0:0:0:ffff:127.0.0.1',
+      '0000:0000:0000:0000:0000:0000:0000:0001',
+      'fe80::1%eth0',
+      '64:ff9b:0:0:0:0:127.0.0.1',
+      '::ffff:0:169.254.169.254',
+    ]) {
+      await expect(
+        checkOutboundUrl(new URL('https://partner.example/'), {}, async () => [address]),
+        address,
+      ).rejects.toThrow(OutboundRefusedError);
+    }
   });
 
   it('checks the addresses a host name resolves to', async () => {

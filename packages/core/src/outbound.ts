@@ -6,7 +6,7 @@
 export interface OutboundPolicy {
   /** 127.0.0.0/8, ::1, `localhost`. Default false. */
   allowLoopback?: boolean;
-  /** 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7. Default false. */
+  /** 10/8, 172.16/12, 192.168/16, 100.64/10, 198.18/15, fc00::/7, fec0::/10 (and IPv4 ones embedded in IPv6). Default false. */
   allowPrivate?: boolean;
   /** Per call, including redirects. Default 30 s. */
   timeoutMs?: number;
@@ -35,41 +35,112 @@ export class OutboundRefusedError extends Error {
   }
 }
 
-type Range = 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'public';
+type Range = 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'reserved' | 'public';
 
-function ipv4Range(address: string): Range | undefined {
+/** The four bytes of a dotted-quad IPv4 address, or undefined. */
+function ipv4Bytes(address: string): number[] | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   if (!match) return undefined;
-  const [a, b] = [Number(match[1]), Number(match[2])];
+  const bytes = match.slice(1).map(Number);
+  return bytes.every((b) => b <= 255) ? bytes : undefined;
+}
+
+/** The special-purpose IPv4 blocks (RFC 6890); anything else is public. */
+function ipv4Range(bytes: readonly number[]): Range {
+  const [a = 0, b = 0, c = 0] = bytes;
   if (a === 127) return 'loopback';
   if (a === 0) return 'unspecified';
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return 'private';
+  // 198.18/15 (benchmarking) is in practice routed inside networks (VPNs' fake-IP ranges): private.
+  if (
+    a === 10 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 198 && (b === 18 || b === 19))
+  ) {
+    return 'private';
+  }
   // 169.254/16 holds the cloud metadata service (169.254.169.254).
   if (a === 169 && b === 254) return 'link-local';
-  if (a >= 224) return 'multicast';
+  if (a >= 224 && a <= 239) return 'multicast';
+  // 192.0.0/24 protocol assignments, 192.0.2/24, 198.51.100/24 and 203.0.113/24 documentation,
+  // 192.88.99/24 6to4 relays, 240/4 future use and broadcast.
+  if (a === 192 && b === 0 && (c === 0 || c === 2)) return 'reserved';
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113) || (a === 192 && b === 88 && c === 99) || a >= 240) return 'reserved';
   return 'public';
 }
 
-function ipv6Range(address: string): Range | undefined {
-  const ip = address.toLowerCase().replace(/^\[|\]$/g, '');
-  if (!ip.includes(':')) return undefined;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) return ipv4Range(mapped[1] as string);
-  // The URL parser writes IPv4-mapped addresses in hex: ::ffff:7f00:1 is 127.0.0.1.
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
-  if (hex) {
-    const [high, low] = [Number.parseInt(hex[1] as string, 16), Number.parseInt(hex[2] as string, 16)];
-    return ipv4Range(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+/** The sixteen bytes of an IPv6 address in any textual form (`::`, a trailing dotted quad, a zone), or undefined. */
+function ipv6Bytes(address: string): number[] | undefined {
+  let text = address
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
+  if (!text.includes(':')) return undefined;
+  const tail: number[] = [];
+  const quad = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    const v4 = ipv4Bytes(quad[1] as string);
+    if (!v4) return undefined;
+    tail.push(...v4);
+    // `::ffff:1.2.3.4` leaves `::ffff`, `::1.2.3.4` leaves `::`.
+    text = text.slice(0, quad.index + 1);
+    if (!text.endsWith('::')) text = text.slice(0, -1);
   }
-  if (ip === '::1') return 'loopback';
-  if (ip === '::') return 'unspecified';
-  if (/^f[cd]/.test(ip)) return 'private';
-  if (/^fe[89ab]/.test(ip)) return 'link-local';
-  if (ip.startsWith('ff')) return 'multicast';
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const head = groups(halves[0]);
+  const rest = groups(halves[1]);
+  const wanted = 8 - tail.length / 2;
+  const missing = wanted - head.length - rest.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill('0'), ...rest];
+  const bytes: number[] = [];
+  for (const group of all) {
+    if (!/^[0-9a-f]{1,4}$/.test(group)) return undefined;
+    const value = Number.parseInt(group, 16);
+    bytes.push(value >> 8, value & 255);
+  }
+  return [...bytes, ...tail];
+}
+
+/**
+ * The special-purpose IPv6 blocks (RFC 6890 and its IPv4 embeddings): an address that carries an IPv4
+ * address (mapped, compatible, translated, NAT64, 6to4) is judged by that IPv4 address.
+ */
+function ipv6Range(bytes: readonly number[]): Range {
+  const word = (i: number) => ((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0);
+  const words = Array.from({ length: 8 }, (_, i) => word(i));
+  const zeros = (from: number, to: number) => words.slice(from, to).every((w) => w === 0);
+  const v4 = (at: number) => ipv4Range(bytes.slice(at, at + 4));
+  if (zeros(0, 8)) return 'unspecified';
+  if (zeros(0, 7) && words[7] === 1) return 'loopback';
+  // ::a.b.c.d (compatible), ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (translated), 64:ff9b::a.b.c.d (NAT64).
+  if (zeros(0, 6) || (zeros(0, 5) && words[5] === 0xffff) || (zeros(0, 4) && words[4] === 0xffff && words[5] === 0)) return v4(12);
+  if (words[0] === 0x64 && words[1] === 0xff9b && zeros(2, 6)) return v4(12);
+  // 64:ff9b:1::/48, NAT64 for local use: an IPv4 address of the site's own.
+  if (words[0] === 0x64 && words[1] === 0xff9b && words[2] === 1) return 'private';
+  // 2002::/16, 6to4: the IPv4 address in bits 16 to 47.
+  if (words[0] === 0x2002) return v4(2);
+  // 2001::/32 Teredo (an obfuscated IPv4 behind a relay), 2001:db8::/32 documentation, 100::/64 discard.
+  if (words[0] === 0x2001 && (words[1] === 0 || words[1] === 0xdb8)) return 'reserved';
+  if (words[0] === 0x100 && zeros(1, 4)) return 'reserved';
+  const first = words[0] ?? 0;
+  if ((first & 0xfe00) === 0xfc00) return 'private';
+  // fe80::/10 link-local; fec0::/10, the deprecated site-local, is a private network's.
+  if ((first & 0xffc0) === 0xfe80) return 'link-local';
+  if ((first & 0xffc0) === 0xfec0) return 'private';
+  if ((first & 0xff00) === 0xff00) return 'multicast';
   return 'public';
 }
 
-const rangeOf = (address: string): Range | undefined => ipv4Range(address) ?? ipv6Range(address);
+const rangeOf = (address: string): Range | undefined => {
+  const v4 = ipv4Bytes(address);
+  if (v4) return ipv4Range(v4);
+  const v6 = ipv6Bytes(address);
+  return v6 ? ipv6Range(v6) : undefined;
+};
 
 /** Names that always mean a local or metadata address, whatever a resolver says. */
 const LOCAL_NAMES = /^(localhost|.*\.localhost|metadata|metadata\.google\.internal)$/i;

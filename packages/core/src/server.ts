@@ -1,14 +1,16 @@
 import type { AuditLog } from './audit.js';
-import { constantTimeEqual, hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
+import { hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
 import { readBody } from './body.js';
 import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
 import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
-import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
+import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, NodeLimits, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
+import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
+import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routingHeaderValues } from './routing-headers.js';
 import { assertStorableBody, assertStorableParams } from './storable.js';
 import { normalizeParty, partyString } from './store/keys.js';
@@ -33,6 +35,18 @@ export interface OcpiServerOptions {
   /** Largest request body accepted, in bytes (default 1 MiB); larger gets HTTP 413. */
   bodyLimit?: number;
   /**
+   * How long a request body may take to arrive, in ms (default 30 s); slower gets HTTP 408 and the
+   * connection is closed. Whatever the framework's own timeouts (Fastify has none by default), a
+   * slowly trickled body holds a request no longer than this.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Bounds on what partners make the node keep; a write beyond them gets 2001 saying which. Defaults:
+   * objects up to `bodyLimit` bytes (what one request may carry), 5,000 charging periods per Session,
+   * 100 endpoints and 100 roles per partner.
+   */
+  limits?: Partial<NodeLimits>;
+  /**
    * Compiles body schemas. Default `createAutoValidatorFactory()`: the validators precompiled at build time
    * for the OCPI schemas, ajv for other schemas where the runtime allows code generation.
    */
@@ -45,6 +59,16 @@ export interface OcpiServerOptions {
   events?: OcpiEventBus;
   /** Called with every unexpected error (a handler that threw): for logs and metrics. */
   onError?: (error: unknown, request: OcpiRequest) => void;
+  /**
+   * Which roles a partner may hold, decided before a registration or credentials update is saved, on
+   * either side of the handshake. Default `defaultPartnerPolicy()`: no partner becomes a HUB.
+   */
+  partnerPolicy?: PartnerPolicy;
+  /**
+   * The parties a hub partner serves besides those it pushed ClientInfo of (`hubServesParty`): a hub
+   * acts for those only (OCPI-from, client-owned URLs, CDRs).
+   */
+  hubServes?: HubServes;
 }
 
 export interface OcpiServer {
@@ -73,6 +97,16 @@ type Target =
 
 function firstHeader(value: string | readonly string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.[0];
+}
+
+/**
+ * A request or correlation id to echo: as sent when it is 1 to 255 printable ASCII characters, else a
+ * new one. Bytes beyond ASCII reach each framework differently (latin-1 or UTF-8) and would be echoed
+ * differently; an id that is only echoed back is better replaced than mangled.
+ */
+function echoedId(value: string | readonly string[] | undefined): string {
+  const id = firstHeader(value)?.trim();
+  return id && /^[\x20-\x7e]{1,255}$/.test(id) ? id : crypto.randomUUID();
 }
 
 type RequestHeaders = OcpiRequest['headers'];
@@ -133,6 +167,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const mountSegments = mountPath.split('/').filter(Boolean);
   const paginationOptions: PaginationOptions = { defaultLimit: 50, maxLimit: 100, ...options.pagination };
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   const validators = options.validators ?? createAutoValidatorFactory();
   const validatorCache = new WeakMap<object, Validator<unknown>>();
   const store = options.store;
@@ -180,6 +215,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         }));
     },
     validator: (schema) => validatorFor(schema) as never,
+    partnerPolicy: options.partnerPolicy ?? defaultPartnerPolicy(),
+    limits: { objectBytes: bodyLimit, chargingPeriods: 5000, partnerEndpoints: 100, partnerRoles: 100, ...options.limits },
+    actsFor: (partner, party) => actsFor(store, partner, party, options.hubServes),
   };
 
   function resolve(method: string, segments: string[], rawPath: string): Target {
@@ -237,22 +275,23 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     if (readings.length === 0) {
       throw OcpiError.unauthorized(authorization ? 'Authorization header must be "Token <base64 credentials token>"' : 'Authorization header is missing');
     }
+    // The store finds a token by its hash (in a form of its own: a SQL store keys it, see SecretsAtRest).
     for (const reading of readings) {
-      const { hash } = reading;
-      const partner = await store.partners.findByTokenHash(hash);
-      if (!partner?.inboundTokenHash || !constantTimeEqual(partner.inboundTokenHash, hash)) continue;
+      const partner = await store.partners.findByTokenHash(reading.hash);
+      if (!partner) continue;
       if (partner.tokenEncoding !== reading.encoding) continue;
       if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
       if (partner.status === 'UNREGISTERED') continue;
-      // A handshake we started: the partner may only read our versions and credentials meanwhile.
+      // A handshake we started, or roles held for the operator: only our versions and credentials meanwhile.
       if (partner.status === 'PENDING' && auth !== 'partner-or-registration')
         throw OcpiError.unauthorized('The registration with this partner is not complete yet');
-      return { kind: 'partner', partner, encoding: reading.encoding };
+      if (partner.status === 'AWAITING_APPROVAL' && auth !== 'partner-or-registration')
+        throw OcpiError.unauthorized("Your registration waits for the approval of this platform's operator");
+      return { kind: 'partner', partner, encoding: reading.encoding, token: reading.token };
     }
     for (const reading of readings) {
-      const { hash } = reading;
-      const registrationToken = await store.registrationTokens.findByHash(hash);
-      if (!registrationToken || !constantTimeEqual(registrationToken.hash, hash)) continue;
+      const registrationToken = await store.registrationTokens.findByHash(reading.hash);
+      if (!registrationToken) continue;
       if (registrationToken.revokedAt || registrationToken.usedAt) continue;
       if (registrationToken.expiresAt && Date.parse(registrationToken.expiresAt) <= Date.now()) continue;
       // transport_and_format, "Authorization header": token A on any other module gets 401.
@@ -273,9 +312,13 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
 
   async function readJsonBody(request: OcpiRequest, route: RouteDefinition): Promise<unknown> {
     if (!BODY_METHODS.has(route.method)) return undefined;
-    const read = await readBody(request.body, bodyLimit);
+    const read = await readBody(request.body, bodyLimit, bodyTimeoutMs);
+    if (read.ok || read.reason !== 'timeout') bodiesRead.add(request);
     if (!read.ok) {
       if (read.reason === 'too_large') throw new OcpiError(`Request body is larger than ${bodyLimit} bytes`, { reason: 'payload_too_large' });
+      if (read.reason === 'timeout') {
+        throw new OcpiError(`Request body did not arrive within ${bodyTimeoutMs} ms`, { reason: 'request_timeout' });
+      }
       throw new OcpiError('Request body is not valid UTF-8', { reason: 'bad_request' });
     }
     const name = route.body?.name ?? 'object';
@@ -300,47 +343,49 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return parsed;
   }
 
-  function checkOwner(caller: Caller, params: Record<string, string>): PartyRef {
+  async function checkOwner(caller: Caller, params: Record<string, string>): Promise<PartyRef> {
     const country_code = params.country_code ?? '';
     const party_id = params.party_id ?? '';
     const owner = normalizeParty({ country_code, party_id });
-    const roles = caller.kind === 'partner' ? caller.partner.roles : [];
     // transport_and_format, "Client Owned Object Push", Errors: a URL with another party's
     // country_code/party_id may be answered with 404, so other parties' objects stay invisible.
-    if (!roles.some((role) => partyString(role) === partyString(owner))) {
+    // A hub pushes for the parties it serves (transport_and_format, "Broadcast Push": the URL keeps the original party).
+    if (caller.kind !== 'partner' || !(await node.actsFor(caller.partner, owner))) {
       throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
     }
     return owner;
   }
 
-  function checkRouting(routing: RoutingHeaders, caller: Caller): void {
+  /**
+   * Refuses an `OCPI-to` party that is not ours and an `OCPI-from` party the caller may not act for
+   * (`fromAllowed`: `node.actsFor`): a party speaks for itself only; a hub for the parties it serves,
+   * never for any party it names.
+   */
+  function checkRouting(routing: RoutingHeaders, caller: Caller, fromAllowed: boolean): void {
     if (routing.to && !ourParties.some((p) => partyString(p) === partyString(routing.to as PartyRef))) {
       throw OcpiError.invalid(`OCPI-to-country-code/OCPI-to-party-id ${routing.to.country_code}/${routing.to.party_id} is not a party on this platform`);
     }
-    if (routing.from && caller.kind === 'partner' && !caller.partner.roles.some((r) => r.role === 'HUB')) {
-      const from = routing.from;
-      if (!caller.partner.roles.some((r) => partyString(r) === partyString(from))) {
-        throw OcpiError.invalid(
-          `OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not one of the parties registered with your credentials`,
-        );
-      }
+    const from = routing.from;
+    if (from && caller.kind === 'partner' && !fromAllowed) {
+      const whose = caller.partner.roles.some((r) => r.role === 'HUB')
+        ? 'one of your parties or of the parties your hub serves'
+        : 'one of the parties registered with your credentials';
+      throw OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not ${whose}`);
     }
   }
 
   /**
    * The routing headers of the answer: back to whoever sent the request (transport_and_format, "Party to
    * Party"). Only parties that are valid here are named: the `OCPI-to` party when it is one of ours, the
-   * `OCPI-from` party when the caller may speak for it; so an answer refusing a foreign `OCPI-to` never
-   * claims to come from that foreign party.
+   * `OCPI-from` party when the caller may act for it (`fromAllowed`); so an answer refusing a foreign
+   * party never claims to come from it or go to it.
    */
-  function responseRouting(routing: RoutingHeaders, caller: Caller): RoutingHeaders {
+  function responseRouting(routing: RoutingHeaders, caller: Caller, fromAllowed: boolean): RoutingHeaders {
     const callerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
-    const isHub = callerRoles.some((r) => r.role === 'HUB');
     const ours = (party: PartyRef | undefined) => party && ourParties.some((p) => partyString(p) === partyString(party));
-    const theirs = (party: PartyRef | undefined) => party && (isHub || callerRoles.some((r) => partyString(r) === partyString(party)));
     return {
       from: ours(routing.to) ? routing.to : ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined,
-      to: theirs(routing.from) ? routing.from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined,
+      to: routing.from && fromAllowed ? routing.from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : undefined,
     };
   }
 
@@ -399,11 +444,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
     const routing = functional ? readRoutingHeaders(headerValues) : { from: undefined, to: undefined };
     if (functional) {
-      Object.assign(headers, routingHeaderValues(responseRouting(routing, caller)));
-      checkRouting(routing, caller);
+      const fromAllowed = routing.from !== undefined && caller.kind === 'partner' && (await node.actsFor(caller.partner, routing.from));
+      Object.assign(headers, routingHeaderValues(responseRouting(routing, caller, fromAllowed)));
+      checkRouting(routing, caller, fromAllowed);
     }
     assertStorableParams(params);
-    const owner = route.clientOwned ? checkOwner(caller, params) : undefined;
+    const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
     const body = await readJsonBody(request, route);
 
@@ -448,8 +494,15 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return result;
   }
 
-  function respond(status: number, headers: Record<string, string>, fields: EnvelopeFields): OcpiResponse {
-    return { status, headers, body: envelopeBody(fields) };
+  /** Requests whose body the core read to its end (or past its limit, dropping the rest). */
+  const bodiesRead = new WeakSet<OcpiRequest>();
+
+  function respond(request: OcpiRequest, status: number, headers: Record<string, string>, fields: EnvelopeFields): OcpiResponse {
+    // A body answered before it was read (no token, a refusal, a timeout) would keep the connection
+    // busy while it trickles in: the connection closes with the answer.
+    const unread =
+      !bodiesRead.has(request) && (Number(firstHeader(request.headers['content-length']) ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined);
+    return { status, headers: unread ? { ...headers, connection: 'close' } : headers, body: envelopeBody(fields) };
   }
 
   async function handle(given: OcpiRequest): Promise<OcpiResponse> {
@@ -458,15 +511,15 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const lowerCased = lowerCaseHeaders(given.headers);
     const request = lowerCased === given.headers ? given : { ...given, headers: lowerCased };
     try {
-      const requestId = firstHeader(request.headers['x-request-id'])?.trim() || crypto.randomUUID();
-      const correlationId = firstHeader(request.headers['x-correlation-id'])?.trim() || crypto.randomUUID();
+      const requestId = echoedId(request.headers['x-request-id']);
+      const correlationId = echoedId(request.headers['x-correlation-id']);
       headers['x-request-id'] = requestId;
       headers['x-correlation-id'] = correlationId;
       const events: OcpiEvent[] = [];
       try {
         const result = await dispatch(request, { requestId, correlationId }, headers, events);
         Object.assign(headers, result.headers);
-        return respond(result.httpStatus ?? 200, headers, {
+        return respond(request, result.httpStatus ?? 200, headers, {
           data: result.data,
           statusCode: result.statusCode ?? OcpiStatus.SUCCESS,
           statusMessage: result.statusMessage ?? 'Success',
@@ -475,10 +528,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       } catch (error) {
         if (error instanceof OcpiError) {
           Object.assign(headers, error.headers);
-          return respond(error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
+          return respond(request, error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
         }
         options.onError?.(error, request);
-        return respond(500, headers, {
+        return respond(request, 500, headers, {
           statusCode: OcpiStatus.SERVER_ERROR,
           statusMessage: `Internal server error (X-Request-ID ${requestId})`,
           timestamp,
@@ -489,7 +542,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       }
     } catch {
       // Only a failing onError hook gets here.
-      return respond(500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
+      return respond(request, 500, headers, { statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'Internal server error', timestamp });
     }
   }
 

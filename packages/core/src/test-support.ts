@@ -3,7 +3,9 @@
 // through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
 
 export { example, examplesDir, role } from './testing/examples.js';
+export { TEST_SECRET_KEY } from './testing/fixtures.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
+export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';
 export * from './testing/runtime-neutral.js';
 export { describeUnstorableInput } from './testing/unstorable-input.js';

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { generateSecretKey } from '@ocpi-ts/core';
 import { pgliteExecutor, type SqlExecutor } from './executor.js';
 import { readInitdbTemplate } from './initdb-template.js';
 import { Vacuum, withVacuum } from './maintenance.js';
@@ -17,15 +18,60 @@ export type EmbeddedStoreOptions =
       schema?: string;
       /** The node's read model (see `SqlStoreOptions.readModel`); `false` for SQL only. */
       readModel?: SqlStoreOptions['readModel'];
+      /**
+       * The node's secret (at least 32 characters) that keys token hashes and seals partner tokens.
+       * Default: one generated once and kept in `dataDir/secret-key` (0600): no token is in plaintext
+       * in the files, but a copy of the whole directory carries its key; give one from elsewhere
+       * (`OCPI_SECRET_KEY` on the reference node) to keep them apart.
+       */
+      secretKey?: string;
     }
   | {
       /** An existing PGlite instance (say, with extensions loaded). The store does not close it. */
       pglite: PGlite;
       schema?: string;
       readModel?: SqlStoreOptions['readModel'];
+      secretKey: string;
     };
 
 const LOCK_FILE = 'ocpi-ts.lock';
+const KEY_FILE = 'secret-key';
+
+/**
+ * Owner-only modes on everything in the data directory: 0700 directories, 0600 files. Whatever the
+ * umask, PGlite writes the files of its initial database 0666 (and some later ones 0644); the
+ * directory itself being 0700 keeps other users out in between.
+ */
+function restrictModes(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) restrictModes(path);
+    else if (!lstatSync(path).isSymbolicLink()) chmodSync(path, 0o600);
+  }
+}
+
+/** Writes a new file readable by its owner only, whatever the umask; fails if it exists. */
+function writePrivateFile(path: string, content: string): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(path, 0o600);
+}
+
+/** The data directory's own key, generated on first use (see `secretKey`). */
+function dataDirKey(dir: string): string {
+  const path = join(dir, KEY_FILE);
+  try {
+    writePrivateFile(path, `${generateSecretKey()}\n`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(path, 'utf8').trim();
+}
 
 const alive = (pid: number): boolean => {
   try {
@@ -45,16 +91,18 @@ function lockDataDir(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => {
+      writePrivateFile(path, `${process.pid}\n`);
+      const unlock = () => {
+        process.off('exit', unlock);
         try {
           if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
         } catch {
           // already gone
         }
       };
+      // However the process ends short of a crash (process.exit after a hung shutdown included), the lock goes with it.
+      process.on('exit', unlock);
+      return unlock;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
@@ -75,22 +123,24 @@ function lockDataDir(dir: string): () => void {
  * or power loss may lose the last writes; use PostgreSQL where that matters.)
  */
 export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
-  const settings: SqlStoreOptions = {
-    ...(options.schema === undefined ? {} : { schema: options.schema }),
-    ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
-  };
-  const maintained = async (executor: SqlExecutor) => {
-    const store = await openSqlStore(executor, settings);
+  const maintained = async (executor: SqlExecutor, secretKey: string) => {
+    const store = await openSqlStore(executor, {
+      secretKey,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
+    });
     return withVacuum(store, new Vacuum(executor, options.schema ?? 'public', (error) => console.warn('ocpi-ts: VACUUM of the embedded store failed', error)));
   };
-  if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }));
+  if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }), options.secretKey);
 
   const inMemory = options.dataDir.startsWith('memory://');
   let unlock = () => {};
   let dataDir = options.dataDir;
+  let secretKey = options.secretKey ?? (inMemory ? generateSecretKey() : undefined);
   if (!inMemory) {
     dataDir = resolve(options.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
     unlock = lockDataDir(dataDir);
   }
   // A new database starts from the initdb template (seconds of WebAssembly CPU saved) when there is one.
@@ -98,6 +148,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
   const template = isNew ? readInitdbTemplate() : undefined;
   let db: PGlite;
   try {
+    secretKey ??= dataDirKey(dataDir);
     // PostgreSQL's default 128 MB of shared buffers: a third of PGlite's memory, and little use
     // beside the node's read model, which serves the reads. 32 MB keeps PGlite near 400 MB resident.
     db = await PGlite.create(dataDir, {
@@ -105,19 +156,24 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       postgresqlconf: ['shared_buffers=32MB'],
       ...(template ? { loadDataDir: template } : {}),
     });
+    if (!inMemory) restrictModes(dataDir);
   } catch (error) {
     unlock();
     throw error;
   }
   const executor = pgliteExecutor(db);
-  return maintained({
-    ...executor,
-    close: async () => {
-      try {
-        await executor.close();
-      } finally {
-        unlock();
-      }
+  return maintained(
+    {
+      ...executor,
+      close: async () => {
+        try {
+          await executor.close();
+          if (!inMemory) restrictModes(dataDir);
+        } finally {
+          unlock();
+        }
+      },
     },
-  });
+    secretKey,
+  );
 }

@@ -1,4 +1,10 @@
-import type { SqlExecutor } from './executor.js';
+import { isSealed, type SecretsAtRest } from '@ocpi-ts/core';
+import type { SqlExecutor, SqlQueryable } from './executor.js';
+
+/** What a migration may need besides SQL: the store's secrets, to rewrite tokens it finds in plaintext. */
+export interface MigrationContext {
+  secrets: SecretsAtRest;
+}
 
 /**
  * One schema change. Migrations are append-only: a released one is never edited, a change is a new
@@ -9,6 +15,33 @@ export interface Migration {
   name: string;
   /** Statements to run, given the quoted schema name (`"public"`) and the name itself (`public`). */
   up: (schema: string, name: string) => string[];
+  /** Runs after `up`, in the same transaction, for changes SQL cannot make alone (keying hashes, sealing tokens). */
+  run?: (tx: SqlQueryable, schema: string, context: MigrationContext) => Promise<void>;
+}
+
+/**
+ * Version 11: every token hash keyed with HMAC and every partner token sealed, in place. A plain
+ * SHA-256 is keyed without knowing the token (`keyHash`); the key check refuses later starts with another key.
+ */
+async function sealSecrets(tx: SqlQueryable, s: string, { secrets }: MigrationContext): Promise<void> {
+  const partners = await tx.query<{ id: string; doc: string }>(`SELECT id, doc::text AS doc FROM ${s}.ocpi_partners`);
+  for (const row of partners) {
+    const doc = JSON.parse(row.doc) as { inboundTokenHash?: string; outboundToken?: string };
+    if (doc.inboundTokenHash !== undefined) doc.inboundTokenHash = await secrets.keyHash(doc.inboundTokenHash);
+    if (doc.outboundToken !== undefined && !isSealed(doc.outboundToken)) doc.outboundToken = await secrets.seal(doc.outboundToken, row.id);
+    await tx.query(`UPDATE ${s}.ocpi_partners SET token_hash = $2::text, doc = $3::text::jsonb WHERE id = $1::text`, [
+      row.id,
+      doc.inboundTokenHash ?? null,
+      JSON.stringify(doc),
+    ]);
+  }
+  const tokens = await tx.query<{ id: string; hash: string; doc: string }>(`SELECT id, hash, doc::text AS doc FROM ${s}.ocpi_registration_tokens`);
+  for (const row of tokens) {
+    const hash = await secrets.keyHash(row.hash);
+    const doc = { ...(JSON.parse(row.doc) as object), hash };
+    await tx.query(`UPDATE ${s}.ocpi_registration_tokens SET hash = $2::text, doc = $3::text::jsonb WHERE id = $1::text`, [row.id, hash, JSON.stringify(doc)]);
+  }
+  await tx.query(`INSERT INTO ${s}.ocpi_secrets (name, value) VALUES ('key_check', $1::text)`, [secrets.keyCheck]);
 }
 
 /** 32-bit FNV-1a of a string, in hex: a short, stable tag. */
@@ -182,6 +215,29 @@ export const migrations: readonly Migration[] = [
     // write paid for these two: measured, a third of the database's time per update.
     up: (s) => [`DROP INDEX ${s}.ocpi_objects_module_owner_seq`, `DROP INDEX ${s}.ocpi_objects_module_last_updated`],
   },
+  {
+    version: 10,
+    name: 'one partner per party',
+    up: (s) => [
+      // A party (country code and party id) is held by one partner that is not unregistered: the
+      // primary key makes two registrations of one party racing end with one of them refused.
+      `CREATE TABLE ${s}.ocpi_partner_parties (
+        party text PRIMARY KEY,
+        partner_id text NOT NULL REFERENCES ${s}.ocpi_partners (id) ON DELETE CASCADE
+      )`,
+      `CREATE INDEX ocpi_partner_parties_partner ON ${s}.ocpi_partner_parties (partner_id)`,
+      // Existing partners keep their parties; of a party two of them hold (the check was not atomic), the oldest keeps it.
+      `INSERT INTO ${s}.ocpi_partner_parties (party, partner_id)
+       SELECT p.party, p.id FROM (SELECT unnest(parties) AS party, id, seq FROM ${s}.ocpi_partners WHERE status <> 'UNREGISTERED') AS p
+       ORDER BY p.seq ON CONFLICT (party) DO NOTHING`,
+    ],
+  },
+  {
+    version: 11,
+    name: 'keyed token hashes, sealed partner tokens',
+    up: (s) => [`CREATE TABLE ${s}.ocpi_secrets (name text PRIMARY KEY, value text NOT NULL)`],
+    run: sealSecrets,
+  },
 ];
 
 /** First key of the two-int advisory lock that guards migrations (second: hash of the schema name). */
@@ -194,7 +250,7 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
  * starting together queue on the lock, the first migrates, the others then find nothing to do.
  * Returns the versions it applied.
  */
-export async function migrate(executor: SqlExecutor, schema: string, list: readonly Migration[] = migrations): Promise<number[]> {
+export async function migrate(executor: SqlExecutor, schema: string, list: readonly Migration[] = migrations, context?: MigrationContext): Promise<number[]> {
   const s = quoteIdent(schema);
   return executor.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [MIGRATION_LOCK, schema]);
@@ -218,6 +274,10 @@ export async function migrate(executor: SqlExecutor, schema: string, list: reado
     for (const migration of [...list].sort((a, b) => a.version - b.version)) {
       if (applied.has(migration.version)) continue;
       for (const statement of migration.up(s, schema)) await tx.query(statement);
+      if (migration.run) {
+        if (!context) throw new Error(`migration ${migration.version} (${migration.name}) needs the store's secrets`);
+        await migration.run(tx, s, context);
+      }
       await tx.query(`INSERT INTO ${s}.ocpi_migrations (version, name) VALUES ($1::int, $2::text)`, [migration.version, migration.name]);
       done.push(migration.version);
     }

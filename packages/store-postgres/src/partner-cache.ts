@@ -1,4 +1,4 @@
-import type { Partner, PartnerStore, PartyRef } from '@ocpi-ts/core';
+import type { Partner } from '@ocpi-ts/core';
 import type { ReadModel } from './read-model.js';
 
 /** Most partners kept (a node has tens or hundreds; the bound only caps memory). */
@@ -14,69 +14,40 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The partner of a token hash (looked up on every authenticated request) from memory, as long as the
+ * The partners of token hashes (looked up on every authenticated request) in memory, as long as the
  * read model listens: any change to the partners table, by any node, is announced on its channel and
- * empties the cache, and so does losing the channel. Unknown hashes are not remembered (a caller
- * trying tokens must not fill memory). What it returns is deeply frozen and shared by the requests
- * of that partner (parsing a copy per request cost more than the rest of authenticating): change a
- * partner through `save`, never in place.
+ * empties the cache, and so does losing the channel. Partners are kept as the store holds them, by
+ * their keyed token hash: the token we present to them stays sealed here (the store opens it for each
+ * reader) and no unkeyed hash is a key. Unknown hashes are not remembered (a caller trying tokens
+ * must not fill memory). What is kept is deeply frozen and shared: parsing a copy per request cost
+ * more than the rest of authenticating.
  */
-export class CachedPartners implements PartnerStore {
-  private readonly byHash = new Map<string, Partner>();
+export class PartnerCache {
+  private readonly byKeyedHash = new Map<string, Partner>();
   /** Counts the times the cache was emptied: a lookup that overlapped one does not fill it. */
   private generation = 0;
 
-  constructor(
-    private readonly inner: PartnerStore,
-    private readonly model: ReadModel,
-  ) {
+  constructor(private readonly model: ReadModel) {
     model.onPartnersChanged(() => this.forget());
   }
 
-  async findByTokenHash(hash: string): Promise<Partner | undefined> {
+  /** The stored partner of a keyed hash: from memory, or from `load` (kept when the read model listens). */
+  async find(keyedHash: string, load: () => Promise<Partner | undefined>): Promise<Partner | undefined> {
     if (this.model.ready) {
-      const cached = this.byHash.get(hash);
+      const cached = this.byKeyedHash.get(keyedHash);
       if (cached !== undefined) return cached;
     }
     const generation = this.generation;
-    const partner = await this.inner.findByTokenHash(hash);
-    if (partner && this.model.ready && generation === this.generation) {
-      if (this.byHash.size >= MAX_CACHED) this.byHash.clear();
-      this.byHash.set(hash, deepFreeze(structuredClone(partner)));
-    }
+    const partner = await load();
+    if (!partner || !this.model.ready || generation !== this.generation) return partner;
+    if (this.byKeyedHash.size >= MAX_CACHED) this.byKeyedHash.clear();
+    this.byKeyedHash.set(keyedHash, deepFreeze(partner));
     return partner;
   }
 
-  get(id: string): Promise<Partner | undefined> {
-    return this.inner.get(id);
-  }
-
-  findByParty(party: PartyRef): Promise<Partner | undefined> {
-    return this.inner.findByParty(party);
-  }
-
-  list(): Promise<Partner[]> {
-    return this.inner.list();
-  }
-
-  async save(partner: Partner): Promise<void> {
-    try {
-      await this.inner.save(partner);
-    } finally {
-      this.forget();
-    }
-  }
-
-  async delete(id: string): Promise<boolean> {
-    try {
-      return await this.inner.delete(id);
-    } finally {
-      this.forget();
-    }
-  }
-
-  private forget(): void {
-    this.byHash.clear();
+  /** After this node changed a partner (its announcement to every node follows at commit). */
+  forget(): void {
+    this.byKeyedHash.clear();
     this.generation++;
   }
 }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { hashToken, type Partner, partnerToken } from '@ocpi-ts/core';
+import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixture } from '../test-fixtures/build.js';
@@ -21,7 +23,7 @@ describe('PGlite on a directory', () => {
   afterAll(async () => {
     await db.close();
   });
-  describeStoreContract('PGlite (temp directory)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
+  describeStoreContract('PGlite (temp directory)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `contract_${++n}` }));
 });
 
 describe('createEmbeddedStore({ dataDir })', () => {
@@ -78,6 +80,64 @@ describe('createEmbeddedStore({ dataDir })', () => {
     await again.close();
   });
 
+  it('keeps every file owner-only whatever the umask: directories 0700, files 0600 (issue 19, finding 3)', { timeout: 60_000 }, async () => {
+    const dataDir = join(root, 'modes');
+    const previous = process.umask(0);
+    try {
+      const store = await createEmbeddedStore({ dataDir });
+      const open = modes(dataDir);
+      expect(open.files.length).toBeGreaterThan(100);
+      expect(open.files.map((f) => f.name)).toEqual(expect.arrayContaining(['secret-key', 'ocpi-ts.lock', 'PG_VERSION']));
+      expect(open.files.filter((f) => f.mode !== 0o600)).toEqual([]);
+      expect(open.dirs.filter((d) => d.mode !== 0o700)).toEqual([]);
+      await store.objects.put(key('L1'), { data: { id: 'L1' } });
+      await store.close();
+      const closed = modes(dataDir);
+      expect(closed.files.filter((f) => f.mode !== 0o600)).toEqual([]);
+      expect(closed.dirs.filter((d) => d.mode !== 0o700)).toEqual([]);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('keeps no token, and no plain hash of one, in any file (issue 19, finding 3)', { timeout: 90_000 }, async () => {
+    const dataDir = join(root, 'secrets');
+    const secretKey = 'a key the operator keeps out of the data directory';
+    const tokens = { a: 'weak-token-a', b: 'token-b-the-partner-gave-us', c: 'token-c-we-gave-the-partner' };
+    const first = await createEmbeddedStore({ dataDir, secretKey });
+    await first.registrationTokens.create({ id: 't1', hash: await hashToken(tokens.a), createdAt: '2024-01-01T00:00:00.000Z' });
+    await first.partners.save({
+      id: 'p1',
+      status: 'REGISTERED',
+      roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'ABC', business_details: { name: 'eMSP' } }],
+      endpoints: [],
+      inboundTokenHash: await hashToken(tokens.c),
+      outboundToken: partnerToken(tokens.b),
+      tokenEncoding: 'base64',
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+    });
+    // A rotation writes the old and new values through the WAL once more.
+    await first.partners.save({ ...((await first.partners.get('p1')) as Partner), outboundToken: partnerToken(`${tokens.b}-2`) });
+    await first.close();
+    expect(existsSync(join(dataDir, 'secret-key'))).toBe(false);
+    const everything = readEveryFile(dataDir);
+    for (const secret of [...Object.values(tokens), `${tokens.b}-2`]) {
+      expect(everything.includes(Buffer.from(secret)), secret).toBe(false);
+      expect(everything.includes(Buffer.from(await hashToken(secret))), `hash of ${secret}`).toBe(false);
+    }
+    const second = await createEmbeddedStore({ dataDir, secretKey });
+    try {
+      expect((await second.partners.findByTokenHash(await hashToken(tokens.c)))?.outboundToken).toBe(`${tokens.b}-2`);
+      expect((await second.registrationTokens.findByHash(await hashToken(tokens.a)))?.id).toBe('t1');
+    } finally {
+      await second.close();
+    }
+    await expect(createEmbeddedStore({ dataDir, secretKey: 'another key of at least 32 characters' })).rejects.toThrow(/secret key differs/);
+    // The refused open left the directory unlocked.
+    await (await createEmbeddedStore({ dataDir, secretKey })).close();
+  });
+
   it('takes over the lock of a dead process', async () => {
     const dataDir = join(root, 'stale');
     const first = await createEmbeddedStore({ dataDir });
@@ -129,6 +189,25 @@ describe('createEmbeddedStore({ dataDir })', () => {
     }
   });
 });
+
+/** The mode bits of every file and directory below `dir`, `dir` included. */
+function modes(dir: string): { files: { name: string; mode: number }[]; dirs: { name: string; mode: number }[] } {
+  const files: { name: string; mode: number }[] = [];
+  const dirs = [{ name: dir, mode: statSync(dir).mode & 0o777 }];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    (entry.isDirectory() ? dirs : files).push({ name: entry.name, mode: statSync(path).mode & 0o777 });
+  }
+  return { files, dirs };
+}
+
+/** The bytes of every file below `dir`, joined. */
+function readEveryFile(dir: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) parts.push(readFileSync(join(entry.parentPath, entry.name)));
+  return Buffer.concat(parts);
+}
 
 function ids(result: { items: { key: { id: string } }[] }): string[] {
   return result.items.map((item) => item.key.id);

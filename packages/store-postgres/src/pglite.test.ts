@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { describeOrderedWrites, describeUnstorableInput } from '@ocpi-ts/core/test-support';
+import { describeOrderedWrites, describeUnstorableInput, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
@@ -16,11 +16,11 @@ afterAll(async () => {
   await db.close();
 });
 
-describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `contract_${++n}` }));
-describeOrderedWrites('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `ordered_${++n}` }));
-describeUnstorableInput('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, schema: `unstorable_${++n}` }));
+describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `contract_${++n}` }));
+describeOrderedWrites('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `ordered_${++n}` }));
+describeUnstorableInput('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `unstorable_${++n}` }));
 describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
-  createEmbeddedStore({ pglite: db, schema: `sqlonly_${++n}`, readModel: false }),
+  createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `sqlonly_${++n}`, readModel: false }),
 );
 
 describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
@@ -36,7 +36,7 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('a store over a shared PGlite instance leaves the instance open on close', async () => {
-    const store = await createEmbeddedStore({ pglite: db, schema: 'shared_close' });
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_close' });
     await store.close();
     await store.close();
     expect(db.closed).toBe(false);
@@ -44,8 +44,8 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('two stores on one instance and schema serialize updates of a key between them', async () => {
-    const a = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
-    const b = await createEmbeddedStore({ pglite: db, schema: 'shared_lock' });
+    const a = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });
+    const b = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });
     const key = { module: 'counters', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'C' };
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -61,8 +61,8 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it("two stores on one instance learn of each other's writes, and tell onChange listeners once, with the right origin", async () => {
-    const a = await createEmbeddedStore({ pglite: db, schema: 'shared_model' });
-    const b = await createEmbeddedStore({ pglite: db, schema: 'shared_model' });
+    const a = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_model' });
+    const b = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_model' });
     const seen: string[] = [];
     a.readModel?.onChange((change) => seen.push(`${change.origin} ${change.kind} ${change.key.id}`));
     const key = (id: string) => ({ module: 'tokens', owner: { country_code: 'NL', party_id: 'CPO' }, id });
@@ -83,7 +83,7 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
         (await db.query<{ n: number }>(`SELECT vacuum_count::int AS n FROM pg_stat_user_tables WHERE schemaname = 'vacuumed' AND relname = 'ocpi_objects'`))
           .rows[0]?.n,
       );
-    const store = await createEmbeddedStore({ pglite: db, schema: 'vacuumed' });
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'vacuumed' });
     expect(await vacuums()).toBe(1);
     const owner = { country_code: 'NL', party_id: 'CPO' };
     for (let i = 0; i < 999; i++) await store.objects.put({ module: 'locations', owner, id: `L${i}` }, { data: { id: `L${i}` } });
@@ -97,6 +97,6 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
-    await expect(createEmbeddedStore({ pglite: db, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid schema name/);
+    await expect(createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid schema name/);
   });
 });

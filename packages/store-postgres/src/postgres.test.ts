@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OcpiStore } from '@ocpi-ts/core';
-import { locationsReceiver } from '@ocpi-ts/core';
-import { describeOrderedWrites, describeUnstorableInput, moduleHarness } from '@ocpi-ts/core/test-support';
+import { createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, PartyTakenError, partnerToken } from '@ocpi-ts/core';
+import { describeOrderedWrites, describeUnstorableInput, moduleHarness, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +55,7 @@ if (!url) {
     (prefix: string, options: Partial<PostgresStoreOptions> = {}) =>
     async () => {
       const schema = uniqueSchema(prefix);
-      const store = await createPostgresStore({ url: databaseUrl, schema, ...options });
+      const store = await createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, ...options });
       schemaOf.set(store, schema);
       return store;
     };
@@ -79,7 +78,10 @@ if (!url) {
       schema = uniqueSchema('nodes');
       created.push(schema);
       // Separate pools: separate connections, as two processes would have.
-      [a, b] = await Promise.all([createPostgresStore({ url: databaseUrl, schema, max: 5 }), createPostgresStore({ url: databaseUrl, schema, max: 5 })]);
+      [a, b] = await Promise.all([
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
+      ]);
     });
     afterAll(async () => {
       await a.close();
@@ -208,6 +210,47 @@ if (!url) {
       ).rejects.toThrow(/token hash/);
     });
 
+    it('one party, two nodes registering it at once with different partners: exactly one is saved (issue 19, finding 9)', async () => {
+      const claim = (node: OcpiStore, id: string) =>
+        node.partners.save({
+          id,
+          status: 'REGISTERED',
+          roles: [{ role: 'CPO', country_code: 'NL', party_id: 'TWO', business_details: { name: id } }],
+          endpoints: [],
+          tokenEncoding: 'base64',
+          createdAt: '2024-01-01T00:00:00.000Z',
+          updatedAt: '2024-01-01T00:00:00.000Z',
+        });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => claim(i % 2 ? a : b, `claim-${i}`)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+        Array.from({ length: 5 }, () => expect.any(PartyTakenError)),
+      );
+    });
+
+    it('keeps no token and no plain token hash in its tables, and gives them back to the other node (issue 19, finding 3)', async () => {
+      const tokenHash = await hashToken('token-c-of-a-partner');
+      await a.partners.save({
+        id: 'p-sealed',
+        status: 'REGISTERED',
+        roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'SEA', business_details: { name: 'eMSP' } }],
+        endpoints: [],
+        inboundTokenHash: tokenHash,
+        outboundToken: partnerToken('token-b-of-a-partner'),
+        tokenEncoding: 'base64',
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      });
+      await a.registrationTokens.create({ id: 'sealed', hash: await hashToken('token-a-of-a-partner'), createdAt: '2024-01-01T00:00:00.000Z' });
+      const tables = JSON.stringify([
+        ...(await admin.unsafe(`SELECT * FROM "${schema}".ocpi_partners`)),
+        ...(await admin.unsafe(`SELECT * FROM "${schema}".ocpi_registration_tokens`)),
+      ]);
+      for (const secret of ['token-b-of-a-partner', 'token-a-of-a-partner', tokenHash, await hashToken('token-a-of-a-partner')])
+        expect(tables).not.toContain(secret);
+      expect((await b.partners.findByTokenHash(tokenHash))?.outboundToken).toBe('token-b-of-a-partner');
+    });
+
     it('a registration token is used once across nodes', async () => {
       await a.registrationTokens.create({ id: 'race', hash: 'race-hash', createdAt: '2024-01-01T00:00:00.000Z' });
       const results = await Promise.all(
@@ -240,11 +283,40 @@ if (!url) {
     beforeAll(async () => {
       schema = uniqueSchema('model');
       created.push(schema);
-      [a, b] = await Promise.all([createPostgresStore({ url: databaseUrl, schema, max: 4 }), createPostgresStore({ url: databaseUrl, schema, max: 4 })]);
+      [a, b] = await Promise.all([
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 4 }),
+        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 4 }),
+      ]);
     });
     afterAll(async () => {
       await a.close();
       await b.close();
+    });
+
+    it("the partner of a token, kept by each node under its keyed hash, follows the other node's changes within 100 ms", async () => {
+      const partner = (tokenC: string, tokenB: string) => ({
+        id: 'p-cached',
+        status: 'REGISTERED' as const,
+        roles: [{ role: 'EMSP' as const, country_code: 'NL', party_id: 'CAC', business_details: { name: 'eMSP' } }],
+        endpoints: [],
+        inboundTokenHash: tokenC,
+        outboundToken: partnerToken(tokenB),
+        tokenEncoding: 'base64' as const,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+      });
+      const [first, second] = [await hashToken('cached-token-c-1'), await hashToken('cached-token-c-2')];
+      await a.partners.save(partner(first, 'cached-token-b-1'));
+      // Looked up twice on B (the second from its cache): the token we present to them opened each time.
+      for (let i = 0; i < 2; i++) expect((await b.partners.findByTokenHash(first))?.outboundToken).toBe('cached-token-b-1');
+      // Credentials renewed through A: B drops the old token and learns the new one within the bound.
+      await a.partners.save(partner(second, 'cached-token-b-2'));
+      await within(100, async () => (await b.partners.findByTokenHash(first)) === undefined);
+      expect((await b.partners.findByTokenHash(second))?.outboundToken).toBe('cached-token-b-2');
+      // A partner removed through B is gone on A, though A looked it up a moment before.
+      expect((await a.partners.findByTokenHash(second))?.id).toBe('p-cached');
+      await b.partners.delete('p-cached');
+      await within(100, async () => (await a.partners.findByTokenHash(second)) === undefined);
     });
 
     it("learns of the other node's writes within 100 ms: created, changed, deleted, in pages and totals", async () => {
@@ -324,7 +396,7 @@ if (!url) {
     });
 
     it('with a byte budget smaller than the data, pages fetch what is not held', async () => {
-      const small = await createPostgresStore({ url: databaseUrl, schema, max: 2, readModel: { cacheBytes: 1 } });
+      const small = await createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 2, readModel: { cacheBytes: 1 } });
       try {
         const all = await small.objects.list({ module: 'bulk', offset: 0, limit: 2000 });
         expect(all.total).toBe(1500);
@@ -341,7 +413,7 @@ if (!url) {
     it('nodes starting at once on a fresh schema all start; each migration is applied once', async () => {
       const schema = uniqueSchema('startup');
       created.push(schema);
-      const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url: databaseUrl, schema, max: 2 })));
+      const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 2 })));
       const rows = await admin.unsafe(`SELECT version FROM "${schema}".ocpi_migrations ORDER BY version`);
       expect(rows.map((row) => Number(row.version))).toEqual(migrations.map((m) => m.version));
       await Promise.all(stores.map((store) => store.close()));
@@ -351,7 +423,8 @@ if (!url) {
       const schema = uniqueSchema('migrate');
       created.push(schema);
       const executors = Array.from({ length: 3 }, () => postgresExecutor(postgres(databaseUrl, { max: 1, onnotice: () => {} })));
-      const applied = await Promise.all(executors.map((executor) => migrate(executor, schema)));
+      const context = { secrets: await createSecretsAtRest(TEST_SECRET_KEY) };
+      const applied = await Promise.all(executors.map((executor) => migrate(executor, schema, migrations, context)));
       expect(applied.filter((versions) => versions.length > 0)).toEqual([migrations.map((m) => m.version)]);
       await Promise.all(executors.map((executor) => executor.close()));
     });
@@ -359,7 +432,7 @@ if (!url) {
     it('an unreachable server fails the start with the driver error', async () => {
       const unreachable = new URL(databaseUrl);
       unreachable.port = '1';
-      await expect(createPostgresStore({ url: unreachable.toString(), connectTimeout: 5 })).rejects.toThrow();
+      await expect(createPostgresStore({ url: unreachable.toString(), connectTimeout: 5, secretKey: TEST_SECRET_KEY })).rejects.toThrow();
     });
   });
 
@@ -368,7 +441,7 @@ if (!url) {
       const dataDir = join(mkdtempSync(join(tmpdir(), 'ocpi-env-')), 'unused');
       const schema = uniqueSchema('env');
       created.push(schema);
-      const store = await createStoreFromEnv({ databaseUrl: databaseUrl.replace(/^postgres(ql)?:\/\//, scheme), dataDir, schema });
+      const store = await createStoreFromEnv({ databaseUrl: databaseUrl.replace(/^postgres(ql)?:\/\//, scheme), dataDir, schema, secretKey: TEST_SECRET_KEY });
       try {
         await store.objects.put({ module: 'm', owner: { country_code: 'NL', party_id: 'CPO' }, id: 'x' }, { data: { id: 'x' } });
         const rows = await admin.unsafe(`SELECT json FROM "${schema}".ocpi_objects`);

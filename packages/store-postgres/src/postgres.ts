@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
   connectTimeout?: number;
   /** The node's read model (see `SqlStoreOptions.readModel`); `false` for SQL only. */
   readModel?: SqlStoreOptions['readModel'];
+  /**
+   * The node's secret (at least 32 characters) that keys token hashes and seals partner tokens
+   * (`createSecretsAtRest`): the same for every node sharing the database, on every start.
+   */
+  secretKey: string;
 }
 
 /** `application_name` of the connection a store listens for changes on. */
@@ -46,6 +51,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       postgres(options.url, { ...settings, ...changes, connection: { ...settings.connection, application_name: listenerName(options.schema ?? 'public') } }),
   });
   return openSqlStore(executor, {
+    secretKey: options.secretKey,
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
   });

@@ -15,9 +15,10 @@
  *
  * The channel is also where other shared state (partners today) learns of changes: `onPartnersChanged`.
  */
-import { type IndexedRow, keyString, ObjectIndex, type ObjectIndexOptions, type ObjectKey, type PartyRef } from '@ocpi-ts/core';
+import { type IndexedRow, keyString, ObjectIndex, type ObjectIndexOptions, type ObjectKey } from '@ocpi-ts/core';
 import type { SqlExecutor } from './executor.js';
 import { changesChannel, quoteIdent } from './migrations.js';
+import { parseParty } from './sql-objects.js';
 
 /** A change the read model took, for `onChange` listeners. */
 export interface ObjectChange {
@@ -46,11 +47,6 @@ interface IndexRow {
   audience: string;
   json?: string;
 }
-
-const parseParty = (value: string): PartyRef => {
-  const star = value.indexOf('*');
-  return { country_code: value.slice(0, star), party_id: value.slice(star + 1) };
-};
 
 /** Columns of an index row, from the objects table aliased `t`. */
 export const INDEX_COLUMNS =

@@ -41,7 +41,8 @@ interface Written {
 /** JSON `[...]` of "CC*PID" strings, the form of the audience and parties columns. */
 export const partiesParam = (audience: readonly PartyRef[]): string => JSON.stringify(audience.map(partyString));
 
-const parseParty = (value: string): PartyRef => {
+/** A party of the audience and parties columns ("CC*PID"). */
+export const parseParty = (value: string): PartyRef => {
   const star = value.indexOf('*');
   return { country_code: value.slice(0, star), party_id: value.slice(star + 1) };
 };

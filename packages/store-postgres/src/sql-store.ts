@@ -1,14 +1,20 @@
 import type { AuditEntry, AuditQuery, AuditStore, OcpiStore, Partner, PartnerStore, PartyRef, RegistrationToken, RegistrationTokenStore } from '@ocpi-ts/core';
-import { normalizeParty, partyString } from '@ocpi-ts/core';
+import { createSecretsAtRest, normalizeParty, PartyTakenError, partnerToken, partyString, type SecretsAtRest } from '@ocpi-ts/core';
 import { type SqlExecutor, type SqlParam, sqlState, UNIQUE_VIOLATION } from './executor.js';
-import { migrate, quoteIdent } from './migrations.js';
-import { CachedPartners } from './partner-cache.js';
+import { migrate, migrations, quoteIdent } from './migrations.js';
+import { PartnerCache } from './partner-cache.js';
 import { type ObjectChange, ReadModel } from './read-model.js';
-import { SqlObjectStore, textArray } from './sql-objects.js';
+import { parseParty, SqlObjectStore, textArray } from './sql-objects.js';
 
 export interface SqlStoreOptions {
   /** PostgreSQL schema holding the tables; created if missing. Default `public`. */
   schema?: string;
+  /**
+   * The node's secret (at least 32 characters): token hashes are keyed and partner tokens sealed
+   * with keys derived from it (`createSecretsAtRest`). Every node sharing the database, and every
+   * start, needs the same one: another is refused.
+   */
+  secretKey: string;
   /**
    * The node's read model (docs/stores.md): an index of every object and the encoded bytes of as many
    * as `cacheBytes` allows (default 256 MiB), kept coherent with the database through LISTEN/NOTIFY.
@@ -35,77 +41,132 @@ export interface ReadModelStatus {
   onChange(listener: (change: ObjectChange) => void): () => void;
 }
 
+/**
+ * Partners, with their secrets kept apart from the files: `token_hash` (and the document's
+ * `inboundTokenHash`) is the keyed hash, `outboundToken` is sealed to the partner's id. Reads give the
+ * token back in the clear and the hash in its keyed form, which saving again keeps as it is.
+ *
+ * With a read model, the partner of a token (looked up on every request) comes from `cache`: the
+ * partner as stored (keyed hash, sealed token), by keyed hash, emptied by any partner change.
+ */
 class SqlPartnerStore implements PartnerStore {
   private readonly table: string;
+  private readonly parties: string;
 
   constructor(
     private readonly db: SqlExecutor,
     schema: string,
+    private readonly secrets: SecretsAtRest,
+    private readonly cache?: PartnerCache,
   ) {
     this.table = `${quoteIdent(schema)}.ocpi_partners`;
+    this.parties = `${quoteIdent(schema)}.ocpi_partner_parties`;
+  }
+
+  /** A partner as the caller sees it: its token opened (a new top-level object; a cached partner's parts are frozen). */
+  private async read(stored: Partner): Promise<Partner> {
+    if (stored.outboundToken === undefined) return Object.isFrozen(stored) ? { ...stored } : stored;
+    return { ...stored, outboundToken: partnerToken(await this.secrets.open(stored.outboundToken, stored.id)) };
+  }
+
+  private async stored(where: string, params: SqlParam[]): Promise<Partner | undefined> {
+    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE ${where} ORDER BY seq LIMIT 1`, params);
+    return row ? (JSON.parse(row.doc) as Partner) : undefined;
   }
 
   private async one(where: string, params: SqlParam[]): Promise<Partner | undefined> {
-    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE ${where} ORDER BY seq LIMIT 1`, params);
-    return row ? (JSON.parse(row.doc) as Partner) : undefined;
+    const stored = await this.stored(where, params);
+    return stored && this.read(stored);
   }
 
   get(id: string) {
     return this.one('id = $1::text', [id]);
   }
 
-  findByTokenHash(hash: string) {
-    return this.one('token_hash = $1::text', [hash]);
+  async findByTokenHash(hash: string) {
+    const keyed = await this.secrets.keyHash(hash);
+    const load = () => this.stored('token_hash = $1::text', [keyed]);
+    const stored = await (this.cache ? this.cache.find(keyed, load) : load());
+    return stored && this.read(stored);
   }
 
   findByParty(party: PartyRef) {
-    return this.one(`parties @> ARRAY[$1::text] AND status <> 'UNREGISTERED'`, [partyString(party)]);
+    return this.one(`id = (SELECT partner_id FROM ${this.parties} WHERE party = $1::text)`, [partyString(party)]);
   }
 
   async list(): Promise<Partner[]> {
     const rows = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} ORDER BY seq`);
-    return rows.map((row) => JSON.parse(row.doc) as Partner);
+    return Promise.all(rows.map((row) => this.read(JSON.parse(row.doc) as Partner)));
   }
 
   async save(partner: Partner): Promise<void> {
-    const normalized: Partner = { ...partner, roles: partner.roles.map((role) => ({ ...role, ...normalizeParty(role) })) };
+    const tokenHash = partner.inboundTokenHash === undefined ? undefined : await this.secrets.keyHash(partner.inboundTokenHash);
+    const outboundToken = partner.outboundToken === undefined ? undefined : await this.secrets.seal(partner.outboundToken, partner.id);
+    const normalized = {
+      ...partner,
+      roles: partner.roles.map((role) => ({ ...role, ...normalizeParty(role) })),
+      ...(tokenHash === undefined ? {} : { inboundTokenHash: tokenHash }),
+      ...(outboundToken === undefined ? {} : { outboundToken }),
+    };
     const parties = [...new Set(normalized.roles.map(partyString))];
     try {
-      await this.db.query(
-        `INSERT INTO ${this.table} (id, status, token_hash, parties, doc)
-         VALUES ($1::text, $2::text, $3::text, ${textArray('$4')}, $5::text::jsonb)
-         ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, token_hash = EXCLUDED.token_hash,
-           parties = EXCLUDED.parties, doc = EXCLUDED.doc, updated_at = now()`,
-        [normalized.id, normalized.status, normalized.inboundTokenHash ?? null, JSON.stringify(parties), JSON.stringify(normalized)],
-      );
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO ${this.table} (id, status, token_hash, parties, doc)
+           VALUES ($1::text, $2::text, $3::text, ${textArray('$4')}, $5::text::jsonb)
+           ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, token_hash = EXCLUDED.token_hash,
+             parties = EXCLUDED.parties, doc = EXCLUDED.doc, updated_at = now()`,
+          [normalized.id, normalized.status, tokenHash ?? null, JSON.stringify(parties), JSON.stringify(normalized)],
+        );
+        // The partner's claims on its parties: one holder per party (a concurrent claim waits for
+        // this transaction, then finds the party taken).
+        await tx.query(`DELETE FROM ${this.parties} WHERE partner_id = $1::text`, [normalized.id]);
+        if (normalized.status === 'UNREGISTERED' || parties.length === 0) return;
+        const claimed = await tx.query<{ party: string }>(
+          `INSERT INTO ${this.parties} (party, partner_id) SELECT unnest(${textArray('$2')}), $1::text ON CONFLICT (party) DO NOTHING RETURNING party`,
+          [normalized.id, JSON.stringify(parties)],
+        );
+        const taken = parties.find((party) => !claimed.some((row) => row.party === party));
+        if (taken !== undefined) throw new PartyTakenError(parseParty(taken));
+      });
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new Error('token hash already in use', { cause: error });
       throw error;
+    } finally {
+      // Also announced to every node; this node forgets at once, before it answers.
+      this.cache?.forget();
     }
   }
 
   async delete(id: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE id = $1::text RETURNING 1 AS deleted`, [id]);
-    return rows.length > 0;
+    try {
+      const rows = await this.db.query(`DELETE FROM ${this.table} WHERE id = $1::text RETURNING 1 AS deleted`, [id]);
+      return rows.length > 0;
+    } finally {
+      this.cache?.forget();
+    }
   }
 }
 
+/** Registration tokens by keyed hash (see `SecretsAtRest.keyHash`). */
 class SqlRegistrationTokenStore implements RegistrationTokenStore {
   private readonly table: string;
 
   constructor(
     private readonly db: SqlExecutor,
     schema: string,
+    private readonly secrets: SecretsAtRest,
   ) {
     this.table = `${quoteIdent(schema)}.ocpi_registration_tokens`;
   }
 
   async create(token: RegistrationToken): Promise<void> {
+    const hash = await this.secrets.keyHash(token.hash);
     try {
       await this.db.query(`INSERT INTO ${this.table} (id, hash, doc) VALUES ($1::text, $2::text, $3::text::jsonb)`, [
         token.id,
-        token.hash,
-        JSON.stringify(token),
+        hash,
+        JSON.stringify({ ...token, hash }),
       ]);
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new Error(`registration token ${token.id} exists`, { cause: error });
@@ -114,10 +175,11 @@ class SqlRegistrationTokenStore implements RegistrationTokenStore {
   }
 
   async findByHash(hash: string): Promise<RegistrationToken | undefined> {
-    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE hash = $1::text ORDER BY seq LIMIT 1`, [hash]);
+    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE hash = $1::text ORDER BY seq LIMIT 1`, [
+      await this.secrets.keyHash(hash),
+    ]);
     return row ? (JSON.parse(row.doc) as RegistrationToken) : undefined;
   }
-
   async list(): Promise<RegistrationToken[]> {
     const rows = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} ORDER BY seq`);
     return rows.map((row) => JSON.parse(row.doc) as RegistrationToken);
@@ -196,11 +258,18 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Migrates `schema` and opens the store on it. The same SQL runs on PGlite and on a PostgreSQL
  * server; only the executor differs. `close()` closes the executor (if it owns its connection).
  */
-export async function openSqlStore(db: SqlExecutor, { schema = 'public', readModel = {} }: SqlStoreOptions = {}): Promise<SqlStore> {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _ only`);
+export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretKey, readModel = {} }: SqlStoreOptions): Promise<SqlStore> {
+  let secrets: SecretsAtRest;
   let model: ReadModel | undefined;
   try {
-    await migrate(db, schema);
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _ only`);
+    if (typeof secretKey !== 'string') throw new Error('secretKey is required: the store keeps no token in plaintext (see createSecretsAtRest)');
+    secrets = await createSecretsAtRest(secretKey);
+    await migrate(db, schema, migrations, { secrets });
+    const [check] = await db.query<{ value: string }>(`SELECT value FROM ${quoteIdent(schema)}.ocpi_secrets WHERE name = 'key_check'`);
+    if (check?.value !== secrets.keyCheck) {
+      throw new Error(`the secret key differs from the one the tokens in schema ${schema} were sealed with; start with that key`);
+    }
     if (readModel) {
       model = new ReadModel(db, schema, { cacheBytes: readModel.cacheBytes ?? DEFAULT_CACHE_BYTES });
       await model.start();
@@ -210,7 +279,6 @@ export async function openSqlStore(db: SqlExecutor, { schema = 'public', readMod
     await db.close().catch(() => {});
     throw error;
   }
-  const partners = new SqlPartnerStore(db, schema);
   let closed: Promise<void> | undefined;
   const status: ReadModelStatus | undefined = model && {
     get ready() {
@@ -222,8 +290,8 @@ export async function openSqlStore(db: SqlExecutor, { schema = 'public', readMod
   return {
     readModel: status,
     objects: new SqlObjectStore(db, schema, model),
-    partners: model ? new CachedPartners(partners, model) : partners,
-    registrationTokens: new SqlRegistrationTokenStore(db, schema),
+    partners: new SqlPartnerStore(db, schema, secrets, model && new PartnerCache(model)),
+    registrationTokens: new SqlRegistrationTokenStore(db, schema, secrets),
     audit: new SqlAuditStore(db, schema),
     close: () => {
       closed ??= (async () => {

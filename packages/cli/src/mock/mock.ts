@@ -1,15 +1,6 @@
 // The mock partner: an ordinary OCPI node of one role (the core with its store-backed defaults), seeded
 // with made-up data, with the faults of `faults.ts` switched on in front of it.
-import {
-  type CredentialsRole,
-  createRegistrationToken,
-  hashToken,
-  type OcpiStore,
-  type PartnerChange,
-  type PartyRef,
-  putOwnObject,
-  STORE_MODULES,
-} from '@ocpi-ts/core';
+import { type CredentialsRole, createRegistrationToken, type OcpiStore, type PartnerChange, type PartyRef, putOwnObject, STORE_MODULES } from '@ocpi-ts/core';
 import { type NodeRole, type RoleNode, startRoleNode } from '../node.js';
 import { cdrTokenOf, ocpiTime, SAMPLE_TARIFF_ID, sampleCdr, sampleClientInfo, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
 import { type ActiveFault, withFaults } from './faults.js';
@@ -59,14 +50,9 @@ function partiesOf(options: MockOptions): CredentialsRole[] {
 }
 
 async function acceptTokenA(store: OcpiStore, given: string | undefined): Promise<string> {
-  if (given === undefined) return (await createRegistrationToken(store, { label: 'ocpi mock' })).token;
-  await store.registrationTokens.create({
-    id: crypto.randomUUID(),
-    hash: await hashToken(given),
-    label: 'ocpi mock --token-a',
-    createdAt: new Date().toISOString(),
-  });
-  return given;
+  return (
+    await createRegistrationToken(store, { label: given === undefined ? 'ocpi mock' : 'ocpi mock --token-a', ...(given === undefined ? {} : { token: given }) })
+  ).token;
 }
 
 /** Starts the mock partner; `close()` stops it (and lets go of requests a fault holds). */

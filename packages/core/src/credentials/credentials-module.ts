@@ -1,14 +1,16 @@
-import { constantTimeEqual, generateToken, hashToken, readAuthorizationHeader } from '../auth/tokens.js';
+import { generateToken, hashToken } from '../auth/tokens.js';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
-import { type CredentialsRole, type Partner, partnerToken } from '../partners/partner.js';
+import { type CredentialsRole, type Partner, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
+import { reviewedRoles, reviewRegistration, reviewUpdate } from '../partners/policy.js';
 import { Credentials } from '../schemas/v2.2.1/index.js';
 import type { ValidatorFactory } from '../validation/validator.js';
 import { checkCredentials, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
 
-export type PartnerChange = { kind: 'registered' | 'updated' | 'unregistered'; partner: Partner };
+/** `awaiting_approval`: the operator's policy held roles of a registration or update (`approvePartner`). */
+export type PartnerChange = { kind: 'registered' | 'updated' | 'unregistered' | 'awaiting_approval'; partner: Partner };
 
 export interface CredentialsModuleOptions {
   /**
@@ -25,7 +27,7 @@ export interface CredentialsModuleOptions {
   timeoutMs?: number;
   /** Checks the partner's versions and version details; default the node's validators. */
   validators?: ValidatorFactory;
-  /** Called after a partner registered, updated its credentials or unregistered. */
+  /** Called after a partner registered, updated its credentials or unregistered (the policy ran before: `createOcpiServer({ partnerPolicy })`). */
   onPartnerChange?: (change: PartnerChange) => void | Promise<void>;
 }
 
@@ -49,16 +51,41 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
 
   /** The roles of the body, with the rule the schema cannot express (unique role/party combinations). */
   function bodyRoles(ctx: RequestContext): { credentials: Credentials; roles: CredentialsRole[] } {
-    const checked = checkCredentials(validatorsOf(ctx), ctx.body);
+    const checked = checkCredentials(validatorsOf(ctx), ctx.body, ctx.node.limits.partnerRoles);
     if (!checked.ok) throw OcpiError.invalid(`Invalid Credentials: ${checked.message}`);
     return { credentials: checked.value, roles: rolesOf(checked.value) };
   }
 
-  /** The registered partner calling, or 405 (credentials, PUT and DELETE: "not registered yet"). */
+  /** The registered partner calling, or 405 (credentials, PUT and DELETE: "not registered yet"). One awaiting approval may unregister. */
   function registeredCaller(ctx: RequestContext, method: 'PUT' | 'DELETE'): Partner {
     const caller = ctx.caller;
     if (caller.kind === 'partner' && caller.partner.status === 'REGISTERED') return caller.partner;
+    if (caller.kind === 'partner' && caller.partner.status === 'AWAITING_APPROVAL') {
+      if (method === 'DELETE') return caller.partner;
+      throw OcpiError.methodNotAllowed("Your registration waits for the approval of this platform's operator; PUT is not allowed meanwhile", ['GET', 'DELETE']);
+    }
     throw OcpiError.methodNotAllowed(`${method} needs a registered client; register with POST first`, ['GET', 'POST']);
+  }
+
+  /** The partner's versions and endpoints (3001/3002/3003 when unusable); a failed call is reported as `outbound.failed` in full. */
+  async function discover(ctx: RequestContext, credentials: Credentials, encoding: TokenEncoding, roles: readonly CredentialsRole[]) {
+    try {
+      return await discoverPartner({
+        client,
+        validators: validatorsOf(ctx),
+        versionsUrl: credentials.url,
+        token: partnerToken(credentials.token),
+        encoding,
+        versions: [ctx.version],
+        required: required(roles),
+        maxEndpoints: ctx.node.limits.partnerEndpoints,
+      });
+    } catch (error) {
+      // The answer quotes nothing of what the URL returned; the operator's events get all of it.
+      const cause = error instanceof Error ? error.cause : undefined;
+      if (cause instanceof Error) ctx.emit({ type: 'outbound.failed', url: credentials.url, reason: cause.message });
+      throw error;
+    }
   }
 
   async function notify(ctx: RequestContext, change: PartnerChange) {
@@ -84,7 +111,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         async handle(ctx) {
           // Only the hash of our token is kept; the caller authenticated with that very token, so it
           // is the one to return ("the credentials object to access the server's platform").
-          return { data: ourCredentials(ctx.node, await presentedToken(ctx)) };
+          return { data: ourCredentials(ctx.node, presentedToken(ctx)) };
         },
       },
       {
@@ -108,29 +135,23 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           // A party (country_code/party_id) identifies the client: one registered by another partner
           // record means this client is already registered, which POST must answer with 405.
           const taken = await partyTakenByOther(store, roles, undefined);
-          if (taken) {
-            throw OcpiError.methodNotAllowed(`${taken.country_code}/${taken.party_id} is already registered; unregister it (DELETE) before registering again`, [
-              'GET',
-              'PUT',
-              'DELETE',
-            ]);
-          }
-          // credentials, POST: "The server must also fetch the client's endpoints for this version."
-          const discovered = await discoverPartner({
-            client,
-            validators: validatorsOf(ctx),
+          if (taken) throw alreadyRegistered(taken);
+          // Roles are granted, not claimed: the operator's policy decides before anything is fetched or saved.
+          const decision = await reviewRegistration(ctx.node, {
+            roles,
+            partnerId: undefined,
             versionsUrl: credentials.url,
-            token: partnerToken(credentials.token),
-            encoding: caller.encoding,
-            versions: [ctx.version],
-            required: required(roles),
+            registrationToken: caller.registrationToken,
           });
+          // credentials, POST: "The server must also fetch the client's endpoints for this version."
+          const discovered = await discover(ctx, credentials, caller.encoding, roles);
           const token = generateToken();
           const now = new Date().toISOString();
           const partner: Partner = {
             id: crypto.randomUUID(),
-            status: 'REGISTERED',
+            status: decision === 'approve' ? 'REGISTERED' : 'AWAITING_APPROVAL',
             roles,
+            ...(decision === 'approve' ? {} : { requestedRoles: roles }),
             versionsUrl: credentials.url,
             version: discovered.version,
             endpoints: discovered.endpoints,
@@ -140,12 +161,20 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             createdAt: now,
             updatedAt: now,
           };
-          // Claimed atomically: of two registrations racing with one token A, one wins.
+          // The store claims the parties atomically: of two registrations of one party racing (with
+          // two tokens A), one is saved and the other gets 405.
+          try {
+            await store.partners.save(partner);
+          } catch (error) {
+            if (error instanceof PartyTakenError) throw alreadyRegistered(error.party);
+            throw error;
+          }
+          // Claimed atomically too: of two registrations racing with one token A, one wins.
           if (!(await store.registrationTokens.markUsed(caller.registrationToken.id, partner.id, now))) {
+            await store.partners.delete(partner.id);
             throw OcpiError.unauthorized('The registration token was used or revoked meanwhile');
           }
-          await store.partners.save(partner);
-          await notify(ctx, { kind: 'registered', partner });
+          await notify(ctx, { kind: decision === 'approve' ? 'registered' : 'awaiting_approval', partner });
           return { data: ourCredentials(ctx.node, token) };
         },
       },
@@ -159,20 +188,15 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           const { credentials, roles } = bodyRoles(ctx);
           const taken = await partyTakenByOther(ctx.node.store, roles, current.id);
           if (taken) throw OcpiError.invalid(`/roles: ${taken.country_code}/${taken.party_id} is registered by another client`);
+          // An update can add no role or party the operator did not grant (a refusal changes nothing).
+          const decision = await reviewUpdate(ctx.node, current, roles, credentials.url);
           // credentials, PUT: switch to this endpoint's version and fetch the endpoints again, with the new token.
-          const discovered = await discoverPartner({
-            client,
-            validators: validatorsOf(ctx),
-            versionsUrl: credentials.url,
-            token: partnerToken(credentials.token),
-            encoding: current.tokenEncoding,
-            versions: [ctx.version],
-            required: required(roles),
-          });
+          const discovered = await discover(ctx, credentials, current.tokenEncoding, roles);
           const token = generateToken();
+          const { requestedRoles: _previous, ...rest } = current;
           const partner: Partner = {
-            ...current,
-            roles,
+            ...rest,
+            ...reviewedRoles(decision, roles, current.roles),
             versionsUrl: credentials.url,
             version: discovered.version,
             endpoints: discovered.endpoints,
@@ -181,8 +205,14 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             outboundToken: partnerToken(credentials.token),
             updatedAt: new Date().toISOString(),
           };
-          await ctx.node.store.partners.save(partner);
-          await notify(ctx, { kind: 'updated', partner });
+          try {
+            await ctx.node.store.partners.save(partner);
+          } catch (error) {
+            if (error instanceof PartyTakenError)
+              throw OcpiError.invalid(`/roles: ${error.party.country_code}/${error.party.party_id} is registered by another client`);
+            throw error;
+          }
+          await notify(ctx, { kind: decision === 'approve' ? 'updated' : 'awaiting_approval', partner });
           return { data: ourCredentials(ctx.node, token) };
         },
       },
@@ -202,14 +232,13 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
   };
 }
 
+/** credentials, POST: 405 for a client (a party) that is registered already. */
+const alreadyRegistered = (party: { country_code: string; party_id: string }): OcpiError =>
+  OcpiError.methodNotAllowed(`${party.country_code}/${party.party_id} is already registered; unregister it (DELETE) before registering again`, [
+    'GET',
+    'PUT',
+    'DELETE',
+  ]);
+
 /** The token in this request's Authorization header, as the authentication read it. */
-async function presentedToken(ctx: RequestContext): Promise<string> {
-  const caller = ctx.caller;
-  if (caller.kind === 'registration') return caller.token;
-  const header = ctx.request.headers.authorization;
-  for (const reading of readAuthorizationHeader(typeof header === 'string' ? header : header?.[0])) {
-    if (reading.encoding !== caller.encoding) continue;
-    if (caller.partner.inboundTokenHash && constantTimeEqual(await hashToken(reading.token), caller.partner.inboundTokenHash)) return reading.token;
-  }
-  throw OcpiError.unauthorized('The credentials token of this request could not be read back');
-}
+const presentedToken = (ctx: RequestContext): string => ctx.caller.token;

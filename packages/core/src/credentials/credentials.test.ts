@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiClientError } from '../client/errors.js';
 import { OcpiError } from '../errors.js';
 import { type CredentialsRole, partnerToken } from '../partners/partner.js';
-import { type HttpTestNode, startHttpTestNode } from '../testing/nodes.js';
+import { type HttpTestNode, startHttpTestNode, testNodesClosedAfterEach } from '../testing/nodes.js';
 import { registerTestPartner } from '../testing/test-node.js';
 import { thingsSender } from '../testing/things-module.js';
 import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from './registration-tokens.js';
@@ -16,15 +16,7 @@ const MULTI: CredentialsRole[] = [
   { role: 'EMSP', country_code: 'BE', party_id: 'ABD', business_details: { name: 'Multi eMSP' } },
 ];
 
-const running: HttpTestNode[] = [];
-async function node(options: Parameters<typeof startHttpTestNode>[0]): Promise<HttpTestNode> {
-  const started = await startHttpTestNode(options);
-  running.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((n) => n.close()));
-});
+const node = testNodesClosedAfterEach();
 
 interface Envelope {
   data?: any;
@@ -197,6 +189,25 @@ describe('registration, update and unregistration between two nodes over HTTP', 
   });
 });
 
+describe('one party, one registration (issue 19, finding 9)', () => {
+  it('two platforms registering the same party at the same moment with two tokens A: one succeeds, the other gets 405', async () => {
+    const b = await node({ parties: [EMSP] });
+    const [first, second] = await Promise.all([node({ parties: [CPO] }), node({ parties: [CPO] })]);
+    const [tokenOne, tokenTwo] = await Promise.all([createRegistrationToken(b.store), createRegistrationToken(b.store)]);
+    const results = await Promise.allSettled([
+      first.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenOne.token) }),
+      second.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken(tokenTwo.token) }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(OcpiClientError);
+    expect(refused.reason).toMatchObject({ httpStatus: 405 });
+    expect((await b.store.partners.list()).filter((p) => p.status === 'REGISTERED')).toHaveLength(1);
+    // The loser's token A was not spent: it can still register another party.
+    expect((await listRegistrationTokens(b.store)).map((t) => t.state).sort()).toEqual(['usable', 'used']);
+  });
+});
+
 describe('credentials errors', () => {
   it('a partner that is down gives 3001 naming the URL, and nothing is stored; token A stays usable', async () => {
     const b = await node({ parties: [EMSP] });
@@ -230,6 +241,34 @@ describe('credentials errors', () => {
     const html = await raw('POST', credentialsUrl(b), token, { token: 'x', url: `${a.origin}/not-ocpi`, roles: [CPO] });
     expect(html.json.status_code).toBe(3001);
     expect(html.json.status_message).toContain(`${a.origin}/not-ocpi`);
+  });
+
+  it('a 3001 quotes nothing of what the URL answered: an internal service behind it stays unread (issue 19, finding 10)', async () => {
+    const { createServer } = await import('node:http');
+    const bodies: Record<string, [number, string]> = {
+      '/json': [200, '{"db_password":"internal-secret-1","status":"ok"}'],
+      '/html': [200, '<html>internal-secret-2 admin console</html>'],
+      '/error': [500, 'internal-secret-3 stack trace'],
+      '/envelope': [200, '{"status_code":3000,"status_message":"internal-secret-4"}'],
+    };
+    const internal = createServer((req, res) => {
+      const [status, body] = bodies[req.url ?? ''] ?? [404, 'internal-secret-5'];
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(internal.address() as { port: number }).port}`;
+    try {
+      const b = await node({ parties: [EMSP] });
+      const { token } = await createRegistrationToken(b.store);
+      for (const path of [...Object.keys(bodies), '/missing']) {
+        const res = await raw('POST', credentialsUrl(b), token, { token: 'x', url: `${origin}${path}`, roles: [CPO] });
+        expect(res.json.status_code, path).toBe(3001);
+        expect(res.json.status_message, path).toContain(`${origin}${path}`);
+        expect(res.json.status_message, path).not.toMatch(/internal-secret|db_password|admin console|stack trace/);
+      }
+    } finally {
+      internal.close();
+    }
   });
 
   it('a wrong token gives 401', async () => {
@@ -338,11 +377,11 @@ describe('credentials errors', () => {
     expect(states).toEqual(['PENDING']);
     expect(onA.status).toBe('REGISTERED');
 
-    await registerTestPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [EMSP] });
+    await registerTestPartner(a.store, { token: 'pending-token', status: 'PENDING', roles: [{ ...EMSP, party_id: 'PND' }] });
     expect((await raw('GET', a.versionsUrl, 'pending-token')).status).toBe(200);
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1`, 'pending-token')).status).toBe(200);
     expect((await raw('GET', credentialsUrl(a), 'pending-token')).json.data.token).toBe('pending-token');
     expect((await raw('GET', `${a.origin}/ocpi/2.2.1/sender/nltst-things`, 'pending-token')).status).toBe(401);
-    expect((await raw('POST', credentialsUrl(a), 'pending-token', { token: 'x', url: b.versionsUrl, roles: [EMSP] })).status).toBe(405);
+    expect((await raw('POST', credentialsUrl(a), 'pending-token', { token: 'x', url: b.versionsUrl, roles: [{ ...EMSP, party_id: 'PND' }] })).status).toBe(405);
   });
 });

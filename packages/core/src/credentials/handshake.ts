@@ -39,6 +39,8 @@ export interface DiscoverOptions {
   /** The versions we accept, any order. */
   versions: readonly string[];
   required: readonly RequiredEndpoint[];
+  /** Most endpoints accepted (`NodeInfo.limits.partnerEndpoints`): the partner's record is read on every request it makes. */
+  maxEndpoints: number;
 }
 
 export interface DiscoveredPartner {
@@ -46,10 +48,34 @@ export interface DiscoveredPartner {
   endpoints: Endpoint[];
 }
 
-/** 3001 "Unable to use the client's API": names the URL and what went wrong. */
+/**
+ * What went wrong with a call, in words that quote nothing the URL answered: the partner may have
+ * pointed it at an internal service, whose body or messages must not come back to it in our answer.
+ */
+function failureOf(error: unknown): string {
+  if (error instanceof OcpiClientError) return `HTTP ${error.httpStatus} with OCPI status ${error.statusCode}`;
+  if (!(error instanceof OcpiTransportError)) return 'the call failed';
+  const status = error.httpStatus === undefined ? '' : `HTTP ${error.httpStatus}, `;
+  switch (error.failure) {
+    case 'refused':
+      return error.message;
+    case 'timeout':
+      return 'no answer in time';
+    case 'network':
+      return 'no connection';
+    case 'http':
+      return `HTTP ${error.httpStatus} without an OCPI envelope`;
+    case 'not-json':
+      return `${status}the answer is not JSON`;
+    default:
+      return `${status}the answer is not an OCPI response`;
+  }
+}
+
+/** 3001 "Unable to use the client's API": names the URL and what went wrong (see `failureOf`). */
 function unusable(what: string, error?: unknown): OcpiError {
-  const reason = error instanceof OcpiClientError || error instanceof OcpiTransportError ? error.message : error instanceof Error ? error.message : undefined;
-  return OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, reason ? `${what}: ${reason}` : what);
+  if (error === undefined) return OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, what);
+  return new OcpiError(`${what}: ${failureOf(error)}`, { statusCode: OcpiStatus.UNABLE_TO_USE_CLIENT_API, cause: error });
 }
 
 /**
@@ -82,6 +108,11 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
   const details = validators.compile(VersionDetails).validate(await call(detailsUrl, `the details of version ${version}`));
   if (!details.ok) throw unusable(`The version details at ${detailsUrl} are invalid: ${formatIssues(details.issues)}`);
   if (details.value.version !== version) throw unusable(`The version details at ${detailsUrl} are for version ${details.value.version}, not ${version}`);
+  if (details.value.endpoints.length > options.maxEndpoints) {
+    throw unusable(
+      `The version details at ${detailsUrl} list ${details.value.endpoints.length} endpoints, more than the ${options.maxEndpoints} this platform accepts`,
+    );
+  }
   const endpoints: Endpoint[] = details.value.endpoints.map((e) => ({ identifier: e.identifier, role: e.role, url: e.url }));
 
   const missing = options.required.filter(
@@ -97,9 +128,15 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
 }
 
 /** Validates a Credentials object (from a body or a partner's answer); the message names the field. */
-export function checkCredentials(validators: ValidatorFactory, value: unknown): { ok: true; value: Credentials } | { ok: false; message: string } {
+export function checkCredentials(
+  validators: ValidatorFactory,
+  value: unknown,
+  maxRoles: number,
+): { ok: true; value: Credentials } | { ok: false; message: string } {
   const result = validators.compile(Credentials).validate(value);
   if (!result.ok) return { ok: false, message: formatIssues(result.issues) };
+  if (result.value.roles.length > maxRoles)
+    return { ok: false, message: `/roles: ${result.value.roles.length} roles, more than the ${maxRoles} this platform accepts` };
   // credentials, "Credentials object": every role needs a unique combination of role, party_id and country_code.
   const seen = new Set<string>();
   for (const [index, role] of result.value.roles.entries()) {

@@ -5,7 +5,8 @@ import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { NodeInfo } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
-import { type Partner, type PartnerToken, partnerToken, type TokenEncoding } from '../partners/partner.js';
+import { type Partner, type PartnerToken, type PartyRef, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
+import { reviewedRoles, reviewRegistration, reviewUpdate, rolesKept } from '../partners/policy.js';
 import type { ValidatorFactory } from '../validation/validator.js';
 import { checkCredentials, type DiscoveredPartner, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
 
@@ -66,9 +67,12 @@ function contextOf(options: InitiatorOptions): Context {
 
 const credentialsUrlOf = (discovered: DiscoveredPartner): string => discovered.endpoints.find((e) => e.identifier === 'credentials')?.url as string;
 
+const partyTaken = (party: PartyRef): OcpiError =>
+  OcpiError.status(OcpiStatus.CLIENT_ERROR, `${party.country_code}/${party.party_id} is already registered by another partner; registration undone`);
+
 /** The partner's answer to our POST or PUT, or 3001 when it is not a Credentials object. */
 function answeredCredentials(ctx: Context, data: unknown, url: string) {
-  const checked = checkCredentials(ctx.validators, data);
+  const checked = checkCredentials(ctx.validators, data, ctx.node.limits.partnerRoles);
   if (!checked.ok) throw OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `The answer of ${url} is not a valid Credentials object: ${checked.message}`);
   return checked.value;
 }
@@ -103,6 +107,7 @@ export async function register(options: RegisterOptions): Promise<Partner> {
     encoding,
     versions: ctx.node.versions,
     required: ctx.required,
+    maxEndpoints: ctx.node.limits.partnerEndpoints,
   });
   const tokenB = generateToken();
   const now = new Date().toISOString();
@@ -125,22 +130,33 @@ export async function register(options: RegisterOptions): Promise<Partner> {
     const answer = await ctx.client.request<unknown>({ method: 'POST', url, token: options.tokenA, encoding, body: ourCredentials(ctx.node, tokenB) });
     const credentials = answeredCredentials(ctx, answer.data, url);
     const roles = rolesOf(credentials);
-    const taken = await partyTakenByOther(store, roles, pending.id);
-    if (taken) {
-      // Registered there, but the party is another partner's here: undo the registration there.
-      const tokenC = partnerToken(credentials.token);
+    const tokenC = partnerToken(credentials.token);
+    // Registered there; refused here (a party another partner holds, a role the policy does not
+    // grant): undo the registration there.
+    const undo = async (error: OcpiError): Promise<never> => {
       await ctx.client.request({ method: 'DELETE', url, token: tokenC, encoding }).catch(() => undefined);
-      throw OcpiError.status(OcpiStatus.CLIENT_ERROR, `${taken.country_code}/${taken.party_id} is already registered by another partner; registration undone`);
-    }
+      throw error;
+    };
+    const taken = await partyTakenByOther(store, roles, pending.id);
+    if (taken) await undo(partyTaken(taken));
+    const decision = await reviewRegistration(ctx.node, { roles, partnerId: pending.id, versionsUrl: credentials.url }).catch((error: unknown) =>
+      error instanceof OcpiError ? undo(error) : Promise.reject(error),
+    );
     const partner: Partner = {
       ...pending,
-      status: 'REGISTERED',
+      status: decision === 'approve' ? 'REGISTERED' : 'AWAITING_APPROVAL',
       roles,
+      ...(decision === 'approve' ? {} : { requestedRoles: roles }),
       versionsUrl: credentials.url,
-      outboundToken: partnerToken(credentials.token),
+      outboundToken: tokenC,
       updatedAt: new Date().toISOString(),
     };
-    await store.partners.save(partner);
+    try {
+      await store.partners.save(partner);
+    } catch (error) {
+      if (error instanceof PartyTakenError) await undo(partyTaken(error.party));
+      throw error;
+    }
     return partner;
   } catch (error) {
     await store.partners.delete(pending.id);
@@ -168,6 +184,7 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
     encoding,
     versions: ctx.node.versions,
     required: ctx.required,
+    maxEndpoints: ctx.node.limits.partnerEndpoints,
   });
   const tokenB = generateToken();
   const rotated: Partner = { ...current, inboundTokenHash: await hashToken(tokenB), updatedAt: new Date().toISOString() };
@@ -176,9 +193,17 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
     const url = credentialsUrlOf(discovered);
     const answer = await ctx.client.request<unknown>({ method: 'PUT', url, token: current.outboundToken, encoding, body: ourCredentials(ctx.node, tokenB) });
     const credentials = answeredCredentials(ctx, answer.data, url);
+    const roles = rolesOf(credentials);
+    // The PUT is done there; here the partner keeps only the roles the policy grants: a refused
+    // addition is dropped, a pending one waits for the operator (`approvePartner`).
+    const decision = await reviewUpdate(ctx.node, current, roles, credentials.url).catch((error: unknown) => {
+      if (error instanceof OcpiError) return 'refuse' as const;
+      throw error;
+    });
+    const { requestedRoles: _previous, ...base } = rotated;
     const partner: Partner = {
-      ...rotated,
-      roles: rolesOf(credentials),
+      ...base,
+      ...(decision === 'refuse' ? { roles: rolesKept(roles, current.roles) } : reviewedRoles(decision, roles, current.roles)),
       versionsUrl: credentials.url,
       version: discovered.version,
       endpoints: discovered.endpoints,

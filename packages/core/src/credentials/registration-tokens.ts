@@ -7,6 +7,8 @@ export interface CreateRegistrationTokenOptions {
   label?: string;
   /** After this instant the token is refused. */
   expiresAt?: Date;
+  /** The token itself, when the operator chose it (e.g. from configuration); default a new random one. */
+  token?: string;
 }
 
 /** A registration token as listings show it: never the token itself, which only its creator saw once. */
@@ -19,7 +21,7 @@ export type RegistrationTokenInfo = Omit<RegistrationToken, 'hash'> & { state: '
  * partner registers with it.
  */
 export async function createRegistrationToken(store: OcpiStore, options: CreateRegistrationTokenOptions = {}): Promise<{ id: string; token: string }> {
-  const token = generateToken();
+  const token = options.token ?? generateToken();
   const record: RegistrationToken = {
     id: crypto.randomUUID(),
     hash: await hashToken(token),

@@ -12,7 +12,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { authorizationHeader } from '../auth/tokens.js';
 import { OcpiError } from '../errors.js';
 import type { NodeInfo, OcpiModule, RequestContext } from '../module.js';
-import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
+import { checkOutboundUrl, createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner } from '../partners/partner.js';
 import { type RoutingHeaders, routingHeaderValues } from '../routing-headers.js';
 import type { Session } from '../schemas/v2.2.1/sessions.js';
@@ -226,8 +226,12 @@ export interface ResultPoster {
    * cancels a reservation with CANCELED_RESERVATION at the RESERVE_NOW's `response_url`). Never rejects.
    */
   send<R>(post: ResultPost<R>): Promise<ResultPostOutcome>;
-  /** Throws OcpiError 2001 when a response_url cannot or may not be called. */
-  checkResponseUrl(value: string, partner: Partner, field: string): void;
+  /**
+   * Rejects with OcpiError 2001 when a response_url cannot or may not be called: not an http(s) URL,
+   * refused by `allowResponseUrl`, or by the outbound policy (the answer says so at once, rather than
+   * ACCEPTED followed by a result that is never delivered).
+   */
+  checkResponseUrl(value: string, partner: Partner, field: string): Promise<void>;
   /** Resolves once every delivery started so far is finished (posted, failed or given up): for graceful shutdown and tests. */
   drain(): Promise<void>;
   /** Deliveries still running. */
@@ -263,7 +267,7 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
   const guardedFetch = createGuardedFetch(options.outbound);
   const running = new Set<Promise<void>>();
 
-  function checkResponseUrl(value: string, partner: Partner, field: string): void {
+  async function checkResponseUrl(value: string, partner: Partner, field: string): Promise<void> {
     let url: URL;
     try {
       url = new URL(value);
@@ -272,6 +276,14 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     }
     if (!isHttpUrl(url)) throw OcpiError.invalid(`${field} must be an http or https URL, got '${value}'`);
     if (!allowResponseUrl(url, partner)) throw OcpiError.invalid(`${field} '${value}' is not an address this platform posts results to`);
+    // A fetch of the operator's own is used as it is; ours applies the policy, checked here already.
+    if (options.fetch) return;
+    try {
+      await checkOutboundUrl(url, options.outbound ?? {});
+    } catch (error) {
+      if (!(error instanceof OutboundRefusedError)) throw error;
+      throw OcpiError.invalid(`${field} '${value}' is not an address this platform posts results to: ${error.reason}`);
+    }
   }
 
   /** Waits for the handler's result, the deadline, or a rejection: whichever comes first. */

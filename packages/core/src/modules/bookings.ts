@@ -540,7 +540,8 @@ export function patchBookingLocation(context: RequestContext, location: BookingL
 
 /**
  * Runs a write stamped `received` on a stored BookingLocation atomically (`writeNestedObject`); HTTP
- * 404 when there is none; an outdated one is acknowledged, not applied, and reported.
+ * 404 when there is none; an outdated one is acknowledged, not applied, and reported; the
+ * BookingLocation may not grow past what the node keeps of one object.
  */
 function writeBookingLocation(
   context: RequestContext,
@@ -549,13 +550,12 @@ function writeBookingLocation(
   received: string,
   change: (location: BookingLocation) => NestedWrite<BookingLocation>,
 ): Promise<WriteResult> {
-  const key = { module: STORE_MODULES.bookingLocations, owner, id };
   return writeNestedObject(
     context.node.store,
-    key,
+    { module: STORE_MODULES.bookingLocations, owner, id },
     change,
     () => unknownBookingLocation(id, 'PUT the BookingLocation first'),
-    ({ stored, target }) => reportOutdated(context, key, { received, stored, target }),
+    { context, name: `BookingLocation ${id}`, received },
   );
 }
 

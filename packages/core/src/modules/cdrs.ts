@@ -6,10 +6,9 @@ import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import { CDR } from '../schemas/v2.2.1/index.js';
-import { normalizeParty, partyString } from '../store/keys.js';
+import { normalizeParty } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
 import {
-  audienceOf,
   canonicalJson,
   type Found,
   foundResult,
@@ -100,8 +99,8 @@ export function cdrsReceiver(handler: CdrsReceiverHandler = storeCdrsReceiver): 
         async handle(ctx) {
           const cdr = ctx.body as CDR;
           const owner = normalizeParty(cdr);
-          // The CDR must be the caller's own (or, through a Hub, the OCPI-from party's).
-          if (!audienceOf(ctx).some((party) => partyString(party) === partyString(owner))) {
+          // The CDR must be of a party the caller acts for: its own, or one its hub serves.
+          if (!(await ctx.node.actsFor(ctx.partner, owner))) {
             throw OcpiError.invalid(
               `CDR country_code/party_id ${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`,
             );

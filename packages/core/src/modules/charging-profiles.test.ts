@@ -460,6 +460,8 @@ describe('ChargingProfiles Sender: ActiveChargingProfile pushed by the CPO (PUT)
 describe('ChargingProfiles end to end: a CPO node posts results to an eMSP node', () => {
   it('the eMSP awaits the result of its SetChargingProfile through the response_url it handed out', async () => {
     const emsp = await sender();
+    // The CPO node is this connection's CPO party (a party is held by one partner).
+    await emsp.h.store.partners.delete('partner-cpo');
     await emsp.h.partner('cpo-for-e2e', [CPO_PARTNER]);
     // The CPO node's outbound HTTP goes straight into the eMSP node's handle().
     const wire = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {

@@ -123,10 +123,10 @@ export function chargingProfilesReceiver(
   for (const [name, method] of Object.entries(handler)) if (method !== undefined) Object.assign(methods, { [name]: method });
   const defaultTimeout = options.timeout ?? 30;
 
-  function responseUrlParameter(ctx: RequestContext): string {
+  async function responseUrlParameter(ctx: RequestContext): Promise<string> {
     const value = queryParameter(ctx, 'response_url');
     if (value.length > 255) throw OcpiError.invalid('Query parameter response_url must be at most 255 characters (URL type)');
-    poster.checkResponseUrl(value, ctx.partner, 'Query parameter response_url');
+    await poster.checkResponseUrl(value, ctx.partner, 'Query parameter response_url');
     return value;
   }
 
@@ -171,7 +171,7 @@ export function chargingProfilesReceiver(
           const request: ActiveChargingProfileRequest = {
             session_id: checkCiString36(ctx.param('session_id'), 'session_id'),
             duration: durationParameter(ctx),
-            response_url: responseUrlParameter(ctx),
+            response_url: await responseUrlParameter(ctx),
           };
           const outcome = await methods.getActiveChargingProfile(request, handlerRequest(ctx));
           return answer('GET_ACTIVE_CHARGING_PROFILE', ActiveChargingProfileResult, ctx, request.response_url, outcome, { result: 'REJECTED' });
@@ -184,7 +184,7 @@ export function chargingProfilesReceiver(
         async handle(ctx) {
           const body = ctx.body as SetChargingProfile;
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
-          poster.checkResponseUrl(body.response_url, ctx.partner, 'response_url');
+          await poster.checkResponseUrl(body.response_url, ctx.partner, 'response_url');
           const outcome = await methods.setChargingProfile({ ...body, session_id }, handlerRequest(ctx));
           return answer('SET_CHARGING_PROFILE', ChargingProfileResult, ctx, body.response_url, outcome, { result: 'REJECTED' });
         },
@@ -195,7 +195,7 @@ export function chargingProfilesReceiver(
         async handle(ctx) {
           const request: ClearChargingProfileRequest = {
             session_id: checkCiString36(ctx.param('session_id'), 'session_id'),
-            response_url: responseUrlParameter(ctx),
+            response_url: await responseUrlParameter(ctx),
           };
           const outcome = await methods.clearChargingProfile(request, handlerRequest(ctx));
           return answer('CLEAR_CHARGING_PROFILE', ClearProfileResult, ctx, request.response_url, outcome, { result: 'REJECTED' });

@@ -15,7 +15,7 @@ import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import { createDeferred } from './async-results.js';
-import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, readReservation } from './commands.js';
+import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, RecentCommands, readReservation } from './commands.js';
 import { STORE_MODULES } from './common.js';
 
 const CPO = { country_code: 'NL', party_id: 'CPO' };
@@ -233,6 +233,34 @@ describe('Commands Receiver: retries', () => {
     await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession({ response_url: `${RESPONSE_URL}-2` }) });
     expect(started).toBe(2);
   });
+
+  it('another partner reusing a response_url is a new command of its own: checked, answered and posted with its token (issue 19, finding 5)', async () => {
+    const { h, rec, module } = await open();
+    const first = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession() });
+    expect(first.json.data).toMatchObject({ result: 'ACCEPTED' });
+    // The other eMSP, same response_url, a Location that does not exist: 2003, not the first answer again.
+    const other = await h.call('POST', 'receiver/commands/START_SESSION', {
+      token: 'other',
+      body: startSession({ location_id: 'LOC404', token: { ...token, country_code: 'FR', party_id: 'OTH' } }),
+    });
+    expect(other.json.status_code).toBe(2003);
+    await module.drain();
+    expect(rec.calls.map((c) => c.headers.authorization)).toEqual([`Token ${btoa('outbound-for-emsp')}`]);
+  });
+
+  it('remembers commands for 15 minutes and at most 10,000 of them', () => {
+    let now = 0;
+    const recent = new RecentCommands(15 * 60_000, 3, () => now);
+    const answer = { result: 'ACCEPTED' as const, timeout: 30 };
+    for (const key of ['a', 'b', 'c', 'd']) recent.remember(key, answer);
+    expect(recent.size).toBe(3);
+    expect(recent.get('a')).toBeUndefined();
+    expect(recent.get('d')).toEqual(answer);
+    now = 15 * 60_000 + 1;
+    expect(recent.get('d')).toBeUndefined();
+    recent.remember('e', answer);
+    expect(recent.size).toBe(1);
+  });
 });
 
 describe('Commands Receiver: what it refuses', () => {
@@ -289,6 +317,27 @@ describe('Commands Receiver: what it refuses', () => {
     expect(internal.json.status_message).toContain('response_url');
     const fine = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: startSession() });
     expect(fine.json.status_code).toBe(1000);
+  });
+});
+
+describe('Commands Receiver: a response_url the outbound policy refuses (issue 19, finding 11)', () => {
+  it.each([
+    ['http://127.0.0.1:9/cb', /loopback/],
+    ['http://169.254.169.254/latest/meta-data/', /link-local/],
+    ['http://[64:ff9b::7f00:1]/cb', /loopback/],
+    ['http://198.18.0.1/cb', /private/],
+  ])('answers %s with 2001 at once, runs no handler and posts nothing', async (responseUrl, reason) => {
+    const startSession = vi.fn();
+    // No fetch of the operator's: the library's guarded fetch and its default (strict) policy.
+    const module = commandsReceiver({ startSession }, { defaults: { resultDelayMs: 0 } });
+    const h = moduleHarness({ parties: [CPO_ROLE], modules: [module] });
+    await registerPartner(h.store, h, 'emsp', [EMSP_ROLE]);
+    const res = await h.call('POST', 'receiver/commands/START_SESSION', { token: 'emsp', body: { ...bodies.START_SESSION, response_url: responseUrl } });
+    expect(res.status).toBe(200);
+    expect(res.json.status_code).toBe(2001);
+    expect(res.json.status_message).toMatch(reason);
+    expect(startSession).not.toHaveBeenCalled();
+    await module.drain();
   });
 });
 

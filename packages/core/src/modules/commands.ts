@@ -167,7 +167,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
     body: { schema: spec.schema, name: spec.schema.title ?? spec.type },
     async handle(ctx) {
       const command = ctx.body as Bodies[CommandType];
-      poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
+      await poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
       // A retry (same partner, command and response_url, same body) gets the first answer again: the
       // handler does not run twice, so a retried START_SESSION never starts a second session.
       const retryKey = `${ctx.partner.id}\n${spec.type}\n${command.response_url}\n${JSON.stringify(command)}`;
@@ -404,18 +404,37 @@ export async function readReservation(store: OcpiStore, owner: PartyRef, reserva
   return (await store.objects.get<StoredReservation>({ module: RESERVATIONS_STORE_MODULE, owner: normalizeParty(owner), id: reservationId }))?.data;
 }
 
-/** Commands answered lately, for recognizing retries; kept in this process for 15 minutes, at most 10,000. */
-class RecentCommands {
+/**
+ * Commands answered lately, for recognizing retries: keyed by partner, command, response_url and body
+ * (another partner reusing a response_url is a new command), kept in this process for 15 minutes, at
+ * most 10,000. Entries are in answer order, so the expired ones are dropped from the front.
+ */
+export class RecentCommands {
   private readonly answers = new Map<string, { response: CommandResponse; at: number }>();
+
+  constructor(
+    private readonly ttlMs = 15 * 60_000,
+    private readonly max = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(key: string): CommandResponse | undefined {
     const found = this.answers.get(key);
-    if (!found || Date.now() - found.at > 15 * 60_000) return undefined;
+    if (!found || this.now() - found.at > this.ttlMs) return undefined;
     return found.response;
   }
 
   remember(key: string, response: CommandResponse): void {
-    this.answers.set(key, { response, at: Date.now() });
-    if (this.answers.size > 10_000) this.answers.delete(this.answers.keys().next().value as string);
+    const now = this.now();
+    this.answers.delete(key);
+    this.answers.set(key, { response, at: now });
+    for (const [oldest, entry] of this.answers) {
+      if (this.answers.size <= this.max && now - entry.at <= this.ttlMs) break;
+      this.answers.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.answers.size;
   }
 }

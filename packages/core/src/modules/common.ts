@@ -171,6 +171,15 @@ export function assertValid<S extends TSchema>(context: RequestContext, schema: 
   if (error) throw error;
 }
 
+/** 2001 when an object a write would store is larger than the node keeps (`limits.objectBytes`). */
+export function sizeError(context: RequestContext, object: unknown, name: string): OcpiError | undefined {
+  const limit = context.node.limits.objectBytes;
+  const json = JSON.stringify(object);
+  const bytes = json.length * 3 <= limit ? json.length : new TextEncoder().encode(json).byteLength;
+  if (bytes <= limit) return undefined;
+  return OcpiError.invalid(`${name} would be ${bytes} bytes, more than the ${limit} bytes this platform keeps of one object; nothing was changed`);
+}
+
 /**
  * Ordered writes: whether a write stamped `received` (its `last_updated`) is older than what is
  * stored, stamped `stored`. Partners push over parallel connections, so a PUT or PATCH may arrive
@@ -207,10 +216,10 @@ export async function putReceivedObject<T extends { last_updated: string }>(cont
 
 /**
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
- * against the full schema (the PATCH schemas leave out cross-field rules) and refuses an unknown
- * object; nothing changes when either fails. A PATCH older than the stored object (`received`, its
- * `last_updated`) is acknowledged, not applied, and reported; one without `last_updated` (a 2.3.0
- * Terminal PATCH need not carry it) is never outdated.
+ * against the full schema (the PATCH schemas leave out cross-field rules) and the size limit, and
+ * refuses an unknown object; nothing changes when any fails. A PATCH older than the stored object
+ * (`received`, its `last_updated`) is acknowledged, not applied, and reported; one without
+ * `last_updated` (a 2.3.0 Terminal PATCH need not carry it) is never outdated.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
@@ -231,7 +240,7 @@ export async function patchStoredObject<T>(
       return undefined;
     }
     const next = options.merge(current.data);
-    failure = validationError(context, options.schema, next, `${options.name} after PATCH`);
+    failure = sizeError(context, next, `${options.name} after PATCH`) ?? validationError(context, options.schema, next, `${options.name} after PATCH`);
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;
@@ -254,26 +263,36 @@ export const laterOf = (current: string, written: string): string => (isOutdated
 
 /**
  * Runs a nested write on the stored parent atomically: `unknown()` when there is no parent, nothing
- * changed when the write fails or is outdated (`onOutdated` hears of it: a receiver reports it);
- * `created` when the nested object is new in its parent (HTTP 201).
+ * changed when the write fails or is outdated; `created` when the nested object is new in its parent
+ * (HTTP 201).
  */
 export async function writeNestedObject<P>(
   store: OcpiStore,
   key: ObjectKey,
   change: (parent: P) => NestedWrite<P>,
   unknown: () => OcpiError,
-  onOutdated: (outdated: { stored: string; target: string }) => void = () => {},
+  /**
+   * A partner's write, stamped `received`: an older one than the nested object stored is reported
+   * (`object.outdated`), and the parent may not grow past what the node keeps of one object (`sizeError`).
+   */
+  partnerWrite?: { context: RequestContext; name: string; received: string },
 ): Promise<WriteResult> {
   let result: NestedWrite<P> | undefined;
   const outcome = await store.objects.update<P>(key, (current) => {
     result = current ? change(current.data) : { ok: false, error: unknown() };
-    return result.ok ? { data: result.parent } : undefined;
+    if (!result.ok) return undefined;
+    const tooLarge = partnerWrite && sizeError(partnerWrite.context, result.parent, partnerWrite.name);
+    if (tooLarge) {
+      result = { ok: false, error: tooLarge };
+      return undefined;
+    }
+    return { data: result.parent };
   });
   // Set by the mutation, which the store ran (the last run decides when it ran twice).
   const last = result as NestedWrite<P> | undefined;
   if (last && !last.ok) {
     if ('error' in last) throw last.error;
-    onOutdated(last.outdated);
+    if (partnerWrite) reportOutdated(partnerWrite.context, key, { received: partnerWrite.received, ...last.outdated });
     return 'outdated';
   }
   const written = writeResultOf(outcome);
@@ -296,13 +315,14 @@ export function replaceOrAdd<T>(list: readonly T[], item: T, matches: (existing:
 }
 
 /**
- * The parties on whose behalf the caller asks: its registered roles and, for a Hub, the party named in
- * `OCPI-from-*` (transport_and_format, "Message Routing Headers"). Used as the store's `visibleTo`.
+ * The parties on whose behalf the caller asks: its registered roles and the party named in
+ * `OCPI-from-*` (transport_and_format, "Message Routing Headers"), which the server checked the caller
+ * acts for (for a hub, a party it serves). Used as the store's `visibleTo`.
  */
 export function audienceOf(context: RequestContext): PartyRef[] {
   const roles = context.partner.roles.map(normalizeParty);
   const from = context.routing.from;
-  if (from && context.partner.roles.some((r) => r.role === 'HUB')) roles.push(normalizeParty(from));
+  if (from && !roles.some((role) => partyString(role) === partyString(from))) roles.push(normalizeParty(from));
   return roles;
 }
 

@@ -68,8 +68,7 @@ describe('Locations Receiver (eMSP side)', () => {
     });
 
     it('refuses with 2001 a Location whose country_code/party_id differ from the URL', async () => {
-      await h.partner('both', [BEC, TNM]);
-      const put = await h.call('PUT', url('NL/TNM/LOC1'), { token: 'both', body: loc1() });
+      const put = await h.call('PUT', url('NL/TNM/LOC1'), { token: 'tnm', body: loc1() });
       expect(put.json.status_code).toBe(2001);
       expect(put.json.status_message).toMatch(/country_code 'BE'/);
     });

@@ -30,7 +30,6 @@ import {
   pageResult,
   putReceivedObject,
   replaceOrAdd,
-  reportOutdated,
   STORE_MODULES,
   sameCiString,
   validationError,
@@ -178,22 +177,23 @@ export function patchLocation(context: RequestContext, location: Location, write
 }
 
 /**
- * Runs a nested write on the stored Location atomically (`writeNestedObject`). An outdated write
- * changes nothing and is passed to `onOutdated` (a receiver reports it).
+ * Runs a nested write on the stored Location atomically (`writeNestedObject`). A partner's write gives
+ * its request and stamp: an outdated one is reported, and an EVSE or Connector PUT adds to the
+ * Location, which may not grow past what the node keeps of one object.
  */
 const writeNested = (
   store: OcpiStore,
   owner: PartyRef,
   locationId: string,
   change: (location: Location) => NestedWrite<Location>,
-  onOutdated?: (outdated: { stored: string; target: string }) => void,
+  partner?: { context: RequestContext; received: string },
 ): Promise<WriteResult> =>
   writeNestedObject(
     store,
     { module: STORE_MODULES.locations, owner, id: locationId },
     change,
     () => unknownLocation(locationId, 'PUT the Location first'),
-    onOutdated,
+    partner && { ...partner, name: `Location ${locationId}` },
   );
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
@@ -214,27 +214,17 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
     return target.level === 'location' ? JsonText.of(stored) : locationChild(stored.data, target);
   },
   async put(write, { context, owner }) {
-    const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
-    if (write.level === 'location') return putReceivedObject(context, key, write.object);
-    const received = write.object.last_updated;
-    return writeNested(
-      context.node.store,
-      owner,
-      write.locationId,
-      (location) => putIntoLocation(location, write),
-      ({ stored, target }) => reportOutdated(context, key, { received, stored, target }),
-    );
+    if (write.level === 'location') return putReceivedObject(context, { module: STORE_MODULES.locations, owner, id: write.locationId }, write.object);
+    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write), {
+      context,
+      received: write.object.last_updated,
+    });
   },
   async patch(write, { context, owner }) {
-    const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
-    const received = write.patch.last_updated;
-    return writeNested(
-      context.node.store,
-      owner,
-      write.locationId,
-      (location) => patchLocation(context, location, write),
-      ({ stored, target }) => reportOutdated(context, key, { received, stored, target }),
-    );
+    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write), {
+      context,
+      received: write.patch.last_updated,
+    });
   },
 };
 

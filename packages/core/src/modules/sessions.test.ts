@@ -98,8 +98,7 @@ describe('Sessions Receiver (eMSP side)', () => {
     const id = await h.call('PUT', url('NL/STK/102'), { token: 'stk', body: start() });
     expect(id.json.status_code).toBe(2001);
     expect(id.json.status_message).toMatch(/id '101'/);
-    await h.partner('both', [STK, BEC]);
-    const owner = await h.call('PUT', url('BE/BEC/101'), { token: 'both', body: start() });
+    const owner = await h.call('PUT', url('BE/BEC/101'), { token: 'bec', body: start() });
     expect(owner.json.status_code).toBe(2001);
     const patch = await h.call('PATCH', url('NL/STK/101'), { token: 'stk', body: { id: '102', last_updated: '2020-03-09T10:30:00Z' } });
     expect(patch.json.status_code).toBe(2001);

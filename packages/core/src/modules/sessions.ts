@@ -4,7 +4,7 @@
  */
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
-import type { OcpiModule } from '../module.js';
+import type { OcpiModule, RequestContext } from '../module.js';
 import { ChargingPreferences, type ChargingPreferencesResponse, type EVSE, type Location, Session, SessionPatch } from '../schemas/v2.2.1/index.js';
 import {
   applyPatch,
@@ -106,13 +106,28 @@ export const storeSessionsSender: SessionsSenderHandler = {
   },
 };
 
+/** 2001 when a Session has more charging periods than the node keeps (`limits.chargingPeriods`): PATCHes add to them. */
+function assertChargingPeriods(context: RequestContext, session: Session): Session {
+  const count = session.charging_periods?.length ?? 0;
+  const limit = context.node.limits.chargingPeriods;
+  if (count > limit) {
+    throw OcpiError.invalid(
+      `/charging_periods: Session ${session.id} would have ${count} charging periods, more than the ${limit} this platform keeps; nothing was changed`,
+    );
+  }
+  return session;
+}
+
 /** The Receiver default: keeps the Sessions each CPO pushes, per owner and id. */
 export const storeSessionsReceiver: SessionsReceiverHandler = {
   async get(sessionId, { context, owner }) {
     const stored = await context.node.store.objects.get<Session>({ module: STORE_MODULES.sessions, owner, id: sessionId });
     return stored ? JsonText.of(stored) : undefined;
   },
-  put: (session, { context, owner }) => putReceivedObject(context, { module: STORE_MODULES.sessions, owner, id: session.id }, session),
+  async put(session, { context, owner }) {
+    assertChargingPeriods(context, session);
+    return putReceivedObject(context, { module: STORE_MODULES.sessions, owner, id: session.id }, session);
+  },
   patch: (sessionId, patch, { context, owner }) =>
     patchStoredObject<Session>(
       context,
@@ -121,7 +136,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
         schema: Session,
         name: 'Session',
         received: patch.last_updated,
-        merge: (current) => patchSession(current, patch),
+        merge: (current) => assertChargingPeriods(context, patchSession(current, patch)),
         unknown: () => unknownSession(sessionId),
       },
     ),

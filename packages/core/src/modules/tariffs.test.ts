@@ -52,8 +52,7 @@ describe('Tariffs Receiver (eMSP side)', () => {
   it('refuses with 2001 a Tariff whose id or owner differs from the URL', async () => {
     const id = await h.call('PUT', url('DE/ALL/13'), { token: 'all', body: simple() });
     expect(id.json.status_code).toBe(2001);
-    await h.partner('both', [ALL, TNM]);
-    const owner = await h.call('PUT', url('NL/TNM/12'), { token: 'both', body: simple() });
+    const owner = await h.call('PUT', url('NL/TNM/12'), { token: 'tnm', body: simple() });
     expect(owner.json.status_code).toBe(2001);
     expect((await h.call('GET', url('NL/TNM/12'), { token: 'tnm' })).status).toBe(404);
   });

@@ -15,7 +15,12 @@ export type PartnerToken = string & { readonly [partnerTokenBrand]: true };
 export const ourToken = (value: string): OurToken => value as OurToken;
 export const partnerToken = (value: string): PartnerToken => value as PartnerToken;
 
-export type PartnerStatus = 'PENDING' | 'REGISTERED' | 'SUSPENDED' | 'UNREGISTERED';
+/**
+ * PENDING: a handshake we started is in progress. AWAITING_APPROVAL: the partner registered, and the
+ * operator's policy holds its roles for approval (`approvePartner`). In both it may only read our
+ * versions and credentials.
+ */
+export type PartnerStatus = 'PENDING' | 'AWAITING_APPROVAL' | 'REGISTERED' | 'SUSPENDED' | 'UNREGISTERED';
 
 /** How the credentials token travels in `Authorization: Token ...`: Base64 as 2.2.1 requires, or raw as many 2.1.1/2.2 platforms do. */
 export type TokenEncoding = 'base64' | 'raw';
@@ -24,13 +29,19 @@ export type TokenEncoding = 'base64' | 'raw';
 export interface Partner {
   id: string;
   status: PartnerStatus;
+  /** The roles the partner holds: those the operator's policy granted (see `PartnerPolicy`). */
   roles: CredentialsRole[];
+  /** The roles its last registration or credentials update asked for, while they wait for the operator's decision. */
+  requestedRoles?: CredentialsRole[];
   /** The partner's versions endpoint. */
   versionsUrl?: string;
   /** The OCPI version both sides agreed on. */
   version?: string;
   endpoints: Endpoint[];
-  /** SHA-256 hex of the token we issued to the partner; the token itself is never stored. */
+  /**
+   * SHA-256 hex of the token we issued to the partner; the token itself is never stored. A persistent
+   * store returns it in its own keyed form (`k1:...`), which it accepts back as is.
+   */
   inboundTokenHash?: string;
   /** The token the partner issued to us, sent on every call to the partner. */
   outboundToken?: PartnerToken;
@@ -43,7 +54,7 @@ export interface Partner {
 /** A registration token ("token A") the operator issued out of band for a new partner. */
 export interface RegistrationToken {
   id: string;
-  /** SHA-256 hex of the token. */
+  /** SHA-256 hex of the token (a persistent store returns its keyed form). */
   hash: string;
   label?: string;
   createdAt: string;
@@ -52,4 +63,12 @@ export interface RegistrationToken {
   /** Set once a partner registered with it: token A is dead from then on. */
   usedAt?: string;
   usedByPartnerId?: string;
+}
+
+/** A store refused to save a partner: another partner (not unregistered) holds one of its parties. */
+export class PartyTakenError extends Error {
+  constructor(readonly party: PartyRef) {
+    super(`${party.country_code}/${party.party_id} is registered by another partner`);
+    this.name = 'PartyTakenError';
+  }
 }

@@ -1,6 +1,6 @@
 import { MemoryAuditStore } from '../audit.js';
 import type { JsonText } from '../envelope.js';
-import type { Partner, RegistrationToken } from '../partners/partner.js';
+import { type Partner, PartyTakenError, type RegistrationToken } from '../partners/partner.js';
 import { KeyedLock } from './keyed-lock.js';
 import { keyString, normalizeParty, partyString, updatedAtOf } from './keys.js';
 import { ObjectIndex } from './object-index.js';
@@ -131,6 +131,16 @@ class MemoryPartnerStore implements PartnerStore {
   async save(partner: Partner) {
     const holder = partner.inboundTokenHash === undefined ? undefined : this.byTokenHash.get(partner.inboundTokenHash);
     if (holder !== undefined && holder !== partner.id) throw new Error('token hash already in use');
+    // One partner (not unregistered) per party: checked and written with no await in between, so atomically.
+    if (partner.status !== 'UNREGISTERED') {
+      for (const role of partner.roles) {
+        const other = [...this.partners.values()].find(
+          (entry) =>
+            entry.partner.id !== partner.id && entry.partner.status !== 'UNREGISTERED' && entry.partner.roles.some((r) => partyString(r) === partyString(role)),
+        );
+        if (other) throw new PartyTakenError(normalizeParty(role));
+      }
+    }
     const json = JSON.stringify({ ...partner, roles: partner.roles.map((r) => ({ ...r, ...normalizeParty(r) })) });
     this.forget(partner.id);
     this.partners.set(partner.id, { partner: JSON.parse(json) as Partner, json });

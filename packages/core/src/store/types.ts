@@ -100,20 +100,31 @@ export interface ObjectStore {
   listJson(query: ListQuery): Promise<JsonListResult>;
 }
 
+/**
+ * Partners. A persistent store keeps no token in plaintext: it may keep `inboundTokenHash` in a keyed
+ * form of its own (`SecretsAtRest.keyHash`), returned as is on reads and accepted as is on saves, and
+ * must seal `outboundToken`, which reads return in the clear.
+ */
 export interface PartnerStore {
   get(id: string): Promise<Partner | undefined>;
   /** The partner whose inbound token (the one we issued) has this SHA-256 hex hash. */
   findByTokenHash(hash: string): Promise<Partner | undefined>;
-  /** The partner that registered this party in one of its roles. */
+  /** The partner (not unregistered) that holds this party in one of its roles. */
   findByParty(party: PartyRef): Promise<Partner | undefined>;
   list(): Promise<Partner[]>;
-  /** Inserts or replaces the partner (by id). Fails if another partner already holds the token hash. */
+  /**
+   * Inserts or replaces the partner (by id). Fails if another partner already holds the token hash,
+   * and with `PartyTakenError` if another partner that is not UNREGISTERED holds one of its parties:
+   * checked atomically, so of two registrations of one party racing, one fails.
+   */
   save(partner: Partner): Promise<void>;
   delete(id: string): Promise<boolean>;
 }
 
+/** Registration tokens; like partners' token hashes, `hash` may be kept in a keyed form of the store's. */
 export interface RegistrationTokenStore {
   create(token: RegistrationToken): Promise<void>;
+  /** The token whose SHA-256 hex hash this is. */
   findByHash(hash: string): Promise<RegistrationToken | undefined>;
   list(): Promise<RegistrationToken[]>;
   /** Marks the token revoked; returns false when unknown. */

@@ -9,6 +9,7 @@ import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
+import { rawHttp } from './http.js';
 import { registerTestPartner } from './test-node.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 
@@ -43,6 +44,8 @@ interface ContractCase {
   expectStatusCode: number;
   expectHeaders?: Record<string, string | undefined>;
   expectMessage?: RegExp;
+  /** The request's ids are not echoed: new ones are made, so they differ from any other answer's. */
+  freshIds?: boolean;
 }
 
 const AUTH = tokenHeader('emsp-token');
@@ -205,6 +208,43 @@ export const CONTRACT_CASES: ContractCase[] = [
     expectStatusCode: 2001,
     expectMessage: /offset/,
   },
+  // Issue 19, finding 13: what a framework would answer on its own gets the core's envelope instead.
+  {
+    name: 'bad percent-encoding in the path',
+    method: 'GET',
+    path: '/ocpi/2.2.1/sender/%zz',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 400,
+    expectStatusCode: 2001,
+    expectMessage: /not valid percent-encoding/,
+  },
+  {
+    name: 'a method OCPI does not use (PROPFIND)',
+    method: 'PROPFIND',
+    path: '/ocpi/versions',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 405,
+    expectStatusCode: 2000,
+    expectMessage: /PROPFIND is not used by OCPI/,
+  },
+  {
+    name: 'a method OCPI does not use (PURGE)',
+    method: 'PURGE',
+    path: '/ocpi/2.2.1/sender/nltst-things',
+    headers: { authorization: AUTH, ...ids },
+    expectStatus: 405,
+    expectStatusCode: 2000,
+  },
+  {
+    name: 'ids with bytes beyond ASCII are replaced, not echoed',
+    method: 'GET',
+    path: '/ocpi/versions',
+    // Latin-1 bytes: fetch sends each character as one byte.
+    headers: { authorization: AUTH, 'x-request-id': 'caf\u00e9-\u00c3\u00a9', 'x-correlation-id': 'corr-\u00ff' },
+    expectStatus: 200,
+    expectStatusCode: 1000,
+    freshIds: true,
+  },
   {
     name: 'routing headers',
     method: 'GET',
@@ -231,7 +271,13 @@ const COMPARED_HEADERS = [
   'ocpi-to-party-id',
 ];
 
+/** Headers of the connection, which each HTTP server sets its own way; any other header comes from the core. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
 const withoutTimestamp = (body: string) => body.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+
+/** The body of the contract server's slow-body case must arrive within this. */
+export const CONTRACT_BODY_TIMEOUT_MS = 400;
 
 export async function createContractServer(): Promise<OcpiServer> {
   const store = createMemoryStore();
@@ -242,6 +288,7 @@ export async function createContractServer(): Promise<OcpiServer> {
     store,
     modules: { '2.2.1': [thingsSender, thingsReceiver] },
     bodyLimit: 4096,
+    bodyTimeoutMs: CONTRACT_BODY_TIMEOUT_MS,
   });
   for (const id of ['a', 'b', 'c']) {
     await server.handle({ method: 'PUT', url: `/ocpi/2.2.1/receiver/nltst-things/DE/MSP/${id}`, headers: { authorization: AUTH }, body: thing(id) });
@@ -271,13 +318,18 @@ function expectCase(c: ContractCase, response: OcpiResponse): void {
   }
   for (const [name, value] of Object.entries(c.expectHeaders ?? {})) same(response.headers[name], value, `header ${name}`);
   same(response.headers['content-type'], 'application/json', 'header content-type');
+  if (c.freshIds) {
+    for (const name of ['x-request-id', 'x-correlation-id']) {
+      if (!/^[0-9a-f-]{36}$/.test(response.headers[name] ?? ''))
+        throw new Error(`header ${name}: expected a new UUID, got ${JSON.stringify(response.headers[name])}`);
+    }
+  }
 }
 
 /** One case through the adapter over real HTTP, compared with the same request in process. */
-async function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> {
-  const running = await harness.start(await createContractServer());
-  try {
-    const http = await fetch(`${running.origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
+function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> {
+  return throughAdapter(harness, async (origin) => {
+    const http = await fetch(`${origin}${c.path}`, { method: c.method, headers: c.headers ?? {}, ...(c.body === undefined ? {} : { body: c.body }) });
     const headers: Record<string, string> = {};
     http.headers.forEach((value, name) => {
       headers[name] = value;
@@ -291,11 +343,21 @@ async function runCase(harness: AdapterHarness, c: ContractCase): Promise<void> 
     same(response.status, direct.status, 'HTTP status, adapter vs in process');
     same(withoutTimestamp(responseText(response)), withoutTimestamp(responseText(direct)), 'body, adapter vs in process');
     same(bytes.byteLength, responseBytes(direct).byteLength, 'body length in bytes, adapter vs in process');
-    for (const name of COMPARED_HEADERS) same(headers[name], direct.headers[name], `header ${name}, adapter vs in process`);
+    for (const name of COMPARED_HEADERS) {
+      // New ids differ from one answer to the next.
+      if (c.freshIds && name.startsWith('x-')) continue;
+      same(headers[name], direct.headers[name], `header ${name}, adapter vs in process`);
+    }
     same(Number(headers['content-length'] ?? bytes.byteLength), bytes.byteLength, 'content-length');
-  } finally {
-    await running.close();
-  }
+    // No header of the framework's own (X-Powered-By, ...): the same header names as the core's answer.
+    const names = (all: Record<string, string>) =>
+      JSON.stringify(
+        Object.keys(all)
+          .filter((name) => !TRANSPORT_HEADERS.has(name))
+          .sort(),
+      );
+    same(names(headers), names(direct.headers), 'header names, adapter vs in process');
+  });
 }
 
 /** Stored Locations served as the bytes of JSON.stringify of the envelope, before and after a PATCH. */
@@ -329,6 +391,67 @@ async function runFastPathCase(harness: AdapterHarness): Promise<void> {
   }
 }
 
+/** A fresh contract server served through the adapter for `use`, closed after. */
+async function throughAdapter(harness: AdapterHarness, use: (origin: string) => Promise<void>): Promise<void> {
+  const running = await harness.start(await createContractServer());
+  try {
+    await use(running.origin);
+  } finally {
+    await running.close();
+  }
+}
+
+/** Over a raw socket: a PUT whose body starts with `{` and then trickles in, a space every 100 ms. */
+const trickledPut = (origin: string, path: string, authorization: string, contentLength: number, spaces: number) =>
+  rawHttp(
+    origin,
+    [
+      `PUT ${path} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      `Authorization: ${authorization}`,
+      'Content-Type: application/json',
+      `Content-Length: ${contentLength}`,
+      '',
+      '{',
+    ].join('\r\n'),
+    { trickle: Array.from({ length: spaces }, () => ' '), intervalMs: 100 },
+  );
+
+/** A body trickled slower than the body timeout: 408 with an envelope, then the connection closes. */
+const runSlowBodyCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
+    const answer = await trickledPut(origin, '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/slow', AUTH, 64, 60);
+    same(answer.status, 408, 'HTTP status');
+    const envelope = JSON.parse(answer.body) as { status_code: number; status_message?: string };
+    same(envelope.status_code, 2000, 'status_code');
+    same(envelope.status_message, `Request body did not arrive within ${CONTRACT_BODY_TIMEOUT_MS} ms`, 'status_message');
+    if (answer.ms >= CONTRACT_BODY_TIMEOUT_MS + 1500) throw new Error(`answered after ${answer.ms} ms, expected within ${CONTRACT_BODY_TIMEOUT_MS + 1500} ms`);
+    same(answer.closed, true, 'connection closed');
+  });
+
+/** A body the core did not read (an unknown token): the connection closes, so the body cannot keep trickling in. */
+const runUnreadBodyCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
+    const answer = await trickledPut(origin, '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/x', tokenHeader('nope'), 1000, 50);
+    same(answer.status, 401, 'HTTP status');
+    same(answer.headers.connection?.toLowerCase(), 'close', 'header connection');
+    same(answer.closed, true, 'connection closed');
+  });
+
+/** Ids are echoed as the same bytes on every adapter; ids with bytes beyond ASCII are replaced. */
+const runRawIdsCase = (harness: AdapterHarness) =>
+  throughAdapter(harness, async (origin) => {
+    const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const request = (id: string) =>
+      latin1(['GET /ocpi/versions HTTP/1.1', 'Host: 127.0.0.1', `Authorization: ${AUTH}`, `X-Request-ID: ${id}`, 'Connection: close', '', ''].join('\r\n'));
+    same((await rawHttp(origin, request('plain-id-1'))).headers['x-request-id'], 'plain-id-1', 'echoed X-Request-ID');
+    const mangled = await rawHttp(origin, request('caf\u00e9-\u00c3\u00a9'));
+    same(mangled.status, 200, 'HTTP status');
+    if (!/^[0-9a-f-]{36}$/.test(mangled.headers['x-request-id'] ?? '')) {
+      throw new Error(`X-Request-ID: expected a new UUID, got ${JSON.stringify(mangled.headers['x-request-id'])}`);
+    }
+  });
+
 /**
  * Registers the contract cases for one adapter, over real HTTP:
  * `describeAdapterContract({ name: 'koa', start }, { describe, it })`. Each case gets a fresh node,
@@ -338,6 +461,11 @@ export function describeAdapterContract(harness: AdapterHarness, runner: TestRun
   runner.describe(`adapter contract: ${harness.name}`, () => {
     for (const c of CONTRACT_CASES) runner.it(c.name, () => runCase(harness, c));
     runner.it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', () => runFastPathCase(harness));
+    runner.it('answers a body trickled slower than the body timeout with 408 and an envelope, then closes the connection', () => runSlowBodyCase(harness));
+    runner.it('closes the connection after answering a body it did not read (an unknown token), so the body cannot keep trickling in', () =>
+      runUnreadBodyCase(harness),
+    );
+    runner.it('echoes the same bytes for every id it echoes, and replaces ids with bytes beyond ASCII', () => runRawIdsCase(harness));
   });
 }
 

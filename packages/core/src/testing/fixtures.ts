@@ -9,3 +9,6 @@ export const EMSP_ROLE: CredentialsRole = { role: 'EMSP', country_code: 'DE', pa
 
 /** `Authorization` header value for a token, Base64 as OCPI 2.2.1 requires. */
 export const tokenHeader = (token: string): string => authorizationHeader(token, 'base64');
+
+/** A secret key for stores in tests (`secretKey` of the SQL stores): 32 characters or more. */
+export const TEST_SECRET_KEY = 'ocpi-ts test secret key, never used in production';

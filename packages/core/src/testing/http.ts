@@ -67,3 +67,97 @@ export async function serveOverHttp(server: OcpiServer | ((origin: string) => Oc
       }),
   };
 }
+
+interface NodeSocket {
+  write(data: string | Uint8Array): boolean;
+  end(): void;
+  destroy(): void;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): void;
+  on(event: 'close' | 'end', listener: () => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+}
+interface NodeNet {
+  connect(port: number, host: string, listener: () => void): NodeSocket;
+}
+
+export interface RawExchange {
+  status: number;
+  /** Header names lower-cased, values as latin-1 text (byte for byte). */
+  headers: Record<string, string>;
+  body: string;
+  /** Whether the server closed the connection after answering. */
+  closed: boolean;
+  /** Milliseconds from the first byte sent to the answer. */
+  ms: number;
+}
+
+/**
+ * Sends bytes over a plain TCP connection, exactly as given (header bytes beyond ASCII, bodies
+ * trickled slowly), and reads one HTTP/1.1 answer. `trickle` is sent piece by piece, `intervalMs` apart,
+ * until the answer comes. Resolves after the answer and a short wait to see whether the server closes.
+ */
+export async function rawHttp(
+  origin: string,
+  head: Uint8Array | string,
+  options: { trickle?: readonly string[]; intervalMs?: number; timeoutMs?: number } = {},
+): Promise<RawExchange> {
+  const { connect } = (await import('node:net' as string)) as NodeNet;
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let received = new Uint8Array(0);
+    let answered: Omit<RawExchange, 'closed'> | undefined;
+    let closed = false;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const finish = () => {
+      for (const timer of timers) clearTimeout(timer);
+      socket.destroy();
+      if (answered) resolve({ ...answered, closed });
+      else reject(new Error(`no answer from ${origin}: ${new TextDecoder('latin1').decode(received)}`));
+    };
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(head);
+      (options.trickle ?? []).forEach((piece, i) => {
+        timers.push(setTimeout(() => !answered && !closed && socket.write(piece), (i + 1) * (options.intervalMs ?? 100)));
+      });
+    });
+    timers.push(setTimeout(finish, options.timeoutMs ?? 10_000));
+    socket.on('error', () => {});
+    socket.on('data', (chunk) => {
+      const joined = new Uint8Array(received.byteLength + chunk.byteLength);
+      joined.set(received);
+      joined.set(chunk, received.byteLength);
+      received = joined;
+      const text = new TextDecoder('latin1').decode(received);
+      const end = text.indexOf('\r\n\r\n');
+      if (end === -1 || answered) return;
+      const [statusLine = '', ...lines] = text.slice(0, end).split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      const length = Number(headers['content-length'] ?? Number.NaN);
+      const chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');
+      const body = text.slice(end + 4);
+      if (Number.isFinite(length) && body.length < length) return;
+      if (chunked && !body.endsWith('0\r\n\r\n')) return;
+      const content = chunked ? dechunk(body) : Number.isFinite(length) ? body.slice(0, length) : body;
+      answered = { status: Number(statusLine.split(' ')[1]), headers, body: content, ms: Date.now() - started };
+      timers.push(setTimeout(finish, 300));
+    });
+    socket.on('close', () => {
+      closed = true;
+      if (answered) finish();
+    });
+  });
+}
+
+/** The content of a chunked body (RFC 9112, section 7.1). */
+function dechunk(body: string): string {
+  let content = '';
+  for (let at = 0; ; ) {
+    const lineEnd = body.indexOf('\r\n', at);
+    const size = Number.parseInt(body.slice(at, lineEnd), 16);
+    if (!(size > 0)) return content;
+    content += body.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
+}

@@ -4,7 +4,7 @@ import type { OcpiEventBus } from '../events.js';
 import type { OcpiModule } from '../module.js';
 import type { PaginationOptions } from '../pagination.js';
 import type { CredentialsRole } from '../partners/partner.js';
-import type { OcpiServer } from '../server.js';
+import type { OcpiServer, OcpiServerOptions } from '../server.js';
 import type { OcpiStore } from '../store/types.js';
 import { createTestNode, type OcpiEnvelope, type TestRequestOptions } from './test-node.js';
 
@@ -33,8 +33,11 @@ export function moduleHarness(options: {
   version?: string;
   /** Default: a new memory store. */
   store?: OcpiStore;
+  /** More server options (limits, body limit, ...). */
+  server?: Partial<Pick<OcpiServerOptions, 'bodyLimit' | 'limits' | 'partnerPolicy' | 'hubServes'>>;
 }): ModuleHarness {
-  const node = createTestNode(options);
+  const { server, ...rest } = options;
+  const node = createTestNode({ ...rest, ...server });
   return {
     store: node.store,
     server: node.server,

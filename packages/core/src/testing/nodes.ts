@@ -2,6 +2,7 @@
 
 // Test support: a whole OCPI node of ours on 127.0.0.1 (server, memory store, HTTP, client and
 // partner registry), for tests where two nodes talk to each other.
+import { afterEach } from 'vitest';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { type CredentialsModuleOptions, credentialsModule } from '../credentials/credentials-module.js';
 import { createPartnerRegistry, type InitiatorOptions, type PartnerRegistry } from '../credentials/initiator.js';
@@ -32,6 +33,22 @@ export interface HttpTestNodeOptions {
   registry?: Omit<InitiatorOptions, 'node'>;
   pagination?: OcpiServerOptions['pagination'];
   fetch?: typeof fetch;
+  /** Which roles partners may hold, and whom a hub serves (`createOcpiServer` options). */
+  partnerPolicy?: OcpiServerOptions['partnerPolicy'];
+  hubServes?: OcpiServerOptions['hubServes'];
+}
+
+/** A `startHttpTestNode` whose nodes are closed after each test of the file that calls this at its top. */
+export function testNodesClosedAfterEach(): (options: HttpTestNodeOptions) => Promise<HttpTestNode> {
+  const running: HttpTestNode[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((n) => n.close()));
+  });
+  return async (options) => {
+    const started = await startHttpTestNode(options);
+    running.push(started);
+    return started;
+  };
 }
 
 /** Starts a node at `{origin}/ocpi` with the credentials module mounted in each of its versions. */
@@ -48,6 +65,8 @@ export async function startHttpTestNode(options: HttpTestNodeOptions): Promise<H
       store,
       modules,
       ...(options.pagination ? { pagination: options.pagination } : {}),
+      ...(options.partnerPolicy ? { partnerPolicy: options.partnerPolicy } : {}),
+      ...(options.hubServes ? { hubServes: options.hubServes } : {}),
     }),
   );
   const node = served.server.node;
