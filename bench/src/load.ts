@@ -1,7 +1,7 @@
 // The load generator: one autocannon run against a server, with every answer's latency and this
 // process's CPU time (so a saturated generator shows). Runs where main.ts pinned it (core 0).
 import autocannon from 'autocannon';
-import { percentile } from './stats.js';
+import { median, percentile } from './stats.js';
 
 export interface RunResult {
   requestsPerSecond: number;
@@ -11,6 +11,21 @@ export interface RunResult {
   errors: number;
   /** CPU time of this (load generator) process per second of run, 0..1 of one core. */
   clientCpu: number;
+}
+
+/** A run and the CPU time the server's processes used per answered request, in microseconds. */
+export type MeasuredRun = RunResult & { cpuPerRequest: number };
+
+/** What a table row shows of several rounds: medians, the errors summed, the busiest load generator. */
+export function summarize(list: readonly MeasuredRun[]): MeasuredRun {
+  return {
+    requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+    cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+    errors: list.reduce((sum, r) => sum + r.errors, 0),
+    clientCpu: Math.max(...list.map((r) => r.clientCpu)),
+  };
 }
 
 export interface LoadOptions {

@@ -13,7 +13,7 @@ import type { ServeResult } from './serve.js';
 import { count, ms, ratio, table } from './stats.js';
 import type { StoresResult } from './stores.js';
 import type { TariffsResult } from './tariffs.js';
-import type { WritesResult } from './writes.js';
+import type { WriteMeasure, WritesResult } from './writes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -199,33 +199,17 @@ ${table(['store, adapter', 'server', 'requests/s', 'server CPU per request', 'p5
 }
 
 if (writes) {
+  const cells = (store: string, measure: WriteMeasure) => [
+    count(measure.requestsPerSecond),
+    `${count(measure.cpuPerRequest)} µs`,
+    store === 'postgres' ? `${count(measure.databaseCpuPerRequest)} µs` : 'in the server',
+    ms(measure.p50, 1),
+    ms(measure.p99, 1),
+    String(measure.errors),
+  ];
   const rows = writes.runs.flatMap((w) => [
-    [
-      storeNames[w.store],
-      w.operation,
-      'ocpi-ts (pnpm serve)',
-      count(w.ours.requestsPerSecond),
-      `${count(w.ours.cpuPerRequest)} µs`,
-      w.store === 'postgres' ? `${count(w.ours.databaseCpuPerRequest)} µs` : 'in the server',
-      ms(w.ours.p50, 1),
-      ms(w.ours.p99, 1),
-      String(w.ours.errors),
-      ratio(w.ratio),
-      `${(w.ours.clientCpu * 100).toFixed(0)}%`,
-    ],
-    [
-      '',
-      '',
-      'bare INSERT ... ON CONFLICT',
-      count(w.baseline.requestsPerSecond),
-      `${count(w.baseline.cpuPerRequest)} µs`,
-      w.store === 'postgres' ? `${count(w.baseline.databaseCpuPerRequest)} µs` : 'in the server',
-      ms(w.baseline.p50, 1),
-      ms(w.baseline.p99, 1),
-      String(w.baseline.errors),
-      '',
-      `${(w.baseline.clientCpu * 100).toFixed(0)}%`,
-    ],
+    [storeNames[w.store], w.operation, 'ocpi-ts (pnpm serve)', ...cells(w.store, w.ours), ratio(w.ratio), `${(w.ours.clientCpu * 100).toFixed(0)}%`],
+    ['', '', 'bare INSERT ... ON CONFLICT', ...cells(w.store, w.baseline), '', `${(w.baseline.clientCpu * 100).toFixed(0)}%`],
   ]);
   sections.push(`## Writes
 

@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
-import { load, type RunResult } from './load.js';
+import { load, type MeasuredRun, summarize } from './load.js';
 import { type ChildServer, freePort, freshDatabase, type NodeProcess, register, serverMemory, startChildServer, startServe, treeCpu } from './processes.js';
 import { GET_HEADERS, normalizeTimestamp } from './scenario.js';
 import { median } from './stats.js';
@@ -112,7 +112,7 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
         console.error(`serve: ${store}/${adapter}: ${variant} answers differently from the node: ${got.headers} vs ${reference.headers}`);
       }
     }
-    const loadOf = async (variant: ServeVariant, seconds: number): Promise<RunResult & { cpuPerRequest: number }> => {
+    const loadOf = async (variant: ServeVariant, seconds: number): Promise<MeasuredRun> => {
       const before = treeCpu(servers[variant].pid);
       const run = await load({
         url: `http://127.0.0.1:${servers[variant].port}${PATH}`,
@@ -124,13 +124,13 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
       return { ...run, cpuPerRequest: (treeCpu(servers[variant].pid) - before) / (run.requestsPerSecond * seconds) };
     };
     for (const variant of variants) await loadOf(variant, config.warmupSeconds);
-    const runs: Record<ServeVariant, (RunResult & { cpuPerRequest: number })[]> = { ours: [], stringify: [], buffers: [] };
+    const runs: Record<ServeVariant, MeasuredRun[]> = { ours: [], stringify: [], buffers: [] };
     const ratios = { stringify: [] as number[], buffers: [] as number[] };
     for (let round = 0; round < config.rounds; round++) {
       const order = variants.map((_, i) => variants[(i + round) % variants.length] as ServeVariant);
-      const thisRound: Partial<Record<ServeVariant, RunResult & { cpuPerRequest: number }>> = {};
+      const thisRound: Partial<Record<ServeVariant, MeasuredRun>> = {};
       for (const variant of order) thisRound[variant] = await loadOf(variant, config.seconds);
-      for (const variant of variants) runs[variant].push(thisRound[variant] as RunResult & { cpuPerRequest: number });
+      for (const variant of variants) runs[variant].push(thisRound[variant] as MeasuredRun);
       const ours = thisRound.ours?.requestsPerSecond ?? Number.NaN;
       ratios.stringify.push(ours / (thisRound.stringify?.requestsPerSecond ?? Number.NaN));
       ratios.buffers.push(ours / (thisRound.buffers?.requestsPerSecond ?? Number.NaN));
@@ -141,16 +141,7 @@ async function measure(store: ServeRun['store'], adapter: ServeRun['adapter'], p
     const summary = (variant: ServeVariant): ServeVariantResult => {
       const list = runs[variant];
       const memory = serverMemory(servers[variant].pid);
-      return {
-        requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-        cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
-        p50: median(list.map((r) => r.p50)),
-        p99: median(list.map((r) => r.p99)),
-        errors: list.reduce((sum, r) => sum + r.errors, 0),
-        clientCpu: Math.max(...list.map((r) => r.clientCpu)),
-        rss: memory.rss,
-        peakRss: memory.peak,
-      };
+      return { ...summarize(list), rss: memory.rss, peakRss: memory.peak };
     };
     return {
       store,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
-import { load, type RunResult } from './load.js';
+import { load, type MeasuredRun, summarize } from './load.js';
 import { benchLocation, lastUpdatedOf } from './locations.js';
 import {
   type ChildServer,
@@ -58,7 +58,7 @@ export interface WritesResult {
   rss: Record<string, number>;
 }
 
-type Measured = RunResult & { cpuPerRequest: number; databaseCpuPerRequest: number };
+type Measured = MeasuredRun & { databaseCpuPerRequest: number };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TOKEN_A = 'bench-token-a-0123456789';
@@ -152,15 +152,7 @@ async function measure(store: WriteRun['store'], port: number): Promise<{ runs: 
           `writes: ${store} ${operation} round ${round + 1}: ours ${Math.round(pair.ours.requestsPerSecond)}/s, baseline ${Math.round(pair.baseline.requestsPerSecond)}/s`,
         );
       }
-      const summary = (list: Measured[]): WriteMeasure => ({
-        requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-        cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
-        databaseCpuPerRequest: median(list.map((r) => r.databaseCpuPerRequest)),
-        p50: median(list.map((r) => r.p50)),
-        p99: median(list.map((r) => r.p99)),
-        errors: list.reduce((sum, r) => sum + r.errors, 0),
-        clientCpu: Math.max(...list.map((r) => r.clientCpu)),
-      });
+      const summary = (list: Measured[]): WriteMeasure => ({ ...summarize(list), databaseCpuPerRequest: median(list.map((r) => r.databaseCpuPerRequest)) });
       runs.push({
         store,
         operation,

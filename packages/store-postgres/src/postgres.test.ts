@@ -68,6 +68,15 @@ if (!url) {
   describeOrderedWrites('PostgreSQL server', freshStore('ordered'), dropStoreSchema);
   describeUnstorableInput('PostgreSQL server', freshStore('unstorable'), dropStoreSchema);
 
+  /** Two nodes on one new schema: separate pools (separate connections), as two processes would have. */
+  const twoNodes = async (prefix: string, max: number) => {
+    const schema = uniqueSchema(prefix);
+    created.push(schema);
+    const open = () => createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max });
+    const [a, b] = await Promise.all([open(), open()]);
+    return { schema, a, b };
+  };
+
   describe('PostgreSQL server: two nodes on one database', () => {
     let schema: string;
     let a: OcpiStore;
@@ -75,18 +84,9 @@ if (!url) {
     const key = (id: string) => ({ module: 'sessions', owner: { country_code: 'NL', party_id: 'CPO' }, id });
 
     beforeAll(async () => {
-      schema = uniqueSchema('nodes');
-      created.push(schema);
-      // Separate pools: separate connections, as two processes would have.
-      [a, b] = await Promise.all([
-        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
-        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 5 }),
-      ]);
+      ({ schema, a, b } = await twoNodes('nodes', 5));
     });
-    afterAll(async () => {
-      await a.close();
-      await b.close();
-    });
+    afterAll(() => Promise.all([a.close(), b.close()]));
 
     it('concurrent increments from both nodes, starting from an absent row, lose nothing', async () => {
       const outcomes = await Promise.all(
@@ -281,17 +281,9 @@ if (!url) {
     const listenerOf = (s: string) => admin.unsafe(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [listenerName(s)]);
 
     beforeAll(async () => {
-      schema = uniqueSchema('model');
-      created.push(schema);
-      [a, b] = await Promise.all([
-        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 4 }),
-        createPostgresStore({ url: databaseUrl, secretKey: TEST_SECRET_KEY, schema, max: 4 }),
-      ]);
+      ({ schema, a, b } = await twoNodes('model', 4));
     });
-    afterAll(async () => {
-      await a.close();
-      await b.close();
-    });
+    afterAll(() => Promise.all([a.close(), b.close()]));
 
     it("the partner of a token, kept by each node under its keyed hash, follows the other node's changes within 100 ms", async () => {
       const partner = (tokenC: string, tokenB: string) => ({

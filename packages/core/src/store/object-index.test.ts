@@ -8,15 +8,12 @@ const party = (country_code: string, party_id: string): PartyRef => ({ country_c
 const OWNERS = [party('NL', 'CPO'), party('DE', 'ABC'), party('BE', 'XYZ')];
 const VIEWERS = [party('DE', 'MSP'), party('FR', 'MSP'), party('NL', 'MSP')];
 
-/** A deterministic pseudo-random generator (mulberry32). */
+/** A deterministic pseudo-random sequence in [0, 1): a 32-bit linear congruential generator. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
   };
 }
 

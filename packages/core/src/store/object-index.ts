@@ -65,27 +65,20 @@ function settle(object: StoredObject, name: 'json' | 'data', value: unknown): un
   Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
   return value;
 }
-// One accessor pair per property for every object, so they all share one shape (closures per object would give each its own).
-const LAZY_JSON: PropertyDescriptor = {
+/** A lazy property: computed on first read and kept, or replaced by a write. */
+const lazy = (name: 'json' | 'data', compute: (object: StoredObject) => unknown): PropertyDescriptor => ({
   enumerable: true,
   configurable: true,
   get(this: StoredObject) {
-    return settle(this, 'json', utf8Decoder.decode(this.utf8));
-  },
-  set(this: StoredObject, value: string) {
-    settle(this, 'json', value);
-  },
-};
-const LAZY_DATA: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: StoredObject) {
-    return settle(this, 'data', JSON.parse(this.json));
+    return settle(this, name, compute(this));
   },
   set(this: StoredObject, value: unknown) {
-    settle(this, 'data', value);
+    settle(this, name, value);
   },
-};
+});
+// One accessor pair per property for every object, so they all share one shape (closures per object would give each its own).
+const LAZY_JSON = lazy('json', (object) => utf8Decoder.decode(object.utf8));
+const LAZY_DATA = lazy('data', (object) => JSON.parse(object.json));
 
 /**
  * The StoredObject a reader gets: its own copies of key and audience, and `json` and `data` decoded
