@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, PartyTakenError, partnerToken } from '@ocpi-ts/core';
+import { createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, type Partner, PartyTakenError, partnerToken } from '@ocpi-ts/core';
 import { describeOrderedWrites, describeUnstorableInput, moduleHarness, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
@@ -22,6 +22,31 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
     if (performance.now() - started > ms) throw new Error(`not within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/** The strings reachable from `root` through own properties, Maps, Sets and arrays (bytes skipped; no getter called). */
+function reachable(root: unknown): { strings: Set<string>; mapKeys: Set<unknown> } {
+  const strings = new Set<string>();
+  const mapKeys = new Set<unknown>();
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') strings.add(value);
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof WebAssembly.Memory) continue;
+    if (value instanceof Map) {
+      for (const [k, v] of value) stack.push(k, v);
+      for (const k of value.keys()) mapKeys.add(k);
+    }
+    if (value instanceof Set) for (const item of value) stack.push(item);
+    for (const name of Reflect.ownKeys(value)) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(value, name);
+      if (descriptor && 'value' in descriptor) stack.push(descriptor.value);
+    }
+  }
+  return { strings, mapKeys };
 }
 
 if (!url) {
@@ -283,20 +308,22 @@ if (!url) {
     beforeAll(async () => {
       ({ schema, a, b } = await twoNodes('model', 4));
     });
+    /** A registered eMSP partner of one party: the hash of its token C and the token B we present to it. */
+    const partnerOf = (id: string, party: string, tokenCHash: string, tokenB: string): Partner => ({
+      id,
+      status: 'REGISTERED',
+      roles: [{ role: 'EMSP', country_code: 'NL', party_id: party, business_details: { name: 'eMSP' } }],
+      endpoints: [],
+      inboundTokenHash: tokenCHash,
+      outboundToken: partnerToken(tokenB),
+      tokenEncoding: 'base64',
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+    });
     afterAll(() => Promise.all([a.close(), b.close()]));
 
     it("the partner of a token, kept by each node under its keyed hash, follows the other node's changes within 100 ms", async () => {
-      const partner = (tokenC: string, tokenB: string) => ({
-        id: 'p-cached',
-        status: 'REGISTERED' as const,
-        roles: [{ role: 'EMSP' as const, country_code: 'NL', party_id: 'CAC', business_details: { name: 'eMSP' } }],
-        endpoints: [],
-        inboundTokenHash: tokenC,
-        outboundToken: partnerToken(tokenB),
-        tokenEncoding: 'base64' as const,
-        createdAt: '2024-01-01T00:00:00.000Z',
-        updatedAt: '2024-01-01T00:00:00.000Z',
-      });
+      const partner = (tokenC: string, tokenB: string) => partnerOf('p-cached', 'CAC', tokenC, tokenB);
       const [first, second] = [await hashToken('cached-token-c-1'), await hashToken('cached-token-c-2')];
       await a.partners.save(partner(first, 'cached-token-b-1'));
       // Looked up twice on B (the second from its cache): the token we present to them opened each time.
@@ -309,6 +336,23 @@ if (!url) {
       expect((await a.partners.findByTokenHash(second))?.id).toBe('p-cached');
       await b.partners.delete('p-cached');
       await within(100, async () => (await a.partners.findByTokenHash(second)) === undefined);
+    });
+
+    it('the partner lookup it keeps holds keyed hashes and sealed tokens only: no token, no unkeyed hash', async () => {
+      const tokenHash = await hashToken('kept-token-c');
+      await a.partners.save(partnerOf('p-kept', 'KPT', tokenHash, 'kept-token-b'));
+      for (let i = 0; i < 2; i++) expect((await b.partners.findByTokenHash(tokenHash))?.outboundToken).toBe('kept-token-b');
+      // Everything node B can reach (its read model, its partner lookup, its connections), without calling getters.
+      const { strings, mapKeys } = reachable(b);
+      const keyed = await (await createSecretsAtRest(TEST_SECRET_KEY)).keyHash(tokenHash);
+      expect(mapKeys.has(keyed), 'the partner is kept, under its keyed hash').toBe(true);
+      for (const secret of ['kept-token-b', 'kept-token-c', tokenHash]) {
+        expect(
+          [...strings].filter((text) => text.includes(secret)),
+          secret,
+        ).toEqual([]);
+      }
+      await a.partners.delete('p-kept');
     });
 
     it("learns of the other node's writes within 100 ms: created, changed, deleted, in pages and totals", async () => {
