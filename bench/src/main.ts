@@ -2,7 +2,7 @@
 // docs/benchmarks.md (full runs only; BENCH_QUICK=1 prints). See config.ts for the settings.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
@@ -18,6 +18,8 @@ import type { WriteMeasure, WritesResult } from './writes.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const started = Date.now();
+/** The 1-minute load average at the start of the run and of each part: other work on the machine shows here. */
+const loads: number[] = [loadavg()[0] ?? 0];
 
 const taskset = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const pin = (core: number, args: string[]) =>
@@ -27,6 +29,7 @@ const pin = (core: number, args: string[]) =>
 function part<T>(name: string, command: [string, string[]], env: Record<string, string> = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const begun = Date.now();
+    loads.push(loadavg()[0] ?? 0);
     console.error(`bench: ${name}...`);
     const child = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
@@ -149,7 +152,8 @@ const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, $
 const sections: string[] = [];
 
 sections.push(`Run ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${process.platform} ${process.arch}, ${machine}.
-${taskset ? 'Over HTTP, the server runs pinned to core 1 and autocannon to core 0 (taskset).' : 'taskset or a second core is missing: nothing is pinned.'}${config.quick ? ' **Quick run (BENCH_QUICK=1): short and small, for smoke only.**' : ''}`);
+${taskset ? 'Over HTTP, the server runs pinned to core 1 and autocannon to core 0 (taskset).' : 'taskset or a second core is missing: nothing is pinned.'}
+Load average (1 minute) at the start of the run and of its parts: ${loads.map((load) => load.toFixed(1)).join(', ')}; at the end ${(loadavg()[0] ?? 0).toFixed(1)} (above ${cpus().length}, other work shares the cores: compare ratios measured in the same run).${config.quick ? ' **Quick run (BENCH_QUICK=1): short and small, for smoke only.**' : ''}`);
 
 if (inProcess) {
   sections.push(`## In process (no HTTP)
