@@ -12,7 +12,9 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 const external = Object.keys(dependencies).filter((name) => !name.startsWith('@ocpi-ts/'));
 
 await build({
-  entryPoints: ['main', 'in-process', 'http', 'http-server', 'stores', 'memory-child', 'tariffs'].map((name) => join(root, 'src', `${name}.ts`)),
+  entryPoints: ['main', 'in-process', 'http', 'http-server', 'serve', 'writes', 'write-baseline', 'stores', 'memory-child', 'tariffs'].map((name) =>
+    join(root, 'src', `${name}.ts`),
+  ),
   outdir: join(root, '.build'),
   outExtension: { '.js': '.mjs' },
   bundle: true,

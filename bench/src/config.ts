@@ -22,6 +22,9 @@ export const config = {
   seconds: number('BENCH_SECONDS', 3, 1),
   warmupSeconds: number('BENCH_WARMUP_SECONDS', 2, 1),
   connections: number('BENCH_CONNECTIONS', 10, 10),
+  /** `pnpm serve` and the write benchmarks: partner connections, and Locations the node seeds. */
+  serveConnections: number('BENCH_SERVE_CONNECTIONS', 50, 50),
+  seedLocations: number('BENCH_SEED_LOCATIONS', 10_000, 10_000),
   /** Rows in each persistent store for the store-scale part. */
   storeRows: number('BENCH_STORE_ROWS', 1_000_000, 100_000),
   /** Timed repetitions of each store page (median reported): at least 3, at most storeRuns, within storeSeconds per store. */
@@ -29,8 +32,8 @@ export const config = {
   storeSeconds: number('BENCH_STORE_SECONDS', 40, 10),
   /** Locations held in memory for the resident-memory measurement. */
   memoryLocations: number('BENCH_MEMORY_LOCATIONS', 100_000, 20_000),
-  /** Comma-separated parts to run (default all): inprocess, http, stores, memory, tariffs. */
-  parts: (process.env.BENCH_PARTS ?? 'inprocess,http,stores,memory,tariffs').split(',').map((part) => part.trim()),
+  /** Comma-separated parts to run: inprocess, serve, writes, stores, memory, tariffs (the default) and http (the in-memory core through each adapter). */
+  parts: (process.env.BENCH_PARTS ?? 'inprocess,serve,writes,stores,memory,tariffs').split(',').map((part) => part.trim()),
 };
 
 export type BenchConfig = typeof config;

@@ -7,14 +7,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Location, type OcpiServer, ocpiTimestamp } from '@ocpi-ts/core';
+import { type OcpiServer, ocpiTimestamp } from '@ocpi-ts/core';
 import { ocpiExpress } from '@ocpi-ts/express';
 import { ocpiFastify } from '@ocpi-ts/fastify';
 import { ocpiHono } from '@ocpi-ts/hono';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { AUTHORIZATION, EMSP, memoryNode, PAGE_LIMIT, pageHeaders } from './scenario.js';
+import { demoLocations } from '../../examples/node/src/seed.js';
+import { AUTHORIZATION, BASE_URL, type BenchNode, CPO, EMSP, memoryNode, PAGE_LIMIT, type PageScenario, pageHeadersFor } from './scenario.js';
 
 const FRAMEWORKS = ['fastify', 'hono', 'express', 'node'] as const;
 const VARIANTS = ['ours', 'stringify', 'buffers'] as const;
@@ -43,20 +44,22 @@ function pageOf(url: string, total: number): { offset: number; limit: number } {
 }
 
 /** Baseline (a): the hand-written handler most servers have, `JSON.stringify` of the envelope. */
-function stringifyBaseline(locations: Location[]): Baseline {
-  const tokens = new Map([[AUTHORIZATION, EMSP]]);
+function stringifyBaseline(scenario: PageScenario): Baseline {
+  const { locations } = scenario;
+  const tokens = new Map([[scenario.authorization, scenario.emsp]]);
   return (url, authorization) => {
     if (!tokens.get(authorization ?? '')) return unauthorized();
     const { offset, limit } = pageOf(url, locations.length);
     const data = locations.slice(offset, offset + limit);
     const body = JSON.stringify({ data, status_code: 1000, status_message: 'Success', timestamp: ocpiTimestamp() });
-    return { status: 200, headers: pageHeaders(locations.length), body };
+    return { status: 200, headers: pageHeadersFor(scenario, locations.length, offset, limit), body };
   };
 }
 
 /** Baseline (b): the fastest hand-written handler, concatenating each Location's pre-encoded bytes. */
-function buffersBaseline(locations: Location[]): Baseline {
-  const tokens = new Map([[AUTHORIZATION, EMSP]]);
+function buffersBaseline(scenario: PageScenario): Baseline {
+  const { locations } = scenario;
+  const tokens = new Map([[scenario.authorization, scenario.emsp]]);
   const encoded = locations.map((location) => Buffer.from(JSON.stringify(location)));
   const open = Buffer.from('{"data":[');
   const comma = Buffer.from(',');
@@ -70,8 +73,23 @@ function buffersBaseline(locations: Location[]): Baseline {
       parts.push(encoded[i] as Buffer);
     }
     parts.push(Buffer.from(`],"status_code":1000,"status_message":"Success","timestamp":"${ocpiTimestamp()}"}`));
-    return { status: 200, headers: pageHeaders(locations.length), body: Buffer.concat(parts) };
+    return { status: 200, headers: pageHeadersFor(scenario, locations.length, offset, limit), body: Buffer.concat(parts) };
   };
+}
+
+/**
+ * The baselines of the `pnpm serve` benchmark serve what the node seeds (the demo's Locations) to the
+ * partner registered with it: BENCH_SERVE is JSON {"seedLocations", "baseUrl", "authorization", "emsp"}.
+ */
+function serveScenario(settings: string): PageScenario {
+  const { seedLocations, baseUrl, authorization, emsp } = JSON.parse(settings) as {
+    seedLocations: number;
+    baseUrl: string;
+    authorization: string;
+    emsp: PageScenario['emsp'];
+  };
+  const cpo = { country_code: 'NL', party_id: 'CPO' };
+  return { locations: demoLocations(seedLocations, { ...cpo, name: 'Demo' }), authorization, baseUrl, cpo, emsp };
 }
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -89,8 +107,13 @@ const nodeBaseline = (baseline: Baseline) => (req: IncomingMessage, res: ServerR
 };
 
 async function listen(framework: Framework, variant: Variant): Promise<number> {
-  const node = await memoryNode();
-  const baseline = variant === 'stringify' ? stringifyBaseline(node.locations) : variant === 'buffers' ? buffersBaseline(node.locations) : undefined;
+  const serveSettings = process.env.BENCH_SERVE;
+  if (serveSettings && variant === 'ours') throw new Error('BENCH_SERVE runs the baselines only: the node is `pnpm serve`');
+  const node = serveSettings ? undefined : await memoryNode();
+  const scenario: PageScenario = serveSettings
+    ? serveScenario(serveSettings)
+    : { locations: (node as BenchNode).locations, authorization: AUTHORIZATION, baseUrl: BASE_URL, cpo: CPO, emsp: EMSP };
+  const baseline = variant === 'stringify' ? stringifyBaseline(scenario) : variant === 'buffers' ? buffersBaseline(scenario) : undefined;
   const host = '127.0.0.1';
   if (framework === 'fastify') {
     const app = Fastify();
@@ -105,7 +128,7 @@ async function listen(framework: Framework, variant: Variant): Promise<number> {
           .send(answer.body);
       });
     } else {
-      await app.register(ocpiFastify, { server: node.server, prefix: '/ocpi' });
+      await app.register(ocpiFastify, { server: (node as BenchNode).server, prefix: '/ocpi' });
     }
     await app.listen({ host, port: 0 });
     return (app.server.address() as AddressInfo).port;
@@ -124,7 +147,7 @@ async function listen(framework: Framework, variant: Variant): Promise<number> {
       });
       fetch = app.fetch;
     } else {
-      fetch = ocpiHono(node.server).fetch;
+      fetch = ocpiHono((node as BenchNode).server).fetch;
     }
     const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch, hostname: host, port: 0 }, () => resolve(s));
@@ -140,14 +163,14 @@ async function listen(framework: Framework, variant: Variant): Promise<number> {
         res.writeHead(answer.status, answer.headers).end(answer.body);
       });
     } else {
-      app.use(ocpiExpress(node.server));
+      app.use(ocpiExpress((node as BenchNode).server));
     }
     const listener = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
       const s = app.listen(0, host, () => resolve(s));
     });
     return (listener.address() as AddressInfo).port;
   }
-  const server = createServer(baseline ? nodeBaseline(baseline) : nodeOurs(node.server));
+  const server = createServer(baseline ? nodeBaseline(baseline) : nodeOurs((node as BenchNode).server));
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return (server.address() as AddressInfo).port;
 }

@@ -3,27 +3,20 @@
 // processes pinned to one core, autocannon runs here pinned to the other (main.ts starts this file with
 // taskset). Per framework, the three servers are measured in alternation over several rounds, after a
 // warm-up; medians are reported. Prints one JSON line with the results.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { config } from './config.js';
+import { load, type RunResult } from './load.js';
 import { benchLocations } from './locations.js';
+import { type ChildServer, pinned, startChildServer } from './processes.js';
 import { CPO, GET_HEADERS, LOCATIONS, normalizeTimestamp, PAGE_LIMIT, PAGE_OFFSET, PAGE_PATH, pageHeaders, stringifyEnvelope } from './scenario.js';
-import { median, percentile } from './stats.js';
+import { median } from './stats.js';
 
 export const FRAMEWORKS = ['fastify', 'hono', 'express', 'node'] as const;
 export const VARIANTS = ['ours', 'stringify', 'buffers'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 export type Variant = (typeof VARIANTS)[number];
-
-export interface RunResult {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  /** CPU time of this (load generator) process per second of run, 0..1 of one core. */
-  clientCpu: number;
-}
+export type { RunResult };
 
 export interface VariantResult {
   rounds: RunResult[];
@@ -53,58 +46,12 @@ export interface HttpResult {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pinned = process.env.BENCH_PINNED === '1';
 
-/** Starts one server child, pinned to core 1 when taskset is there; resolves with its port. */
-async function startServer(framework: Framework, variant: Variant): Promise<{ child: ChildProcess; port: number }> {
-  const args = [join(here, 'http-server.mjs'), framework, variant];
-  const child = pinned
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`${framework}/${variant} server exited with ${code}`)));
-  });
-  return { child, port };
-}
+/** Starts one server child, pinned to core 1 when taskset is there. */
+const startServer = (framework: Framework, variant: Variant): Promise<ChildServer> => startChildServer(join(here, 'http-server.mjs'), [framework, variant]);
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** One autocannon run against a server: requests per second, latency percentiles from every response. */
-async function load(port: number, seconds: number): Promise<RunResult> {
-  const latencies: number[] = [];
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: `http://127.0.0.1:${port}${PAGE_PATH}`, connections: config.connections, duration: seconds, headers: GET_HEADERS },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    // Every response's time, in milliseconds with decimals (autocannon's own histogram keeps whole milliseconds).
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode === 200) latencies.push(responseTime);
-    });
-  });
-  const elapsed = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`port ${port}: ${result.errors} errors, ${result.non2xx} non-2xx answers`);
-  return {
-    requestsPerSecond: result['2xx'] / result.duration,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    clientCpu: (used.user + used.system) / 1e6 / elapsed,
-  };
-}
+const run = (port: number, seconds: number): Promise<RunResult> =>
+  load({ url: `http://127.0.0.1:${port}${PAGE_PATH}`, connections: config.connections, seconds, headers: GET_HEADERS });
 
 const COMPARED_HEADERS = Object.keys(pageHeaders(LOCATIONS));
 
@@ -118,7 +65,7 @@ async function answer(port: number): Promise<{ status: number; headers: Record<s
 
 async function measureFramework(framework: Framework, expected: string): Promise<FrameworkResult> {
   const variants: Variant[] = framework === 'node' ? ['ours', 'stringify', 'buffers'] : [...VARIANTS];
-  const servers = new Map<Variant, { child: ChildProcess; port: number }>();
+  const servers = new Map<Variant, ChildServer>();
   try {
     for (const variant of variants) servers.set(variant, await startServer(framework, variant));
     // Same status, headers and bytes from every server, and the bytes are JSON.stringify of the envelope.
@@ -133,14 +80,14 @@ async function measureFramework(framework: Framework, expected: string): Promise
         console.error(`http: ${framework}/${variant} answers differently from ${framework}/ours`);
       }
     }
-    for (const variant of variants) await load((servers.get(variant) as { port: number }).port, config.warmupSeconds);
+    for (const variant of variants) await run((servers.get(variant) as { port: number }).port, config.warmupSeconds);
     const runs = new Map<Variant, RunResult[]>(variants.map((variant) => [variant, []]));
     const ratios = { stringify: [] as number[], buffers: [] as number[] };
     for (let round = 0; round < config.rounds; round++) {
       // Alternately, starting with a different server each round, so drift and noise hit all alike.
       const order = variants.map((_, i) => variants[(i + round) % variants.length] as Variant);
       const thisRound = new Map<Variant, RunResult>();
-      for (const variant of order) thisRound.set(variant, await load((servers.get(variant) as { port: number }).port, config.seconds));
+      for (const variant of order) thisRound.set(variant, await run((servers.get(variant) as { port: number }).port, config.seconds));
       for (const [variant, run] of thisRound) runs.get(variant)?.push(run);
       const ours = thisRound.get('ours')?.requestsPerSecond ?? Number.NaN;
       ratios.stringify.push(ours / (thisRound.get('stringify')?.requestsPerSecond ?? Number.NaN));
@@ -165,7 +112,7 @@ async function measureFramework(framework: Framework, expected: string): Promise
       identical,
     };
   } finally {
-    for (const { child } of servers.values()) await stopServer(child);
+    for (const server of servers.values()) await server.stop();
   }
 }
 

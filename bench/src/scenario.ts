@@ -71,22 +71,41 @@ export async function memoryNode(count = LOCATIONS): Promise<BenchNode> {
   return { server: benchServer(store), store, locations };
 }
 
-/** The response headers of the measured page, as the core answers them (the baselines send the same). */
-export function pageHeaders(total: number): Record<string, string> {
-  const next = PAGE_OFFSET + PAGE_LIMIT;
+/** What the baselines serve: Locations, the token they accept, and how the node answers (its URL, its parties). */
+export interface PageScenario {
+  locations: Location[];
+  authorization: string;
+  /** The node's public OCPI URL (`.../ocpi`): Link headers are built on it. */
+  baseUrl: string;
+  cpo: { country_code: string; party_id: string };
+  emsp: { country_code: string; party_id: string };
+}
+
+/** The response headers of a page of Locations, as the core answers them (the baselines send the same). */
+export function pageHeadersFor(
+  scenario: Omit<PageScenario, 'locations' | 'authorization'>,
+  total: number,
+  offset: number,
+  limit: number,
+): Record<string, string> {
+  const next = offset + limit;
   return {
     'content-type': 'application/json',
     'x-request-id': GET_HEADERS['x-request-id'],
     'x-correlation-id': GET_HEADERS['x-correlation-id'],
-    'ocpi-from-country-code': CPO.country_code,
-    'ocpi-from-party-id': CPO.party_id,
-    'ocpi-to-country-code': EMSP.country_code,
-    'ocpi-to-party-id': EMSP.party_id,
+    'ocpi-from-country-code': scenario.cpo.country_code,
+    'ocpi-from-party-id': scenario.cpo.party_id,
+    'ocpi-to-country-code': scenario.emsp.country_code,
+    'ocpi-to-party-id': scenario.emsp.party_id,
     'x-total-count': String(total),
-    'x-limit': String(PAGE_LIMIT),
-    ...(next < total ? { link: `<${BASE_URL}/2.2.1/sender/locations?offset=${next}&limit=${PAGE_LIMIT}>; rel="next"` } : {}),
+    'x-limit': String(limit),
+    ...(next < total ? { link: `<${scenario.baseUrl}/2.2.1/sender/locations?offset=${next}&limit=${limit}>; rel="next"` } : {}),
   };
 }
+
+/** The response headers of the measured page of the in-memory scenario. */
+export const pageHeaders = (total: number): Record<string, string> =>
+  pageHeadersFor({ baseUrl: BASE_URL, cpo: CPO, emsp: EMSP }, total, PAGE_OFFSET, PAGE_LIMIT);
 
 /** The page as `JSON.stringify` of the whole envelope: what baseline (a) sends. */
 export const stringifyEnvelope = (data: unknown, timestamp = ocpiTimestamp()): string =>

@@ -3,7 +3,7 @@
 // command, the session's progress and its CDR. `--once` exits after the flow (0 when every step worked).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CDR, type Location, type OcpiEvent, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
+import { type CDR, type Location, type ObjectEvent, type OcpiEvent, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
 import { type NodeConfig, readConfig } from './config.js';
 import { type RunningNode, startNode } from './node.js';
 
@@ -46,11 +46,11 @@ function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEv
 /** `1 charging period`, `2 charging periods`. */
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-type ObjectEventOf = Extract<OcpiEvent, { module: string }>;
+type ObjectEventOf = ObjectEvent;
 const objectEvent =
   (module: string, test: (object: any) => boolean = () => true) =>
   (event: OcpiEvent): event is ObjectEventOf =>
-    'module' in event && event.module === module && event.type !== 'object.deleted' && test(event.object);
+    (event.type === 'object.created' || event.type === 'object.updated') && event.module === module && test(event.object);
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const print = options.print ?? ((line: string) => console.log(line));

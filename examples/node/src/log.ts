@@ -3,7 +3,26 @@ export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?
 
 const SECRET = /token|authorization|password|secret/i;
 
-export function jsonLogger(name: string, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+/**
+ * Writes the lines logged in one turn of the event loop to stdout together: one write call instead
+ * of one per line (the access log writes a line per request). What is pending at exit is written then.
+ */
+function stdoutLines(): (line: string) => void {
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    process.stdout.write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending === '') setImmediate(flush);
+    pending += `${line}\n`;
+  };
+}
+
+export function jsonLogger(name: string, write: (line: string) => void = stdoutLines()): Logger {
   return (level, message, fields = {}) => {
     const safe: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) safe[key] = SECRET.test(key) ? '[redacted]' : value;

@@ -288,6 +288,18 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   events.on('partner.tolerated', (event) =>
     logger('warn', 'partner tolerated', { partnerId: event.partnerId, kind: event.kind, message: event.message, requestId: event.requestId }),
   );
+  // A partner's PUT or PATCH older than what is stored (pushes over parallel connections arrive out of order).
+  events.on('object.outdated', (event) =>
+    logger('info', `outdated ${event.module} write not applied`, {
+      id: event.id,
+      owner: `${event.owner.country_code}*${event.owner.party_id}`,
+      ...(event.target ? { target: event.target } : {}),
+      received: event.received,
+      stored: event.stored,
+      partnerId: event.partnerId,
+      requestId: event.requestId,
+    }),
+  );
   events.on('cdr.priceMismatch', (event) =>
     logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
   );

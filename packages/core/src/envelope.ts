@@ -83,6 +83,19 @@ const COMMA = bytesOf(',');
 const CLOSE_LIST = bytesOf('],');
 
 /**
+ * A byte array of `size` whose every byte is written right after. Where the runtime has
+ * `Buffer.allocUnsafeSlow` (Node, Bun) its memory is taken without zero-filling, a third of the time
+ * of a page's envelope, and handed out as a plain Uint8Array of its own (unpooled) ArrayBuffer.
+ * Elsewhere a new Uint8Array. Feature detection, no import.
+ */
+const allocate: (size: number) => Uint8Array<ArrayBuffer> = (() => {
+  const buffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array<ArrayBuffer> } }).Buffer;
+  const unsafe = buffer?.allocUnsafeSlow;
+  if (typeof unsafe !== 'function') return (size: number) => new Uint8Array(size);
+  return (size: number) => new Uint8Array(unsafe.call(buffer, size).buffer, 0, size);
+})();
+
+/**
  * The same envelope as `serializeEnvelope`, byte for byte, as UTF-8: `JsonText` given as bytes is
  * copied in as is, everything else is encoded. One allocation of the final size.
  */
@@ -114,7 +127,7 @@ export function encodeEnvelope(fields: EnvelopeFields): Uint8Array<ArrayBuffer> 
     }
   }
   push(bytesOf(envelopeTail(fields)));
-  const out = new Uint8Array(length);
+  const out = allocate(length);
   let at = 0;
   for (const chunk of chunks) {
     out.set(chunk, at);

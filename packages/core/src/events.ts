@@ -20,6 +20,23 @@ export interface ObjectEvent extends EventOrigin {
   object?: unknown;
 }
 
+/**
+ * A PUT or PATCH older than the object stored (its `last_updated` earlier than the stored one's):
+ * acknowledged, as the partner has already moved on, but not applied. Partners push over parallel
+ * connections, so updates can arrive out of order. `target` names the EVSE or Connector written,
+ * when it was one.
+ */
+export interface ObjectOutdatedEvent extends EventOrigin {
+  type: 'object.outdated';
+  module: string;
+  owner: PartyRef;
+  id: string;
+  target?: string;
+  /** `last_updated` of the write, and of what is stored (of the EVSE or Connector for a nested write). */
+  received: string;
+  stored: string;
+}
+
 export interface PartnerEvent extends EventOrigin {
   /** `partner.awaiting_approval`: the policy held roles of a registration or update for the operator (`approvePartner`). */
   type: 'partner.registered' | 'partner.updated' | 'partner.unregistered' | 'partner.awaiting_approval';
@@ -112,6 +129,7 @@ export interface PartnerToleratedEvent extends EventOrigin {
 export type OcpiEvent =
   | PartnerToleratedEvent
   | ObjectEvent
+  | ObjectOutdatedEvent
   | PartnerEvent
   | CommandReceivedEvent
   | ResultSentEvent

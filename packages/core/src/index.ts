@@ -53,6 +53,7 @@ export * from './server.js';
 export * from './store/keyed-lock.js';
 export * from './store/keys.js';
 export * from './store/memory.js';
+export * from './store/object-index.js';
 export type * from './store/types.js';
 export * from './validation/index.js';
 export * from './versions.js';

@@ -12,6 +12,7 @@ import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
+import { assertStorableBody, assertStorableParams } from './storable.js';
 import { normalizeParty } from './store/keys.js';
 import { observeStore } from './store/observed.js';
 import type { OcpiStore, PartyRef } from './store/types.js';
@@ -147,6 +148,20 @@ function matchPath(pattern: readonly string[], segments: readonly string[]): Rec
 
 const defaultModulePath = (module: OcpiModule): string =>
   module.path ?? (module.identifier === 'credentials' ? 'credentials' : `${module.role.toLowerCase()}/${module.identifier}`);
+
+/** What every RequestContext has in common, on its prototype: building a context per request creates no closure. */
+const CONTEXT_METHODS: Pick<RequestContext, 'partner' | 'param'> = {
+  get partner(): Partner {
+    const { caller } = this as unknown as RequestContext;
+    if (caller.kind !== 'partner') throw OcpiError.unauthorized('This endpoint needs a registered partner');
+    return caller.partner;
+  },
+  param(this: RequestContext, name: string): string {
+    const value = this.params[name];
+    if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
+    return value;
+  },
+};
 
 export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -327,6 +342,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       const quirks = caller.kind === 'partner' ? caller.partner.quirks : undefined;
       for (const event of acceptBody({ schema: route.body.schema, name, body: parsed, validator: validatorFor(route.body.schema), quirks })) record(event);
     }
+    assertStorableBody(read.text, parsed, name);
     return parsed;
   }
 
@@ -349,7 +365,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const query = new URLSearchParams(questionMark === -1 ? '' : request.url.slice(questionMark + 1));
     let segments: string[];
     try {
-      segments = rawPath.split('/').filter(Boolean).map(decodeURIComponent);
+      segments = rawPath.split('/').filter(Boolean);
+      // Most paths hold no escape: decoding each segment is then a copy.
+      if (rawPath.includes('%')) segments = segments.map(decodeURIComponent);
     } catch {
       throw new OcpiError(`Path '${rawPath}' is not valid percent-encoding`, { reason: 'bad_request' });
     }
@@ -416,13 +434,14 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       if (routed.tolerated) record(routed.tolerated);
       routing = routed.routing;
     }
+    assertStorableParams(params);
     const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
     const body = await readJsonBody(request, route, caller, record);
 
     // Per-request view of the node, only when someone listens: shared config is never written.
     const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
-    const context: RequestContext = {
+    const context: RequestContext = Object.assign(Object.create(CONTEXT_METHODS) as RequestContext, {
       request,
       method: method as HttpMethod,
       version: found.version,
@@ -431,10 +450,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       query,
       body,
       caller,
-      get partner(): Partner {
-        if (caller.kind !== 'partner') throw OcpiError.unauthorized('This endpoint needs a registered partner');
-        return caller.partner;
-      },
       owner,
       pagination,
       requestId: ids.requestId,
@@ -442,12 +457,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       routing,
       node: requestNode,
       emit: record,
-      param(name) {
-        const value = params[name];
-        if (value === undefined) throw OcpiError.invalid(`Path parameter ${name} is missing`);
-        return value;
-      },
-    };
+    });
     const result = await route.handle(context);
     if (pagination) {
       const items = Array.isArray(result.data) ? result.data : [];

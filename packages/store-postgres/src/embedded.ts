@@ -1,11 +1,11 @@
 import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { generateSecretKey, type OcpiStore } from '@ocpi-ts/core';
+import { generateSecretKey } from '@ocpi-ts/core';
 import { pgliteExecutor, type SqlExecutor } from './executor.js';
 import { readInitdbTemplate } from './initdb-template.js';
 import { Vacuum, withVacuum } from './maintenance.js';
-import { openSqlStore } from './sql-store.js';
+import { openSqlStore, type SqlStore, type SqlStoreOptions } from './sql-store.js';
 
 export type EmbeddedStoreOptions =
   | {
@@ -16,6 +16,8 @@ export type EmbeddedStoreOptions =
       dataDir: string;
       /** PostgreSQL schema for the tables (default `public`). */
       schema?: string;
+      /** The node's read model (see `SqlStoreOptions.readModel`); `false` for SQL only. */
+      readModel?: SqlStoreOptions['readModel'];
       /**
        * The node's secret (at least 32 characters) that keys token hashes and seals partner tokens.
        * Default: one generated once and kept in `dataDir/secret-key` (0600): no token is in plaintext
@@ -28,6 +30,7 @@ export type EmbeddedStoreOptions =
       /** An existing PGlite instance (say, with extensions loaded). The store does not close it. */
       pglite: PGlite;
       schema?: string;
+      readModel?: SqlStoreOptions['readModel'];
       secretKey: string;
     };
 
@@ -119,9 +122,13 @@ function lockDataDir(dir: string): () => void {
  * process killed right after an answered write loses nothing. (PGlite does not fsync, so an OS crash
  * or power loss may lose the last writes; use PostgreSQL where that matters.)
  */
-export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<OcpiStore> {
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
   const maintained = async (executor: SqlExecutor, secretKey: string) => {
-    const store = await openSqlStore(executor, { secretKey, ...(options.schema === undefined ? {} : { schema: options.schema }) });
+    const store = await openSqlStore(executor, {
+      secretKey,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
+    });
     return withVacuum(store, new Vacuum(executor, options.schema ?? 'public', (error) => console.warn('ocpi-ts: VACUUM of the embedded store failed', error)));
   };
   if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }), options.secretKey);
@@ -142,7 +149,13 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
   let db: PGlite;
   try {
     secretKey ??= dataDirKey(dataDir);
-    db = await PGlite.create(dataDir, { relaxedDurability: false, ...(template ? { loadDataDir: template } : {}) });
+    // PostgreSQL's default 128 MB of shared buffers: a third of PGlite's memory, and little use
+    // beside the node's read model, which serves the reads. 32 MB keeps PGlite near 400 MB resident.
+    db = await PGlite.create(dataDir, {
+      relaxedDurability: false,
+      postgresqlconf: ['shared_buffers=32MB'],
+      ...(template ? { loadDataDir: template } : {}),
+    });
     if (!inMemory) restrictModes(dataDir);
   } catch (error) {
     unlock();

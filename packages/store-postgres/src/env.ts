@@ -1,6 +1,6 @@
-import type { OcpiStore } from '@ocpi-ts/core';
 import { createEmbeddedStore } from './embedded.js';
 import { createPostgresStore } from './postgres.js';
+import type { SqlStore } from './sql-store.js';
 
 export interface StoreFromEnvOptions {
   /** Usually `process.env.OCPI_DATABASE_URL`. Unset or empty: the embedded store in `dataDir`. */
@@ -21,7 +21,7 @@ export interface StoreFromEnvOptions {
  * `postgres://` or `postgresql://` URL means that PostgreSQL server; anything else is a configuration
  * error.
  */
-export async function createStoreFromEnv({ databaseUrl, dataDir, schema, secretKey }: StoreFromEnvOptions): Promise<OcpiStore> {
+export async function createStoreFromEnv({ databaseUrl, dataDir, schema, secretKey }: StoreFromEnvOptions): Promise<SqlStore> {
   const url = databaseUrl?.trim();
   const withSchema = schema === undefined ? {} : { schema };
   const key = secretKey?.trim() || undefined;

@@ -1,6 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { KeyedLock } from '@ocpi-ts/core';
-import type postgres from 'postgres';
+import postgres from 'postgres';
 
 /**
  * Values the store binds: strings, numbers, booleans and null only. Arrays and JSON travel as
@@ -30,11 +30,121 @@ export interface SqlExecutor extends SqlQueryable {
    * holding PGlite's single connection (and so every other query) while the caller's mutation runs.
    */
   exclusive<T>(lockKey: string, fn: (q: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Delivers the notifications of `channel`, in commit order, to `notify`. `state('listening')` comes
+   * when delivery starts, and again after a lost connection is back (what was sent in between is
+   * lost); `state('lost')` when it stops. Resolves once listening; the returned function stops.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
-/** Executor over a postgres.js pool. `owned`: `close()` ends the pool. */
-export function postgresExecutor(sql: postgres.Sql, { owned = true, prepare = true }: { owned?: boolean; prepare?: boolean } = {}): SqlExecutor {
+export interface ListenHandlers {
+  notify(payload: string): void;
+  state(state: 'listening' | 'lost'): void;
+}
+
+/**
+ * postgres.js options for the listener's connection. `onnotify` is postgres.js's own (it is how its
+ * `listen` works) but missing from its types.
+ */
+export type ListenerOptions = postgres.Options<Record<string, postgres.PostgresType>> & { onnotify?: (channel: string, payload: string) => void };
+
+/** Opens a postgres.js instance on the same server with some options changed (the listener's own connection). */
+export type PostgresConnect = (options: ListenerOptions) => postgres.Sql;
+
+/** How often the listening connection is checked, and how long an answer may take before it counts as lost. */
+const HEARTBEAT_MS = 1000;
+const HEARTBEAT_TIMEOUT_MS = 3000;
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to others). A connection closed
+ * under it, or one that stops answering the heartbeat, is reported lost and opened again with backoff.
+ */
+function postgresListen(connect: PostgresConnect, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
+  let current: postgres.Sql | undefined;
+  let listening = false;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let backoff = 100;
+
+  const lose = (conn: postgres.Sql) => {
+    if (conn !== current || stopped) return;
+    current = undefined;
+    void conn.end({ timeout: 0 }).catch(() => {});
+    if (listening) {
+      listening = false;
+      handlers.state('lost');
+    }
+    retry = setTimeout(() => void open().catch(() => {}), backoff);
+    backoff = Math.min(backoff * 2, 2000);
+  };
+
+  const open = async (): Promise<void> => {
+    const conn: postgres.Sql = connect({
+      max: 1,
+      idle_timeout: 0,
+      max_lifetime: null,
+      onnotify: (name: string, payload: string) => {
+        if (name === channel && conn === current) handlers.notify(payload);
+      },
+      onclose: () => lose(conn),
+    });
+    current = conn;
+    try {
+      await conn.unsafe(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    } catch (error) {
+      lose(conn);
+      throw error;
+    }
+    if (conn !== current || stopped) return;
+    backoff = 100;
+    listening = true;
+    handlers.state('listening');
+  };
+
+  const heartbeat = setInterval(() => {
+    const conn = current;
+    if (!conn || !listening) return;
+    const late = setTimeout(() => lose(conn), HEARTBEAT_TIMEOUT_MS);
+    conn`SELECT 1`.then(
+      () => clearTimeout(late),
+      () => {
+        clearTimeout(late);
+        lose(conn);
+      },
+    );
+  }, HEARTBEAT_MS);
+  heartbeat.unref?.();
+
+  const stop = async () => {
+    stopped = true;
+    clearInterval(heartbeat);
+    clearTimeout(retry);
+    const conn = current;
+    current = undefined;
+    await conn?.end({ timeout: 1 });
+  };
+  return open().then(
+    () => stop,
+    async (error: unknown) => {
+      await stop();
+      throw error;
+    },
+  );
+}
+
+export interface PostgresExecutorOptions {
+  /** `close()` ends the pool (default true). */
+  owned?: boolean;
+  /** Named prepared statements (default true). */
+  prepare?: boolean;
+  /** Opens the listener's own connection; default: the pool's options with the changes. */
+  connect?: PostgresConnect;
+}
+
+/** Executor over a postgres.js pool. */
+export function postgresExecutor(sql: postgres.Sql, { owned = true, prepare = true, connect }: PostgresExecutorOptions = {}): SqlExecutor {
   const on = (target: postgres.Sql | postgres.TransactionSql): SqlQueryable => ({
     async query<R>(text: string, params: readonly SqlParam[] = []) {
       const rows = await target.unsafe(text, params as SqlParam[], { prepare });
@@ -52,6 +162,9 @@ export function postgresExecutor(sql: postgres.Sql, { owned = true, prepare = tr
         await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [lockKey]);
         return fn(tx);
       }),
+    listen: (channel, handlers) =>
+      // As postgres.js's own `listen` does: the pool's options, with the changes.
+      postgresListen(connect ?? ((changes) => postgres({ ...(sql.options as unknown as ListenerOptions), ...changes })), channel, handlers),
     close: async () => {
       if (owned) await sql.end({ timeout: 5 });
     },
@@ -81,6 +194,12 @@ export function pgliteExecutor(db: PGlite, { owned = true }: { owned?: boolean }
     query: base.query,
     transaction: (fn) => db.transaction((tx) => fn(on(tx))),
     exclusive: (lockKey, fn) => keyLock.run(lockKey, () => fn(base)),
+    // In the same process: delivered after the statement that committed, never lost.
+    async listen(channel, handlers) {
+      const unlisten = await db.listen(`"${channel.replace(/"/g, '""')}"`, (payload) => handlers.notify(payload));
+      handlers.state('listening');
+      return () => unlisten();
+    },
     close: async () => {
       if (owned && !db.closed) await db.close();
     },

@@ -1,4 +1,15 @@
-import type { ListQuery, ListResult, Mutation, ObjectKey, ObjectStore, ObjectWrite, OcpiStore, StoredObject, UpdateOutcome } from '@ocpi-ts/core';
+import type {
+  JsonListResult,
+  ListQuery,
+  ListResult,
+  Mutation,
+  ObjectKey,
+  ObjectStore,
+  ObjectWrite,
+  OcpiStore,
+  StoredObject,
+  UpdateOutcome,
+} from '@ocpi-ts/core';
 import type { SqlExecutor } from './executor.js';
 import { quoteIdent } from './migrations.js';
 
@@ -62,6 +73,10 @@ class MaintainedObjectStore implements ObjectStore {
     return this.inner.list<T>(query);
   }
 
+  listJson(query: ListQuery): Promise<JsonListResult> {
+    return this.inner.listJson(query);
+  }
+
   async put<T>(key: ObjectKey, write: ObjectWrite<T>): Promise<{ created: boolean; object: StoredObject<T> }> {
     const result = await this.inner.put<T>(key, write);
     this.vacuum.noteWrite();
@@ -82,7 +97,7 @@ class MaintainedObjectStore implements ObjectStore {
 }
 
 /** The store with PGlite's missing autovacuum done in-process. */
-export async function withVacuum(store: OcpiStore, vacuum: Vacuum): Promise<OcpiStore> {
+export async function withVacuum<S extends OcpiStore>(store: S, vacuum: Vacuum): Promise<S> {
   try {
     await vacuum.run();
   } catch (error) {
@@ -90,10 +105,8 @@ export async function withVacuum(store: OcpiStore, vacuum: Vacuum): Promise<Ocpi
     throw error;
   }
   return {
+    ...store,
     objects: new MaintainedObjectStore(store.objects, vacuum),
-    partners: store.partners,
-    registrationTokens: store.registrationTokens,
-    audit: store.audit,
     close: async () => {
       await vacuum.settle();
       await store.close();

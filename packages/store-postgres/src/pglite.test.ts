@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
+import { describeOrderedWrites, describeUnstorableInput, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
@@ -17,6 +17,11 @@ afterAll(async () => {
 });
 
 describeStoreContract('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `contract_${++n}` }));
+describeOrderedWrites('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `ordered_${++n}` }));
+describeUnstorableInput('PGlite (memory://)', () => createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `unstorable_${++n}` }));
+describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
+  createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `sqlonly_${++n}`, readModel: false }),
+);
 
 describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   it('opens, migrates and works without touching the disk', async () => {
@@ -51,6 +56,23 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
       ),
     );
     expect((await a.objects.get<{ count: number }>(key))?.data.count).toBe(30);
+    await a.close();
+    await b.close();
+  });
+
+  it("two stores on one instance learn of each other's writes, and tell onChange listeners once, with the right origin", async () => {
+    const a = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_model' });
+    const b = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_model' });
+    const seen: string[] = [];
+    a.readModel?.onChange((change) => seen.push(`${change.origin} ${change.kind} ${change.key.id}`));
+    const key = (id: string) => ({ module: 'tokens', owner: { country_code: 'NL', party_id: 'CPO' }, id });
+    await a.objects.put(key('A1'), { data: { n: 1 } });
+    await b.objects.put(key('B1'), { data: { n: 2 } });
+    await b.objects.delete(key('A1'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['local upsert A1', 'remote upsert B1', 'remote delete A1']);
+    expect((await a.objects.get(key('B1')))?.json).toBe('{"n":2}');
+    expect(await a.objects.get(key('A1'))).toBeUndefined();
     await a.close();
     await b.close();
   });

@@ -1,36 +1,10 @@
-import type {
-  AuditEntry,
-  AuditQuery,
-  AuditStore,
-  ListQuery,
-  ListResult,
-  Mutation,
-  ObjectKey,
-  ObjectStore,
-  ObjectWrite,
-  OcpiStore,
-  Partner,
-  PartnerStore,
-  PartyRef,
-  RegistrationToken,
-  RegistrationTokenStore,
-  StoredObject,
-  UpdateOutcome,
-} from '@ocpi-ts/core';
-import {
-  createSecretsAtRest,
-  KeyedLock,
-  keyString,
-  lastUpdatedOf,
-  normalizeKey,
-  normalizeParty,
-  PartyTakenError,
-  partnerToken,
-  partyString,
-  type SecretsAtRest,
-} from '@ocpi-ts/core';
-import { type SqlExecutor, type SqlParam, type SqlQueryable, sqlState, UNIQUE_VIOLATION } from './executor.js';
+import type { AuditEntry, AuditQuery, AuditStore, OcpiStore, Partner, PartnerStore, PartyRef, RegistrationToken, RegistrationTokenStore } from '@ocpi-ts/core';
+import { createSecretsAtRest, normalizeParty, PartyTakenError, partnerToken, partyString, type SecretsAtRest } from '@ocpi-ts/core';
+import { type SqlExecutor, type SqlParam, sqlState, UNIQUE_VIOLATION } from './executor.js';
 import { migrate, migrations, quoteIdent } from './migrations.js';
+import { PartnerCache } from './partner-cache.js';
+import { type ObjectChange, ReadModel } from './read-model.js';
+import { parseParty, SqlObjectStore, textArray } from './sql-objects.js';
 
 export interface SqlStoreOptions {
   /** PostgreSQL schema holding the tables; created if missing. Default `public`. */
@@ -41,253 +15,39 @@ export interface SqlStoreOptions {
    * start, needs the same one: another is refused.
    */
   secretKey: string;
-}
-
-interface ObjectRow {
-  owner_cc: string;
-  owner_pid: string;
-  id: string;
-  json: string;
-  last_updated_ms: number | string;
-  audience: string;
-}
-
-interface ListRow extends Partial<ObjectRow> {
-  total: number | string;
-}
-
-/** JSON `[...]` of "CC*PID" strings, the form of the audience and parties columns. */
-const partiesParam = (audience: readonly PartyRef[]): string => JSON.stringify(audience.map(partyString));
-
-const parseParty = (value: string): PartyRef => {
-  const star = value.indexOf('*');
-  return { country_code: value.slice(0, star), party_id: value.slice(star + 1) };
-};
-
-/**
- * A StoredObject whose `data` is parsed from `json` on first access: a page that is sent as the
- * stored JSON text never pays for parsing it. `data` is an own enumerable property (a getter that
- * replaces itself with the parsed value), so the object compares, spreads and clones like a plain one.
- */
-function storedObject<T>(key: ObjectKey, json: string, lastUpdated: string, audience: PartyRef[]): StoredObject<T> {
-  const object = { key, json, lastUpdated, audience } as StoredObject<T>;
-  const settle = (value: T) => {
-    Object.defineProperty(object, 'data', { value, writable: true, enumerable: true, configurable: true });
-    return value;
-  };
-  Object.defineProperty(object, 'data', {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(JSON.parse(json) as T),
-    set: settle,
-  });
-  return object;
-}
-
-/** The columns an ObjectRow needs, of the table aliased `t` (or unaliased). */
-const objectColumns = (t = '') =>
-  `${t}owner_cc, ${t}owner_pid, ${t}id, ${t}json, (extract(epoch FROM ${t}last_updated) * 1000)::float8 AS last_updated_ms, array_to_json(${t}audience)::text AS audience`;
-
-const fromRow = <T>(module: string, row: ObjectRow): StoredObject<T> =>
-  storedObject<T>(
-    { module, owner: { country_code: row.owner_cc, party_id: row.owner_pid }, id: row.id },
-    row.json,
-    new Date(Math.round(Number(row.last_updated_ms))).toISOString(),
-    (JSON.parse(row.audience) as string[]).map(parseParty),
-  );
-
-const sameAudience = (current: readonly PartyRef[], next: readonly PartyRef[]): boolean =>
-  current.length === next.length && current.every((party, i) => partyString(party) === partyString(next[i] as PartyRef));
-
-/** ARRAY of the elements of a JSON array parameter, in order. */
-const textArray = (param: string) => `ARRAY(SELECT e FROM json_array_elements_text(${param}::text::json) WITH ORDINALITY AS a(e, i) ORDER BY i)`;
-
-class SqlObjectStore implements ObjectStore {
-  /** Writers of one key in this process queue here first, so they hold at most one connection. */
-  private readonly lock = new KeyedLock();
-  private readonly table: string;
-  private readonly audienceTable: string;
-
-  constructor(
-    private readonly db: SqlExecutor,
-    private readonly schema: string,
-  ) {
-    this.table = `${quoteIdent(schema)}.ocpi_objects`;
-    this.audienceTable = `${quoteIdent(schema)}.ocpi_object_audience`;
-  }
-
-  private pk(key: ObjectKey): [string, string, string, string] {
-    const k = normalizeKey(key);
-    return [k.module, k.owner.country_code, k.owner.party_id, k.id];
-  }
-
-  private select(q: SqlQueryable, key: ObjectKey, forUpdate: boolean): Promise<ObjectRow[]> {
-    return q.query<ObjectRow>(
-      `SELECT ${objectColumns()} FROM ${this.table}
-       WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text${forUpdate ? ' FOR UPDATE' : ''}`,
-      this.pk(key),
-    );
-  }
-
-  /** Exclusive access to one key: in this process first, then in the database. */
-  private exclusive<R>(key: ObjectKey, fn: (q: SqlQueryable) => Promise<R>): Promise<R> {
-    const lockKey = `${this.schema}/${keyString(key)}`;
-    return this.lock.run(lockKey, () => this.db.exclusive(lockKey, fn));
-  }
-
-  async get<T>(key: ObjectKey): Promise<StoredObject<T> | undefined> {
-    const [row] = await this.select(this.db, key, false);
-    return row ? fromRow<T>(key.module, row) : undefined;
-  }
-
-  async put<T>(key: ObjectKey, write: ObjectWrite<T>): Promise<{ created: boolean; object: StoredObject<T> }> {
-    const outcome = await this.update<T>(key, () => write);
-    if (outcome.kind === 'created') return { created: true, object: outcome.object };
-    if (outcome.kind === 'updated' || outcome.kind === 'unchanged') return { created: false, object: outcome.object };
-    throw new Error(`put of ${keyString(key)} ended ${outcome.kind}`);
-  }
-
-  update<T>(key: ObjectKey, mutate: Mutation<T>): Promise<UpdateOutcome<T>> {
-    return this.exclusive(key, async (q) => {
-      const [row] = await this.select(q, key, true);
-      const current = row ? fromRow<T>(key.module, row) : undefined;
-      const next = await mutate(current);
-      const pk = this.pk(key);
-      if (next === undefined) return current ? { kind: 'unchanged', object: current } : { kind: 'absent' };
-      if (next === null) {
-        if (!current) return { kind: 'absent' };
-        await q.query(`DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text`, pk);
-        return { kind: 'deleted' };
-      }
-      const json = JSON.stringify(next.data);
-      if (typeof json !== 'string') throw new TypeError(`object ${keyString(key)}: data is not JSON-serializable`);
-      const audience = (next.audience ?? current?.audience ?? []).map(normalizeParty);
-      if (current && current.json === json && sameAudience(current.audience, audience)) return { kind: 'unchanged', object: current };
-      const lastUpdated = lastUpdatedOf(next.data);
-      const params: SqlParam[] = [...pk, json, Date.parse(lastUpdated), partiesParam(audience)];
-      // One statement each (atomic without a transaction, as on PGlite): the row, and its audience
-      // rows (parties no longer in it deleted, new ones added).
-      if (current) {
-        await q.query(
-          `WITH o AS (
-             UPDATE ${this.table}
-             SET json = $5::text, last_updated = to_timestamp($6::float8 / 1000), audience = ${textArray('$7')}, updated_at = now()
-             WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text
-             RETURNING module, seq, audience
-           ), gone AS (
-             DELETE FROM ${this.audienceTable} AS a USING o
-             WHERE a.module = o.module AND a.seq = o.seq AND a.party <> ALL (o.audience)
-           )
-           INSERT INTO ${this.audienceTable} (module, seq, party)
-           SELECT o.module, o.seq, unnest(o.audience) FROM o
-           ON CONFLICT DO NOTHING`,
-          params,
-        );
-      } else {
-        await q.query(
-          `WITH o AS (
-             INSERT INTO ${this.table} (module, owner_cc, owner_pid, id, json, last_updated, audience)
-             VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, to_timestamp($6::float8 / 1000), ${textArray('$7')})
-             RETURNING module, seq, audience
-           )
-           INSERT INTO ${this.audienceTable} (module, seq, party)
-           SELECT o.module, o.seq, unnest(o.audience) FROM o`,
-          params,
-        );
-      }
-      const object = storedObject<T>(normalizeKey(key), json, lastUpdated, audience);
-      return current ? { kind: 'updated', object } : { kind: 'created', object };
-    });
-  }
-
-  delete(key: ObjectKey): Promise<boolean> {
-    return this.exclusive(key, async (q) => {
-      const rows = await q.query(
-        `DELETE FROM ${this.table} WHERE module = $1::text AND owner_cc = $2::text AND owner_pid = $3::text AND id = $4::text RETURNING 1 AS deleted`,
-        this.pk(key),
-      );
-      return rows.length > 0;
-    });
-  }
-
   /**
-   * One statement (one snapshot) computes the total and the page. The page picks its `seq`s from
-   * the covering (module, seq) index, which holds every filter column, so skipping entries is an
-   * index-only scan that never touches the table; it skips from the nearer end (a page near the end
-   * walks the index backwards), then fetches only the rows it returns. The total is a COUNT of the
-   * matching rows, an index-only scan once the table is vacuumed. See docs/stores.md for costs.
+   * The node's read model (docs/stores.md): an index of every object and the encoded bytes of as many
+   * as `cacheBytes` allows (default 256 MiB), kept coherent with the database through LISTEN/NOTIFY.
+   * `false`: every read and write goes to SQL.
    */
-  async list<T>(query: ListQuery): Promise<ListResult<T>> {
-    const params: SqlParam[] = [query.module];
-    const param = (value: SqlParam) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = ['module = $1::text'];
-    if (query.owners) {
-      if (query.owners.length === 0) where.push('false');
-      else if (query.owners.length === 1) {
-        // One owner (the common case): a range of the (module, owner_cc, owner_pid, seq) index.
-        const owner = normalizeParty(query.owners[0] as PartyRef);
-        where.push(`owner_cc = ${param(owner.country_code)}::text AND owner_pid = ${param(owner.party_id)}::text`);
-      } else {
-        // Several: a cheap per-entry test, so the (module, seq) index still gives the order.
-        where.push(`(owner_cc || '*' || owner_pid) = ANY(${textArray(param(partiesParam(query.owners)))})`);
-      }
-    }
-    if (query.visibleTo) {
-      if (query.visibleTo.length === 0) where.push('NOT f.restricted');
-      else {
-        const viewers = textArray(param(partiesParam(query.visibleTo)));
-        where.push(
-          `(NOT f.restricted OR EXISTS (SELECT 1 FROM ${this.audienceTable} AS a WHERE a.module = $1::text AND a.seq = f.seq AND a.party = ANY(${viewers})))`,
-        );
-      }
-    }
-    const from = query.dateFrom?.getTime();
-    if (from !== undefined && !Number.isNaN(from)) where.push(`last_updated >= to_timestamp(${param(from)}::float8 / 1000)`);
-    const to = query.dateTo?.getTime();
-    if (to !== undefined && !Number.isNaN(to)) where.push(`last_updated < to_timestamp(${param(to)}::float8 / 1000)`);
-    const filter = where.join(' AND ');
-    const o = param(Math.max(0, Math.floor(query.offset)));
-    const t = this.table;
-    let page: string;
-    if (Number.isFinite(query.limit)) {
-      // Skip from whichever end is nearer: forward over `offset` entries, or backward (seq DESC)
-      // over `total - offset - limit`. The branch not taken is gated off and never runs.
-      const l = param(Math.max(0, Math.floor(query.limit)));
-      page = `SELECT fwd.seq FROM (SELECT seq FROM ${t} AS f WHERE ${filter} ORDER BY seq OFFSET ${o}::bigint LIMIT ${l}::bigint) AS fwd
-              WHERE 2 * ${o}::bigint + ${l}::bigint <= c.total
-            UNION ALL
-            SELECT bwd.seq FROM (SELECT seq FROM ${t} AS f WHERE ${filter} ORDER BY seq DESC
-                OFFSET greatest(c.total - ${o}::bigint - ${l}::bigint, 0)
-                LIMIT greatest(least(${o}::bigint + ${l}::bigint, c.total) - ${o}::bigint, 0)) AS bwd
-              WHERE 2 * ${o}::bigint + ${l}::bigint > c.total`;
-    } else {
-      page = `SELECT seq FROM ${t} AS f WHERE ${filter} ORDER BY seq OFFSET ${o}::bigint`;
-    }
+  readModel?: { cacheBytes?: number } | false;
+}
 
-    const rows = await this.db.query<ListRow>(
-      `SELECT c.total, o.owner_cc, o.owner_pid, o.id, o.json, o.last_updated_ms, o.audience
-       FROM (SELECT count(*)::int AS total FROM ${t} AS f WHERE ${filter}) AS c
-       LEFT JOIN LATERAL (
-         SELECT x.seq, ${objectColumns('x.')}
-         FROM (${page}) AS page
-         JOIN ${t} AS x ON x.module = $1::text AND x.seq = page.seq
-       ) AS o ON true
-       ORDER BY o.seq`,
-      params,
-    );
-    const total = Number(rows[0]?.total ?? 0);
-    const items = rows.filter((row): row is ListRow & ObjectRow => typeof row.id === 'string').map((row) => fromRow<T>(query.module, row));
-    return { items, total };
-  }
+/** Default budget of the read model's encoded objects. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** A SQL store: an OcpiStore, and the state of its read model (for health checks, metrics and tests). */
+export interface SqlStore extends OcpiStore {
+  /** Undefined when opened without one. */
+  readonly readModel: ReadModelStatus | undefined;
+}
+
+export interface ReadModelStatus {
+  /** Whether reads are answered from it (false while it is built, and while its channel is lost). */
+  readonly ready: boolean;
+  /** Objects indexed, bytes of encoded objects held, and bytes allocated for them. */
+  stats(): { objects: number; heldBytes: number; allocatedBytes: number };
+  /** Every change the read model takes, this node's and other writers' (see ReadModel.onChange). */
+  onChange(listener: (change: ObjectChange) => void): () => void;
 }
 
 /**
  * Partners, with their secrets kept apart from the files: `token_hash` (and the document's
  * `inboundTokenHash`) is the keyed hash, `outboundToken` is sealed to the partner's id. Reads give the
  * token back in the clear and the hash in its keyed form, which saving again keeps as it is.
+ *
+ * With a read model, the partner of a token (looked up on every request) comes from `cache`: the
+ * partner as stored (keyed hash, sealed token), by keyed hash, emptied by any partner change.
  */
 class SqlPartnerStore implements PartnerStore {
   private readonly table: string;
@@ -297,20 +57,26 @@ class SqlPartnerStore implements PartnerStore {
     private readonly db: SqlExecutor,
     schema: string,
     private readonly secrets: SecretsAtRest,
+    private readonly cache?: PartnerCache,
   ) {
     this.table = `${quoteIdent(schema)}.ocpi_partners`;
     this.parties = `${quoteIdent(schema)}.ocpi_partner_parties`;
   }
 
-  private async read(doc: string): Promise<Partner> {
-    const partner = JSON.parse(doc) as Partner;
-    if (partner.outboundToken !== undefined) partner.outboundToken = partnerToken(await this.secrets.open(partner.outboundToken, partner.id));
-    return partner;
+  /** A partner as the caller sees it: its token opened (a new top-level object; a cached partner's parts are frozen). */
+  private async read(stored: Partner): Promise<Partner> {
+    if (stored.outboundToken === undefined) return Object.isFrozen(stored) ? { ...stored } : stored;
+    return { ...stored, outboundToken: partnerToken(await this.secrets.open(stored.outboundToken, stored.id)) };
+  }
+
+  private async stored(where: string, params: SqlParam[]): Promise<Partner | undefined> {
+    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE ${where} ORDER BY seq LIMIT 1`, params);
+    return row ? (JSON.parse(row.doc) as Partner) : undefined;
   }
 
   private async one(where: string, params: SqlParam[]): Promise<Partner | undefined> {
-    const [row] = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} WHERE ${where} ORDER BY seq LIMIT 1`, params);
-    return row ? this.read(row.doc) : undefined;
+    const stored = await this.stored(where, params);
+    return stored && this.read(stored);
   }
 
   get(id: string) {
@@ -318,7 +84,10 @@ class SqlPartnerStore implements PartnerStore {
   }
 
   async findByTokenHash(hash: string) {
-    return this.one('token_hash = $1::text', [await this.secrets.keyHash(hash)]);
+    const keyed = await this.secrets.keyHash(hash);
+    const load = () => this.stored('token_hash = $1::text', [keyed]);
+    const stored = await (this.cache ? this.cache.find(keyed, load) : load());
+    return stored && this.read(stored);
   }
 
   findByParty(party: PartyRef) {
@@ -327,7 +96,7 @@ class SqlPartnerStore implements PartnerStore {
 
   async list(): Promise<Partner[]> {
     const rows = await this.db.query<{ doc: string }>(`SELECT doc::text AS doc FROM ${this.table} ORDER BY seq`);
-    return Promise.all(rows.map((row) => this.read(row.doc)));
+    return Promise.all(rows.map((row) => this.read(JSON.parse(row.doc) as Partner)));
   }
 
   async save(partner: Partner): Promise<void> {
@@ -363,12 +132,19 @@ class SqlPartnerStore implements PartnerStore {
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new Error('token hash already in use', { cause: error });
       throw error;
+    } finally {
+      // Also announced to every node; this node forgets at once, before it answers.
+      this.cache?.forget();
     }
   }
 
   async delete(id: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM ${this.table} WHERE id = $1::text RETURNING 1 AS deleted`, [id]);
-    return rows.length > 0;
+    try {
+      const rows = await this.db.query(`DELETE FROM ${this.table} WHERE id = $1::text RETURNING 1 AS deleted`, [id]);
+      return rows.length > 0;
+    } finally {
+      this.cache?.forget();
+    }
   }
 }
 
@@ -482,8 +258,9 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Migrates `schema` and opens the store on it. The same SQL runs on PGlite and on a PostgreSQL
  * server; only the executor differs. `close()` closes the executor (if it owns its connection).
  */
-export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretKey }: SqlStoreOptions): Promise<OcpiStore> {
+export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretKey, readModel = {} }: SqlStoreOptions): Promise<SqlStore> {
   let secrets: SecretsAtRest;
+  let model: ReadModel | undefined;
   try {
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _ only`);
     if (typeof secretKey !== 'string') throw new Error('secretKey is required: the store keeps no token in plaintext (see createSecretsAtRest)');
@@ -493,18 +270,34 @@ export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretK
     if (check?.value !== secrets.keyCheck) {
       throw new Error(`the secret key differs from the one the tokens in schema ${schema} were sealed with; start with that key`);
     }
+    if (readModel) {
+      model = new ReadModel(db, schema, { cacheBytes: readModel.cacheBytes ?? DEFAULT_CACHE_BYTES });
+      await model.start();
+    }
   } catch (error) {
+    await model?.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
   let closed: Promise<void> | undefined;
+  const status: ReadModelStatus | undefined = model && {
+    get ready() {
+      return model.ready;
+    },
+    stats: () => model.index.stats(),
+    onChange: (listener) => model.onChange(listener),
+  };
   return {
-    objects: new SqlObjectStore(db, schema),
-    partners: new SqlPartnerStore(db, schema, secrets),
+    readModel: status,
+    objects: new SqlObjectStore(db, schema, model),
+    partners: new SqlPartnerStore(db, schema, secrets, model && new PartnerCache(model)),
     registrationTokens: new SqlRegistrationTokenStore(db, schema, secrets),
     audit: new SqlAuditStore(db, schema),
     close: () => {
-      closed ??= db.close();
+      closed ??= (async () => {
+        await model?.close();
+        await db.close();
+      })();
       return closed;
     },
   };

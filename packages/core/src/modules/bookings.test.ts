@@ -415,6 +415,31 @@ describe('Bookings Receiver (eMSP side)', () => {
     );
   });
 
+  it('acknowledges a Calendar or Booking write older than what is stored without applying it; the parent`s last_updated only moves forward', async () => {
+    await h.call('PUT', url('NL/IHO/booking_locations/12345'), { token: 'iho', body: location() });
+    const newer = { available_timeslots: [slot('08:00', '10:00')], last_updated: '2030-02-02T00:00:00Z' };
+    expect((await h.call('PATCH', url('NL/IHO/booking_locations/12345/CA112'), { token: 'iho', body: newer })).status).toBe(200);
+    const older = { available_timeslots: [slot('08:00', '09:00')], last_updated: '2030-02-01T00:00:00Z' };
+    const late = await h.call('PATCH', url('NL/IHO/booking_locations/12345/CA112'), { token: 'iho', body: older });
+    expect([late.status, late.json.status_code]).toEqual([200, 1000]);
+    const stalePut: Calendar = { ...(location().calendars?.[0] as Calendar), last_updated: '2030-01-01T00:00:00Z' };
+    expect((await h.call('PUT', url('NL/IHO/booking_locations/12345/CA112'), { token: 'iho', body: stalePut })).json.status_code).toBe(1000);
+    const parent = (await h.call('GET', url('NL/IHO/booking_locations/12345'), { token: 'iho' })).json.data;
+    expect(parent.calendars[0]).toEqual({ ...location().calendars?.[0], ...newer });
+    expect(parent.last_updated).toBe('2030-02-02T00:00:00Z');
+    // A new Calendar stamped before its parent is added, and the parent keeps its later stamp.
+    const earlyNew: Calendar = { ...(location().calendars?.[0] as Calendar), id: 'CA2', last_updated: '2030-01-01T00:00:00Z' };
+    expect((await h.call('PUT', url('NL/IHO/booking_locations/12345/CA2'), { token: 'iho', body: earlyNew })).status).toBe(201);
+    expect((await h.call('GET', url('NL/IHO/booking_locations/12345'), { token: 'iho' })).json.data.last_updated).toBe('2030-02-02T00:00:00Z');
+
+    await h.call('PUT', url('NL/IHO/12345'), { token: 'iho', body: booking() });
+    const ahead = { reservation_status: 'RESERVED', last_updated: '2030-01-02T00:00:00Z' };
+    expect((await h.call('PATCH', url('NL/IHO/12345'), { token: 'iho', body: ahead })).status).toBe(200);
+    const behind = { reservation_status: 'PENDING', last_updated: '2030-01-01T00:00:00Z' };
+    expect((await h.call('PATCH', url('NL/IHO/12345'), { token: 'iho', body: behind })).json.status_code).toBe(1000);
+    expect((await h.call('GET', url('NL/IHO/12345'), { token: 'iho' })).json.data).toMatchObject(ahead);
+  });
+
   it('refuses the official Booking example (party_id of five characters) naming the fields, keeps a valid one, and applies the official PATCH examples', async () => {
     const official = await h.call('PUT', url('NL/INF12/12345'), { token: 'iho', body: bookings('booking_example.json') });
     expect(official.status).toBe(404);
@@ -446,7 +471,12 @@ describe('Bookings Receiver (eMSP side)', () => {
     const back = await h.call('PATCH', url('NL/IHO/12345'), { token: 'iho', body: { reservation_status: 'RESERVED', last_updated: '2030-01-02T00:00:00Z' } });
     expect(back.json.status_code).toBe(2001);
     expect(back.json.status_message).toContain('CANCELED, a final state');
-    expect((await h.call('PUT', url('NL/IHO/12345'), { token: 'iho', body: booking() })).json.status_code).toBe(2001);
+    const reserved = { ...booking(), last_updated: '2030-01-02T00:00:00Z' };
+    expect((await h.call('PUT', url('NL/IHO/12345'), { token: 'iho', body: reserved })).json.status_code).toBe(2001);
+    // A PUT older than the CANCELED Booking is acknowledged and not applied (ordered writes), as for any object.
+    const stale = await h.call('PUT', url('NL/IHO/12345'), { token: 'iho', body: booking() });
+    expect(stale.json.status_code).toBe(1000);
+    expect((await h.call('GET', url('NL/IHO/12345'), { token: 'iho' })).json.data.reservation_status).toBe('CANCELED');
     // Other fields of a final Booking may still be corrected.
     expect((await h.call('PATCH', url('NL/IHO/12345'), { token: 'iho', body: { tariff_ids: ['T1'], last_updated: '2030-01-03T00:00:00Z' } })).status).toBe(200);
     expect((await h.call('PATCH', url('NL/IHO/NONE'), { token: 'iho', body: cancel })).status).toBe(404);

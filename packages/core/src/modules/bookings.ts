@@ -46,7 +46,9 @@ import {
   findVisibleOwnObject,
   type HandlerRequest,
   handlerRequest,
+  isOutdated,
   type ListRequest,
+  laterOf,
   listOwnObjects,
   listRequest,
   type MaybePromise,
@@ -55,7 +57,9 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  putReceivedObject,
   replaceOrAdd,
+  reportOutdated,
   STORE_MODULES,
   sameCiString,
   validationError,
@@ -495,46 +499,86 @@ export async function setOwnBookingStatus(store: OcpiStore, change: OwnBookingSt
 // The Receiver default
 // ---------------------------------------------------------------------------------------------
 
-/** Puts a Calendar into its BookingLocation, replacing one with the same id; the parent takes its `last_updated`. */
+const outdated = (stored: string, target: string): NestedWrite<BookingLocation> => ({ ok: false, outdated: { stored, target } });
+
+/**
+ * Puts a Calendar into its BookingLocation, replacing one with the same id unless the stored one is
+ * newer (ordered writes, `isOutdated`); the parent takes its `last_updated` when later than its own.
+ */
 export function putCalendar(location: BookingLocation, calendar: Calendar): NestedWrite<BookingLocation> {
+  const existing = calendarOf(location, calendar.id);
+  if (existing && isOutdated(calendar.last_updated, existing.last_updated)) return outdated(existing.last_updated, `Calendar ${calendar.id}`);
   const calendars = replaceOrAdd(location.calendars ?? [], calendar, (c) => sameCiString(c.id, calendar.id));
-  return { ok: true, parent: { ...location, calendars: calendars.list, last_updated: calendar.last_updated }, created: calendars.created };
+  return {
+    ok: true,
+    parent: { ...location, calendars: calendars.list, last_updated: laterOf(location.last_updated, calendar.last_updated) },
+    created: calendars.created,
+  };
 }
 
 /**
- * Applies a PATCH to a BookingLocation or one of its Calendars and checks the result against the full
- * schema. A Calendar PATCH also sets the parent's `last_updated` (mod_bookings, "PATCH Method").
+ * Applies a PATCH to a BookingLocation or one of its Calendars, unless what it patches is newer, and
+ * checks the result against the full schema. A Calendar PATCH also sets the parent's `last_updated`
+ * when later than its own (mod_bookings, "PATCH Method").
  */
 export function patchBookingLocation(context: RequestContext, location: BookingLocation, write: BookingLocationPatchWrite): NestedWrite<BookingLocation> {
   if (write.level === 'booking_location') {
+    if (isOutdated(write.patch.last_updated, location.last_updated)) return outdated(location.last_updated, `BookingLocation ${location.id}`);
     const next = applyPatch(location, write.patch);
     const error = validationError(context, BookingLocation, next, 'BookingLocation after PATCH');
     return error ? { ok: false, error } : { ok: true, parent: next, created: false };
   }
   const calendar = calendarOf(location, write.calendarId);
   if (!calendar) return { ok: false, error: unknownCalendar(write) };
+  if (isOutdated(write.patch.last_updated, calendar.last_updated)) return outdated(calendar.last_updated, `Calendar ${calendar.id}`);
   const next = applyPatch(calendar, write.patch);
   const error = validationError(context, Calendar, next, 'Calendar after PATCH');
   if (error) return { ok: false, error };
   const calendars = (location.calendars ?? []).map((c) => (c === calendar ? next : c));
-  return { ok: true, parent: { ...location, calendars, last_updated: write.patch.last_updated }, created: false };
+  return { ok: true, parent: { ...location, calendars, last_updated: laterOf(location.last_updated, write.patch.last_updated) }, created: false };
 }
 
-/** Runs a write on a stored BookingLocation atomically (`writeNestedObject`); HTTP 404 when there is none. */
-const writeBookingLocation = (context: RequestContext, owner: PartyRef, id: string, change: (location: BookingLocation) => NestedWrite<BookingLocation>) =>
-  writeNestedObject(context.node.store, { module: STORE_MODULES.bookingLocations, owner, id }, change, () =>
-    unknownBookingLocation(id, 'PUT the BookingLocation first'),
+/**
+ * Runs a write stamped `received` on a stored BookingLocation atomically (`writeNestedObject`); HTTP
+ * 404 when there is none; an outdated one is acknowledged, not applied, and reported; the
+ * BookingLocation may not grow past what the node keeps of one object.
+ */
+function writeBookingLocation(
+  context: RequestContext,
+  owner: PartyRef,
+  id: string,
+  received: string,
+  change: (location: BookingLocation) => NestedWrite<BookingLocation>,
+): Promise<WriteResult> {
+  return writeNestedObject(
+    context.node.store,
+    { module: STORE_MODULES.bookingLocations, owner, id },
+    change,
+    () => unknownBookingLocation(id, 'PUT the BookingLocation first'),
+    { context, name: `BookingLocation ${id}`, received },
   );
+}
 
-/** Writes a Booking pushed by its CPO atomically, refusing to take one out of a final state; `next` may throw. */
+/**
+ * Writes a Booking pushed by its CPO atomically, refusing to take one out of a final state; `next` may
+ * throw. A write stamped `received` older than the stored Booking is acknowledged, not applied, and
+ * reported (ordered writes).
+ */
 async function writeBooking(
   context: RequestContext,
   owner: PartyRef,
   bookingId: string,
+  received: string,
   next: (current: Booking | undefined) => Booking,
 ): Promise<WriteResult> {
+  const key = { module: STORE_MODULES.bookings, owner, id: bookingId };
   let failure: unknown;
-  const outcome = await context.node.store.objects.update<Booking>({ module: STORE_MODULES.bookings, owner, id: bookingId }, (current) => {
+  let stored: string | undefined;
+  const outcome = await context.node.store.objects.update<Booking>(key, (current) => {
+    // The mutation may run twice (docs/stores.md): each run decides afresh.
+    failure = undefined;
+    stored = current && isOutdated(received, current.lastUpdated) ? current.lastUpdated : undefined;
+    if (stored !== undefined) return undefined;
     try {
       const booking = next(current?.data);
       if (current) assertNotLeavingFinalState(bookingId, current.data.reservation_status, booking.reservation_status);
@@ -545,6 +589,7 @@ async function writeBooking(
     }
   });
   if (failure) throw failure;
+  if (stored !== undefined) return reportOutdated(context, key, { received, stored });
   return writeResultOf(outcome);
 }
 
@@ -557,20 +602,19 @@ export const storeBookingsReceiver: BookingsReceiverHandler = {
   },
   async putBookingLocation(write, { context, owner }) {
     if (write.level === 'booking_location') {
-      const key = { module: STORE_MODULES.bookingLocations, owner, id: write.bookingLocationId };
-      return writeResultOf(await context.node.store.objects.update<BookingLocation>(key, () => ({ data: write.object })));
+      return putReceivedObject(context, { module: STORE_MODULES.bookingLocations, owner, id: write.bookingLocationId }, write.object);
     }
-    return writeBookingLocation(context, owner, write.bookingLocationId, (location) => putCalendar(location, write.object));
+    return writeBookingLocation(context, owner, write.bookingLocationId, write.object.last_updated, (location) => putCalendar(location, write.object));
   },
   patchBookingLocation: (write, { context, owner }) =>
-    writeBookingLocation(context, owner, write.bookingLocationId, (location) => patchBookingLocation(context, location, write)),
+    writeBookingLocation(context, owner, write.bookingLocationId, write.patch.last_updated, (location) => patchBookingLocation(context, location, write)),
   async getBooking(bookingId, { context, owner }) {
     const stored = await context.node.store.objects.get<Booking>({ module: STORE_MODULES.bookings, owner, id: bookingId });
     return stored ? JsonText.of(stored) : undefined;
   },
-  putBooking: (booking, { context, owner }) => writeBooking(context, owner, booking.id, () => booking),
+  putBooking: (booking, { context, owner }) => writeBooking(context, owner, booking.id, booking.last_updated, () => booking),
   patchBooking: (bookingId, patch, { context, owner }) =>
-    writeBooking(context, owner, bookingId, (current) => {
+    writeBooking(context, owner, bookingId, patch.last_updated, (current) => {
       if (!current) throw unknownBooking(bookingId);
       const next = applyPatch(current, patch);
       assertValid(context, Booking, next, 'Booking after PATCH');

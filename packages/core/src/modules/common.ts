@@ -11,11 +11,11 @@
  * to skip serializing them again.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { JsonText } from '../envelope.js';
+import type { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { HandlerResult, RequestContext, RouteDefinition } from '../module.js';
 import type { Partner } from '../partners/partner.js';
-import { normalizeParty, partyString } from '../store/keys.js';
+import { normalizeParty, parseOcpiDateTime, partyString } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject, UpdateOutcome } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
 
@@ -84,10 +84,11 @@ export interface Page<T> {
 export type Found<T> = T | JsonText | undefined;
 
 /**
- * The result of a write: `created` answers HTTP 201, `updated` and `unchanged` HTTP 200
- * (status_codes.asciidoc: 201 when the object was newly created).
+ * The result of a write: `created` answers HTTP 201, `updated`, `unchanged` and `outdated` HTTP 200
+ * (status_codes.asciidoc: 201 when the object was newly created). `outdated`: older than the stored
+ * object, acknowledged but not applied (see `isOutdated`).
  */
-export type WriteResult = 'created' | 'updated' | 'unchanged';
+export type WriteResult = 'created' | 'updated' | 'unchanged' | 'outdated';
 
 export function handlerRequest(context: RequestContext): HandlerRequest {
   return { partner: context.partner, context };
@@ -180,19 +181,62 @@ export function sizeError(context: RequestContext, object: unknown, name: string
 }
 
 /**
+ * Ordered writes: whether a write stamped `received` (its `last_updated`) is older than what is
+ * stored, stamped `stored`. Partners push over parallel connections, so a PUT or PATCH may arrive
+ * after a newer one; applying it would leave the older state. Older is acknowledged but not applied;
+ * equal or newer is applied. A missing or unreadable stamp is never older.
+ */
+export function isOutdated(received: unknown, stored: unknown): boolean {
+  const at = (value: unknown) => (typeof value === 'string' ? parseOcpiDateTime(value) : undefined);
+  const receivedAt = at(received);
+  const storedAt = at(stored);
+  return receivedAt !== undefined && storedAt !== undefined && receivedAt < storedAt;
+}
+
+/** Emits `object.outdated` for a write that was not applied (the reference node logs it; count per partner from `partnerId`). */
+export function reportOutdated(context: RequestContext, key: ObjectKey, stamps: { received: string; stored: string; target?: string }): 'outdated' {
+  context.emit({ type: 'object.outdated', module: key.module, owner: key.owner, id: key.id, ...stamps });
+  return 'outdated';
+}
+
+/**
+ * The store default of a receiver PUT: creates or replaces the object atomically, unless the stored
+ * one is newer (`isOutdated`: acknowledged, not applied, reported).
+ */
+export async function putReceivedObject<T extends { last_updated: string }>(context: RequestContext, key: ObjectKey, object: T): Promise<WriteResult> {
+  let stored: string | undefined;
+  const outcome = await context.node.store.objects.update<T>(key, (current) => {
+    // The stored object's own `lastUpdated` (an ISO instant kept beside it): no need to parse it.
+    stored = current && isOutdated(object.last_updated, current.lastUpdated) ? current.lastUpdated : undefined;
+    return stored === undefined ? { data: object } : undefined;
+  });
+  if (stored !== undefined) return reportOutdated(context, key, { received: object.last_updated, stored });
+  return writeResultOf(outcome);
+}
+
+/**
  * The store default of a receiver PATCH: merges into the stored object atomically, checks the result
  * against the full schema (the PATCH schemas leave out cross-field rules) and the size limit, and
- * refuses an unknown object; nothing changes when any fails.
+ * refuses an unknown object; nothing changes when any fails. A PATCH older than the stored object
+ * (`received`, its `last_updated`) is acknowledged, not applied, and reported; one without
+ * `last_updated` (a 2.3.0 Terminal PATCH need not carry it) is never outdated.
  */
 export async function patchStoredObject<T>(
   context: RequestContext,
   key: ObjectKey,
-  options: { schema: TSchema; name: string; merge: (current: T) => T; unknown: () => OcpiError },
+  options: { schema: TSchema; name: string; received: string | undefined; merge: (current: T) => T; unknown: () => OcpiError },
 ): Promise<WriteResult> {
   let failure: OcpiError | undefined;
+  let stored: string | undefined;
   const outcome = await context.node.store.objects.update<T>(key, (current) => {
+    stored = undefined;
     if (!current) {
       failure = options.unknown();
+      return undefined;
+    }
+    if (isOutdated(options.received, current.lastUpdated)) {
+      stored = current.lastUpdated;
+      failure = undefined;
       return undefined;
     }
     const next = options.merge(current.data);
@@ -200,40 +244,59 @@ export async function patchStoredObject<T>(
     return failure ? undefined : { data: next };
   });
   if (failure) throw failure;
+  if (stored !== undefined && options.received !== undefined) return reportOutdated(context, key, { received: options.received, stored });
   return writeResultOf(outcome);
 }
 
-/** A write of an object nested in a stored parent (an EVSE in its Location, a Calendar in its BookingLocation). */
-export type NestedWrite<P> = { ok: true; parent: P; created: boolean } | { ok: false; error: OcpiError };
+/**
+ * A write of an object nested in a stored parent (an EVSE in its Location, a Calendar in its
+ * BookingLocation): the parent to store, an error, or `outdated`: older than the nested object stored
+ * (`isOutdated`; `target` names it), acknowledged but not applied.
+ */
+export type NestedWrite<P> =
+  | { ok: true; parent: P; created: boolean }
+  | { ok: false; error: OcpiError }
+  | { ok: false; outdated: { stored: string; target: string } };
+
+/** The later of two OCPI DateTimes: a parent's `last_updated` only moves forward when a nested object changes. */
+export const laterOf = (current: string, written: string): string => (isOutdated(current, written) ? written : current);
 
 /**
  * Runs a nested write on the stored parent atomically: `unknown()` when there is no parent, nothing
- * changed when the write fails; `created` when the nested object is new in its parent (HTTP 201).
+ * changed when the write fails or is outdated; `created` when the nested object is new in its parent
+ * (HTTP 201).
  */
 export async function writeNestedObject<P>(
   store: OcpiStore,
   key: ObjectKey,
   change: (parent: P) => NestedWrite<P>,
   unknown: () => OcpiError,
-  /** A partner's write: the parent may not grow past what the node keeps of one object (`sizeError`). */
-  limit?: { context: RequestContext | undefined; name: string },
+  /**
+   * A partner's write, stamped `received`: an older one than the nested object stored is reported
+   * (`object.outdated`), and the parent may not grow past what the node keeps of one object (`sizeError`).
+   */
+  partnerWrite?: { context: RequestContext; name: string; received: string },
 ): Promise<WriteResult> {
-  let failure: OcpiError | undefined;
-  let created = false;
+  let result: NestedWrite<P> | undefined;
   const outcome = await store.objects.update<P>(key, (current) => {
-    const result = current ? change(current.data) : { ok: false as const, error: unknown() };
-    if (!result.ok) {
-      failure = result.error;
+    result = current ? change(current.data) : { ok: false, error: unknown() };
+    if (!result.ok) return undefined;
+    const tooLarge = partnerWrite && sizeError(partnerWrite.context, result.parent, partnerWrite.name);
+    if (tooLarge) {
+      result = { ok: false, error: tooLarge };
       return undefined;
     }
-    failure = limit?.context && sizeError(limit.context, result.parent, limit.name);
-    if (failure) return undefined;
-    created = result.created;
     return { data: result.parent };
   });
-  if (failure) throw failure;
-  const result = writeResultOf(outcome);
-  return created && result !== 'unchanged' ? 'created' : result === 'created' ? 'updated' : result;
+  // Set by the mutation, which the store ran (the last run decides when it ran twice).
+  const last = result as NestedWrite<P> | undefined;
+  if (last && !last.ok) {
+    if ('error' in last) throw last.error;
+    if (partnerWrite) reportOutdated(partnerWrite.context, key, { received: partnerWrite.received, ...last.outdated });
+    return 'outdated';
+  }
+  const written = writeResultOf(outcome);
+  return last?.created && written !== 'unchanged' ? 'created' : written === 'created' ? 'updated' : written;
 }
 
 /**
@@ -276,7 +339,7 @@ export function isVisibleTo(object: StoredObject<unknown>, parties: readonly Par
  */
 export async function listOwnObjects<T>(module: string, request: ListRequest): Promise<Page<T>> {
   const { context } = request;
-  const { items, total } = await context.node.store.objects.list({
+  return context.node.store.objects.listJson({
     module,
     owners: context.node.parties,
     visibleTo: audienceOf(context),
@@ -285,7 +348,6 @@ export async function listOwnObjects<T>(module: string, request: ListRequest): P
     offset: request.offset,
     limit: request.limit,
   });
-  return { items: items.map((item) => JsonText.of(item)), total };
 }
 
 /** One of the operator's own objects by id, whichever of the node's parties owns it. */

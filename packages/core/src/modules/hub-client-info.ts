@@ -23,10 +23,10 @@ import {
   type OwnedRequest,
   type Page,
   pageResult,
+  putReceivedObject,
   STORE_MODULES,
   type WriteResult,
   writeResult,
-  writeResultOf,
 } from './common.js';
 
 /** Hub Client Info Sender (typically the Hub). */
@@ -63,10 +63,7 @@ export const storeHubClientInfoReceiver: HubClientInfoReceiverHandler = {
     const stored = await context.node.store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner, id: clientInfoStoreId(party) });
     return stored ? JsonText.of(stored) : undefined;
   },
-  async put(info, { context, owner }) {
-    const key = { module: STORE_MODULES.hubClientInfo, owner, id: clientInfoStoreId(info) };
-    return writeResultOf(await context.node.store.objects.update<ClientInfo>(key, () => ({ data: info })));
-  },
+  put: (info, { context, owner }) => putReceivedObject(context, { module: STORE_MODULES.hubClientInfo, owner, id: clientInfoStoreId(info) }, info),
 };
 
 export function hubClientInfoSender(handler: HubClientInfoSenderHandler = storeHubClientInfoSender): OcpiModule {

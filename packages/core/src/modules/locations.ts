@@ -16,8 +16,10 @@ import {
   findOwnObject,
   type HandlerRequest,
   handlerRequest,
+  isOutdated,
   isVisibleTo,
   type ListRequest,
+  laterOf,
   listOwnObjects,
   listRequest,
   type MaybePromise,
@@ -26,6 +28,7 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  putReceivedObject,
   replaceOrAdd,
   STORE_MODULES,
   sameCiString,
@@ -33,7 +36,6 @@ import {
   type WriteResult,
   writeNestedObject,
   writeResult,
-  writeResultOf,
 } from './common.js';
 
 /** Which object a Locations URL names: `/{location_id}[/{evse_uid}[/{connector_id}]]`. */
@@ -110,70 +112,89 @@ function notFoundFor(target: LocationTarget): OcpiError {
   return target.level === 'location' ? unknownLocation(target.locationId) : unknownLocationChild(target);
 }
 
+const outdated = (stored: string, target: string): NestedWrite<Location> => ({ ok: false, outdated: { stored, target } });
+
 /**
- * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id.
- * The parents take the child's `last_updated` (mod_locations, "PUT Method").
+ * Puts an EVSE into its Location, or a Connector into its EVSE, replacing one with the same id unless
+ * the stored one is newer. The parents take the child's `last_updated` when it is later than theirs
+ * (mod_locations, "PUT Method": a child's change updates its parents' last_updated).
  */
 export function putIntoLocation(location: Location, write: Exclude<LocationPut, { level: 'location' }>): NestedWrite<Location> {
   const lastUpdated = write.object.last_updated;
   if (write.level === 'evse') {
+    const existing = locationChild(location, write) as EVSE | undefined;
+    if (existing && isOutdated(lastUpdated, existing.last_updated)) return outdated(existing.last_updated, `EVSE ${write.evseUid}`);
     const evses = replaceOrAdd(location.evses ?? [], write.object, (e) => sameCiString(e.uid, write.evseUid));
-    return { ok: true, parent: { ...location, evses: evses.list, last_updated: lastUpdated }, created: evses.created };
+    return { ok: true, parent: { ...location, evses: evses.list, last_updated: laterOf(location.last_updated, lastUpdated) }, created: evses.created };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
   if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
+  const existing = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
+  if (existing && isOutdated(lastUpdated, existing.last_updated))
+    return outdated(existing.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
   const connectors = replaceOrAdd(evse.connectors, write.object, (c) => sameCiString(c.id, write.connectorId));
-  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: lastUpdated };
+  const nextEvse: EVSE = { ...evse, connectors: connectors.list, last_updated: laterOf(evse.last_updated, lastUpdated) };
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, parent: { ...location, evses, last_updated: lastUpdated }, created: connectors.created };
+  return { ok: true, parent: { ...location, evses, last_updated: laterOf(location.last_updated, lastUpdated) }, created: connectors.created };
 }
 
 /**
- * Applies a PATCH to a Location, or to one of its EVSEs or Connectors, and checks the patched object
- * against its full schema. The parents take the PATCH's `last_updated` (mod_locations, "PATCH Method").
+ * Applies a PATCH to a Location, or to one of its EVSEs or Connectors, unless what it patches is
+ * newer, and checks the patched object against its full schema. The parents take the PATCH's
+ * `last_updated` when it is later than theirs (mod_locations, "PATCH Method").
  */
 export function patchLocation(context: RequestContext, location: Location, write: LocationPatchWrite): NestedWrite<Location> {
+  const lastUpdated = write.patch.last_updated;
   if (write.level === 'location') {
+    if (isOutdated(lastUpdated, location.last_updated)) return outdated(location.last_updated, `Location ${write.locationId}`);
     const next = applyPatch(location, write.patch);
     const error = validationError(context, Location, next, 'Location after PATCH');
     return error ? { ok: false, error } : { ok: true, parent: next, created: false };
   }
   const evse = locationChild(location, { level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) as EVSE | undefined;
   if (!evse) return { ok: false, error: unknownLocationChild({ level: 'evse', locationId: write.locationId, evseUid: write.evseUid }) };
-  const lastUpdated = write.patch.last_updated;
   let nextEvse: EVSE;
   if (write.level === 'evse') {
+    if (isOutdated(lastUpdated, evse.last_updated)) return outdated(evse.last_updated, `EVSE ${write.evseUid}`);
     nextEvse = applyPatch(evse, write.patch);
     const error = validationError(context, EVSE, nextEvse, 'EVSE after PATCH');
     if (error) return { ok: false, error };
   } else {
     const connector = evse.connectors.find((c) => sameCiString(c.id, write.connectorId));
     if (!connector) return { ok: false, error: unknownLocationChild(write) };
+    if (isOutdated(lastUpdated, connector.last_updated)) return outdated(connector.last_updated, `Connector ${write.connectorId} of EVSE ${write.evseUid}`);
     const nextConnector = applyPatch(connector, write.patch);
     const error = validationError(context, Connector, nextConnector, 'Connector after PATCH');
     if (error) return { ok: false, error };
-    nextEvse = { ...evse, connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)), last_updated: lastUpdated };
+    nextEvse = {
+      ...evse,
+      connectors: evse.connectors.map((c) => (c === connector ? nextConnector : c)),
+      last_updated: laterOf(evse.last_updated, lastUpdated),
+    };
   }
   const evses = (location.evses ?? []).map((e) => (e === evse ? nextEvse : e));
-  return { ok: true, parent: { ...location, evses, last_updated: lastUpdated }, created: false };
+  return { ok: true, parent: { ...location, evses, last_updated: laterOf(location.last_updated, lastUpdated) }, created: false };
 }
 
 /**
  * Runs a nested write on the stored Location atomically (`writeNestedObject`). A partner's write gives
- * its request: an EVSE or Connector PUT adds to the Location, which may not grow past what the node
- * keeps of one object.
+ * its request and stamp: an outdated one is reported, and an EVSE or Connector PUT adds to the
+ * Location, which may not grow past what the node keeps of one object.
  */
 const writeNested = (
   store: OcpiStore,
   owner: PartyRef,
   locationId: string,
   change: (location: Location) => NestedWrite<Location>,
-  context?: RequestContext,
+  partner?: { context: RequestContext; received: string },
 ): Promise<WriteResult> =>
-  writeNestedObject(store, { module: STORE_MODULES.locations, owner, id: locationId }, change, () => unknownLocation(locationId, 'PUT the Location first'), {
-    context,
-    name: `Location ${locationId}`,
-  });
+  writeNestedObject(
+    store,
+    { module: STORE_MODULES.locations, owner, id: locationId },
+    change,
+    () => unknownLocation(locationId, 'PUT the Location first'),
+    partner && { ...partner, name: `Location ${locationId}` },
+  );
 
 /** The Sender default: serves the Locations the operator put in the store (`putOwnObject`). */
 export const storeLocationsSender: LocationsSenderHandler = {
@@ -193,14 +214,17 @@ export const storeLocationsReceiver: LocationsReceiverHandler = {
     return target.level === 'location' ? JsonText.of(stored) : locationChild(stored.data, target);
   },
   async put(write, { context, owner }) {
-    if (write.level === 'location') {
-      const key = { module: STORE_MODULES.locations, owner, id: write.locationId };
-      return writeResultOf(await context.node.store.objects.update<Location>(key, () => ({ data: write.object })));
-    }
-    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write), context);
+    if (write.level === 'location') return putReceivedObject(context, { module: STORE_MODULES.locations, owner, id: write.locationId }, write.object);
+    return writeNested(context.node.store, owner, write.locationId, (location) => putIntoLocation(location, write), {
+      context,
+      received: write.object.last_updated,
+    });
   },
   async patch(write, { context, owner }) {
-    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write), context);
+    return writeNested(context.node.store, owner, write.locationId, (location) => patchLocation(context, location, write), {
+      context,
+      received: write.patch.last_updated,
+    });
   },
 };
 

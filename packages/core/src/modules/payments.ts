@@ -138,7 +138,8 @@ export const storePaymentsSender: PaymentsSenderHandler = {
     return patchStoredObject<Terminal>(context, stored.key, {
       schema: Terminal,
       name: 'Terminal',
-      // The chapter's PATCH need not carry last_updated; the Terminal changed, so it moves to now.
+      // Ordered when it carries last_updated; the chapter's PATCH need not, and then the Terminal changed now.
+      received: patch.last_updated,
       merge: (current) => applyPatch(current, { last_updated: ocpiTimestamp(), ...patch }),
       unknown: () => unknownTerminal(terminalId),
     });

@@ -24,9 +24,9 @@ import {
   type Page,
   pageResult,
   patchStoredObject,
+  putReceivedObject,
   STORE_MODULES,
   type WriteResult,
-  writeResultOf,
 } from './common.js';
 import { locationChild } from './locations.js';
 
@@ -125,9 +125,8 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
     return stored ? JsonText.of(stored) : undefined;
   },
   async put(session, { context, owner }) {
-    const key = { module: STORE_MODULES.sessions, owner, id: session.id };
     assertChargingPeriods(context, session);
-    return writeResultOf(await context.node.store.objects.update<Session>(key, () => ({ data: session })));
+    return putReceivedObject(context, { module: STORE_MODULES.sessions, owner, id: session.id }, session);
   },
   patch: (sessionId, patch, { context, owner }) =>
     patchStoredObject<Session>(
@@ -136,6 +135,7 @@ export const storeSessionsReceiver: SessionsReceiverHandler = {
       {
         schema: Session,
         name: 'Session',
+        received: patch.last_updated,
         merge: (current) => assertChargingPeriods(context, patchSession(current, patch)),
         unknown: () => unknownSession(sessionId),
       },

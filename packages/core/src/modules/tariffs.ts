@@ -17,9 +17,9 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  putReceivedObject,
   STORE_MODULES,
   type WriteResult,
-  writeResultOf,
 } from './common.js';
 
 /** Tariffs Sender (typically the CPO). */
@@ -46,10 +46,7 @@ export const storeTariffsReceiver: TariffsReceiverHandler = {
     const stored = await context.node.store.objects.get<Tariff>({ module: STORE_MODULES.tariffs, owner, id: tariffId });
     return stored ? JsonText.of(stored) : undefined;
   },
-  async put(tariff, { context, owner }) {
-    const key = { module: STORE_MODULES.tariffs, owner, id: tariff.id };
-    return writeResultOf(await context.node.store.objects.update<Tariff>(key, () => ({ data: tariff })));
-  },
+  put: (tariff, { context, owner }) => putReceivedObject(context, { module: STORE_MODULES.tariffs, owner, id: tariff.id }, tariff),
   async delete(tariffId, { context, owner }) {
     const deleted = await context.node.store.objects.delete({ module: STORE_MODULES.tariffs, owner, id: tariffId });
     return deleted ? 'deleted' : 'absent';

@@ -28,12 +28,12 @@ import {
   type Page,
   pageResult,
   patchStoredObject,
+  putReceivedObject,
   STORE_MODULES,
   sameCiString,
   tokenStoreId,
   type WriteResult,
   writeResult,
-  writeResultOf,
 } from './common.js';
 
 /** A Token's identity: `uid` together with `type` (mod_tokens, Token Object). */
@@ -128,10 +128,7 @@ export const storeTokensReceiver: TokensReceiverHandler = {
     const stored = await context.node.store.objects.get<Token>({ module: STORE_MODULES.tokens, owner, id: tokenStoreId(key.uid, key.type) });
     return stored ? JsonText.of(stored) : undefined;
   },
-  async put(token, { context, owner }) {
-    const key = { module: STORE_MODULES.tokens, owner, id: tokenStoreId(token.uid, token.type) };
-    return writeResultOf(await context.node.store.objects.update<Token>(key, () => ({ data: token })));
-  },
+  put: (token, { context, owner }) => putReceivedObject(context, { module: STORE_MODULES.tokens, owner, id: tokenStoreId(token.uid, token.type) }, token),
   patch: (key, patch, { context, owner }) =>
     patchStoredObject<Token>(
       context,
@@ -139,6 +136,7 @@ export const storeTokensReceiver: TokensReceiverHandler = {
       {
         schema: Token,
         name: 'Token',
+        received: patch.last_updated,
         merge: (current) => applyPatch(current, patch),
         unknown: () => unknownToken(key),
       },

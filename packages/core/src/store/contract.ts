@@ -424,6 +424,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Ocp
       });
     });
 
+    describe('objects: listJson', () => {
+      it("is the page of list, as each object's JSON, for every kind of query", async () => {
+        const FR = party('FR', 'AAA');
+        for (let i = 0; i < 30; i++) {
+          const audience = i % 3 === 0 ? [DE_ABC] : i % 5 === 0 ? [FR] : [];
+          const data = location(`J${i}`, `2024-01-01T00:00:${String(i).padStart(2, '0')}Z`, { ü: `⚡${i}` });
+          await store.objects.put(key(i % 4 === 0 ? DE_ABC : NL_CPO, `J${i}`), { data, audience });
+        }
+        const queries = [
+          { module: LOCATIONS, offset: 0, limit: 100 },
+          { module: LOCATIONS, owners: [NL_CPO], visibleTo: [DE_ABC], offset: 3, limit: 7 },
+          { module: LOCATIONS, visibleTo: [FR], dateFrom: new Date('2024-01-01T00:00:10Z'), offset: 1, limit: 5 },
+          { module: LOCATIONS, dateTo: new Date('2024-01-01T00:00:05Z'), offset: 0, limit: 100 },
+          { module: LOCATIONS, owners: [], offset: 0, limit: 10 },
+          { module: TARIFFS, offset: 0, limit: 10 },
+        ];
+        for (const query of queries) {
+          const listed = await store.objects.list(query);
+          const json = await store.objects.listJson(query);
+          expect(json.total).toBe(listed.total);
+          expect(json.items.map((item) => item.text)).toEqual(listed.items.map((item) => item.json));
+        }
+      });
+    });
+
     describe('objects: update', () => {
       it('creates when absent and the mutation returns data', async () => {
         const seen: Array<StoredObject | undefined> = [];

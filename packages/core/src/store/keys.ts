@@ -19,14 +19,15 @@ export const partyString = (party: PartyRef): string => `${party.country_code.to
 
 export const keyString = (key: ObjectKey): string => `${key.module}/${partyString(key.owner)}/${key.id.toUpperCase()}`;
 
+/** An object's `last_updated` in milliseconds since the epoch, or 0 (the epoch) when it has none. */
+export function updatedAtOf(data: unknown): number {
+  const value = (data as { last_updated?: unknown } | null)?.last_updated;
+  return (typeof value === 'string' ? parseOcpiDateTime(value) : undefined) ?? 0;
+}
+
 /** The ISO instant of an object's `last_updated`, or the epoch when it has none. */
 export function lastUpdatedOf(data: unknown): string {
-  const value = (data as { last_updated?: unknown } | null)?.last_updated;
-  if (typeof value === 'string') {
-    const time = parseOcpiDateTime(value);
-    if (time !== undefined) return new Date(time).toISOString();
-  }
-  return new Date(0).toISOString();
+  return new Date(updatedAtOf(data)).toISOString();
 }
 
 export function toStored<T>(key: ObjectKey, data: T, audience: PartyRef[] = []): StoredObject<T> {

@@ -12,6 +12,7 @@ export function observeStore(store: OcpiStore, record: Record): OcpiStore {
   const observed: ObjectStore = {
     get: (key) => objects.get(key),
     list: (query) => objects.list(query),
+    listJson: (query) => objects.listJson(query),
     async put(key, write) {
       const result = await objects.put(key, write);
       record({

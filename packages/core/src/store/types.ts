@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit.js';
+import type { JsonText } from '../envelope.js';
 import type { Partner, RegistrationToken } from '../partners/partner.js';
 
 /** A party on the OCPI network: the owner of client-owned objects. Upper-cased on write. */
@@ -60,6 +61,12 @@ export interface ListResult<T = unknown> {
   total: number;
 }
 
+/** The page of `ListResult` as each object's JSON only: what a Sender serves. */
+export interface JsonListResult {
+  items: JsonText[];
+  total: number;
+}
+
 /** Result of an atomic read-modify-write. */
 export type UpdateOutcome<T> =
   | { kind: 'created'; object: StoredObject<T> }
@@ -86,6 +93,11 @@ export interface ObjectStore {
   update<T = unknown>(key: ObjectKey, mutate: Mutation<T>): Promise<UpdateOutcome<T>>;
   delete(key: ObjectKey): Promise<boolean>;
   list<T = unknown>(query: ListQuery): Promise<ListResult<T>>;
+  /**
+   * The same page as `list`, as each object's stored JSON (`JsonText.of(object)` of each item): a
+   * store that keeps objects encoded hands out their bytes without building StoredObjects.
+   */
+  listJson(query: ListQuery): Promise<JsonListResult>;
 }
 
 /**

@@ -31,6 +31,8 @@ export function moduleHarness(options: {
   events?: OcpiEventBus;
   /** The OCPI version the modules are mounted in; default 2.2.1. */
   version?: string;
+  /** Default: a new memory store. */
+  store?: OcpiStore;
   /** More server options (limits, body limit, ...). */
   server?: Partial<Pick<OcpiServerOptions, 'bodyLimit' | 'limits' | 'partnerPolicy' | 'hubServes'>>;
 }): ModuleHarness {
