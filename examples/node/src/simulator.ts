@@ -226,7 +226,15 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     const cost = totalCost(session, entry.pricing);
     if (cost) session.total_cost = cost;
     session.last_updated = period.start_date_time;
-    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+    const written = await store.objects.update<Session>({ module: STORE_MODULES.sessions, owner: cpo, id: sessionId }, (current) =>
+      current?.data.status === 'COMPLETED' ? undefined : { data: session },
+    );
+    if (written.kind === 'unchanged' || written.kind === 'absent') {
+      // Stopped meanwhile through another node sharing the database: that stop sent the CDR.
+      clearInterval(entry.timer);
+      running.delete(sessionId);
+      return;
+    }
     await pushToPartner(entry.partner, `session ${sessionId} at ${session.kwh} kWh`, () =>
       client.forPartner(entry.partner).patch('sessions', 'RECEIVER', [cpo.country_code, cpo.party_id, sessionId], {
         kwh: session.kwh,
@@ -241,12 +249,22 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     running.delete(entry.session.id);
     await entry.started.catch(() => undefined);
     clearInterval(entry.timer);
-    const { session, partner } = entry;
+    const { partner } = entry;
     const end = iso();
-    session.status = 'COMPLETED';
-    session.end_date_time = end;
-    session.last_updated = end;
-    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
+    // One CDR per session, however often STOP_SESSION arrives and on whichever node: the store decides.
+    // Only the stop that moves the stored session to COMPLETED goes on; another one (here or on another
+    // node sharing the database) finds it completed and sends nothing.
+    const completed = await store.objects.update<Session>({ module: STORE_MODULES.sessions, owner: cpo, id: entry.session.id }, (current) => {
+      if (!current || current.data.status === 'COMPLETED') return undefined;
+      // The stored copy is the latest (another node may have written it); this process's meter readings are kept when newer.
+      const latest = entry.session.last_updated >= current.data.last_updated ? entry.session : current.data;
+      return { data: { ...latest, status: 'COMPLETED', end_date_time: end, last_updated: end } };
+    });
+    if (completed.kind !== 'updated') {
+      logger('info', 'session already stopped: no second CDR', { sessionId: entry.session.id });
+      return;
+    }
+    const session = completed.object.data;
     await pushToPartner(partner, `session ${session.id} COMPLETED`, () => client.forPartner(partner).pushSession(session));
     const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id)) as Location;
     const evse = location.evses?.find((e) => e.uid === session.evse_uid);

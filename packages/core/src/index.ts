@@ -21,6 +21,7 @@ export * from './modules/async-results.js';
 export * from './modules/bookings.js';
 export * from './modules/cdrs.js';
 export * from './modules/charging-profiles.js';
+export * from './modules/command-memory.js';
 export * from './modules/commands.js';
 export * from './modules/common.js';
 export * from './modules/hub-client-info.js';
@@ -49,6 +50,7 @@ import * as v230 from './schemas/v2.3.0/index.js';
 
 export * from './server.js';
 export * from './store/keyed-lock.js';
+export * from './store/internal-records.js';
 export * from './store/keys.js';
 export * from './store/memory.js';
 export * from './store/object-index.js';
