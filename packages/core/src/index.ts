@@ -49,8 +49,8 @@ import * as v211 from './schemas/v2.1.1/index.js';
 import * as v230 from './schemas/v2.3.0/index.js';
 
 export * from './server.js';
-export * from './store/keyed-lock.js';
 export * from './store/internal-records.js';
+export * from './store/keyed-lock.js';
 export * from './store/keys.js';
 export * from './store/memory.js';
 export * from './store/object-index.js';

@@ -407,4 +407,3 @@ export function storeCommandsReceiver(options: StoreCommandsReceiverOptions = {}
 export async function readReservation(store: OcpiStore, owner: PartyRef, reservationId: string): Promise<StoredReservation | undefined> {
   return (await store.objects.get<StoredReservation>({ module: RESERVATIONS_STORE_MODULE, owner: normalizeParty(owner), id: reservationId }))?.data;
 }
-
