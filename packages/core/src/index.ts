@@ -31,6 +31,7 @@ export * from './modules/sessions.js';
 export * from './modules/tariffs.js';
 export * from './modules/tokens.js';
 export * from './outbound.js';
+export * from './outbox.js';
 export * from './pagination.js';
 export * from './partners/hub.js';
 export * from './partners/partner.js';

@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit.js';
 import { CommandMemory } from '../modules/command-memory.js';
+import { createOutbox } from '../outbox.js';
 import { type Partner, PartyTakenError, partnerToken, type RegistrationToken } from '../partners/partner.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from './types.js';
 
@@ -970,6 +971,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Ocp
         now += 15 * 60_000 + 1;
         await memory.answerOnce(store, 'partner-2', 'START_SESSION same body', answer);
         expect(runs).toBe(11);
+      });
+
+      it('the push outbox: changes while queued give one push of the latest state; two outboxes deliver each entry once', async () => {
+        const emsp = partner('p-outbox', { roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'OBX', business_details: { name: 'eMSP' } }] });
+        await store.partners.save(emsp);
+        const pushed: string[] = [];
+        const deliver = async (to: Partner, object: StoredObject) => {
+          pushed.push(`${to.id} ${object.key.id} ${(object.data as { name: string }).name}`);
+        };
+        const [a, b] = [createOutbox({ store, deliver, nodeId: 'a' }), createOutbox({ store, deliver, nodeId: 'b' })];
+        for (let i = 0; i < 20; i++) {
+          for (let change = 1; change <= 3; change++) {
+            await store.objects.put(key(NL_CPO, `LOC${i}`), { data: location(`LOC${i}`, `2024-01-01T00:00:0${change}Z`, { name: `v${change}` }) });
+            await (change % 2 ? a : b).enqueue(emsp, key(NL_CPO, `LOC${i}`));
+          }
+        }
+        expect((await a.stats()).depth).toBe(20);
+        await Promise.all([a.runOnce(), b.runOnce()]);
+        expect(pushed.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `p-outbox LOC${i} v3`).sort());
+        expect((await b.stats()).depth).toBe(0);
       });
 
       it('a command whose handler failed is not remembered: the retry runs it', async () => {
