@@ -39,6 +39,10 @@ export interface NodeConfig {
   production: boolean;
   /** The parties the operator allows to register in the HUB role. */
   hubParties: { country_code: string; party_id: string }[];
+  /** Partners holding one of these parties pull instead of receiving pushes (transport_and_format, "Offline behaviour"). */
+  pullParties: { country_code: string; party_id: string }[];
+  /** The longest wait between two attempts to push to a partner that is down, in ms. */
+  outboxMaxBackoffMs: number;
 }
 
 export class ConfigError extends Error {
@@ -97,7 +101,7 @@ function parties(env: Env, name: string): NodeConfig['hubParties'] {
   if (!raw) return [];
   return raw.split(',').map((item) => {
     const match = /^([A-Za-z]{2})[*/]([A-Za-z0-9]{3})$/.exec(item.trim());
-    if (!match) throw new ConfigError(name, `must be a comma-separated list of parties like NL*HUB, got '${item.trim()}'`);
+    if (!match) throw new ConfigError(name, `must be a comma-separated list of parties like NL*ABC, got '${item.trim()}'`);
     return { country_code: (match[1] as string).toUpperCase(), party_id: (match[2] as string).toUpperCase() };
   });
 }
@@ -163,5 +167,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     secretKey: secretKey(env, production, databaseUrl),
     production,
     hubParties: parties(env, 'OCPI_HUB_PARTIES'),
+    pullParties: parties(env, 'OCPI_PULL_PARTIES'),
+    outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
   };
 }

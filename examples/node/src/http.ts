@@ -28,32 +28,29 @@ async function withGrace(server: NodeServer, graceMs: number, close: () => Promi
   }
 }
 
-const HEALTH_PATH = '/health';
-
-/** What `GET /health` answers: 200 once the node is ready, 503 while it starts (load balancers wait). */
-export interface Health {
-  ready: boolean;
-  body: Record<string, unknown>;
+/** A page the node serves outside the OCPI paths: `GET /health`, `GET /metrics`. */
+export interface LocalPage {
+  path: string;
+  answer(): Promise<{ status: number; contentType: string; body: string }>;
 }
 
 /**
- * Serves the node through the configured adapter, with a health endpoint outside the OCPI paths. Only
- * the configured framework is loaded: loading all three cost a start-up a few hundred milliseconds.
+ * Serves the node through the configured adapter, with its local pages (health, metrics) outside the
+ * OCPI paths. Only the configured framework is loaded: loading all three cost a start-up a few hundred
+ * milliseconds.
  */
-export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, health: () => Health): Promise<Listening> {
-  const healthStatus = () => {
-    const { ready, body } = health();
-    return { status: ready ? 200 : 503, body };
-  };
+export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, pages: readonly LocalPage[]): Promise<Listening> {
   switch (config.adapter) {
     case 'fastify': {
       const [{ default: Fastify }, { ocpiFastify, ocpiFrameworkErrors }] = await Promise.all([import('fastify'), import('@ocpi-ts/fastify')]);
       // Fastify never times out a request by default (requestTimeout 0); the core bounds OCPI bodies, this the rest.
       const app = Fastify({ forceCloseConnections: 'idle', requestTimeout: 120_000, frameworkErrors: ocpiFrameworkErrors(server) });
-      app.get(HEALTH_PATH, async (_request, reply) => {
-        const { status, body } = healthStatus();
-        return reply.code(status).send(body);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (_request, reply) => {
+          const { status, contentType, body } = await page.answer();
+          return reply.code(status).type(contentType).send(body);
+        });
+      }
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
       return { port: (app.server.address() as AddressInfo).port, close: (graceMs) => withGrace(app.server, graceMs, () => app.close()) };
@@ -61,10 +58,12 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
     case 'hono': {
       const [{ serve }, { Hono }, { ocpiHono }] = await Promise.all([import('@hono/node-server'), import('hono'), import('@ocpi-ts/hono')]);
       const app = new Hono();
-      app.get(HEALTH_PATH, (c) => {
-        const { status, body } = healthStatus();
-        return c.json(body, status as 200 | 503);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (c) => {
+          const { status, contentType, body } = await page.answer();
+          return c.body(body, status as 200, { 'content-type': contentType });
+        });
+      }
       app.route('/', ocpiHono(server));
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
         const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -78,10 +77,12 @@ export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapt
       const [{ default: express }, { ocpiExpress }] = await Promise.all([import('express'), import('@ocpi-ts/express')]);
       const app = express();
       app.disable('x-powered-by');
-      app.get(HEALTH_PATH, (_req, res) => {
-        const { status, body } = healthStatus();
-        res.status(status).json(body);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (_req, res) => {
+          const { status, contentType, body } = await page.answer();
+          res.status(status).type(contentType).send(body);
+        });
+      }
       app.use(ocpiExpress(server));
       const listener = await new Promise<import('node:http').Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));

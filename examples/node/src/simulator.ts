@@ -12,6 +12,7 @@ import {
   type Location,
   type OcpiClient,
   type OcpiStore,
+  type Outbox,
   type Partner,
   type PartyRef,
   putOwnObject,
@@ -29,6 +30,8 @@ import type { Logger } from './log.js';
 export interface SimulatorOptions {
   store: OcpiStore;
   client: OcpiClient;
+  /** Every push goes through it: the eMSP gets the latest state of each object, also after being down. */
+  outbox: Outbox;
   /** The CPO party whose chargers these are. */
   cpo: PartyRef;
   logger: Logger;
@@ -70,13 +73,12 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
   // answers it from its memory of recent commands, so a retried START_SESSION starts no second session.
   const running = new Map<string, Running>();
 
-  async function pushToPartner(partner: Partner, what: string, push: () => Promise<unknown>) {
+  /** Queues the object for the partner (the outbox delivers its latest state); a failure to queue is logged. */
+  async function pushToPartner(partner: Partner, module: string, id: string) {
     try {
-      await push();
-      logger('info', `pushed ${what}`, { partnerId: partner.id });
+      await options.outbox.enqueue(partner, { module, owner: cpo, id });
     } catch (error) {
-      // Pushes are not queued or replayed (transport_and_format, "Offline behaviour"): the eMSP resyncs with GET.
-      logger('warn', `push of ${what} failed`, { partnerId: partner.id, error: String(error) });
+      logger('error', `push of ${module} ${id} not queued`, { partnerId: partner.id, error: String(error) });
     }
   }
 
@@ -121,9 +123,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
       return { data: location };
     });
     if (partner?.endpoints.some((e) => e.identifier === 'locations' && e.role === 'RECEIVER')) {
-      await pushToPartner(partner, `EVSE ${evseUid} ${status}`, () =>
-        client.forPartner(partner).patch('locations', 'RECEIVER', [cpo.country_code, cpo.party_id, locationId, evseUid], { status, last_updated: now }),
-      );
+      await pushToPartner(partner, STORE_MODULES.locations, locationId);
     }
   }
 
@@ -196,7 +196,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     entry.started = (async () => {
       await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
       await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
-      await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
+      await pushToPartner(partner, STORE_MODULES.sessions, session.id);
       if (running.get(session.id) !== entry) return;
       entry.timer = setInterval(() => void tick(session.id), options.tickMs);
       entry.timer.unref?.();
@@ -235,14 +235,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
       running.delete(sessionId);
       return;
     }
-    await pushToPartner(entry.partner, `session ${sessionId} at ${session.kwh} kWh`, () =>
-      client.forPartner(entry.partner).patch('sessions', 'RECEIVER', [cpo.country_code, cpo.party_id, sessionId], {
-        kwh: session.kwh,
-        charging_periods: [period],
-        total_cost: session.total_cost,
-        last_updated: session.last_updated,
-      }),
-    );
+    await pushToPartner(entry.partner, STORE_MODULES.sessions, sessionId);
   }
 
   async function stopCharging(entry: Running): Promise<void> {
@@ -265,7 +258,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
       return;
     }
     const session = completed.object.data;
-    await pushToPartner(partner, `session ${session.id} COMPLETED`, () => client.forPartner(partner).pushSession(session));
+    await pushToPartner(partner, STORE_MODULES.sessions, session.id);
     const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id)) as Location;
     const evse = location.evses?.find((e) => e.uid === session.evse_uid);
     const connector = evse?.connectors.find((c) => c.id === session.connector_id);
@@ -313,7 +306,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     };
     await putOwnObject(store, STORE_MODULES.cdrs, cpo, cdr);
     await setEvseStatus(partner, session.location_id, session.evse_uid, 'AVAILABLE');
-    await pushToPartner(partner, `CDR ${cdr.id}`, () => client.forPartner(partner).postCdr(cdr));
+    await pushToPartner(partner, STORE_MODULES.cdrs, cdr.id);
   }
 
   const handler: Partial<CommandsReceiverHandler> = {
