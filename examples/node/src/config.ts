@@ -37,6 +37,8 @@ export interface NodeConfig {
   secretKey: string | undefined;
   /** `NODE_ENV=production`: no generated secrets, nothing insecure by default. */
   production: boolean;
+  /** The PostgreSQL schema of the tables (default `public`): several deployments on one database. */
+  databaseSchema: string | undefined;
   /** The parties the operator allows to register in the HUB role. */
   hubParties: { country_code: string; party_id: string }[];
   /** Partners holding one of these parties pull instead of receiving pushes (transport_and_format, "Offline behaviour"). */
@@ -168,6 +170,9 @@ export function readConfig(env: Env = process.env): NodeConfig {
     production,
     hubParties: parties(env, 'OCPI_HUB_PARTIES'),
     pullParties: parties(env, 'OCPI_PULL_PARTIES'),
+    databaseSchema: env.OCPI_DATABASE_SCHEMA?.trim()
+      ? pattern(env, 'OCPI_DATABASE_SCHEMA', /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _', 'public')
+      : undefined,
     outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
   };
 }

@@ -57,6 +57,7 @@ import { withCdrPriceCheck } from '@ocpi-ts/tariffs';
 import type { NodeConfig } from './config.js';
 import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
+import { connectGuardedFetch } from './outbound-fetch.js';
 import { demoLocations, demoTariffs, demoTokens } from './seed.js';
 import { chargerSimulator } from './simulator.js';
 import { forwardEventsToWebhook } from './webhook.js';
@@ -113,7 +114,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
-  const client = createOcpiClient({ parties: [party], outbound });
+  // The policy checked before each call and again at connect (DNS rebinding): for the client (registration,
+  // pulls, the outbox's pushes) and the results posted to response_urls alike.
+  const outboundFetch = connectGuardedFetch(outbound);
+  const client = createOcpiClient({ parties: [party], outbound, fetch: outboundFetch.fetch });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -168,7 +172,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
   const opening = options.store
     ? Promise.resolve(options.store)
-    : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+    : createStoreFromEnv({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        secretKey: config.secretKey,
+        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      });
   opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   let listening: Listening;
   try {
@@ -223,9 +232,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           tokensReceiver(),
           commandsReceiver(simulator?.handler, {
             outbound,
+            fetch: outboundFetch.fetch,
             onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
           }),
-          chargingProfilesReceiver(undefined, { outbound }),
+          chargingProfilesReceiver(undefined, { outbound, fetch: outboundFetch.fetch }),
           hubClientInfoReceiver(),
         ]
       : [
@@ -387,6 +397,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       try {
         await listening.close(config.shutdownGraceMs);
         await pushes.stop();
+        await outboundFetch.close();
         await audit.close();
       } finally {
         await store.close();

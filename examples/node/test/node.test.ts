@@ -119,6 +119,8 @@ describe('the reference node over HTTP', () => {
     const first = await startNode({ config: env(config) });
     const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
     const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
+    // The eMSP's tokens go through its outbox: delivered once it is empty.
+    await expect.poll(async () => (await emsp.outbox.stats()).depth).toBe(0);
     await first.close();
     const second = await startNode({ config: env({ ...config, PORT: String(first.port) }) });
     after(second);
