@@ -83,6 +83,14 @@ function pattern(env: Env, name: string, regex: RegExp, description: string, fal
   return raw.toUpperCase();
 }
 
+/** A PostgreSQL schema name as it is (the store quotes it, so its case matters). */
+function schemaName(env: Env): string | undefined {
+  const raw = env.OCPI_DATABASE_SCHEMA?.trim();
+  if (!raw) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(raw)) throw new ConfigError('OCPI_DATABASE_SCHEMA', `must be letters, digits and _ (at most 63), got '${raw}'`);
+  return raw;
+}
+
 function url(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
@@ -170,9 +178,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     production,
     hubParties: parties(env, 'OCPI_HUB_PARTIES'),
     pullParties: parties(env, 'OCPI_PULL_PARTIES'),
-    databaseSchema: env.OCPI_DATABASE_SCHEMA?.trim()
-      ? pattern(env, 'OCPI_DATABASE_SCHEMA', /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'letters, digits and _', 'public')
-      : undefined,
+    databaseSchema: schemaName(env),
     outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
   };
 }
