@@ -7,7 +7,7 @@
 // object as stored then, so a partner gets its latest state, never a stale intermediate (ten changes
 // while it is down give one push). Entries are claimed with an atomic update of the store, so of
 // several nodes sharing the database one delivers a given entry; a claim expires with its node.
-import type { OcpiClient } from './client/client.js';
+import type { OcpiClient, PartnerClient } from './client/client.js';
 import type { OcpiEventBus } from './events.js';
 import { STORE_MODULES } from './modules/common.js';
 import type { Partner } from './partners/partner.js';
@@ -83,29 +83,21 @@ export interface Outbox {
   stats(): Promise<OutboxStats>;
 }
 
-/** The partner client's push method for each module of a 2.2.1 node: the client speaks the partner's version. */
+/** The partner client's push method for each module a 2.2.1 node pushes: the client speaks the partner's version. */
+const PUSHES: Record<string, (to: PartnerClient, data: unknown) => Promise<unknown>> = {
+  [STORE_MODULES.locations]: (to, data) => to.pushLocation(data as Location),
+  [STORE_MODULES.sessions]: (to, data) => to.pushSession(data as Session),
+  [STORE_MODULES.tariffs]: (to, data) => to.pushTariff(data as Tariff),
+  [STORE_MODULES.tokens]: (to, data) => to.pushToken(data as Token),
+  [STORE_MODULES.cdrs]: (to, data) => to.postCdr(data as CDR),
+};
+
+/** Delivers through the partner client's push methods (PUT, and POST for CDRs); throws for a module it has none for. */
 export function pushWithClient(client: OcpiClient): OutboxDelivery {
   return async (partner, object) => {
-    const to = client.forPartner(partner);
-    switch (object.key.module) {
-      case STORE_MODULES.locations:
-        await to.pushLocation(object.data as Location);
-        return;
-      case STORE_MODULES.sessions:
-        await to.pushSession(object.data as Session);
-        return;
-      case STORE_MODULES.tariffs:
-        await to.pushTariff(object.data as Tariff);
-        return;
-      case STORE_MODULES.tokens:
-        await to.pushToken(object.data as Token);
-        return;
-      case STORE_MODULES.cdrs:
-        await to.postCdr(object.data as CDR);
-        return;
-      default:
-        throw new Error(`The outbox has no push for module ${object.key.module}`);
-    }
+    const push = PUSHES[object.key.module];
+    if (!push) throw new Error(`The outbox has no push for module ${object.key.module}`);
+    await push(client.forPartner(partner), object.data);
   };
 }
 
