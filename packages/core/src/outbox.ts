@@ -101,6 +101,17 @@ export function pushWithClient(client: OcpiClient): OutboxDelivery {
   };
 }
 
+/** What an outbox event says of its entry: the partner, the object, the attempt (this one included). */
+const about = (entry: OutboxEntry) => ({
+  partnerId: entry.partnerId,
+  requestId: undefined,
+  correlationId: undefined,
+  module: entry.object.module,
+  owner: entry.object.owner,
+  id: entry.object.id,
+  attempts: entry.attempts + 1,
+});
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -227,34 +238,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         failed++;
         down.add(entry.partnerId);
         const nextAttemptAt = await retryLater(item.key, entry, errorText(error));
-        events?.emit({
-          type: 'outbox.failed',
-          partnerId: entry.partnerId,
-          requestId: undefined,
-          correlationId: undefined,
-          module: entry.object.module,
-          owner: entry.object.owner,
-          id: entry.object.id,
-          attempts: entry.attempts + 1,
-          error: errorText(error),
-          nextAttemptAt: instant(nextAttemptAt),
-        });
+        events?.emit({ type: 'outbox.failed', ...about(entry), error: errorText(error), nextAttemptAt: instant(nextAttemptAt) });
         continue;
       }
       await settle(item.key, entry);
       delivered++;
       count++;
-      events?.emit({
-        type: 'outbox.delivered',
-        partnerId: entry.partnerId,
-        requestId: undefined,
-        correlationId: undefined,
-        module: entry.object.module,
-        owner: entry.object.owner,
-        id: entry.object.id,
-        attempts: entry.attempts + 1,
-        queuedMs: now() - Date.parse(entry.queuedAt),
-      });
+      events?.emit({ type: 'outbox.delivered', ...about(entry), queuedMs: now() - Date.parse(entry.queuedAt) });
     }
     return count;
   }
