@@ -99,7 +99,12 @@ async function main() {
   let store: OcpiStore | undefined;
   try {
     const config = readConfig();
-    store = await createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+    store = await createStoreFromEnv({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      secretKey: config.secretKey,
+      ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+    });
     for (const line of await runAdmin(store, args)) console.log(line);
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);

@@ -39,8 +39,14 @@ export interface NodeConfig {
   secretKey: string | undefined;
   /** `NODE_ENV=production`: no generated secrets, nothing insecure by default. */
   production: boolean;
+  /** The PostgreSQL schema of the tables (default `public`): several deployments on one database. */
+  databaseSchema: string | undefined;
   /** The parties the operator allows to register in the HUB role. */
   hubParties: { country_code: string; party_id: string }[];
+  /** Partners holding one of these parties pull instead of receiving pushes (transport_and_format, "Offline behaviour"). */
+  pullParties: { country_code: string; party_id: string }[];
+  /** The longest wait between two attempts to push to a partner that is down, in ms. */
+  outboxMaxBackoffMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +85,14 @@ function pattern(env: Env, name: string, regex: RegExp, description: string, fal
   return raw.toUpperCase();
 }
 
+/** A PostgreSQL schema name as it is (the store quotes it, so its case matters). */
+function schemaName(env: Env): string | undefined {
+  const raw = env.OCPI_DATABASE_SCHEMA?.trim();
+  if (!raw) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(raw)) throw new ConfigError('OCPI_DATABASE_SCHEMA', `must be letters, digits and _ (at most 63), got '${raw}'`);
+  return raw;
+}
+
 function url(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
@@ -99,7 +113,7 @@ function parties(env: Env, name: string): NodeConfig['hubParties'] {
   if (!raw) return [];
   return raw.split(',').map((item) => {
     const match = /^([A-Za-z]{2})[*/]([A-Za-z0-9]{3})$/.exec(item.trim());
-    if (!match) throw new ConfigError(name, `must be a comma-separated list of parties like NL*HUB, got '${item.trim()}'`);
+    if (!match) throw new ConfigError(name, `must be a comma-separated list of parties like NL*ABC, got '${item.trim()}'`);
     return { country_code: (match[1] as string).toUpperCase(), party_id: (match[2] as string).toUpperCase() };
   });
 }
@@ -166,5 +180,8 @@ export function readConfig(env: Env = process.env): NodeConfig {
     secretKey: secretKey(env, production, databaseUrl),
     production,
     hubParties: parties(env, 'OCPI_HUB_PARTIES'),
+    pullParties: parties(env, 'OCPI_PULL_PARTIES'),
+    databaseSchema: schemaName(env),
+    outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
   };
 }

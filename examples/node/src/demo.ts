@@ -141,7 +141,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     print(`6. CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: session ACTIVE at ${active.location_id} ${active.evse_uid}`);
     print('   a session: one charge in progress, pushed by the CPO as it changes');
 
-    // 4. Meter readings arrive as PATCHes that add charging periods.
+    // 4. Meter readings: each push carries the session's latest state (the outbox sends what is stored
+    // when it delivers, so readings close together may arrive as one).
     let reading: Session = active;
     for (let n = 0; n < (options.readings ?? 2); n++) {
       reading = (
@@ -152,7 +153,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         )
       ).object as Session;
       print(
-        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${reading.total_cost?.incl_vat} so far`,
+        `   CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${reading.total_cost?.incl_vat} so far`,
       );
     }
 

@@ -28,45 +28,30 @@ async function withGrace(server: NodeServer, graceMs: number, close: () => Promi
   }
 }
 
-const HEALTH_PATH = '/health';
-const METRICS_PATH = '/metrics';
-
-/** What `GET /health` answers: 200 once the node is ready, 503 while it starts (load balancers wait). */
-export interface Health {
-  ready: boolean;
-  body: Record<string, unknown>;
+/** A page the node serves outside the OCPI paths: `GET /health`, `GET /metrics`. */
+export interface LocalPage {
+  path: string;
+  /** `authorization`: the request's Authorization header (pages for the operator only check it). */
+  answer(authorization: string | undefined): Promise<{ status: number; contentType: string; body: string }>;
 }
 
-/** What `GET /metrics` answers for a request's Authorization header (the node checks it). */
-export type Metrics = (authorization: string | undefined) => { status: number; body: Record<string, unknown> };
-
 /**
- * Serves the node through the configured adapter, with a health endpoint outside the OCPI paths. Only
- * the configured framework is loaded: loading all three cost a start-up a few hundred milliseconds.
+ * Serves the node through the configured adapter, with its local pages (health, metrics) outside the
+ * OCPI paths. Only the configured framework is loaded: loading all three cost a start-up a few hundred
+ * milliseconds.
  */
-export async function listen(
-  server: OcpiServer,
-  config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>,
-  health: () => Health,
-  metrics: Metrics,
-): Promise<Listening> {
-  const healthStatus = () => {
-    const { ready, body } = health();
-    return { status: ready ? 200 : 503, body };
-  };
+export async function listen(server: OcpiServer, config: Pick<NodeConfig, 'adapter' | 'host' | 'port'>, pages: readonly LocalPage[]): Promise<Listening> {
   switch (config.adapter) {
     case 'fastify': {
       const [{ default: Fastify }, { ocpiFastify, ocpiFrameworkErrors }] = await Promise.all([import('fastify'), import('@ocpi-ts/fastify')]);
       // Fastify never times out a request by default (requestTimeout 0); the core bounds OCPI bodies, this the rest.
       const app = Fastify({ forceCloseConnections: 'idle', requestTimeout: 120_000, frameworkErrors: ocpiFrameworkErrors(server) });
-      app.get(HEALTH_PATH, async (_request, reply) => {
-        const { status, body } = healthStatus();
-        return reply.code(status).send(body);
-      });
-      app.get(METRICS_PATH, async (request, reply) => {
-        const { status, body } = metrics(request.headers.authorization);
-        return reply.code(status).send(body);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (request, reply) => {
+          const { status, contentType, body } = await page.answer(request.headers.authorization);
+          return reply.code(status).type(contentType).send(body);
+        });
+      }
       await app.register(ocpiFastify, { server, prefix: '/ocpi' });
       await app.listen({ host: config.host, port: config.port });
       return { port: (app.server.address() as AddressInfo).port, close: (graceMs) => withGrace(app.server, graceMs, () => app.close()) };
@@ -74,14 +59,12 @@ export async function listen(
     case 'hono': {
       const [{ serve }, { Hono }, { ocpiHono }] = await Promise.all([import('@hono/node-server'), import('hono'), import('@ocpi-ts/hono')]);
       const app = new Hono();
-      app.get(HEALTH_PATH, (c) => {
-        const { status, body } = healthStatus();
-        return c.json(body, status as 200 | 503);
-      });
-      app.get(METRICS_PATH, (c) => {
-        const { status, body } = metrics(c.req.header('authorization'));
-        return c.json(body, status as 200 | 401 | 404);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (c) => {
+          const { status, contentType, body } = await page.answer(c.req.header('authorization'));
+          return c.body(body, status as 200, { 'content-type': contentType });
+        });
+      }
       app.route('/', ocpiHono(server));
       const listener = await new Promise<ReturnType<typeof serve>>((resolve) => {
         const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -95,14 +78,12 @@ export async function listen(
       const [{ default: express }, { ocpiExpress }] = await Promise.all([import('express'), import('@ocpi-ts/express')]);
       const app = express();
       app.disable('x-powered-by');
-      app.get(HEALTH_PATH, (_req, res) => {
-        const { status, body } = healthStatus();
-        res.status(status).json(body);
-      });
-      app.get(METRICS_PATH, (req, res) => {
-        const { status, body } = metrics(req.headers.authorization);
-        res.status(status).json(body);
-      });
+      for (const page of pages) {
+        app.get(page.path, async (req, res) => {
+          const { status, contentType, body } = await page.answer(req.headers.authorization);
+          res.status(status).type(contentType).send(body);
+        });
+      }
       app.use(ocpiExpress(server));
       const listener = await new Promise<import('node:http').Server>((resolve, reject) => {
         const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));

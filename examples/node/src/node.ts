@@ -15,6 +15,7 @@ import {
   createEventBus,
   createOcpiClient,
   createOcpiServer,
+  createOutbox,
   createPartnerRegistry,
   createRegistrationToken,
   credentialsModule,
@@ -34,10 +35,13 @@ import {
   type OcpiServer,
   OcpiStatus,
   type OcpiStore,
+  type Outbox,
   ocpiTimestamp,
   type Partner,
   type PartnerRegistry,
   partnerToken,
+  partyString,
+  pushWithClient,
   putOwnObject,
   revokeRegistrationToken,
   STORE_MODULES,
@@ -54,6 +58,7 @@ import { withCdrPriceCheck } from '@ocpi-ts/tariffs';
 import type { NodeConfig } from './config.js';
 import { type Listening, listen } from './http.js';
 import { jsonLogger, type Logger, silentLogger } from './log.js';
+import { connectGuardedFetch } from './outbound-fetch.js';
 import { demoLocations, demoTariffs, demoTokens } from './seed.js';
 import { chargerSimulator } from './simulator.js';
 import { forwardEventsToWebhook } from './webhook.js';
@@ -81,6 +86,8 @@ export interface RunningNode {
   partners: PartnerRegistry;
   /** eMSP: where command results arrive. */
   commandResults: CommandResultReceiver | undefined;
+  /** What partners are owed, kept in the store until delivered: every push of the node goes through it. */
+  outbox: Outbox;
   /** The public URL of the versions endpoint: what a partner needs, with token A. */
   versionsUrl: string;
   /** The registration token this node accepts (created when not configured); shown once. */
@@ -108,7 +115,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
-  const client = createOcpiClient({ parties: [party], outbound });
+  // The policy checked before each call and again at connect (DNS rebinding): for the client (registration,
+  // pulls, the outbox's pushes) and the results posted to response_urls alike.
+  const outboundFetch = connectGuardedFetch(outbound);
+  const client = createOcpiClient({ parties: [party], outbound, fetch: outboundFetch.fetch });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -144,24 +154,41 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
     bodyLimit: config.bodyLimit,
   };
-  const health = () => ({ ready, body: { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` } });
-  // What partners sent that was tolerated, per partner and kind (issue 17): for the operator only.
-  const metrics = (authorization: string | undefined) => {
-    if (!config.metricsToken) return { status: 404, body: { error: 'metrics are off (set OCPI_METRICS_TOKEN)' } };
-    if (!constantTimeEqual(authorization ?? '', `Bearer ${config.metricsToken}`))
-      return { status: 401, body: { error: 'Authorization: Bearer <OCPI_METRICS_TOKEN>' } };
-    if (!ready || !core) return { status: 503, body: { status: 'starting' } };
-    return { status: 200, body: { tolerances: { totals: core.tolerances.totals(), counters: core.tolerances.list() } } };
-  };
+  let outbox: Outbox | undefined;
+  /** Per partner: failed push attempts, and writes not applied because they were older than what is stored. */
+  const counters = { pushFailures: new Map<string, number>(), outdatedWrites: new Map<string, number>() };
+  const count = (map: Map<string, number>, partnerId: string | undefined) => map.set(partnerId ?? 'none', (map.get(partnerId ?? 'none') ?? 0) + 1);
+  const json = (status: number, body: unknown) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  const pages = [
+    {
+      path: '/health',
+      answer: async () => json(ready ? 200 : 503, { status: ready ? 'ok' : 'starting', role: config.role, party: `${config.countryCode}*${config.partyId}` }),
+    },
+    {
+      // For the operator only (it names partners): off unless OCPI_METRICS_TOKEN is set, then a Bearer of it.
+      path: '/metrics',
+      answer: async (authorization: string | undefined) => {
+        if (!config.metricsToken) return json(404, { error: 'metrics are off (set OCPI_METRICS_TOKEN)' });
+        if (!constantTimeEqual(authorization ?? '', `Bearer ${config.metricsToken}`)) return json(401, { error: 'Authorization: Bearer <OCPI_METRICS_TOKEN>' });
+        if (!ready || !outbox || !core) return json(503, { status: 'starting' });
+        return { status: 200, contentType: 'text/plain; version=0.0.4', body: metricsText(await outbox.stats(), counters, core.tolerances.totals()) };
+      },
+    },
+  ];
   // The store opens (the slowest step) while the framework loads and the port opens.
   step(`opening ${config.databaseUrl ? 'PostgreSQL' : options.store ? 'the given store' : `the embedded store in ${config.dataDir}`}`);
   const opening = options.store
     ? Promise.resolve(options.store)
-    : createStoreFromEnv({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, secretKey: config.secretKey });
+    : createStoreFromEnv({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        secretKey: config.secretKey,
+        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      });
   opening.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   let listening: Listening;
   try {
-    listening = await listen(forward, config, health, metrics);
+    listening = await listen(forward, config, pages);
   } catch (error) {
     await opening.then((opened) => opened.close()).catch(() => {});
     throw error;
@@ -176,12 +203,24 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     throw error;
   }
   const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
+  // Every push goes through the outbox: a partner that is down gets the latest state of what changed
+  // when it is back, from whichever node sharing the database delivers first.
+  const pullers = new Set(config.pullParties.map(partyString));
+  const pushes = createOutbox({
+    store,
+    deliver: pushWithClient(client),
+    events,
+    pushesTo: (partner) => !partner.roles.some((r) => pullers.has(partyString(r))),
+    maxBackoffMs: config.outboxMaxBackoffMs,
+  });
+  outbox = pushes;
 
   const simulator =
     config.role === 'CPO'
       ? chargerSimulator({
           store,
           client,
+          outbox: pushes,
           cpo: party,
           logger,
           tickMs: options.simulation?.tickMs ?? 1000,
@@ -200,9 +239,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           tokensReceiver(),
           commandsReceiver(simulator?.handler, {
             outbound,
+            fetch: outboundFetch.fetch,
             onResultPostFailed: (failure) => logger('warn', 'command result could not be posted', { kind: failure.kind, reason: failure.reason }),
           }),
-          chargingProfilesReceiver(undefined, { outbound }),
+          chargingProfilesReceiver(undefined, { outbound, fetch: outboundFetch.fetch }),
           hubClientInfoReceiver(),
         ]
       : [
@@ -261,14 +301,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // An eMSP pushes its tokens to every CPO that registers with it or that it registers with (mod_tokens: push model).
   async function pushTokens(partner: Partner) {
     if (config.role !== 'EMSP' || !partner.endpoints.some((e) => e.identifier === 'tokens' && e.role === 'RECEIVER')) return;
-    for (const token of demoTokens(party)) {
-      try {
-        await client.forPartner(partner).pushToken(token);
-      } catch (error) {
-        logger('warn', 'token push failed', { partnerId: partner.id, uid: token.uid, error: String(error) });
-      }
-    }
-    logger('info', 'tokens pushed', { partnerId: partner.id });
+    for (const token of demoTokens(party))
+      await pushes.enqueue(partner, { module: STORE_MODULES.tokens, owner: party, id: tokenStoreId(token.uid, token.type) });
+    logger('info', 'tokens queued for push', { partnerId: partner.id });
   }
   events.on('partner.registered', async (event) => {
     logger('info', 'partner registered', { partnerId: event.partnerId, requestId: event.requestId, correlationId: event.correlationId });
@@ -288,7 +323,23 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   events.on('partner.tolerated', (event) =>
     logger('warn', 'partner tolerated', { partnerId: event.partnerId, kind: event.kind, message: event.message, requestId: event.requestId }),
   );
+  events.on('outbox.failed', (event) => {
+    count(counters.pushFailures, event.partnerId);
+    logger('warn', `push of ${event.module} failed`, {
+      id: event.id,
+      partnerId: event.partnerId,
+      attempts: event.attempts,
+      error: event.error,
+      nextAttemptAt: event.nextAttemptAt,
+    });
+  });
+  events.on('outbox.delivered', (event) =>
+    logger('info', `pushed ${event.module}`, { id: event.id, partnerId: event.partnerId, attempts: event.attempts, queuedMs: event.queuedMs }),
+  );
   // A partner's PUT or PATCH older than what is stored (pushes over parallel connections arrive out of order).
+  events.on('object.outdated', (event) => {
+    count(counters.outdatedWrites, event.partnerId);
+  });
   events.on('object.outdated', (event) =>
     logger('info', `outdated ${event.module} write not applied`, {
       id: event.id,
@@ -307,6 +358,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   const tokenA = await acceptedTokenA(store, config, logger);
   const versionsUrl = core.node.versionsUrl;
+  // What was owed before a restart (or by a node that stopped) is delivered from now on.
+  pushes.start();
   ready = true;
   step(`ready in ${seconds()}`);
   logger('info', 'ready', {
@@ -343,6 +396,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     client,
     partners: registry,
     commandResults,
+    outbox: pushes,
     versionsUrl,
     tokenA,
     port: listening.port,
@@ -352,6 +406,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       simulator?.stop();
       try {
         await listening.close(config.shutdownGraceMs);
+        await pushes.stop();
+        await outboundFetch.close();
         await audit.close();
       } finally {
         await store.close();
@@ -401,4 +457,33 @@ function startingResponse(request: OcpiRequest): OcpiResponse {
     headers: { 'content-type': 'application/json', 'retry-after': '1', ...(hasBody ? { connection: 'close' } : {}) },
     body: envelopeBody({ statusCode: OcpiStatus.SERVER_ERROR, statusMessage: 'The node is starting; retry in a moment', timestamp: ocpiTimestamp() }),
   };
+}
+
+/** The node's metrics in Prometheus' text format: the outbox (all nodes' queue, this node's counts), outdated writes and tolerances per partner. */
+function metricsText(
+  outbox: { depth: number; oldestAgeMs: number; delivered: number; failed: number },
+  counters: { pushFailures: Map<string, number>; outdatedWrites: Map<string, number> },
+  tolerated: readonly { partnerId: string; kind: string; count: number }[],
+): string {
+  const lines = [
+    '# HELP ocpi_outbox_depth Objects owed to partners, queued in the store (all nodes).',
+    '# TYPE ocpi_outbox_depth gauge',
+    `ocpi_outbox_depth ${outbox.depth}`,
+    '# HELP ocpi_outbox_oldest_age_seconds Age of the oldest change not yet delivered.',
+    '# TYPE ocpi_outbox_oldest_age_seconds gauge',
+    `ocpi_outbox_oldest_age_seconds ${(outbox.oldestAgeMs / 1000).toFixed(3)}`,
+    '# HELP ocpi_outbox_delivered_total Pushes this node delivered.',
+    '# TYPE ocpi_outbox_delivered_total counter',
+    `ocpi_outbox_delivered_total ${outbox.delivered}`,
+    '# HELP ocpi_outbox_failed_total Push attempts of this node that failed, per partner.',
+    '# TYPE ocpi_outbox_failed_total counter',
+    ...[...counters.pushFailures].map(([partner, n]) => `ocpi_outbox_failed_total{partner="${partner}"} ${n}`),
+    '# HELP ocpi_outdated_writes_total Writes acknowledged but not applied, older than the stored object, per partner.',
+    '# TYPE ocpi_outdated_writes_total counter',
+    ...[...counters.outdatedWrites].map(([partner, n]) => `ocpi_outdated_writes_total{partner="${partner}"} ${n}`),
+    '# HELP ocpi_tolerated_total What partners sent that was accepted though not strictly OCPI (issue 17), per partner and kind.',
+    '# TYPE ocpi_tolerated_total counter',
+    ...tolerated.map((t) => `ocpi_tolerated_total{partner="${t.partnerId}",kind="${t.kind}"} ${t.count}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,7 @@ import {
   type Location,
   type OcpiClient,
   type OcpiStore,
+  type Outbox,
   type Partner,
   type PartyRef,
   putOwnObject,
@@ -29,6 +30,8 @@ import type { Logger } from './log.js';
 export interface SimulatorOptions {
   store: OcpiStore;
   client: OcpiClient;
+  /** Every push goes through it: the eMSP gets the latest state of each object, also after being down. */
+  outbox: Outbox;
   /** The CPO party whose chargers these are. */
   cpo: PartyRef;
   logger: Logger;
@@ -70,13 +73,12 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
   // answers it from its memory of recent commands, so a retried START_SESSION starts no second session.
   const running = new Map<string, Running>();
 
-  async function pushToPartner(partner: Partner, what: string, push: () => Promise<unknown>) {
+  /** Queues the object for the partner (the outbox delivers its latest state); a failure to queue is logged. */
+  async function pushToPartner(partner: Partner, module: string, id: string) {
     try {
-      await push();
-      logger('info', `pushed ${what}`, { partnerId: partner.id });
+      await options.outbox.enqueue(partner, { module, owner: cpo, id });
     } catch (error) {
-      // Pushes are not queued or replayed (transport_and_format, "Offline behaviour"): the eMSP resyncs with GET.
-      logger('warn', `push of ${what} failed`, { partnerId: partner.id, error: String(error) });
+      logger('error', `push of ${module} ${id} not queued`, { partnerId: partner.id, error: String(error) });
     }
   }
 
@@ -121,9 +123,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
       return { data: location };
     });
     if (partner?.endpoints.some((e) => e.identifier === 'locations' && e.role === 'RECEIVER')) {
-      await pushToPartner(partner, `EVSE ${evseUid} ${status}`, () =>
-        client.forPartner(partner).patch('locations', 'RECEIVER', [cpo.country_code, cpo.party_id, locationId, evseUid], { status, last_updated: now }),
-      );
+      await pushToPartner(partner, STORE_MODULES.locations, locationId);
     }
   }
 
@@ -196,7 +196,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     entry.started = (async () => {
       await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
       await setEvseStatus(partner, location.id, evse.uid, 'CHARGING');
-      await pushToPartner(partner, `session ${session.id} ACTIVE`, () => client.forPartner(partner).pushSession(session));
+      await pushToPartner(partner, STORE_MODULES.sessions, session.id);
       if (running.get(session.id) !== entry) return;
       entry.timer = setInterval(() => void tick(session.id), options.tickMs);
       entry.timer.unref?.();
@@ -226,28 +226,39 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     const cost = totalCost(session, entry.pricing);
     if (cost) session.total_cost = cost;
     session.last_updated = period.start_date_time;
-    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
-    await pushToPartner(entry.partner, `session ${sessionId} at ${session.kwh} kWh`, () =>
-      client.forPartner(entry.partner).patch('sessions', 'RECEIVER', [cpo.country_code, cpo.party_id, sessionId], {
-        kwh: session.kwh,
-        charging_periods: [period],
-        total_cost: session.total_cost,
-        last_updated: session.last_updated,
-      }),
+    const written = await store.objects.update<Session>({ module: STORE_MODULES.sessions, owner: cpo, id: sessionId }, (current) =>
+      current?.data.status === 'COMPLETED' ? undefined : { data: session },
     );
+    if (written.kind === 'unchanged' || written.kind === 'absent') {
+      // Stopped meanwhile through another node sharing the database: that stop sent the CDR.
+      clearInterval(entry.timer);
+      running.delete(sessionId);
+      return;
+    }
+    await pushToPartner(entry.partner, STORE_MODULES.sessions, sessionId);
   }
 
   async function stopCharging(entry: Running): Promise<void> {
     running.delete(entry.session.id);
     await entry.started.catch(() => undefined);
     clearInterval(entry.timer);
-    const { session, partner } = entry;
+    const { partner } = entry;
     const end = iso();
-    session.status = 'COMPLETED';
-    session.end_date_time = end;
-    session.last_updated = end;
-    await putOwnObject(store, STORE_MODULES.sessions, cpo, session);
-    await pushToPartner(partner, `session ${session.id} COMPLETED`, () => client.forPartner(partner).pushSession(session));
+    // One CDR per session, however often STOP_SESSION arrives and on whichever node: the store decides.
+    // Only the stop that moves the stored session to COMPLETED goes on; another one (here or on another
+    // node sharing the database) finds it completed and sends nothing.
+    const completed = await store.objects.update<Session>({ module: STORE_MODULES.sessions, owner: cpo, id: entry.session.id }, (current) => {
+      if (!current || current.data.status === 'COMPLETED') return undefined;
+      // The stored copy is the latest (another node may have written it); this process's meter readings are kept when newer.
+      const latest = entry.session.last_updated >= current.data.last_updated ? entry.session : current.data;
+      return { data: { ...latest, status: 'COMPLETED', end_date_time: end, last_updated: end } };
+    });
+    if (completed.kind !== 'updated') {
+      logger('info', 'session already stopped: no second CDR', { sessionId: entry.session.id });
+      return;
+    }
+    const session = completed.object.data;
+    await pushToPartner(partner, STORE_MODULES.sessions, session.id);
     const location = (await getOwnObject<Location>(store, STORE_MODULES.locations, cpo, session.location_id)) as Location;
     const evse = location.evses?.find((e) => e.uid === session.evse_uid);
     const connector = evse?.connectors.find((c) => c.id === session.connector_id);
@@ -295,7 +306,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     };
     await putOwnObject(store, STORE_MODULES.cdrs, cpo, cdr);
     await setEvseStatus(partner, session.location_id, session.evse_uid, 'AVAILABLE');
-    await pushToPartner(partner, `CDR ${cdr.id}`, () => client.forPartner(partner).postCdr(cdr));
+    await pushToPartner(partner, STORE_MODULES.cdrs, cdr.id);
   }
 
   const handler: Partial<CommandsReceiverHandler> = {

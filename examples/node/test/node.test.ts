@@ -77,8 +77,7 @@ describe('the reference node over HTTP', () => {
     expect((await fetch(url, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const metrics = await fetch(url, { headers: { authorization: 'Bearer metrics-secret-1' } });
     expect(metrics.status).toBe(200);
-    const body = (await metrics.json()) as { tolerances: { totals: unknown[] } };
-    expect(body.tolerances.totals).toEqual([{ partnerId: expect.any(String), kind: 'ocpi-to', count: 1 }]);
+    expect(await metrics.text()).toMatch(/^ocpi_tolerated_total\{partner="[^"]+",kind="ocpi-to"\} 1$/m);
     expect((await fetch(emsp.versionsUrl.replace('/ocpi/versions', '/metrics'))).status).toBe(404);
   });
 
@@ -144,6 +143,8 @@ describe('the reference node over HTTP', () => {
     const first = await startNode({ config: env(config) });
     const emsp = await node({ OCPI_ROLE: 'EMSP', OCPI_PARTY_ID: 'MSP', OCPI_COUNTRY_CODE: 'DE' });
     const partner = await emsp.partners.register({ versionsUrl: first.versionsUrl, tokenA: partnerToken(first.tokenA) });
+    // The eMSP's tokens go through its outbox: delivered once it is empty.
+    await expect.poll(async () => (await emsp.outbox.stats()).depth, { timeout: 10_000 }).toBe(0);
     await first.close();
     const second = await startNode({ config: env({ ...config, PORT: String(first.port) }) });
     after(second);
@@ -159,7 +160,8 @@ describe('the reference node over HTTP', () => {
     const locations = await emsp.client.forPartner(partner).get<unknown[]>('locations', 'SENDER');
     expect(locations.data).toHaveLength(3);
     expect((await fetch(second.versionsUrl, { headers: { authorization: `Token ${btoa('fixed-token-a-for-test')}` } })).status).toBe(401);
-  });
+    // Two embedded stores opened and one reopened: on a loaded machine that is past the default 20 s.
+  }, 60_000);
 });
 
 describe('pnpm serve as a process', () => {

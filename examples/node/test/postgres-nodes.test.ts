@@ -76,4 +76,25 @@ describe('two nodes on one PostgreSQL database', () => {
     expect(patched?.floor_level).toBe('A15');
     expect(patched?.physical_reference).toBe('B15');
   });
+
+  it('a CommandResult posted to node B resolves the command awaited on node A; a second post gets 404 on either node', async () => {
+    const receiver = a.commandResults;
+    if (!receiver) throw new Error('an eMSP node receives command results');
+    // The CPO as the eMSP nodes know it: only it may post the result.
+    const [cpoAsPartner] = await a.store.partners.list();
+    const pending = receiver.expect({ node: a.server.node, command: 'START_SESSION', partnerId: cpoAsPartner?.id as string, timeoutMs: 10_000 });
+    await pending.registered;
+    const started = performance.now();
+    const posted = await cpo.client.forPartner(onNode(b)).post('commands', 'SENDER', ['START_SESSION', pending.uid], { result: 'ACCEPTED' });
+    expect(posted.statusCode).toBe(1000);
+    expect(await pending.result).toEqual({ result: 'ACCEPTED' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    for (const node of [a, b]) {
+      const again = await cpo.client
+        .forPartner(onNode(node))
+        .post('commands', 'SENDER', ['START_SESSION', pending.uid], { result: 'ACCEPTED' })
+        .catch((error: unknown) => error);
+      expect(again).toMatchObject({ httpStatus: 404 });
+    }
+  });
 });

@@ -119,6 +119,36 @@ describe('a session is running before it is visible (finding 12)', () => {
   });
 });
 
+describe('one CDR per session (issue 14)', () => {
+  it('STOP_SESSION sent three times at once, with three response_urls, completes the session once and pushes one CDR', async () => {
+    const { cpo, emsps } = await cpoWithEmsps({ country_code: 'DE', party_id: 'MSP' });
+    const emsp = emsps[0]!;
+    const cdrPushes: OcpiEvent[] = [];
+    cpo.events.on('outbox.delivered', (e) => {
+      if (e.module === 'cdrs') cdrPushes.push(e);
+    });
+    // The outbox would merge three pushes of one CDR into one: count what the simulator queues.
+    let cdrsQueued = 0;
+    const enqueue = cpo.outbox.enqueue;
+    cpo.outbox.enqueue = (partner, key) => {
+      if (key.module === 'cdrs') cdrsQueued++;
+      return enqueue(partner, key);
+    };
+    const { client } = await startCharging(emsp, { country_code: 'DE', party_id: 'MSP' });
+    let session: Session | undefined;
+    while (!session) [session] = (await client.get<Session[]>('sessions', 'SENDER')).data;
+    const results = { receiver: emsp.node.commandResults!, node: emsp.node.server.node, timeoutMs: 10_000 };
+    const stops = await Promise.all([1, 2, 3].map(() => client.sendCommand('STOP_SESSION', { session_id: session.id }, { results })));
+    expect(stops.map((s) => s.response.result)).toEqual(['ACCEPTED', 'ACCEPTED', 'ACCEPTED']);
+    await Promise.all(stops.map((s) => s.result));
+    await expect.poll(() => cdrPushes.length, { timeout: 5000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(cdrPushes).toHaveLength(1);
+    expect(cdrsQueued).toBe(1);
+    expect((await cpo.store.objects.list({ module: 'cdrs', offset: 0, limit: 10 })).total).toBe(1);
+  });
+});
+
 describe('token A lifecycle (finding 4)', () => {
   const tokenAHeader = (token: string) => ({ authorization: `Token ${btoa(token)}` });
 

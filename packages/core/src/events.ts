@@ -62,11 +62,36 @@ export interface ResultSentEvent extends EventOrigin {
   result: unknown;
 }
 
-/** A push or callback to a partner that failed (it is not queued or retried: transport_and_format, "Offline behaviour"). */
+/** A callback to a partner that failed (a command result, a call while registering); pushes of objects go through the outbox (`outbox.failed`). */
 export interface OutboundFailedEvent extends EventOrigin {
   type: 'outbound.failed';
   url: string;
   reason: string;
+}
+
+/** The outbox delivered an object's latest state to a partner (outbox.ts). */
+export interface OutboxDeliveredEvent extends EventOrigin {
+  type: 'outbox.delivered';
+  partnerId: string;
+  module: string;
+  owner: PartyRef;
+  id: string;
+  /** Attempts it took, this one included. */
+  attempts: number;
+  /** From the oldest change it carries being queued to its delivery. */
+  queuedMs: number;
+}
+
+/** A delivery of the outbox failed (partner down, or refusing): it is tried again at `nextAttemptAt`. */
+export interface OutboxFailedEvent extends EventOrigin {
+  type: 'outbox.failed';
+  partnerId: string;
+  module: string;
+  owner: PartyRef;
+  id: string;
+  attempts: number;
+  error: string;
+  nextAttemptAt: string;
 }
 
 /** A row was appended to the audit log. */
@@ -134,6 +159,8 @@ export type OcpiEvent =
   | CommandReceivedEvent
   | ResultSentEvent
   | OutboundFailedEvent
+  | OutboxDeliveredEvent
+  | OutboxFailedEvent
   | AuditRecordedEvent
   | CdrPriceMismatchEvent
   | CdrPriceUncheckedEvent;

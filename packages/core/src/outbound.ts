@@ -152,6 +152,15 @@ function refusal(range: Range, policy: OutboundPolicy): string | undefined {
   return `it is a ${range} address`;
 }
 
+/**
+ * Why the policy refuses to connect to this IP address (undefined: allowed). For a connect-time check
+ * of the address a host name resolved to (Node: the `lookup` of the undici Agent the fetch uses), so a
+ * name whose DNS answer changes between the check and the connection (DNS rebinding) is caught.
+ */
+export function outboundAddressRefusal(address: string, policy: OutboundPolicy): string | undefined {
+  return refusal(rangeOf(address) ?? 'public', policy);
+}
+
 /** The platform's resolver, found at run time so the core imports nothing platform-specific. */
 function platformResolver(): ((hostname: string) => Promise<string[]>) | undefined {
   const g = globalThis as {

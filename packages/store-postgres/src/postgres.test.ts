@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, type Partner, PartyTakenError, partnerToken } from '@ocpi-ts/core';
+import { CommandMemory, createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, type Partner, PartyTakenError, partnerToken } from '@ocpi-ts/core';
 import { describeOrderedWrites, describeUnstorableInput, moduleHarness, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
@@ -274,6 +274,21 @@ if (!url) {
       for (const secret of ['token-b-of-a-partner', 'token-a-of-a-partner', tokenHash, await hashToken('token-a-of-a-partner')])
         expect(tables).not.toContain(secret);
       expect((await b.partners.findByTokenHash(tokenHash))?.outboundToken).toBe('token-b-of-a-partner');
+    });
+
+    it('a command retried on both nodes at once is answered once, the same on both', async () => {
+      const [onA, onB] = [new CommandMemory(), new CommandMemory()];
+      let runs = 0;
+      const answer = async () => {
+        runs++;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return { result: 'ACCEPTED' as const, timeout: 30 + runs };
+      };
+      const copies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? onA : onB).answerOnce(i % 2 === 0 ? a : b, 'partner-x', 'START_SESSION {...}', answer)),
+      );
+      expect(runs).toBe(1);
+      expect(copies.every((c) => c.timeout === 31)).toBe(true);
     });
 
     it('a registration token is used once across nodes', async () => {

@@ -289,6 +289,8 @@ export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretK
   };
   return {
     readModel: status,
+    // The read model's channel is the one mechanism by which a node hears of the others' writes.
+    ...(model ? { onObjectChange: (listener) => model.onChange((change) => listener({ key: change.key, origin: change.origin })) } : {}),
     objects: new SqlObjectStore(db, schema, model),
     partners: new SqlPartnerStore(db, schema, secrets, model && new PartnerCache(model)),
     registrationTokens: new SqlRegistrationTokenStore(db, schema, secrets),

@@ -473,6 +473,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         ...(reservation.reservation_id === undefined ? {} : { reservationId: reservation.reservation_id }),
       });
       try {
+        await pending.registered;
         const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], { ...body, response_url: pending.responseUrl }, callOptions);
         // mod_commands: the CommandResult only follows an ACCEPTED CommandResponse.
         if (sent.data?.result !== 'ACCEPTED') {

@@ -2,6 +2,8 @@ import { OcpiError } from '../errors.js';
 import type { NodeInfo, OcpiModule } from '../module.js';
 import type { CommandType } from '../schemas/v2.2.1/index.js';
 import { CommandResult } from '../schemas/v2.2.1/index.js';
+import { deleteExpired, INTERNAL_MODULES, instant, NODE_OWNER } from '../store/internal-records.js';
+import type { OcpiStore } from '../store/types.js';
 
 export interface CommandResultReceiverOptions {
   /** How long to wait for a CommandResult before resolving with TIMEOUT (default 2 minutes). */
@@ -14,6 +16,11 @@ export interface PendingCommand {
   command: CommandType;
   /** The `response_url` to put in the command: our commands SENDER endpoint, `/{command}/{uid}`. */
   responseUrl: string;
+  /**
+   * Settles once the wait is kept in the store, where any node sharing it takes the result: send the
+   * command after it (rejects when the store failed).
+   */
+  registered: Promise<void>;
   /** The first CommandResult the partner POSTs, or `TIMEOUT` when none comes in time. */
   result: Promise<CommandResult>;
   /**
@@ -54,12 +61,29 @@ export interface CommandResultReceiver {
   readonly waiting: number;
 }
 
+/**
+ * A command's wait as the store keeps it, so the result is taken by whichever node the partner posts it
+ * to (mod_commands: the `response_url` may reach any node behind the load balancer). `last_updated` is
+ * when the wait ends: a result posted later gets 404.
+ */
+interface WaitRecord {
+  command: CommandType;
+  partnerId?: string;
+  /** RESERVE_NOW: its `expiry_date`; after an ACCEPTED result, more are taken until then. */
+  expiresAt?: string;
+  /** Every result posted so far, in the order they were taken. */
+  results: CommandResult[];
+  /** No more results are taken. */
+  closed: boolean;
+  last_updated: string;
+}
+
 interface Waiting {
   command: CommandType;
   partnerId: string | undefined;
   reservationId: string | undefined;
-  /** Takes one posted result; ends the wait when no more may come. */
-  receive(result: CommandResult): void;
+  /** Takes the results of the record this node has not seen yet; ends the wait when no more may come. */
+  sync(record: WaitRecord | undefined): void;
   end(): void;
 }
 
@@ -67,22 +91,54 @@ interface Waiting {
 const RESERVATION_GRACE_MS = 60_000;
 /** setTimeout's largest delay (about 24.8 days). */
 const MAX_TIMER_MS = 2_147_483_647;
+/** How often a store without a change feed is read for results posted to other nodes. */
+const POLL_MS = 250;
 
-const unref = (timer: ReturnType<typeof setTimeout>) => {
+const unref = <T>(timer: T): T => {
   // A pending deadline never keeps the process alive (unref exists on Node and Bun).
   (timer as { unref?: () => void }).unref?.();
   return timer;
 };
 
+const recordKey = (uid: string) => ({ module: INTERNAL_MODULES.commandResults, owner: NODE_OWNER, id: uid });
+
 /**
  * Waits for asynchronous command results (mod_commands, "Sender Interface"): each command gets a
  * `response_url` with a unique id, and the CommandResult POSTed there resolves its promise. An
  * accepted RESERVE_NOW keeps its `response_url` open for later results until the reservation ends.
- * Results are kept in this process only: behind a load balancer, route `{commands url}/*` to one node.
+ * The wait is kept in the store: a result posted to another node sharing the database is taken there
+ * and reaches the waiting node through the store's change feed (`OcpiStore.onObjectChange`), or by
+ * polling a store without one.
  */
 export function createCommandResultReceiver(options: CommandResultReceiverOptions = {}): CommandResultReceiver {
   const defaultTimeout = options.timeoutMs ?? 120_000;
   const waiting = new Map<string, Waiting>();
+  const watched = new WeakSet<OcpiStore>();
+  let polling: ReturnType<typeof setInterval> | undefined;
+
+  async function refresh(store: OcpiStore, uid: string): Promise<void> {
+    if (!waiting.has(uid)) return;
+    const record = await store.objects.get<WaitRecord>(recordKey(uid));
+    waiting.get(uid)?.sync(record?.data);
+  }
+
+  /** Hears of results other nodes took: through the store's change feed, or by polling while commands wait. */
+  function watch(store: OcpiStore): void {
+    if (watched.has(store)) return;
+    watched.add(store);
+    if (store.onObjectChange) {
+      store.onObjectChange((change) => {
+        if (change.origin !== 'remote' || change.key.module !== INTERNAL_MODULES.commandResults) return;
+        refresh(store, change.key.id.toLowerCase()).catch(() => undefined);
+      });
+      return;
+    }
+    polling ??= unref(
+      setInterval(() => {
+        for (const uid of waiting.keys()) refresh(store, uid).catch(() => undefined);
+      }, POLL_MS),
+    );
+  }
 
   const module: OcpiModule = {
     identifier: 'commands',
@@ -92,14 +148,23 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
         method: 'POST',
         path: [':command', ':uid'],
         body: { schema: CommandResult, name: 'CommandResult' },
-        handle(ctx) {
-          const uid = ctx.param('uid');
-          const entry = waiting.get(uid);
+        async handle(ctx) {
+          const uid = ctx.param('uid').toLowerCase();
           const command = ctx.param('command').toUpperCase();
-          if (!entry || entry.command !== command || (entry.partnerId !== undefined && entry.partnerId !== ctx.partner.id)) {
-            throw OcpiError.notFound(`No ${command} command is waiting for a result with id ${uid}`);
-          }
-          entry.receive(ctx.body as CommandResult);
+          const posted = ctx.body as CommandResult;
+          const now = Date.now();
+          // Taken atomically in the store, whichever node the partner posts to.
+          const taken = await ctx.node.store.objects.update<WaitRecord>(recordKey(uid), (current) => {
+            const wait = current?.data;
+            if (!wait || wait.closed || Date.parse(wait.last_updated) <= now || wait.command !== command) return undefined;
+            if (wait.partnerId !== undefined && wait.partnerId !== ctx.partner.id) return undefined;
+            // mod_commands "Flow": after an ACCEPTED RESERVE_NOW the CPO may post again (CANCELED_RESERVATION) until the reservation ends.
+            const reservationOpen = command === 'RESERVE_NOW' && posted.result === 'ACCEPTED' && wait.expiresAt !== undefined;
+            const until = reservationOpen ? instant(Date.parse(wait.expiresAt as string) + RESERVATION_GRACE_MS) : wait.last_updated;
+            return { data: { ...wait, results: [...wait.results, posted], closed: !reservationOpen, last_updated: until } };
+          });
+          if (taken.kind !== 'updated') throw OcpiError.notFound(`No ${command} command is waiting for a result with id ${uid}`);
+          waiting.get(uid)?.sync(taken.object.data);
           return {};
         },
       },
@@ -111,6 +176,8 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
     const version = request.version ?? node.versions.find((v) => node.moduleUrl(v, 'commands', 'SENDER') !== undefined);
     const base = version === undefined ? undefined : node.moduleUrl(version, 'commands', 'SENDER');
     if (base === undefined) throw new Error('No commands SENDER interface is mounted on this node: mount the receiver module first');
+    const store = node.store;
+    watch(store);
     const uid = crypto.randomUUID();
     const timeoutMs = request.timeoutMs ?? defaultTimeout;
     let settleFirst!: (result: CommandResult) => void;
@@ -123,12 +190,19 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
     });
     let first: CommandResult | undefined;
     let last: CommandResult | undefined;
+    let seen = 0;
     const timedOut = (text: string): CommandResult => ({ result: 'TIMEOUT', message: [{ language: 'en', text }] });
     let timer = unref(setTimeout(() => end(timedOut(`No CommandResult received within ${timeoutMs} ms`)), timeoutMs));
 
     function end(fallback?: CommandResult) {
       if (!waiting.delete(uid)) return;
       clearTimeout(timer);
+      // A result posted from now on, to any node, gets 404.
+      store.objects.delete(recordKey(uid)).catch(() => undefined);
+      if (waiting.size === 0 && polling !== undefined) {
+        clearInterval(polling);
+        polling = undefined;
+      }
       const outcome = last ?? fallback ?? timedOut('Stopped waiting for the CommandResult');
       if (!first) settleFirst(outcome);
       settleEnded(outcome);
@@ -154,7 +228,27 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
       }
     }
 
-    waiting.set(uid, { command, partnerId: request.partnerId, reservationId: request.reservationId, receive, end: () => end() });
+    function sync(record: WaitRecord | undefined) {
+      if (!record) return;
+      while (seen < record.results.length && waiting.has(uid)) receive(record.results[seen++] as CommandResult);
+    }
+
+    waiting.set(uid, { command, partnerId: request.partnerId, reservationId: request.reservationId, sync, end: () => end() });
+    const now = Date.now();
+    const wait: WaitRecord = {
+      command,
+      ...(request.partnerId === undefined ? {} : { partnerId: request.partnerId }),
+      ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt.toISOString() }),
+      results: [],
+      closed: false,
+      last_updated: instant(now + timeoutMs),
+    };
+    const registered = (async () => {
+      await store.objects.put(recordKey(uid), { data: wait });
+      // Waits whose node stopped before they ended: past their deadline, gone.
+      await deleteExpired(store, INTERNAL_MODULES.commandResults, now, NODE_OWNER);
+    })();
+    registered.catch(() => undefined);
     if (command === 'CANCEL_RESERVATION' && request.reservationId !== undefined) {
       // Our own cancel, once accepted, ends the reservation's wait for more results.
       const cancelled = request.reservationId.toUpperCase();
@@ -169,6 +263,7 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
       uid,
       command,
       responseUrl: `${base}/${encodeURIComponent(command)}/${uid}`,
+      registered,
       result,
       ended,
       cancel: () => end(timedOut('Stopped waiting for the CommandResult')),

@@ -117,7 +117,7 @@ export interface AsyncResultHooks {
 }
 
 export interface AsyncResultOptions extends AsyncResultHooks {
-  /** The outbound HTTP, used as it is; default `globalThis.fetch` behind the `outbound` policy. */
+  /** The outbound HTTP, used as it is; default `globalThis.fetch` behind the `outbound` policy (which, when given with a `fetch`, still checks each response_url up front). */
   fetch?: typeof fetch;
   /** What a `response_url` may reach (default: no loopback, private, link-local or metadata addresses). */
   outbound?: OutboundPolicy;
@@ -276,8 +276,9 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     }
     if (!isHttpUrl(url)) throw OcpiError.invalid(`${field} must be an http or https URL, got '${value}'`);
     if (!allowResponseUrl(url, partner)) throw OcpiError.invalid(`${field} '${value}' is not an address this platform posts results to`);
-    // A fetch of the operator's own is used as it is; ours applies the policy, checked here already.
-    if (options.fetch) return;
+    // A fetch of the operator's own is used as it is; with a policy given too (a fetch that applies it at
+    // connect, say), the URL is checked against it here, so a refused one gets 2001 at once.
+    if (options.fetch && !options.outbound) return;
     try {
       await checkOutboundUrl(url, options.outbound ?? {});
     } catch (error) {

@@ -8,6 +8,7 @@ import { CommandResponse, CommandResult } from '../schemas/v2.2.1/commands.js';
 import type { Location } from '../schemas/v2.2.1/locations.js';
 import type { Session } from '../schemas/v2.2.1/sessions.js';
 import type { Token } from '../schemas/v2.2.1/tokens.js';
+import { createMemoryStore } from '../store/memory.js';
 import type { OcpiStore } from '../store/types.js';
 import { example } from '../testing/examples.js';
 import { CPO_ROLE, EMSP_ROLE } from '../testing/fixtures.js';
@@ -15,7 +16,8 @@ import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js
 import { type RecordingFetch, recordingFetch } from '../testing/recording-fetch.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import { createDeferred } from './async-results.js';
-import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, RecentCommands, readReservation } from './commands.js';
+import { CommandMemory } from './command-memory.js';
+import { type CommandsReceiverHandler, type CommandsReceiverOptions, commandsReceiver, readReservation } from './commands.js';
 import { STORE_MODULES } from './common.js';
 
 const CPO = { country_code: 'NL', party_id: 'CPO' };
@@ -248,18 +250,44 @@ describe('Commands Receiver: retries', () => {
     expect(rec.calls.map((c) => c.headers.authorization)).toEqual([`Token ${btoa('outbound-for-emsp')}`]);
   });
 
-  it('remembers commands for 15 minutes and at most 10,000 of them', () => {
-    let now = 0;
-    const recent = new RecentCommands(15 * 60_000, 3, () => now);
+  it('remembers commands in the store, per partner, for 15 minutes and at most 10,000 of them', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const store = createMemoryStore();
+    const memory = new CommandMemory({ maxPerPartner: 3, now: () => now });
     const answer = { result: 'ACCEPTED' as const, timeout: 30 };
-    for (const key of ['a', 'b', 'c', 'd']) recent.remember(key, answer);
-    expect(recent.size).toBe(3);
-    expect(recent.get('a')).toBeUndefined();
-    expect(recent.get('d')).toEqual(answer);
-    now = 15 * 60_000 + 1;
-    expect(recent.get('d')).toBeUndefined();
-    recent.remember('e', answer);
-    expect(recent.size).toBe(1);
+    let runs = 0;
+    const remember = (partner: string, key: string) =>
+      memory.answerOnce(store, partner, key, async () => {
+        runs++;
+        return answer;
+      });
+    for (const key of ['a', 'b', 'c', 'd']) await remember('p1', key);
+    await remember('p2', 'a');
+    expect(await memory.size(store, 'p1')).toBe(3);
+    expect(await memory.size(store, 'p2')).toBe(1);
+    expect(runs).toBe(5);
+    await remember('p1', 'd');
+    expect(runs).toBe(5); // remembered
+    await remember('p1', 'a');
+    expect(runs).toBe(6); // the oldest was forgotten
+    now += 15 * 60_000 + 1;
+    await remember('p1', 'd');
+    expect(runs).toBe(7); // expired
+    expect(await memory.size(store, 'p1')).toBe(1);
+  });
+
+  it('of two copies of a command racing, one runs the handler and the other gets its answer', async () => {
+    const store = createMemoryStore();
+    const memory = new CommandMemory();
+    let runs = 0;
+    const slow = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { result: 'ACCEPTED' as const, timeout: runs };
+    };
+    const [first, second] = await Promise.all([memory.answerOnce(store, 'p', 'k', slow), memory.answerOnce(store, 'p', 'k', slow)]);
+    expect(runs).toBe(1);
+    expect(second).toEqual(first);
   });
 });
 

@@ -32,6 +32,7 @@ import {
   systemTimers,
   type Timers,
 } from './async-results.js';
+import { CommandMemory, type CommandMemoryOptions } from './command-memory.js';
 import { type HandlerRequest, handlerRequest, type MaybePromise, STORE_MODULES, sameCiString } from './common.js';
 
 /** The body of each command (mod_commands "POST Method", Request Body); the client exports the same map as `CommandBodies`. */
@@ -89,6 +90,8 @@ export interface CommandsReceiverOptions extends AsyncResultOptions {
   timeout?: number;
   /** Called after every command was answered (any response); a throwing hook changes nothing. */
   onCommand?: (event: CommandEvent) => void;
+  /** The memory of answered commands, kept in the store for retries (default: 15 minutes, 10,000 per partner). */
+  memory?: CommandMemoryOptions;
 }
 
 interface CommandSpec {
@@ -158,7 +161,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
   const methods: CommandsReceiverHandler = { ...storeCommandsReceiver({ timers: options.timers ?? systemTimers, ...options.defaults }) };
   for (const [name, method] of Object.entries(handler)) if (method !== undefined) Object.assign(methods, { [name]: method });
   const defaultTimeout = options.timeout ?? 30;
-  const recent = new RecentCommands();
+  const memory = new CommandMemory(options.memory);
 
   const route = (spec: CommandSpec): RouteDefinition => ({
     method: 'POST',
@@ -169,43 +172,44 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
       const command = ctx.body as Bodies[CommandType];
       await poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
       // A retry (same partner, command and response_url, same body) gets the first answer again: the
-      // handler does not run twice, so a retried START_SESSION never starts a second session.
-      const retryKey = `${ctx.partner.id}\n${spec.type}\n${command.response_url}\n${JSON.stringify(command)}`;
-      const previous = recent.get(retryKey);
-      if (previous) return { data: previous };
-      const run = methods[spec.method] as CommandHandler<Bodies[CommandType]>;
-      const outcome = await run(command, handlerRequest(ctx));
-      const response: CommandResponse = {
-        result: outcome.response.result,
-        timeout: outcome.response.timeout ?? defaultTimeout,
-        ...(outcome.response.message === undefined ? {} : { message: outcome.response.message }),
-      };
-      const checked = ctx.node.validator(CommandResponse).validate(response);
-      if (!checked.ok) throw new Error(`The ${spec.type} handler answered an invalid CommandResponse: ${formatIssues(checked.issues)}`);
-      if (response.result === 'ACCEPTED') {
-        poster.deliver<CommandResult>({
-          kind: spec.type,
-          schema: CommandResult,
-          name: 'CommandResult',
-          responseUrl: command.response_url,
-          context: ctx,
-          result: outcome.result,
-          timeoutSeconds: response.timeout,
-          // CommandResultType TIMEOUT: "no response received from the Charge Point in a reasonable time".
-          timeoutResult: { result: 'TIMEOUT' },
-          errorResult: { result: 'FAILED' },
-        });
-      } else if (outcome.result instanceof Promise) {
-        // Only an ACCEPTED command has a result to post; keep a rejection from going unhandled.
-        outcome.result.catch(() => undefined);
-      }
-      recent.remember(retryKey, response);
-      ctx.emit({ type: 'command.received', command: spec.type, body: command, response: response.result });
-      try {
-        options.onCommand?.({ type: spec.type, command, response, context: ctx } as CommandEvent);
-      } catch {
-        // Observability must not change the answer.
-      }
+      // handler does not run twice, so a retried START_SESSION never starts a second session. The memory
+      // is in the store: whichever node of several receives the retry answers it so.
+      const retryKey = `${spec.type}\n${command.response_url}\n${JSON.stringify(command)}`;
+      const response = await memory.answerOnce(ctx.node.store, ctx.partner.id, retryKey, async () => {
+        const run = methods[spec.method] as CommandHandler<Bodies[CommandType]>;
+        const outcome = await run(command, handlerRequest(ctx));
+        const response: CommandResponse = {
+          result: outcome.response.result,
+          timeout: outcome.response.timeout ?? defaultTimeout,
+          ...(outcome.response.message === undefined ? {} : { message: outcome.response.message }),
+        };
+        const checked = ctx.node.validator(CommandResponse).validate(response);
+        if (!checked.ok) throw new Error(`The ${spec.type} handler answered an invalid CommandResponse: ${formatIssues(checked.issues)}`);
+        if (response.result === 'ACCEPTED') {
+          poster.deliver<CommandResult>({
+            kind: spec.type,
+            schema: CommandResult,
+            name: 'CommandResult',
+            responseUrl: command.response_url,
+            context: ctx,
+            result: outcome.result,
+            timeoutSeconds: response.timeout,
+            // CommandResultType TIMEOUT: "no response received from the Charge Point in a reasonable time".
+            timeoutResult: { result: 'TIMEOUT' },
+            errorResult: { result: 'FAILED' },
+          });
+        } else if (outcome.result instanceof Promise) {
+          // Only an ACCEPTED command has a result to post; keep a rejection from going unhandled.
+          outcome.result.catch(() => undefined);
+        }
+        ctx.emit({ type: 'command.received', command: spec.type, body: command, response: response.result });
+        try {
+          options.onCommand?.({ type: spec.type, command, response, context: ctx } as CommandEvent);
+        } catch {
+          // Observability must not change the answer.
+        }
+        return response;
+      });
       return { data: response };
     },
   });
@@ -402,39 +406,4 @@ export function storeCommandsReceiver(options: StoreCommandsReceiverOptions = {}
 /** A reservation the default handler stored for an eMSP party. */
 export async function readReservation(store: OcpiStore, owner: PartyRef, reservationId: string): Promise<StoredReservation | undefined> {
   return (await store.objects.get<StoredReservation>({ module: RESERVATIONS_STORE_MODULE, owner: normalizeParty(owner), id: reservationId }))?.data;
-}
-
-/**
- * Commands answered lately, for recognizing retries: keyed by partner, command, response_url and body
- * (another partner reusing a response_url is a new command), kept in this process for 15 minutes, at
- * most 10,000. Entries are in answer order, so the expired ones are dropped from the front.
- */
-export class RecentCommands {
-  private readonly answers = new Map<string, { response: CommandResponse; at: number }>();
-
-  constructor(
-    private readonly ttlMs = 15 * 60_000,
-    private readonly max = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: string): CommandResponse | undefined {
-    const found = this.answers.get(key);
-    if (!found || this.now() - found.at > this.ttlMs) return undefined;
-    return found.response;
-  }
-
-  remember(key: string, response: CommandResponse): void {
-    const now = this.now();
-    this.answers.delete(key);
-    this.answers.set(key, { response, at: now });
-    for (const [oldest, entry] of this.answers) {
-      if (this.answers.size <= this.max && now - entry.at <= this.ttlMs) break;
-      this.answers.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.answers.size;
-  }
 }

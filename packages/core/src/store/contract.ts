@@ -7,6 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../audit.js';
+import { CommandMemory } from '../modules/command-memory.js';
+import { createOutbox } from '../outbox.js';
 import { type Partner, PartyTakenError, partnerToken, type RegistrationToken } from '../partners/partner.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from './types.js';
 
@@ -928,6 +930,77 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Ocp
         const [row] = await store.audit.query();
         if (row?.details) row.details.n = 2;
         expect((await store.audit.query())[0]?.details).toEqual({ n: 1 });
+      });
+    });
+
+    // State shared by the nodes of one database, kept as records in the object store (internal-records.ts).
+    describe('shared state', () => {
+      it('tells change listeners of every write and delete, once each', async () => {
+        // A store without a feed (a SQL store without its read model) leaves onObjectChange out, and
+        // those waiting on shared state poll it instead (command-results.ts).
+        if (!store.onObjectChange) return;
+        const heard: string[] = [];
+        const stop = store.onObjectChange((change) => heard.push(`${change.origin}:${change.key.id}`));
+        await store.objects.put(key(NL_CPO, 'LOC1'), { data: location('LOC1') });
+        await store.objects.update(key(NL_CPO, 'LOC1'), () => ({ data: location('LOC1', '2024-02-01T00:00:00Z') }));
+        await store.objects.update(key(NL_CPO, 'LOC1'), () => undefined);
+        await store.objects.delete(key(NL_CPO, 'LOC1'));
+        await expect.poll(() => heard).toEqual(['local:LOC1', 'local:LOC1', 'local:LOC1']);
+        stop();
+        await store.objects.put(key(NL_CPO, 'LOC2'), { data: location('LOC2') });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(heard).toHaveLength(3);
+      });
+
+      it('a command answered once: of ten copies racing, one runs the handler; a partner gets at most its bound; answers expire', async () => {
+        let now = Date.parse('2024-01-01T00:00:00Z');
+        const memory = new CommandMemory({ maxPerPartner: 5, now: () => now });
+        let runs = 0;
+        const answer = async () => {
+          runs++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { result: 'ACCEPTED' as const, timeout: runs };
+        };
+        const copies = await Promise.all(Array.from({ length: 10 }, () => memory.answerOnce(store, 'partner-1', 'START_SESSION same body', answer)));
+        expect(runs).toBe(1);
+        expect(new Set(copies.map((c) => c.timeout))).toEqual(new Set([1]));
+        for (let i = 0; i < 8; i++) await memory.answerOnce(store, 'partner-1', `other ${i}`, answer);
+        await memory.answerOnce(store, 'partner-2', 'START_SESSION same body', answer);
+        expect(await memory.size(store, 'partner-1')).toBe(5);
+        expect(await memory.size(store, 'partner-2')).toBe(1);
+        expect(runs).toBe(10);
+        now += 15 * 60_000 + 1;
+        await memory.answerOnce(store, 'partner-2', 'START_SESSION same body', answer);
+        expect(runs).toBe(11);
+      });
+
+      it('the push outbox: changes while queued give one push of the latest state; two outboxes deliver each entry once', async () => {
+        const emsp = partner('p-outbox', { roles: [{ role: 'EMSP', country_code: 'DE', party_id: 'OBX', business_details: { name: 'eMSP' } }] });
+        await store.partners.save(emsp);
+        const pushed: string[] = [];
+        const deliver = async (to: Partner, object: StoredObject) => {
+          pushed.push(`${to.id} ${object.key.id} ${(object.data as { name: string }).name}`);
+        };
+        const [a, b] = [createOutbox({ store, deliver, nodeId: 'a' }), createOutbox({ store, deliver, nodeId: 'b' })];
+        for (let i = 0; i < 20; i++) {
+          for (let change = 1; change <= 3; change++) {
+            await store.objects.put(key(NL_CPO, `LOC${i}`), { data: location(`LOC${i}`, `2024-01-01T00:00:0${change}Z`, { name: `v${change}` }) });
+            await (change % 2 ? a : b).enqueue(emsp, key(NL_CPO, `LOC${i}`));
+          }
+        }
+        expect((await a.stats()).depth).toBe(20);
+        await Promise.all([a.runOnce(), b.runOnce()]);
+        expect(pushed.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `p-outbox LOC${i} v3`).sort());
+        expect((await b.stats()).depth).toBe(0);
+      });
+
+      it('a command whose handler failed is not remembered: the retry runs it', async () => {
+        const memory = new CommandMemory();
+        await expect(memory.answerOnce(store, 'p', 'k', () => Promise.reject(new Error('charger offline')))).rejects.toThrow('charger offline');
+        expect(await memory.answerOnce(store, 'p', 'k', async () => ({ result: 'REJECTED' as const, timeout: 30 }))).toEqual({
+          result: 'REJECTED',
+          timeout: 30,
+        });
       });
     });
   });

@@ -2,13 +2,14 @@ import { MemoryAuditStore } from '../audit.js';
 import type { JsonText } from '../envelope.js';
 import { type Partner, PartyTakenError, type RegistrationToken } from '../partners/partner.js';
 import { KeyedLock } from './keyed-lock.js';
-import { keyString, normalizeParty, partyString, updatedAtOf } from './keys.js';
+import { keyString, normalizeKey, normalizeParty, partyString, updatedAtOf } from './keys.js';
 import { ObjectIndex } from './object-index.js';
 import type {
   JsonListResult,
   ListQuery,
   ListResult,
   Mutation,
+  ObjectChangeNotice,
   ObjectKey,
   ObjectStore,
   ObjectWrite,
@@ -36,6 +37,18 @@ class MemoryObjectStore implements ObjectStore {
   private readonly lock = new KeyedLock();
   /** Gives both the creation order (seq) and the versions. */
   private clock = 0;
+  readonly listeners = new Set<(change: ObjectChangeNotice) => void>();
+
+  /** Tells the change listeners (`OcpiStore.onObjectChange`); a throwing listener changes nothing for the writer. */
+  private changed(key: ObjectKey): void {
+    for (const listener of this.listeners) {
+      try {
+        listener({ key: normalizeKey(key), origin: 'local' });
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
 
   async get<T>(key: ObjectKey): Promise<StoredObject<T> | undefined> {
     return this.index.read<T>(key);
@@ -53,6 +66,7 @@ class MemoryObjectStore implements ObjectStore {
       if (next === null) {
         if (!current) return { kind: 'absent' };
         this.index.remove(key);
+        this.changed(key);
         return { kind: 'deleted' };
       }
       const json = JSON.stringify(next.data);
@@ -66,7 +80,11 @@ class MemoryObjectStore implements ObjectStore {
 
   async delete(key: ObjectKey): Promise<boolean> {
     // Through the key's lock: a delete must not slip between an update's read and its write.
-    return this.lock.run(keyString(key), async () => this.index.remove(key));
+    return this.lock.run(keyString(key), async () => {
+      const removed = this.index.remove(key);
+      if (removed) this.changed(key);
+      return removed;
+    });
   }
 
   // The memory store holds every object's bytes: a page never misses any.
@@ -90,6 +108,7 @@ class MemoryObjectStore implements ObjectStore {
     const existing = this.index.entry(key);
     const audience = write.audience ?? existing?.audience ?? [];
     this.index.upsert({ key, seq: existing?.seq ?? ++this.clock, version: ++this.clock, updatedAt: updatedAtOf(write.data), audience, json });
+    this.changed(key);
     return { created: !existing, object: this.index.read<T>(key) as StoredObject<T> };
   }
 }
@@ -186,8 +205,13 @@ class MemoryRegistrationTokenStore implements RegistrationTokenStore {
 
 /** Keeps everything in memory: for unit tests and examples that need no persistence. */
 export function createMemoryStore(): OcpiStore {
+  const objects = new MemoryObjectStore();
   return {
-    objects: new MemoryObjectStore(),
+    objects,
+    onObjectChange(listener) {
+      objects.listeners.add(listener);
+      return () => objects.listeners.delete(listener);
+    },
     partners: new MemoryPartnerStore(),
     registrationTokens: new MemoryRegistrationTokenStore(),
     audit: new MemoryAuditStore(),

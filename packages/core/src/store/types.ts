@@ -136,9 +136,22 @@ export interface RegistrationTokenStore {
   markUsed(id: string, partnerId: string, at: string): Promise<boolean>;
 }
 
+/** An object that changed: written or deleted by this node ('local') or by another node sharing the database ('remote'). */
+export interface ObjectChangeNotice {
+  key: ObjectKey;
+  origin: 'local' | 'remote';
+}
+
 /** Everything an OCPI node keeps. In-memory for tests, embedded (PGlite) by default, PostgreSQL in production. */
 export interface OcpiStore {
   objects: ObjectStore;
+  /**
+   * Tells `listener` of every object written or deleted, this node's writes and, on a database shared
+   * by several nodes, the others' (the SQL stores' read-model channel, LISTEN/NOTIFY): how state one node
+   * writes (a command result, say) reaches the node waiting for it. Returns the unsubscribe function.
+   * Absent when the store has no such feed (a SQL store opened without a read model): poll instead.
+   */
+  onObjectChange?(listener: (change: ObjectChangeNotice) => void): () => void;
   /** The append-only audit log (registrations, token rotations, commands, authentication failures). */
   audit: AuditStore;
   partners: PartnerStore;
