@@ -102,19 +102,18 @@ async function connectedPair(
   let b!: HttpTestNode;
   const a = await startHttpTestNode({
     parties: [A_CPO, A_EMSP],
-    modules: { '2.2.1': [thingsSender, thingsReceiver, results.module] },
+    versions: ['2.2.1'],
+    modules: [thingsSender, thingsReceiver, results.module],
     ...(options.fetchA ? { fetch: options.fetchA } : {}),
   });
   b = await startHttpTestNode({
     parties: [B_EMSP],
     pagination: { defaultLimit: 50, maxLimit: 100 },
-    modules: {
-      '2.2.1': [
-        thingsSender,
-        thingsReceiver,
-        ...recordingReceivers(received, (body, partner) => (options.onCommand ? options.onCommand(body, partner) : postResultLater(b, body, partner))),
-      ],
-    },
+    modules: [
+      thingsSender,
+      thingsReceiver,
+      ...recordingReceivers(received, (body, partner) => (options.onCommand ? options.onCommand(body, partner) : postResultLater(b, body, partner))),
+    ],
   });
   running.push(a, b);
   const partnerOfA = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
@@ -213,7 +212,7 @@ describe('requests', () => {
   });
 
   it('no usable answer is an OcpiTransportError: not JSON, HTTP error without envelope, network down, timeout', async () => {
-    const html = await serveOverHttp(createOcpiServer({ baseUrl: 'http://x/ocpi', parties: [A_CPO], store: createMemoryStore(), modules: {} }));
+    const html = await serveOverHttp(createOcpiServer({ baseUrl: 'http://x/ocpi', parties: [A_CPO], store: createMemoryStore(), modules: [] }));
     closers.push(html.close);
     const call = (url: string, fetchImpl?: typeof fetch, timeoutMs?: number) =>
       createOcpiClient({ outbound: LOCAL_OUTBOUND_POLICY, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(timeoutMs ? { timeoutMs } : {}) })
@@ -344,8 +343,8 @@ describe('commands with several results: a reservation cancelled by the CPO', ()
   async function reservationPair() {
     const results = createCommandResultReceiver({ timeoutMs: 5_000 });
     const commands = commandsReceiver({}, { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 } });
-    const a = await startHttpTestNode({ parties: [A_EMSP], modules: { '2.2.1': [results.module] } });
-    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [commands] } });
+    const a = await startHttpTestNode({ parties: [A_EMSP], versions: ['2.2.1'], modules: [results.module] });
+    const b = await startHttpTestNode({ parties: [A_CPO], versions: ['2.2.1'], modules: [commands] });
     running.push(a, b);
     closers.push(() => commands.drain());
     const location = { ...example<Location>('location_example.json'), country_code: A_CPO.country_code, party_id: A_CPO.party_id };
@@ -513,7 +512,7 @@ describe('pagination over HTTP', () => {
       ],
     };
     const a = await startHttpTestNode({ parties: [A_EMSP] });
-    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [strictSessions] } });
+    const b = await startHttpTestNode({ parties: [A_CPO], versions: ['2.2.1'], modules: [strictSessions] });
     running.push(a, b);
     const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
     const client = a.client.forPartner(partner);

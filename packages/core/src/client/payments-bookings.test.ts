@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function startNode(parties: CredentialsRole[], modules: OcpiModule[]): Promise<Node> {
   const store = createMemoryStore();
-  const served = await serveOverHttp((origin) => createOcpiServer({ baseUrl: `${origin}/ocpi`, parties, store, modules: { '2.3.0': modules } }));
+  const served = await serveOverHttp((origin) => createOcpiServer({ baseUrl: `${origin}/ocpi`, parties, store, versions: ['2.3.0'], modules: modules }));
   closers.push(served.close);
   const client = createOcpiClient({ parties, outbound: LOCAL_OUTBOUND_POLICY });
   return { parties, store, client, endpoints: served.server.node.endpoints('2.3.0') as Endpoint[] };

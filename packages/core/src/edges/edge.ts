@@ -12,8 +12,9 @@ import type { ObjectTypes } from '../schemas/shared/objects.js';
 import * as v211 from '../schemas/v2.1.1/index.js';
 import * as v221 from '../schemas/v2.2.1/index.js';
 import * as v230 from '../schemas/v2.3.0/index.js';
+import type { PartyRef } from '../store/types.js';
 import { type ConversionContext, type ConversionResult, convertValue, type Rules } from './convert.js';
-import { IN_2_1_1, OUT_2_1_1 } from './rules-2.1.1.js';
+import { IN_2_1_1, locationReferences, OUT_2_1_1 } from './rules-2.1.1.js';
 import { IN_2_2_1, OUT_2_2_1 } from './rules-2.2.1.js';
 
 /** The OCPI versions ocpi-ts serves, highest first. */
@@ -36,6 +37,8 @@ export interface VersionEdge {
   readonly routingHeaders: boolean;
   /** Endpoints in version details carry an interface role (2.2 on); in 2.1.1 the role follows from the party's. */
   readonly endpointRoles: boolean;
+  /** The Locations a canonical object needs to be written in this version (2.1.1's Sessions and CDRs embed theirs). */
+  references(type: string, value: unknown): { owner: PartyRef; id: string }[];
   /** Whether the version has this module (2.1.1 has no Charging Profiles or Hub Client Info; only 2.3.0 Payments and Bookings). */
   hasModule(identifier: string): boolean;
   /** The schema of an object type in this version (its PATCH body with `patch`); undefined when the version has no such object. */
@@ -99,6 +102,7 @@ function edgeOf(version: OcpiVersion, rules: { in: Rules; out: Rules }, transpor
     tokenEncoding: transport.tokenEncoding,
     routingHeaders: transport.routing,
     endpointRoles: transport.routing,
+    references: version === '2.1.1' ? locationReferences : () => [],
     hasModule: (identifier) => MODULES[version][identifier] !== undefined || !MODULES[CANONICAL_VERSION][identifier],
     schemaOf: (type, patch = false) => schemaIn(version, type, patch),
     statusCode: (code) => (version === '2.1.1' && code >= 2004 && code < 3000 ? 2000 : version === '2.1.1' && code >= 3004 ? 3000 : code),

@@ -130,6 +130,18 @@ function locationOfCdrLocation(cdr: JsonObject, pointer: string, walker: Walker)
   return converted === INEXPRESSIBLE ? undefined : (converted as JsonObject);
 }
 
+/**
+ * The Locations a canonical object needs to be written in 2.1.1 (Sessions and CDRs embed theirs): the
+ * server and client fetch them before converting (`ConversionContext.location`).
+ */
+export function locationReferences(type: string, value: unknown): { owner: PartyRef; id: string }[] {
+  const object = asObject(value);
+  if (!object || (type !== 'Session' && type !== 'CDR')) return [];
+  const id = type === 'Session' ? object.location_id : asObject(object.cdr_location)?.id;
+  if (typeof id !== 'string' || typeof object.country_code !== 'string' || typeof object.party_id !== 'string') return [];
+  return [{ owner: { country_code: object.country_code, party_id: object.party_id }, id }];
+}
+
 /** The interface a 2.1.1 party plays per module (2.1.1 endpoints have no role: it follows from the party's). */
 export function interfaceRole211(identifier: string, partyRole: string | undefined): 'SENDER' | 'RECEIVER' {
   const cpoSends = ['locations', 'sessions', 'cdrs', 'tariffs'];
