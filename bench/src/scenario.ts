@@ -52,7 +52,8 @@ export function benchServer(store: OcpiStore): OcpiServer {
     baseUrl: BASE_URL,
     parties: [{ role: 'CPO', country_code: CPO.country_code, party_id: CPO.party_id, business_details: { name: CPO.name } }],
     store,
-    modules: { '2.2.1': [locationsSender(), locationsReceiver()] },
+    versions: ['2.2.1'],
+    modules: [locationsSender(), locationsReceiver()],
   });
 }
 

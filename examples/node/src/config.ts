@@ -1,3 +1,5 @@
+import { isOcpiVersion, OCPI_VERSIONS } from '@ocpi-ts/core';
+
 /** The reference node's settings, read from the environment. A bad value stops the node, naming the setting. */
 export interface NodeConfig {
   port: number;
@@ -39,6 +41,8 @@ export interface NodeConfig {
   production: boolean;
   /** The parties the operator allows to register in the HUB role. */
   hubParties: { country_code: string; party_id: string }[];
+  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1). */
+  versions: string[];
 }
 
 export class ConfigError extends Error {
@@ -90,6 +94,17 @@ function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
   if (versionsUrl && !tokenA) throw new ConfigError('OCPI_PARTNER_TOKEN_A', 'is required with OCPI_PARTNER_VERSIONS_URL');
   if (tokenA && !versionsUrl) throw new ConfigError('OCPI_PARTNER_VERSIONS_URL', 'is required with OCPI_PARTNER_TOKEN_A');
   return versionsUrl && tokenA ? { versionsUrl, tokenA } : undefined;
+}
+
+/** `OCPI_VERSIONS`: a comma-separated list of the versions ocpi-ts serves. */
+function versionList(env: Env): string[] {
+  const raw = env.OCPI_VERSIONS?.trim();
+  if (!raw) return [...OCPI_VERSIONS];
+  const versions = raw.split(',').map((v) => v.trim());
+  const unknown = versions.filter((v) => !isOcpiVersion(v));
+  if (unknown.length > 0 || versions.length === 0)
+    throw new ConfigError('OCPI_VERSIONS', `list versions ocpi-ts serves (${OCPI_VERSIONS.join(', ')}), not '${unknown.join(', ') || raw}'`);
+  return [...new Set(versions)];
 }
 
 function parties(env: Env, name: string): NodeConfig['hubParties'] {
@@ -163,5 +178,6 @@ export function readConfig(env: Env = process.env): NodeConfig {
     secretKey: secretKey(env, production, databaseUrl),
     production,
     hubParties: parties(env, 'OCPI_HUB_PARTIES'),
+    versions: versionList(env),
   };
 }

@@ -1,5 +1,5 @@
 // `pnpm start`: a CPO and an eMSP on 127.0.0.1, each on its own embedded store, roaming with each
-// other over OCPI 2.2.1: handshake, locations page by page, a session started and stopped by
+// other over OCPI 2.3.0 (the highest version both serve): handshake, locations page by page, a session started and stopped by
 // command, the session's progress and its CDR. `--once` exits after the flow (0 when every step worked).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,9 @@ function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEv
 }
 
 /** `1 charging period`, `2 charging periods`. */
+/** A 2.3.0 Price as one amount including taxes, for the narration. */
+const afterTaxes = (price: { before_taxes: number; taxes?: { amount: number }[] } | undefined) =>
+  price === undefined ? '?' : (price.before_taxes + (price.taxes ?? []).reduce((sum, tax) => sum + tax.amount, 0)).toFixed(2);
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 type ObjectEventOf = Extract<OcpiEvent, { module: string }>;
@@ -59,7 +62,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   rmSync(dataDir, { recursive: true, force: true });
   const base = { PORT: '0', OCPI_ADAPTER: adapter, OCPI_LOG: 'off' };
   const started = Date.now();
-  print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI 2.2.1 (${adapter} adapter, embedded stores in ${dataDir}); starting both`);
+  print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI (${adapter} adapter, embedded stores in ${dataDir}); starting both`);
 
   const cpo = await startNode({
     config: readConfig({
@@ -152,7 +155,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         )
       ).object as Session;
       print(
-        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${reading.total_cost?.incl_vat} so far`,
+        `   CPO -> eMSP  PATCH sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${afterTaxes(reading.total_cost)} so far`,
       );
     }
 
@@ -173,7 +176,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (stop.response.result !== 'ACCEPTED' || stopResult?.result !== 'ACCEPTED') throw new Error('STOP_SESSION was not accepted');
     const session = (await completed).object as Session;
     const cdr = (await cdrArrived).object as CDR;
-    print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${cdr.total_cost.incl_vat} incl. VAT`);
+    print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${afterTaxes(cdr.total_cost)} incl. VAT`);
     print('   a CDR (Charge Detail Record): the final, priced record of the session, what the eMSP bills its driver for');
     print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { cpo, emsp, partner, locations: locations.length, session, cdr };

@@ -12,6 +12,7 @@ import {
   createAuditLog,
   createCommandResultReceiver,
   createEventBus,
+  createLossRecorder,
   createOcpiClient,
   createOcpiServer,
   createPartnerRegistry,
@@ -107,7 +108,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
   const outbound = config.outboundPolicy === 'strict' ? {} : LOCAL_OUTBOUND_POLICY;
-  const client = createOcpiClient({ parties: [party], outbound });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -163,6 +163,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     await listening.close(config.shutdownGraceMs);
     throw error;
   }
+  // One loss report for what the server answers and what the client pushes, in each partner's version.
+  const losses = createLossRecorder({ events, log: (line) => logger('warn', line) });
+  const client = createOcpiClient({ parties: [party], outbound, store, losses });
   const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
 
   const simulator =
@@ -210,7 +213,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     parties: [role],
     store,
     events,
-    modules: { '2.2.1': modules },
+    versions: config.versions,
+    modules,
+    losses,
     bodyLimit: config.bodyLimit,
     bodyTimeoutMs: config.bodyTimeoutMs,
     audit,

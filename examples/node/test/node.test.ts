@@ -113,7 +113,8 @@ describe('the reference node over HTTP', () => {
     }
   });
 
-  it('keeps every partner, token and object across a restart on the same data directory', async () => {
+  // Three starts on embedded stores: near 20 s on a loaded machine.
+  it('keeps every partner, token and object across a restart on the same data directory', { timeout: 60_000 }, async () => {
     const dataDir = tempDir();
     const config = { OCPI_ROLE: 'CPO', OCPI_DATA_DIR: dataDir, OCPI_TOKEN_A: 'fixed-token-a-for-test', OCPI_SEED_LOCATIONS: '3' };
     const first = await startNode({ config: env(config) });

@@ -1,22 +1,15 @@
 // The checks of `ocpi conformance`, as a table: each names the spec section it proves. They run in
 // this order; a check that needs what an earlier one could not get is skipped with the reason.
 // Transport checks come last and read every exchange of the run (see probe.ts).
-import {
-  AnyResponseEnvelope,
-  AuthorizationInfo,
-  CommandResponse,
-  CommandResult,
-  Credentials,
-  createAutoValidatorFactory,
-  partnerToken,
-  Version,
-  VersionDetails,
-} from '@ocpi-ts/core';
+import { createAutoValidatorFactory, partnerToken, v221 } from '@ocpi-ts/core';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { typeOfModule } from '../object-types.js';
 import { cdrTokenOf, ocpiTime, sampleCdr, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
 import { type Answer, endpointOf, holds, identityOf, idOf, limitOf, listUrl, type RunContext, send, senderLists, totalOf, walk } from './context.js';
 import type { Exchange } from './probe.js';
+
+// The conformance run speaks OCPI 2.2.1.
+const { AnyResponseEnvelope, AuthorizationInfo, CommandResponse, CommandResult, Credentials, Version, VersionDetails } = v221;
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export interface Outcome {
