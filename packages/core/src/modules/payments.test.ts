@@ -111,12 +111,12 @@ describe('Payments Receiver (CPO side)', () => {
   });
 
   it('asks a partner with several parties which one pushes (2001), and takes OCPI-from', async () => {
-    // DE/PTP is the 'ptp' partner's: one partner per party (issue 19).
-    await h.partner('both', [role('OTHER', 'DE', 'PTB'), role('EMSP', 'DE', 'MSP')]);
+    // Every party is registered by one partner only (issue 19): this one's are its own.
+    await h.partner('both', [role('OTHER', 'DE', 'PT2'), role('EMSP', 'DE', 'MS2')]);
     const ambiguous = await h.call('POST', url('terminals'), { token: 'both', body: assigned() });
     expect(ambiguous.json.status_code).toBe(2001);
     expect(ambiguous.json.status_message).toContain('OCPI-from-country-code');
-    const headers = { 'ocpi-from-country-code': 'DE', 'ocpi-from-party-id': 'PTB', 'ocpi-to-country-code': 'BE', 'ocpi-to-party-id': 'BEC' };
+    const headers = { 'ocpi-from-country-code': 'DE', 'ocpi-from-party-id': 'PT2', 'ocpi-to-country-code': 'BE', 'ocpi-to-party-id': 'BEC' };
     expect((await h.call('POST', url('terminals'), { token: 'both', body: assigned(), headers })).status).toBe(201);
     // A partner whose one PTP role is among others pushes as that role.
     await h.partner('ptp-and-emsp', [role(PTP_ROLE, 'FR', 'PTP'), role('EMSP', 'FR', 'MSP')]);
