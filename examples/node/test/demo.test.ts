@@ -23,6 +23,16 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       // Both nodes serve 2.3.0, 2.2.1 and 2.1.1: the handshake picks the highest.
       expect(result.partner.version).toBe('2.3.0');
       expect(result.locations).toBe(20);
+      // The 2.1.1 eMSP roams with the same CPO at once: the same Locations, none of DE*MSP's sessions,
+      // and the loss report says what 2.1.1 could not carry (2.1.1 Locations name no owner).
+      expect(result.partner211.version).toBe('2.1.1');
+      expect(result.partner211.tokenEncoding).toBe('raw');
+      expect(result.locations211).toBe(20);
+      const old = { country_code: 'NL', party_id: 'CPO' };
+      expect((await result.emsp211.store.objects.list({ module: 'sessions', owners: [old], offset: 0, limit: 10 })).total).toBe(0);
+      expect((await result.emsp211.store.objects.list({ module: 'cdrs', owners: [old], offset: 0, limit: 10 })).total).toBe(0);
+      expect(result.losses211.length).toBeGreaterThan(0);
+      expect(lines.some((line) => line.startsWith("9. The CPO's loss report for BE*OLD"))).toBe(true);
       // The eMSP keeps what the CPO pushed: the completed session and its CDR, both valid objects of the canonical model (2.3.0).
       expect(validators.compile(Session).validate(result.session)).toMatchObject({ ok: true });
       expect(validators.compile(CDR).validate(result.cdr)).toMatchObject({ ok: true });
@@ -65,7 +75,7 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       expect(text).toContain(', 2 charging periods,');
       expect(result.cpo.server.node.parties[0]?.business_details.name).toBe('Demo charging network NL*CPO');
     } finally {
-      await Promise.all([result.cpo.close(), result.emsp.close()]);
+      await Promise.all([result.cpo.close(), result.emsp.close(), result.emsp211.close()]);
     }
   });
 });
