@@ -12,13 +12,13 @@ import { partyString } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { ConversionContext, Loss } from './convert.js';
 import type { VersionEdge } from './edge.js';
-import type { LossRecorder } from './losses.js';
+import { type LossRecorder, lossKey } from './losses.js';
 
-/** What one stored object is in one version: itself, another encoding, or nothing (with why). */
-type Encoded =
-  | { kind: 'same'; losses: readonly Loss[] }
-  | { kind: 'converted'; json: JsonText; losses: readonly Loss[] }
-  | { kind: 'inexpressible'; losses: readonly Loss[] };
+/**
+ * What one stored object is in one version: itself, another encoding, or nothing (with why). `keys`
+ * are its losses' report keys (`lossKey`), computed once: a cached page only tallies them.
+ */
+type Encoded = { losses: readonly Loss[]; keys: readonly string[] } & ({ kind: 'same' } | { kind: 'converted'; json: JsonText } | { kind: 'inexpressible' });
 
 export interface EncodingCacheOptions {
   /** Encodings kept at most (default 20,000). */
@@ -124,9 +124,21 @@ export function inexpressiblePatch(type: string, version: string, losses: readon
 export async function toVersion(values: readonly unknown[], options: ToVersionOptions, single = false): Promise<unknown[]> {
   const { edge, type, cache } = options;
   const slot = `${edge.version}\n${type}`;
-  const record = (losses: readonly Loss[]) => {
-    if (losses.length > 0) {
-      options.losses.record({ partnerId: options.partnerId, version: edge.version, objectType: type, direction: 'to-partner', losses }, options.origin);
+  // The losses of the whole list, tallied per field and kind, and recorded once at the end: a page of
+  // cached encodings costs a few Map updates, not a report per object.
+  const tally = new Map<string, { loss: Loss; times: number }>();
+  const note = (losses: readonly Loss[], keys: readonly string[]) => {
+    for (let i = 0; i < losses.length; i++) {
+      const key = keys[i] as string;
+      const seen = tally.get(key);
+      if (seen) seen.times++;
+      else tally.set(key, { loss: losses[i] as Loss, times: 1 });
+    }
+  };
+  const report = () => {
+    for (const { loss, times } of tally.values()) {
+      const losses = [loss];
+      options.losses.record({ partnerId: options.partnerId, version: edge.version, objectType: type, direction: 'to-partner', losses }, options.origin, times);
     }
   };
   const out: unknown[] = new Array(values.length);
@@ -136,9 +148,12 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
     if (item instanceof JsonText) {
       const known = cache?.get(item, slot);
       if (known) {
-        record(known.losses);
+        note(known.losses, known.keys);
         out[index] = known.kind === 'same' ? item : known.kind === 'converted' ? known.json : undefined;
-        if (known.kind === 'inexpressible' && single) throw inexpressibleObject(type, edge.version, known.losses);
+        if (known.kind === 'inexpressible' && single) {
+          report();
+          throw inexpressibleObject(type, edge.version, known.losses);
+        }
         continue;
       }
       todo.push({ index, value: JSON.parse(item.text), json: item });
@@ -155,19 +170,24 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
   for (const { index, value, json } of todo) {
     const converted = edge.fromCanonical(type, value, { patch: options.patch ?? false, context: { location } });
     if (options.patch && converted.losses.length > 0) throw inexpressiblePatch(type, edge.version, converted.losses);
-    record(converted.losses);
+    const losses = { losses: converted.losses, keys: converted.losses.map(lossKey) };
+    note(losses.losses, losses.keys);
     let encoded: Encoded;
-    if (!converted.ok) encoded = { kind: 'inexpressible', losses: converted.losses };
-    else if (converted.identity) encoded = { kind: 'same', losses: converted.losses };
-    else encoded = { kind: 'converted', json: new JsonText(encoder.encode(JSON.stringify(converted.value))), losses: converted.losses };
+    if (!converted.ok) encoded = { kind: 'inexpressible', ...losses };
+    else if (converted.identity) encoded = { kind: 'same', ...losses };
+    else encoded = { kind: 'converted', json: new JsonText(encoder.encode(JSON.stringify(converted.value))), ...losses };
     // What depends on other objects (an embedded Location) is not kept: that object may change.
     if (json && cache && !(converted.ok && converted.usesReferences)) cache.set(json, slot, encoded);
     if (!converted.ok) {
-      if (single) throw inexpressibleObject(type, edge.version, converted.losses);
+      if (single) {
+        report();
+        throw inexpressibleObject(type, edge.version, converted.losses);
+      }
       continue;
     }
     out[index] = json ? (encoded.kind === 'converted' ? encoded.json : json) : converted.value;
   }
+  report();
   return out.filter((item) => item !== undefined);
 }
 

@@ -50,8 +50,8 @@ export interface LossCount {
 }
 
 export interface LossRecorder {
-  /** Records the losses of a conversion: new fields are emitted and logged, every one is counted. */
-  record(report: LossReport, origin?: Partial<EventOrigin>): void;
+  /** Records the losses of a conversion (`times` conversions alike): new fields are emitted and logged, every one is counted. */
+  record(report: LossReport, origin?: Partial<EventOrigin>, times?: number): void;
   /** The counts, of one partner or of all, most frequent first. */
   counts(partnerId?: string): LossCount[];
 }
@@ -67,23 +67,26 @@ export interface LossRecorderOptions {
 /** A pointer with its list positions as `*`: the field, whichever item it was in. */
 export const fieldOf = (pointer: string): string => pointer.replace(/\/[0-9]+(?=\/|$)/g, '/*');
 
+/** What makes two losses the same for a report: the field and the kind (`/evses/*\/parking` dropped). */
+export const lossKey = (loss: Loss): string => `${fieldOf(loss.pointer)}\n${loss.kind}`;
+
 export function createLossRecorder(options: LossRecorderOptions): LossRecorder {
   const log = options.log ?? ((line: string) => console.warn(line));
   const maxFields = options.maxFields ?? 10_000;
   const seen = new Map<string, LossCount>();
   return {
-    record(report, origin = {}) {
+    record(report, origin = {}, times = 1) {
       for (const loss of report.losses) {
         const field = fieldOf(loss.pointer);
         const key = `${report.partnerId}\n${report.version}\n${report.objectType}\n${report.direction}\n${field}\n${loss.kind}`;
         const known = seen.get(key);
         if (known) {
-          known.count++;
+          known.count += times;
           continue;
         }
         if (seen.size >= maxFields) seen.delete(seen.keys().next().value as string);
         const { partnerId, version, objectType, direction } = report;
-        seen.set(key, { partnerId, version, objectType, direction, field, kind: loss.kind, reason: loss.reason, count: 1 });
+        seen.set(key, { partnerId, version, objectType, direction, field, kind: loss.kind, reason: loss.reason, count: times });
         options.events.emit({
           type: 'version.loss',
           partnerId,
