@@ -70,7 +70,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   rmSync(dataDir, { recursive: true, force: true });
   const base = { PORT: '0', OCPI_ADAPTER: adapter, OCPI_LOG: 'off' };
   const started = Date.now();
-  print(`ocpi-ts demo: a CPO roaming with two eMSPs at once, one on OCPI 2.3.0 and one on 2.1.1 (${adapter} adapter, embedded stores in ${dataDir}); starting them`);
+  print(
+    `ocpi-ts demo: a CPO roaming with two eMSPs at once, one on OCPI 2.3.0 and one on 2.1.1 (${adapter} adapter, embedded stores in ${dataDir}); starting them`,
+  );
 
   const cpo = await startNode({
     config: readConfig({

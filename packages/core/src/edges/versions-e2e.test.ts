@@ -36,7 +36,9 @@ describe('one CPO store served to a 2.1.1, a 2.2.1 and a 2.3.0 eMSP at once', ()
   it('negotiates each version, serves the same Locations in each, and delivers a Session and its CDR to the right one', async () => {
     const cpo = await start({ parties: [CPO], versions: ['2.3.0', '2.2.1', '2.1.1'], modules: [locationsSender(), sessionsSender(), cdrsSender()] });
     const lossEvents: VersionLossEvent[] = [];
-    cpo.node.events.on('version.loss', (event) => lossEvents.push(event));
+    cpo.node.events.on('version.loss', (event) => {
+      lossEvents.push(event);
+    });
     await putOwnObject(cpo.store, STORE_MODULES.locations, OWNER, location());
 
     const emsps = new Map<string, { node: HttpTestNode; cpoPartner: Partner; party: CredentialsRole }>();
