@@ -3,7 +3,18 @@
 import { responseText } from '@ocpi-ts/core';
 import { config } from './config.js';
 import { benchLocation } from './locations.js';
-import { AUTHORIZATION, getPageRequest, memoryNode, normalizeTimestamp, PAGE_LIMIT, PAGE_OFFSET, PAGE_PATH, stringifyEnvelope } from './scenario.js';
+import {
+  AUTHORIZATION,
+  GET_HEADERS,
+  getPageRequest,
+  memoryNode,
+  normalizeTimestamp,
+  PAGE_LIMIT,
+  PAGE_OFFSET,
+  PAGE_PATH,
+  PAGE_PATHS_BY_VERSION,
+  stringifyEnvelope,
+} from './scenario.js';
 import { median, opsPerSecond } from './stats.js';
 
 export interface InProcessResult {
@@ -11,6 +22,9 @@ export interface InProcessResult {
   pageBytes: number;
   /** GET of the page through handle(), operations per second (median of the rounds). */
   getPage: number;
+  /** GET of the same page in OCPI 2.3.0 (the canonical version: stored bytes as they are) and 2.1.1 (converted once, then cached), per second. */
+  getPage230: number;
+  getPage211: number;
   /** JSON.stringify of the same envelope (the page sliced from the Locations), per second. */
   stringify: number;
   /** PUT of a full Location through the Locations Receiver (parse, validate, store), per second. */
@@ -60,10 +74,18 @@ const badTokenFresh = async () => {
   if (response.status !== 401) throw new Error(`bad token answered ${response.status}`);
 };
 
-const samples = { getPage: [] as number[], stringify: [] as number[] };
+const pageIn = (version: '2.3.0' | '2.1.1') => () => server.handle({ method: 'GET', url: PAGE_PATHS_BY_VERSION[version], headers: GET_HEADERS });
+for (const version of ['2.3.0', '2.1.1'] as const) {
+  const answer = await pageIn(version)();
+  if (answer.status !== 200) throw new Error(`in process: the ${version} page answered ${answer.status}: ${responseText(answer)}`);
+}
+
+const samples = { getPage: [] as number[], getPage230: [] as number[], getPage211: [] as number[], stringify: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
-  // Alternately, so the machine's noise hits both alike.
+  // Alternately, so the machine's noise hits all alike.
   samples.getPage.push(await opsPerSecond(() => server.handle(getPageRequest()), config.inProcessSeconds));
+  samples.getPage230.push(await opsPerSecond(pageIn('2.3.0'), config.inProcessSeconds));
+  samples.getPage211.push(await opsPerSecond(pageIn('2.1.1'), config.inProcessSeconds));
   samples.stringify.push(await opsPerSecond(() => stringifyEnvelope(page()), config.inProcessSeconds));
 }
 
@@ -71,6 +93,8 @@ const result: InProcessResult = {
   locations: locations.length,
   pageBytes: new TextEncoder().encode(expected).byteLength,
   getPage: median(samples.getPage),
+  getPage230: median(samples.getPage230),
+  getPage211: median(samples.getPage211),
   stringify: median(samples.stringify),
   putLocation: await opsPerSecond(put, config.inProcessSeconds),
   badToken: await opsPerSecond(badToken, config.inProcessSeconds),

@@ -224,7 +224,7 @@ export async function startServe(settings: NodeSettings): Promise<NodeProcess> {
  * of our own on 127.0.0.1) and returns the `Authorization` header for the token the node gave us.
  */
 export async function register(node: NodeProcess, tokenA: string, role: CredentialsRole): Promise<{ authorization: string; close(): Promise<void> }> {
-  const ours = await startHttpTestNode({ parties: [role], modules: { '2.2.1': [] } });
+  const ours = await startHttpTestNode({ parties: [role], modules: [], versions: ['2.2.1'] });
   const partner = await ours.registry.register({ versionsUrl: node.versionsUrl, tokenA: partnerToken(tokenA) });
   if (!partner.outboundToken) throw new Error('registration gave no token');
   return { authorization: `Token ${btoa(partner.outboundToken)}`, close: ours.close };

@@ -25,6 +25,12 @@ export const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 10_000);
 export const PAGE_OFFSET = Math.floor(LOCATIONS / 2);
 export const PAGE_LIMIT = 50;
 export const PAGE_PATH = `/ocpi/2.2.1/sender/locations?offset=${PAGE_OFFSET}&limit=${PAGE_LIMIT}`;
+/** The same page in the canonical version (stored bytes as they are) and in 2.1.1 (converted, cached). */
+export const PAGE_PATHS_BY_VERSION = {
+  '2.3.0': `/ocpi/2.3.0/sender/locations?offset=${PAGE_OFFSET}&limit=${PAGE_LIMIT}`,
+  '2.2.1': PAGE_PATH,
+  '2.1.1': `/ocpi/2.1.1/cpo/locations?offset=${PAGE_OFFSET}&limit=${PAGE_LIMIT}`,
+} as const;
 
 /** The request headers of the measured GET (fixed ids, so every server answers the same headers). */
 export const GET_HEADERS = { authorization: AUTHORIZATION, 'x-request-id': 'bench-request', 'x-correlation-id': 'bench-correlation' };
@@ -52,7 +58,9 @@ export function benchServer(store: OcpiStore): OcpiServer {
     baseUrl: BASE_URL,
     parties: [{ role: 'CPO', country_code: CPO.country_code, party_id: CPO.party_id, business_details: { name: CPO.name } }],
     store,
-    modules: { '2.2.1': [locationsSender(), locationsReceiver()] },
+    // Every version: the page is measured in each (the 2.2.1 one is the reference).
+    versions: ['2.3.0', '2.2.1', '2.1.1'],
+    modules: [locationsSender(), locationsReceiver()],
   });
 }
 

@@ -93,7 +93,8 @@ export async function buildCpo(options: CpoOptions): Promise<Cpo> {
     baseUrl: options.baseUrl,
     parties: [CPO],
     store,
-    modules: { '2.2.1': [locationsSender(), locationsReceiver()] },
+    versions: ['2.2.1'],
+    modules: [locationsSender(), locationsReceiver()],
   });
   const partner: Partner = {
     id: 'demo-partner',

@@ -52,12 +52,12 @@ export async function runReadmeFlow(options: { cwd: string; cpo: string; emsp: s
   }
 }
 
-/** What the flow must print: registered on 2.2.1 with the CPO, and its one Location. */
+/** What the flow must print: registered on 2.3.0 (the highest version both serve) with the CPO, and its one Location. */
 export function readmeFlowProblems(flow: ReadmeFlow): string[] {
   const problems: string[] = [];
   if (!/versions URL: http:\/\/127\.0\.0\.1:\d+\/ocpi\/versions/.test(flow.cpoOutput)) problems.push(`the CPO printed no versions URL:\n${flow.cpoOutput}`);
   if (flow.emspExitCode !== 0) problems.push(`the eMSP exited with ${flow.emspExitCode}:\n${flow.emspOutput}`);
-  if (!flow.emspOutput.includes('registered with NL*EXA on OCPI 2.2.1')) problems.push(`the eMSP did not register:\n${flow.emspOutput}`);
+  if (!flow.emspOutput.includes('registered with NL*EXA on OCPI 2.3.0')) problems.push(`the eMSP did not register:\n${flow.emspOutput}`);
   if (!flow.emspOutput.includes('a page of 1 of 1 locations: GARAGE1')) problems.push(`the eMSP read no page of Locations:\n${flow.emspOutput}`);
   return problems;
 }

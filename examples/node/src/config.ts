@@ -1,3 +1,5 @@
+import { isOcpiVersion, OCPI_VERSIONS } from '@ocpi-ts/core';
+
 /** The reference node's settings, read from the environment. A bad value stops the node, naming the setting. */
 export interface NodeConfig {
   port: number;
@@ -47,6 +49,8 @@ export interface NodeConfig {
   pullParties: { country_code: string; party_id: string }[];
   /** The longest wait between two attempts to push to a partner that is down, in ms. */
   outboxMaxBackoffMs: number;
+  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1). */
+  versions: string[];
 }
 
 export class ConfigError extends Error {
@@ -106,6 +110,17 @@ function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
   if (versionsUrl && !tokenA) throw new ConfigError('OCPI_PARTNER_TOKEN_A', 'is required with OCPI_PARTNER_VERSIONS_URL');
   if (tokenA && !versionsUrl) throw new ConfigError('OCPI_PARTNER_VERSIONS_URL', 'is required with OCPI_PARTNER_TOKEN_A');
   return versionsUrl && tokenA ? { versionsUrl, tokenA } : undefined;
+}
+
+/** `OCPI_VERSIONS`: a comma-separated list of the versions ocpi-ts serves. */
+function versionList(env: Env): string[] {
+  const raw = env.OCPI_VERSIONS?.trim();
+  if (!raw) return [...OCPI_VERSIONS];
+  const versions = raw.split(',').map((v) => v.trim());
+  const unknown = versions.filter((v) => !isOcpiVersion(v));
+  if (unknown.length > 0 || versions.length === 0)
+    throw new ConfigError('OCPI_VERSIONS', `list versions ocpi-ts serves (${OCPI_VERSIONS.join(', ')}), not '${unknown.join(', ') || raw}'`);
+  return [...new Set(versions)];
 }
 
 function parties(env: Env, name: string): NodeConfig['hubParties'] {
@@ -183,5 +198,6 @@ export function readConfig(env: Env = process.env): NodeConfig {
     pullParties: parties(env, 'OCPI_PULL_PARTIES'),
     databaseSchema: schemaName(env),
     outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
+    versions: versionList(env),
   };
 }

@@ -1,9 +1,9 @@
-// `pnpm start`: a CPO and an eMSP on 127.0.0.1, each on its own embedded store, roaming with each
-// other over OCPI 2.2.1: handshake, locations page by page, a session started and stopped by
+// `pnpm start`: a CPO and two eMSPs on 127.0.0.1, each on its own embedded store. One eMSP roams with
+// the CPO over OCPI 2.3.0 (the highest version both serve): handshake, locations page by page, a session started and stopped by
 // command, the session's progress and its CDR. `--once` exits after the flow (0 when every step worked).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CDR, type Location, type ObjectEvent, type OcpiEvent, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
+import { type CDR, createRegistrationToken, type Location, type ObjectEvent, type OcpiEvent, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
 import { type NodeConfig, readConfig } from './config.js';
 import { type RunningNode, startNode } from './node.js';
 
@@ -21,7 +21,15 @@ export interface DemoOptions {
 export interface DemoResult {
   cpo: RunningNode;
   emsp: RunningNode;
+  /** The eMSP that speaks only OCPI 2.1.1, roaming with the same CPO at the same time. */
+  emsp211: RunningNode;
   partner: Partner;
+  /** The CPO as the 2.1.1 eMSP's partner. */
+  partner211: Partner;
+  /** The Locations the 2.1.1 eMSP pulled. */
+  locations211: number;
+  /** What the CPO could not send the 2.1.1 eMSP: one line per object type and field. */
+  losses211: string[];
   locations: number;
   session: Session;
   cdr: CDR;
@@ -43,6 +51,9 @@ function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEv
   });
 }
 
+/** A 2.3.0 Price as one amount including taxes, for the narration. */
+const afterTaxes = (price: { before_taxes: number; taxes?: { amount: number }[] } | undefined) =>
+  price === undefined ? '?' : (price.before_taxes + (price.taxes ?? []).reduce((sum, tax) => sum + tax.amount, 0)).toFixed(2);
 /** `1 charging period`, `2 charging periods`. */
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -59,7 +70,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   rmSync(dataDir, { recursive: true, force: true });
   const base = { PORT: '0', OCPI_ADAPTER: adapter, OCPI_LOG: 'off' };
   const started = Date.now();
-  print(`ocpi-ts demo: a CPO and an eMSP roaming over OCPI 2.2.1 (${adapter} adapter, embedded stores in ${dataDir}); starting both`);
+  print(
+    `ocpi-ts demo: a CPO roaming with two eMSPs at once, one on OCPI 2.3.0 and one on 2.1.1 (${adapter} adapter, embedded stores in ${dataDir}); starting them`,
+  );
 
   const cpo = await startNode({
     config: readConfig({
@@ -72,12 +85,24 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }),
     simulation: { tickMs: options.tickMs ?? 400, resultDelayMs: 200 },
   });
-  const emsp = await startNode({
-    config: readConfig({ ...base, OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP', OCPI_DATA_DIR: join(dataDir, 'emsp') }),
-  });
+  // Two eMSPs at once: one on every version, one that only speaks the older OCPI 2.1.1.
+  const [emsp, emsp211] = await Promise.all([
+    startNode({ config: readConfig({ ...base, OCPI_ROLE: 'EMSP', OCPI_COUNTRY_CODE: 'DE', OCPI_PARTY_ID: 'MSP', OCPI_DATA_DIR: join(dataDir, 'emsp') }) }),
+    startNode({
+      config: readConfig({
+        ...base,
+        OCPI_ROLE: 'EMSP',
+        OCPI_COUNTRY_CODE: 'BE',
+        OCPI_PARTY_ID: 'OLD',
+        OCPI_VERSIONS: '2.1.1',
+        OCPI_DATA_DIR: join(dataDir, 'emsp-2.1.1'),
+      }),
+    }),
+  ]);
   try {
     print(`  CPO  NL*CPO  ${cpo.versionsUrl}   Charge Point Operator: runs the chargers`);
     print(`  eMSP DE*MSP  ${emsp.versionsUrl}   e-Mobility Service Provider: has the drivers and bills them`);
+    print(`  eMSP BE*OLD  ${emsp211.versionsUrl}   another eMSP, whose platform only speaks the older OCPI 2.1.1`);
     print("  Roaming lets the eMSP's drivers charge at the CPO's chargers; each node speaks OCPI at its versions URL.");
 
     // 1. The handshake: the eMSP got the CPO's versions URL and token A out of band.
@@ -89,6 +114,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     print(
       `   the CPO offers ${partner.endpoints.length} endpoints (module URLs), the eMSP ${cpoSide?.endpoints.length ?? 0}; token A is now dead, each side holds the other's new token`,
     );
+    // The 2.1.1 eMSP registers with the same CPO: the handshake picks 2.1.1, the highest version both have.
+    const partner211 = await emsp211.partners.register({
+      versionsUrl: cpo.versionsUrl,
+      tokenA: partnerToken((await createRegistrationToken(cpo.store)).token),
+    });
+    print(`   BE*OLD -> CPO  POST credentials: registered on OCPI ${partner211.version}; the CPO serves both versions from one store`);
     print(`2. eMSP -> CPO  PUT tokens: 3 driver tokens (an app user, RFID cards: what a driver starts a charge with) pushed, so the CPO can authorize them`);
 
     // 2. Every location, page by page (the CPO's X-Limit caps the page size).
@@ -107,6 +138,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     print(`3. eMSP -> CPO  GET locations page by page: ${locations.length} locations in ${pages} pages (X-Total-Count ${total})`);
     print('   a location: a charging site with its EVSEs (the charge points) and their connectors (the plugs)');
+    let locations211 = 0;
+    for await (const _ of emsp211.client.forPartner(partner211).paginate('locations', 'SENDER', { limit: 8 })) locations211 += 1;
+    print(`   BE*OLD -> CPO  GET locations in OCPI 2.1.1: the same ${locations211} locations, written as 2.1.1 has them`);
 
     // 3. START_SESSION at the first location, with a response_url on the eMSP for the result.
     const location = locations[0] as Location;
@@ -153,7 +187,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         )
       ).object as Session;
       print(
-        `   CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${reading.total_cost?.incl_vat} so far`,
+        `   CPO -> eMSP  PUT sessions/NL/CPO/${active.id}: ${reading.kwh} kWh, ${plural(reading.charging_periods?.length ?? 0, 'charging period')}, EUR ${afterTaxes(reading.total_cost)} so far`,
       );
     }
 
@@ -174,12 +208,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (stop.response.result !== 'ACCEPTED' || stopResult?.result !== 'ACCEPTED') throw new Error('STOP_SESSION was not accepted');
     const session = (await completed).object as Session;
     const cdr = (await cdrArrived).object as CDR;
-    print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${cdr.total_cost.incl_vat} incl. VAT`);
+    print(`8. CPO -> eMSP  PUT session COMPLETED, then POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh, EUR ${afterTaxes(cdr.total_cost)} incl. VAT`);
     print('   a CDR (Charge Detail Record): the final, priced record of the session, what the eMSP bills its driver for');
+    // The session and CDR were DE*MSP's driver's: they went to DE*MSP only. What 2.1.1 could not carry is reported.
+    const cpoSide211 = (await cpo.store.partners.list()).find((p) => p.version === '2.1.1');
+    const losses211 = cpo.server.node.losses
+      .counts(cpoSide211?.id)
+      .map((loss) => `${loss.objectType}${loss.field} ${loss.kind} (${loss.count}x): ${loss.reason}`);
+    print(`9. The CPO's loss report for BE*OLD (OCPI 2.1.1): ${plural(losses211.length, 'field')} it could not receive as the CPO has them`);
+    for (const line of losses211.slice(0, 6)) print(`   ${line}`);
+    if (losses211.length > 6) print(`   ... and ${losses211.length - 6} more (node.losses.counts(), the version.loss events)`);
     print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    return { cpo, emsp, partner, locations: locations.length, session, cdr };
+    return { cpo, emsp, emsp211, partner, partner211, locations: locations.length, locations211, losses211, session, cdr };
   } catch (error) {
-    await Promise.allSettled([cpo.close(), emsp.close()]);
+    await Promise.allSettled([cpo.close(), emsp.close(), emsp211.close()]);
     throw error;
   }
 }

@@ -13,6 +13,7 @@ import {
   createAuditLog,
   createCommandResultReceiver,
   createEventBus,
+  createLossRecorder,
   createOcpiClient,
   createOcpiServer,
   createOutbox,
@@ -118,7 +119,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // The policy checked before each call and again at connect (DNS rebinding): for the client (registration,
   // pulls, the outbox's pushes) and the results posted to response_urls alike.
   const outboundFetch = connectGuardedFetch(outbound);
-  const client = createOcpiClient({ parties: [party], outbound, fetch: outboundFetch.fetch });
   if (config.webhookUrl) {
     forwardEventsToWebhook(events, {
       url: config.webhookUrl,
@@ -202,6 +202,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     await listening.close(config.shutdownGraceMs);
     throw error;
   }
+  // One loss report for what the server answers and what the client pushes, in each partner's version.
+  const losses = createLossRecorder({ events, log: (line) => logger('warn', line) });
+  const client = createOcpiClient({ parties: [party], outbound, fetch: outboundFetch.fetch, store, losses });
   const audit = createAuditLog({ store, events, onError: (error) => logger('error', 'audit row not written', { error: String(error) }) });
   // Every push goes through the outbox: a partner that is down gets the latest state of what changed
   // when it is back, from whichever node sharing the database delivers first.
@@ -262,7 +265,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     parties: [role],
     store,
     events,
-    modules: { '2.2.1': modules },
+    versions: config.versions,
+    modules,
+    losses,
     bodyLimit: config.bodyLimit,
     bodyTimeoutMs: config.bodyTimeoutMs,
     audit,

@@ -25,7 +25,7 @@ export const DEMO_DC_TARIFF_ID = 'DC-FAST';
 /** The seeded data carries a fixed last_updated, so reruns produce identical objects. */
 export const SEED_TIME = '2026-01-01T00:00:00Z';
 
-/** `count` realistic, valid, deterministic OCPI 2.2.1 Locations of a CPO, with AC and DC EVSEs. */
+/** `count` realistic, valid, deterministic OCPI Locations (canonical model, 2.3.0) of a CPO, with AC and DC EVSEs. */
 export function demoLocations(count: number, party: { country_code: string; party_id: string; name: string }): Location[] {
   const next = random(221);
   const locations: Location[] = [];
@@ -124,6 +124,7 @@ export function demoTariffs(party: { country_code: string; party_id: string }): 
         { price_components: [{ type: 'FLAT', price: 0.5, vat: 21, step_size: 1 }] },
         { price_components: [{ type: 'ENERGY', price: 0.35, vat: 21, step_size: 1 }] },
       ],
+      tax_included: 'NO',
       last_updated: SEED_TIME,
     },
     {
@@ -134,6 +135,7 @@ export function demoTariffs(party: { country_code: string; party_id: string }): 
       type: 'REGULAR',
       tariff_alt_text: [{ language: 'en', text: 'EUR 0.59 per kWh' }],
       elements: [{ price_components: [{ type: 'ENERGY', price: 0.59, vat: 21, step_size: 1 }] }],
+      tax_included: 'NO',
       last_updated: SEED_TIME,
     },
   ] as Tariff[];

@@ -35,7 +35,7 @@ async function main() {
     }
     throw error;
   }
-  console.log(`ocpi-ts reference node: ${config.role} ${config.countryCode}*${config.partyId}, OCPI 2.2.1`);
+  console.log(`ocpi-ts reference node: ${config.role} ${config.countryCode}*${config.partyId}, OCPI ${config.versions.join(', ')}`);
   node = await startNode({ config, onStep: (line) => console.log(line) });
   console.log(`  health: ${node.versionsUrl.replace(/\/ocpi\/versions$/, '/health')}`);
   // A token A of the configuration stays there: printed only when the node made it, for the operator to hand out once.

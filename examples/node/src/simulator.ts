@@ -24,7 +24,7 @@ import {
   type Token,
   tokenStoreId,
 } from '@ocpi-ts/core';
-import { cdrCosts, type PriceResult, priceSession, toPriceV221 } from '@ocpi-ts/tariffs';
+import { cdrCosts, type PriceResult, priceSession, toPriceV230 } from '@ocpi-ts/tariffs';
 import type { Logger } from './log.js';
 
 export interface SimulatorOptions {
@@ -147,7 +147,7 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
   /** The session's total_cost so far; undefined (and logged) when its Tariffs cannot price it. */
   function totalCost(session: Session, pricing: Pricing): Session['total_cost'] {
     const result = priceOf(session, pricing);
-    if (result.ok) return toPriceV221(result.breakdown.total, session.currency);
+    if (result.ok) return toPriceV230(result.breakdown.total, session.currency);
     logger('warn', 'session not priced', { sessionId: session.id, reason: result.error.message });
     return undefined;
   }
@@ -270,8 +270,8 @@ export function chargerSimulator(options: SimulatorOptions): { handler: Partial<
     const priced = priceOf({ ...session, charging_periods: periods }, entry.pricing);
     if (!priced.ok) logger('error', 'CDR not priced', { sessionId: session.id, reason: priced.error.message });
     const costs = priced.ok
-      ? cdrCosts(priced.breakdown, '2.2.1')
-      : { total_cost: { excl_vat: 0 }, total_energy: session.kwh, total_time: round((Date.parse(end) - Date.parse(session.start_date_time)) / 3_600_000) };
+      ? cdrCosts(priced.breakdown, '2.3.0')
+      : { total_cost: { before_taxes: 0 }, total_energy: session.kwh, total_time: round((Date.parse(end) - Date.parse(session.start_date_time)) / 3_600_000) };
     const cdr: CDR = {
       country_code: cpo.country_code,
       party_id: cpo.party_id,

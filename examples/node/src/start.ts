@@ -9,7 +9,7 @@ async function main() {
   const adapter = readConfig({ OCPI_ADAPTER: process.env.OCPI_ADAPTER }).adapter;
   const result = await runDemo({ adapter });
   if (once) {
-    await Promise.all([result.cpo.close(), result.emsp.close()]);
+    await Promise.all([result.cpo.close(), result.emsp.close(), result.emsp211.close()]);
     return;
   }
   const { token: tokenA } = await createRegistrationToken(result.cpo.store, { label: 'printed by the demo' });
@@ -22,7 +22,7 @@ async function main() {
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.all([result.cpo.close(), result.emsp.close()]);
+    await Promise.all([result.cpo.close(), result.emsp.close(), result.emsp211.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

@@ -20,9 +20,20 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
     const result = await runDemo({ adapter, dataDir, print: (line) => lines.push(line), tickMs: 150, readings: 2 });
     try {
       expect(result.partner.status).toBe('REGISTERED');
-      expect(result.partner.version).toBe('2.2.1');
+      // Both nodes serve 2.3.0, 2.2.1 and 2.1.1: the handshake picks the highest.
+      expect(result.partner.version).toBe('2.3.0');
       expect(result.locations).toBe(20);
-      // The eMSP keeps what the CPO pushed: the completed session and its CDR, both valid 2.2.1 objects.
+      // The 2.1.1 eMSP roams with the same CPO at once: the same Locations, none of DE*MSP's sessions,
+      // and the loss report says what 2.1.1 could not carry (2.1.1 Locations name no owner).
+      expect(result.partner211.version).toBe('2.1.1');
+      expect(result.partner211.tokenEncoding).toBe('raw');
+      expect(result.locations211).toBe(20);
+      const old = { country_code: 'NL', party_id: 'CPO' };
+      expect((await result.emsp211.store.objects.list({ module: 'sessions', owners: [old], offset: 0, limit: 10 })).total).toBe(0);
+      expect((await result.emsp211.store.objects.list({ module: 'cdrs', owners: [old], offset: 0, limit: 10 })).total).toBe(0);
+      expect(result.losses211.length).toBeGreaterThan(0);
+      expect(lines.some((line) => line.startsWith("9. The CPO's loss report for BE*OLD"))).toBe(true);
+      // The eMSP keeps what the CPO pushed: the completed session and its CDR, both valid objects of the canonical model (2.3.0).
       expect(validators.compile(Session).validate(result.session)).toMatchObject({ ok: true });
       expect(validators.compile(CDR).validate(result.cdr)).toMatchObject({ ok: true });
       expect(result.session.status).toBe('COMPLETED');
@@ -33,9 +44,11 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       // Its costs come from the tariff engine and the Tariff it carries (AC: EUR 0.50 start fee, 0.35 per kWh, 21% VAT).
       expect(result.cdr.tariffs?.map((t) => t.id)).toEqual(['AC-STANDARD']);
       const cents = (billed: number | undefined, exact: number) => expect(Math.abs((billed ?? Number.NaN) - exact)).toBeLessThanOrEqual(0.005 + 1e-9);
-      cents(result.cdr.total_cost.excl_vat, 0.5 + result.cdr.total_energy * 0.35);
-      cents(result.cdr.total_cost.incl_vat, (0.5 + result.cdr.total_energy * 0.35) * 1.21);
-      cents(result.cdr.total_energy_cost?.excl_vat, result.cdr.total_energy * 0.35);
+      const afterTaxes = (price: { before_taxes: number; taxes?: { amount: number }[] }) =>
+        price.before_taxes + (price.taxes ?? []).reduce((sum, tax) => sum + tax.amount, 0);
+      cents(result.cdr.total_cost.before_taxes, 0.5 + result.cdr.total_energy * 0.35);
+      cents(afterTaxes(result.cdr.total_cost), (0.5 + result.cdr.total_energy * 0.35) * 1.21);
+      cents(result.cdr.total_energy_cost?.before_taxes, result.cdr.total_energy * 0.35);
       const check = checkCdr(result.cdr, { timeZone: 'Europe/Amsterdam' });
       expect(check.ok && check.check.differences).toEqual([]);
       expect(result.session.total_cost).toEqual(result.cdr.total_cost);
@@ -64,7 +77,7 @@ describe.each(['fastify', 'hono', 'express'] as const)('the two-party demo over 
       expect(readings[1]?.[1]).toBeGreaterThan(readings[0]?.[1] as number);
       expect(result.cpo.server.node.parties[0]?.business_details.name).toBe('Demo charging network NL*CPO');
     } finally {
-      await Promise.all([result.cpo.close(), result.emsp.close()]);
+      await Promise.all([result.cpo.close(), result.emsp.close(), result.emsp211.close()]);
     }
   });
 });

@@ -24,7 +24,7 @@ const ocpi = createOcpiServer({
   parties: [{ role: 'CPO', ...cpo, business_details: { name: 'Example CPO' } }],
   store,
   // credentials: the handshake partners register with; locations: what they read.
-  modules: { '2.2.1': [credentialsModule({ outbound }), locationsSender()] },
+  modules: [credentialsModule({ outbound }), locationsSender()],
 });
 
 // Our own Locations, served by the Locations Sender's default handler.

@@ -22,7 +22,7 @@ const emsp = createOcpiServer({
   baseUrl: `http://127.0.0.1:${port}/ocpi`,
   parties: [{ role: 'EMSP', country_code: 'DE', party_id: 'MSP', business_details: { name: 'Example eMSP' } }],
   store: createMemoryStore(),
-  modules: { '2.2.1': [credentialsModule({ outbound })] },
+  modules: [credentialsModule({ outbound })],
 });
 const app = Fastify();
 await app.register(ocpiFastify, { server: emsp, prefix: '/ocpi' });

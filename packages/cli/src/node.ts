@@ -121,7 +121,8 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
     baseUrl: `${publicUrl}/ocpi`,
     parties: options.parties,
     store,
-    modules: { '2.2.1': modules },
+    versions: ['2.2.1'],
+    modules: modules,
     partnerPolicy: registeringWithChosenPartner(),
   });
   handle = options.wrap ? options.wrap(server.handle, server) : server.handle;

@@ -1,39 +1,7 @@
 // The object types `ocpi validate` and `ocpi pull` know, per OCPI version: a table that grows with the
 // versions the core gains (2.1.1 and 2.3.0 add their rows). A type is named (`--type Location`), found
 // from a module (`pull locations`), or recognised from the fields an object has.
-import {
-  AuthorizationInfo,
-  CancelReservation,
-  CDR,
-  ChargingPreferences,
-  ChargingProfile,
-  ClientInfo,
-  CommandResponse,
-  CommandResult,
-  Connector,
-  ConnectorPatch,
-  Credentials,
-  DisplayText,
-  EnergyMix,
-  EVSE,
-  EvsePatch,
-  Hours,
-  Location,
-  LocationPatch,
-  LocationReferences,
-  ReserveNow,
-  Session,
-  SessionPatch,
-  SetChargingProfile,
-  StartSession,
-  StopSession,
-  Tariff,
-  Token,
-  TokenPatch,
-  UnlockConnector,
-  Version,
-  VersionDetails,
-} from '@ocpi-ts/core';
+import { v221 } from '@ocpi-ts/core';
 import type { TSchema } from '@sinclair/typebox';
 
 export interface ObjectType {
@@ -44,6 +12,41 @@ export interface ObjectType {
   /** Whether an object looks like this type (checked in table order: the most specific first). */
   looksLike?: (object: Record<string, unknown>) => boolean;
 }
+
+const {
+  AuthorizationInfo,
+  CancelReservation,
+  CDR,
+  ChargingPreferences,
+  CommandResponse,
+  CommandResult,
+  Connector,
+  ConnectorPatch,
+  Credentials,
+  EnergyMix,
+  EVSE,
+  EvsePatch,
+  Hours,
+  Location,
+  LocationPatch,
+  LocationReferences,
+  ReserveNow,
+  Session,
+  SessionPatch,
+  StartSession,
+  StopSession,
+  Tariff,
+  Token,
+  TokenPatch,
+  UnlockConnector,
+  Version,
+  VersionDetails,
+} = v221;
+// The declaration bundler types these members of the namespace as types only (2.3.0 shares their
+// schemas); they are values at run time.
+const { ChargingProfile, ClientInfo, DisplayText, SetChargingProfile } = v221 as unknown as Readonly<
+  Record<'ChargingProfile' | 'ClientInfo' | 'DisplayText' | 'SetChargingProfile', TSchema>
+>;
 
 const has = (object: Record<string, unknown>, ...fields: string[]) => fields.every((field) => field in object);
 

@@ -1,6 +1,22 @@
 // Valid OCPI 2.2.1 objects made up for a party: the mock partner's data, and what the conformance
 // runner pushes to a partner's receivers. Deterministic for an index, so reruns produce the same.
-import type { CDR, CdrToken, ClientInfo, Location, PartyRef, Role, Session, Tariff, Token } from '@ocpi-ts/core';
+import { type PartyRef, type v221, versionEdge } from '@ocpi-ts/core';
+
+type CDR = v221.CDR;
+type CdrToken = v221.CdrToken;
+type ClientInfo = v221.ClientInfo;
+type Location = v221.Location;
+type Role = v221.ClientInfo['role'];
+type Session = v221.Session;
+type Tariff = v221.Tariff;
+type Token = v221.Token;
+
+/** A sample as the canonical model (2.3.0) a node's store keeps. */
+export function canonical<T = unknown>(type: string, sample: unknown): T {
+  const converted = versionEdge('2.2.1').toCanonical<T>(type, sample);
+  if (!converted.ok) throw new Error(`A sample ${type} cannot be kept: ${converted.losses.map((loss) => loss.reason).join('; ')}`);
+  return converted.value;
+}
 
 /** An OCPI DateTime, seconds precision. */
 export const ocpiTime = (time: number | Date = Date.now()): string => `${new Date(time).toISOString().slice(0, 19)}Z`;

@@ -16,7 +16,15 @@ describe('audit log', () => {
     const store = createMemoryStore();
     const events = createEventBus();
     const audit = createAuditLog({ store, events });
-    const server = createOcpiServer({ baseUrl: 'https://x.test/ocpi', parties: [CPO_ROLE], store, events, audit, modules: { '2.2.1': [commandsReceiver()] } });
+    const server = createOcpiServer({
+      baseUrl: 'https://x.test/ocpi',
+      parties: [CPO_ROLE],
+      store,
+      events,
+      audit,
+      versions: ['2.2.1'],
+      modules: [commandsReceiver()],
+    });
     for (let i = 0; i < 5; i++) {
       await server.handle({ method: 'GET', url: '/ocpi/versions', headers: { authorization: tokenHeader('secret-guess') }, remoteAddress: '203.0.113.9' });
     }

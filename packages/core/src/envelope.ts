@@ -13,8 +13,14 @@ export class JsonText {
   #text: string | undefined;
   /** The UTF-8 bytes, when the JSON was given as bytes. */
   readonly utf8: Uint8Array<ArrayBuffer> | undefined;
+  /**
+   * Names these exact bytes across reads, when the store can (its key and write version, say): equal
+   * revisions are equal JSON. The server keeps an object's encoding in other OCPI versions under it,
+   * so an object is converted once per version, not once per request (edges/encodings.ts).
+   */
+  readonly revision: string | undefined;
 
-  constructor(json: string | Uint8Array<ArrayBuffer>) {
+  constructor(json: string | Uint8Array<ArrayBuffer>, revision?: string) {
     if (typeof json === 'string') {
       this.#text = json;
       this.utf8 = undefined;
@@ -22,11 +28,12 @@ export class JsonText {
       this.#text = undefined;
       this.utf8 = json;
     }
+    this.revision = revision;
   }
 
   /** A stored object's JSON: its UTF-8 bytes when the store keeps them (`StoredObject.utf8`), else its text. */
-  static of(stored: { readonly json: string; readonly utf8?: Uint8Array<ArrayBuffer> | undefined }): JsonText {
-    return new JsonText(stored.utf8 ?? stored.json);
+  static of(stored: { readonly json: string; readonly utf8?: Uint8Array<ArrayBuffer> | undefined; readonly revision?: string | undefined }): JsonText {
+    return new JsonText(stored.utf8 ?? stored.json, stored.revision);
   }
 
   /** The JSON text (decoded from the bytes on first use). */

@@ -1,5 +1,6 @@
 import type { AuditEntry } from './audit.js';
-import type { CommandType } from './schemas/v2.2.1/index.js';
+import type { VersionLossEvent } from './edges/losses.js';
+import type { CommandType } from './schemas/v2.3.0/index.js';
 import type { PartyRef } from './store/types.js';
 import type { ToleranceKind } from './tolerances.js';
 
@@ -163,7 +164,8 @@ export type OcpiEvent =
   | OutboxFailedEvent
   | AuditRecordedEvent
   | CdrPriceMismatchEvent
-  | CdrPriceUncheckedEvent;
+  | CdrPriceUncheckedEvent
+  | VersionLossEvent;
 export type OcpiEventType = OcpiEvent['type'];
 /** The event of one type (the members whose `type` union contains it, narrowed to it). */
 export type OcpiEventOf<T extends OcpiEventType> = OcpiEvent extends infer E

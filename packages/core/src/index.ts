@@ -12,6 +12,9 @@ export type { OurCredentials, RequiredEndpoint } from './credentials/handshake.j
 export * from './credentials/initiator.js';
 export * from './credentials/registration-tokens.js';
 export { formatOcpiDateTime, normalizeOcpiDateTime, parseOcpiDateTime } from './date-time.js';
+export type { ConversionContext, ConversionResult, Direction, Loss, LossKind } from './edges/convert.js';
+export * from './edges/edge.js';
+export * from './edges/losses.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
@@ -35,6 +38,8 @@ export * from './outbound.js';
 export * from './outbox.js';
 export * from './pagination.js';
 export * from './partners/hub.js';
+// The partner record's roles: the canonical ones and HUB (over the 2.3.0 schemas' CredentialsRole and Role).
+export type { CredentialsRole, Role } from './partners/partner.js';
 export * from './partners/partner.js';
 export * from './partners/policy.js';
 export * from './routing-headers.js';
@@ -43,12 +48,14 @@ export * from './schemas/patch.js';
 export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/shared/enums.js';
 export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';
 export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/shared/unknown-enum-values.js';
-export * from './schemas/v2.2.1/index.js';
+// The canonical model (2.3.0), which handlers and stores use, under its own names.
+export * from './schemas/v2.3.0/index.js';
 export * from './tolerances.js';
 
-// The 2.1.1 and 2.3.0 object models as namespaces (2.2.1's names are exported as they are).
+// Each version's object model as a namespace: v211.Location, v221.Location, v230.Location.
 // Imported then exported: the declaration bundler does not take `export * as`.
 import * as v211 from './schemas/v2.1.1/index.js';
+import * as v221 from './schemas/v2.2.1/index.js';
 import * as v230 from './schemas/v2.3.0/index.js';
 
 export * from './server.js';
@@ -60,4 +67,4 @@ export * from './store/object-index.js';
 export type * from './store/types.js';
 export * from './validation/index.js';
 export * from './versions.js';
-export { v211, v230 };
+export { v211, v221, v230 };

@@ -34,7 +34,14 @@ describe('rate limits in handle()', () => {
     const store = createMemoryStore();
     await registerTestPartner(store, { token: 'a', roles: [EMSP_ROLE] });
     await registerTestPartner(store, { id: 'b', token: 'b', roles: [{ ...EMSP_ROLE, party_id: 'BBB' }] });
-    return createOcpiServer({ baseUrl: 'https://x.test/ocpi', parties: [CPO_ROLE], store, modules: { '2.2.1': [] }, ...(rateLimits ? { rateLimits } : {}) });
+    return createOcpiServer({
+      baseUrl: 'https://x.test/ocpi',
+      parties: [CPO_ROLE],
+      store,
+      versions: ['2.2.1'],
+      modules: [],
+      ...(rateLimits ? { rateLimits } : {}),
+    });
   }
   const get = (token: string, remoteAddress = '10.0.0.1') => ({
     method: 'GET',
@@ -145,7 +152,8 @@ describe('partner records stay small (issue 19, finding 8)', () => {
         baseUrl: 'https://cpo.test/ocpi',
         parties: [CPO_ROLE],
         store,
-        modules: { '2.2.1': [credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY })] },
+        versions: ['2.2.1'],
+        modules: [credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY })],
       });
       const register = async (roles: unknown[]) => {
         const { token } = await createRegistrationToken(store);

@@ -1,10 +1,12 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { VersionEdge } from './edges/edge.js';
+import type { LossRecorder } from './edges/losses.js';
 import type { EventOrigin, OcpiEvent, OcpiEventBus } from './events.js';
 import type { OcpiRequest } from './http.js';
 import type { Pagination } from './pagination.js';
-import type { Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
+import type { CredentialsRole, Partner, RegistrationToken, TokenEncoding } from './partners/partner.js';
 import type { PartnerPolicy } from './partners/policy.js';
-import type { CredentialsRole, InterfaceRole } from './schemas/v2.2.1/index.js';
+import type { InterfaceRole } from './schemas/v2.3.0/index.js';
 
 export type { InterfaceRole };
 
@@ -21,14 +23,17 @@ export type RouteAuth =
   /** a registered partner's token, or a registration token (token A): versions and credentials only */
   | 'partner-or-registration';
 
-export interface BodySpec {
-  /** The schema the parsed body must satisfy (strict mode). */
-  schema: TSchema;
+/**
+ * The body a route takes: a standard object type, validated against the requested version's schema
+ * and converted to the canonical model before the handler (`{ type: 'Location' }`, a PATCH body with
+ * `patch: true`), or a schema of the module's own, served as given in every version (custom modules).
+ */
+export type BodySpec = {
   /** Whether a request without a body is refused with HTTP 400 (default true): status_codes, no valid JSON. */
   required?: boolean;
-  /** A name for messages: `Invalid Location: /name: is required`. */
+  /** A name for messages: `Invalid Location: /name: is required` (default the type). */
   name?: string;
-}
+} & ({ type: string; patch?: boolean; schema?: undefined } | { schema: TSchema; type?: undefined; patch?: undefined });
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -45,6 +50,12 @@ export interface RouteDefinition {
   /** A list with `offset`/`limit`/`date_from`/`date_to` and the pagination headers. */
   paginated?: boolean;
   body?: BodySpec;
+  /**
+   * The object type the route answers (each item of a list): the handler answers canonical objects,
+   * the server writes them in the requested version. A function for routes whose answer depends on the
+   * URL (a Location, an EVSE or a Connector). Without it, the data is sent as the handler gives it.
+   */
+  gives?: string | ((context: RequestContext) => string | undefined);
   auth?: RouteAuth;
   handle(context: RequestContext): HandlerResult | Promise<HandlerResult>;
 }
@@ -61,6 +72,11 @@ export interface OcpiModule {
    * SHALL NOT be used with them (transport_and_format, "Message Routing Headers").
    */
   configuration?: boolean;
+  /**
+   * The OCPI versions that have this module (default every version the node serves). A route whose body
+   * or answer is an object type a version lacks is not mounted there (2.1.1 has no CANCEL_RESERVATION).
+   */
+  versions?: readonly string[];
   routes: readonly RouteDefinition[];
 }
 
@@ -76,7 +92,7 @@ export interface NodeInfo {
   /** The roles this platform plays. */
   parties: readonly CredentialsRole[];
   store: OcpiStore;
-  /** The OCPI versions mounted, highest first. */
+  /** The OCPI versions served, highest first. */
   versions: readonly string[];
   /** The public URL of the versions endpoint. */
   versionsUrl: string;
@@ -84,8 +100,13 @@ export interface NodeInfo {
   moduleUrl(version: string, identifier: string, role: InterfaceRole): string | undefined;
   /** Where events go: operators subscribe with `events.on(...)`. */
   events: OcpiEventBus;
-  /** The endpoints of a version, as in its version details. */
-  endpoints(version: string): { identifier: string; role: InterfaceRole; url: string }[];
+  /**
+   * The endpoints of a version, as in its version details. In 2.1.1 an endpoint has no role: the one
+   * a partner sees follows from its role (given as `partnerRole`; default the counterpart of our first party).
+   */
+  endpoints(version: string, partnerRole?: string): { identifier: string; role: InterfaceRole; url: string }[];
+  /** Where conversions report what they could not carry (see edges/losses.ts). */
+  losses: LossRecorder;
   /** Decides which roles a partner may hold, before a registration or credentials update is saved. */
   partnerPolicy: PartnerPolicy;
   /** How large what partners make us keep may grow (`createOcpiServer({ limits })`). */
@@ -117,12 +138,14 @@ export interface NodeLimits {
 export interface RequestContext {
   request: OcpiRequest;
   method: HttpMethod;
+  /** The OCPI version requested; `edge` has its rules. The body and what the handler answers are canonical (2.3.0). */
   version: string;
+  edge: VersionEdge;
   module: OcpiModule;
   /** Decoded path captures. */
   params: Readonly<Record<string, string>>;
   query: URLSearchParams;
-  /** The parsed (and, with a BodySpec, validated) body; undefined without one. */
+  /** The parsed body: validated against the version's schema and converted to the canonical model (custom schemas: as given); undefined without one. */
   body: unknown;
   caller: Caller;
   /** The authenticated partner; throws on routes that accept registration tokens when none is registered. */

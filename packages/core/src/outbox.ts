@@ -11,11 +11,7 @@ import type { OcpiClient, PartnerClient } from './client/client.js';
 import type { OcpiEventBus } from './events.js';
 import { STORE_MODULES } from './modules/common.js';
 import type { Partner } from './partners/partner.js';
-import type { CDR } from './schemas/v2.2.1/cdrs.js';
-import type { Location } from './schemas/v2.2.1/locations.js';
-import type { Session } from './schemas/v2.2.1/sessions.js';
-import type { Tariff } from './schemas/v2.2.1/tariffs.js';
-import type { Token } from './schemas/v2.2.1/tokens.js';
+import type { CDR, Location, Session, Tariff, Token } from './schemas/v2.3.0/index.js';
 import { INTERNAL_MODULES, instant, partnerOwner } from './store/internal-records.js';
 import { keyString, normalizeKey } from './store/keys.js';
 import type { ObjectKey, OcpiStore, StoredObject } from './store/types.js';
@@ -83,7 +79,7 @@ export interface Outbox {
   stats(): Promise<OutboxStats>;
 }
 
-/** The partner client's push method for each module a 2.2.1 node pushes: the client speaks the partner's version. */
+/** The partner client's push method for each module a node pushes (canonical objects): the client speaks the partner's version. */
 const PUSHES: Record<string, (to: PartnerClient, data: unknown) => Promise<unknown>> = {
   [STORE_MODULES.locations]: (to, data) => to.pushLocation(data as Location),
   [STORE_MODULES.sessions]: (to, data) => to.pushSession(data as Session),

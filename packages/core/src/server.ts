@@ -1,6 +1,12 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { AuditLog } from './audit.js';
 import { hashToken, type PresentedToken, readAuthorizationHeader } from './auth/tokens.js';
 import { readBody } from './body.js';
+import type { ConversionContext } from './edges/convert.js';
+import { CANONICAL_VERSION, isOcpiVersion, OCPI_VERSIONS, type VersionEdge, versionEdge } from './edges/edge.js';
+import { EncodingCache, type EncodingCacheOptions, toVersion } from './edges/encodings.js';
+import { counterpartRole, facesPartner211, modulePath, ourPartyFacing } from './edges/layout.js';
+import { createLossRecorder, type LossRecorder } from './edges/losses.js';
 import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
 import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
@@ -9,7 +15,7 @@ import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
 import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, NodeLimits, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import { actsFor, type HubServes } from './partners/hub.js';
-import type { CredentialsRole, Partner } from './partners/partner.js';
+import type { CredentialsRole, Partner, Role } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
 import { assertStorableBody, assertStorableParams } from './storable.js';
@@ -29,8 +35,21 @@ export interface OcpiServerOptions {
   /** The roles this platform plays, with their country code, party id and business details. */
   parties: readonly CredentialsRole[];
   store: OcpiStore;
-  /** The module interfaces mounted per OCPI version: `{ '2.2.1': [locationsSender(...), ...] }`. */
-  modules: Readonly<Record<string, readonly OcpiModule[]>>;
+  /**
+   * The module interfaces, written once against the canonical model: `[credentialsModule(),
+   * locationsSender(...), ...]`. Each is mounted in every served version that has it (2.1.1 has no
+   * Charging Profiles or Hub Client Info, only 2.3.0 has Payments and Bookings; a custom module is
+   * mounted in every version unless its `versions` say otherwise).
+   */
+  modules: readonly OcpiModule[];
+  /** The OCPI versions served; default every version ocpi-ts has: 2.3.0, 2.2.1 and 2.1.1. */
+  versions?: readonly string[];
+  /** Where the log lines go (a conversion's losses, once per partner, object type and field); default `console.warn`. */
+  log?: (line: string) => void;
+  /** The loss report to share with a client of ours (`createOcpiClient({ losses })`); default one of the server's own over `events` and `log`. */
+  losses?: LossRecorder;
+  /** Bounds of the encodings of stored objects in other versions the server keeps (default 20,000 and 64 MiB). */
+  encodings?: EncodingCacheOptions;
   pagination?: Partial<PaginationOptions>;
   /** Largest request body accepted, in bytes (default 1 MiB); larger gets HTTP 413. */
   bodyLimit?: number;
@@ -85,8 +104,18 @@ const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface MountedModule {
   version: string;
+  edge: VersionEdge;
   module: OcpiModule;
+  /** The module's routes that exist in this version. */
+  routes: readonly RouteDefinition[];
   segments: string[];
+}
+
+/** What converting a request body needs: whose it is, and the context of the conversion. */
+interface ConversionInput {
+  partnerId: string | undefined;
+  origin: { requestId: string; correlationId: string };
+  context: ConversionContext;
 }
 
 type Target =
@@ -146,8 +175,11 @@ function matchPath(pattern: readonly string[], segments: readonly string[]): Rec
   return params;
 }
 
-const defaultModulePath = (module: OcpiModule): string =>
-  module.path ?? (module.identifier === 'credentials' ? 'credentials' : `${module.role.toLowerCase()}/${module.identifier}`);
+/** Whether a route exists in a version: the object types it takes and answers are in that version. */
+function routeExists(route: RouteDefinition, edge: VersionEdge): boolean {
+  if (route.body?.type !== undefined && !edge.schemaOf(route.body.type, route.body.patch ?? false)) return false;
+  return typeof route.gives !== 'string' || edge.schemaOf(route.gives) !== undefined;
+}
 
 /** What every RequestContext has in common, on its prototype: building a context per request creates no closure. */
 const CONTEXT_METHODS: Pick<RequestContext, 'partner' | 'param'> = {
@@ -178,19 +210,29 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const ourParties = options.parties.map((p) => ({ ...p, ...normalizeParty(p) }));
   const tolerances = new ToleranceCounters();
 
-  const versions = Object.keys(options.modules).sort(compareVersions).reverse();
+  const versions = [...(options.versions ?? OCPI_VERSIONS)].sort(compareVersions).reverse();
+  for (const version of versions) if (!isOcpiVersion(version)) throw new Error(`OCPI ${version} is not a version ocpi-ts serves (${OCPI_VERSIONS.join(', ')})`);
   const mounted = new Map<string, MountedModule[]>();
   for (const version of versions) {
+    const edge = versionEdge(version);
     const list: MountedModule[] = [];
-    for (const module of options.modules[version] ?? []) {
-      const path = defaultModulePath(module);
+    for (const module of options.modules) {
+      if (module.versions ? !module.versions.includes(version) : !edge.hasModule(module.identifier)) continue;
+      const routes = module.routes.filter((route) => routeExists(route, edge));
+      if (routes.length === 0) continue;
+      const path = modulePath(module, version);
       if (list.some((m) => m.segments.join('/') === path)) throw new Error(`Two modules of OCPI ${version} are mounted at '${path}'`);
-      list.push({ version, module, segments: path.split('/').filter(Boolean) });
+      list.push({ version, edge, module, routes, segments: path.split('/').filter(Boolean) });
     }
     // Longest path first, so `sender/locations` wins over a custom module mounted at `sender`.
     list.sort((a, b) => b.segments.length - a.segments.length);
     mounted.set(version, list);
   }
+  const events = options.events ?? createEventBus();
+  const losses = options.losses ?? createLossRecorder({ events, ...(options.log ? { log: options.log } : {}) });
+  const encodings = new EncodingCache(options.encodings);
+  /** The role our side plays towards 2.1.1 partners that have not said theirs: our first party's. */
+  const ourFirstRole: Role | undefined = ourParties[0]?.role;
 
   const versionUrl = (version: string) => `${baseUrl}/${version}`;
   const moduleUrlOf = (m: MountedModule) => `${versionUrl(m.version)}/${m.segments.map(encodeURIComponent).join('/')}`;
@@ -201,15 +243,18 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     store,
     versions,
     versionsUrl: `${baseUrl}/versions`,
-    events: options.events ?? createEventBus(),
+    events,
+    losses,
     moduleUrl(version, identifier, role) {
       const found = mounted.get(version)?.find((m) => m.module.identifier === identifier && m.module.role === role);
       return found ? moduleUrlOf(found) : undefined;
     },
-    endpoints(version) {
+    endpoints(version, partnerRole) {
+      const edge = isOcpiVersion(version) ? versionEdge(version) : undefined;
+      const facing = partnerRole ?? counterpartRole(ourFirstRole);
       return (mounted.get(version) ?? [])
-        .slice()
-        .sort((a, b) => (options.modules[version] ?? []).indexOf(a.module) - (options.modules[version] ?? []).indexOf(b.module))
+        .filter((m) => edge?.endpointRoles !== false || facesPartner211(m.module, facing as Role))
+        .sort((a, b) => options.modules.indexOf(a.module) - options.modules.indexOf(b.module))
         .map((m) => ({
           identifier: m.module.identifier,
           // For credentials the role has no function; the spec advises SENDER (version_information_endpoint).
@@ -243,8 +288,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const found = modules.find((m) => m.segments.every((s, i) => rest[i] === s));
     if (!found) return noModule(`No module at '${rest.join('/')}' in OCPI ${version}; its endpoints are listed at ${versionUrl(version)}`);
     const below = rest.slice(found.segments.length);
-    const routes = found.module.routes.map((route) => ({ route, params: matchPath(route.path, below) })).filter((r) => r.params);
-    const moduleAuth = found.module.routes[0]?.auth ?? 'partner';
+    const routes = found.routes.map((route) => ({ route, params: matchPath(route.path, below) })).filter((r) => r.params);
+    const moduleAuth = found.routes[0]?.auth ?? 'partner';
     if (routes.length === 0) return { kind: 'not-found', message: `No ${found.module.identifier} endpoint at '${below.join('/')}'`, auth: moduleAuth };
     const match = routes.find((r) => r.route.method === method);
     if (!match) {
@@ -273,7 +318,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return hashed;
   }
 
-  async function authenticate(authorization: string | undefined, auth: RouteAuth): Promise<Caller> {
+  /**
+   * `edge`: the version requested. A partner sends its token as its version says (raw in 2.1.1, Base64
+   * from 2.2 on) or as it always did (`tokenEncoding`): a 2.1.1 partner moving to 2.2.1 sends Base64 on
+   * the 2.2.1 credentials endpoint. The versions endpoints, which have no version, take the partner's own.
+   */
+  async function authenticate(authorization: string | undefined, auth: RouteAuth, edge: VersionEdge | undefined): Promise<Caller> {
     const readings = authorization ? await hashedReadings(authorization) : [];
     if (readings.length === 0) {
       throw OcpiError.unauthorized(authorization ? 'Authorization header must be "Token <base64 credentials token>"' : 'Authorization header is missing');
@@ -282,7 +332,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     for (const reading of readings) {
       const partner = await store.partners.findByTokenHash(reading.hash);
       if (!partner) continue;
-      if (partner.tokenEncoding !== reading.encoding) continue;
+      if (partner.tokenEncoding !== reading.encoding && edge?.tokenEncoding !== reading.encoding) continue;
       if (partner.status === 'SUSPENDED') throw OcpiError.unauthorized('This partner is suspended');
       if (partner.status === 'UNREGISTERED') continue;
       // A handshake we started, or roles held for the operator: only our versions and credentials meanwhile.
@@ -313,7 +363,27 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return validator;
   }
 
-  async function readJsonBody(request: OcpiRequest, route: RouteDefinition, caller: Caller, record: (event: EventInput) => void): Promise<unknown> {
+  /** The schema a body is validated against in a version: its object type's there, or the module's own. */
+  function bodySchema(body: NonNullable<RouteDefinition['body']>, edge: VersionEdge): TSchema {
+    if (body.schema) return body.schema;
+    const schema = edge.schemaOf(body.type, body.patch ?? false);
+    if (!schema) throw new Error(`OCPI ${edge.version} has no ${body.type}${body.patch ? ' PATCH' : ''}`);
+    return schema;
+  }
+
+  /**
+   * The body: parsed, validated against the version's schema, and converted to the canonical model
+   * (what the version cannot say is left as the canonical model's defaults, reported as losses; what
+   * the canonical model cannot keep is refused with 2001 naming it).
+   */
+  async function readJsonBody(
+    request: OcpiRequest,
+    route: RouteDefinition,
+    edge: VersionEdge,
+    convert: () => ConversionInput,
+    caller: Caller,
+    record: (event: EventInput) => void,
+  ): Promise<unknown> {
     if (!BODY_METHODS.has(route.method)) return undefined;
     const read = await readBody(request.body, bodyLimit, bodyTimeoutMs);
     if (read.ok || read.reason !== 'timeout') bodiesRead.add(request);
@@ -324,7 +394,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       }
       throw new OcpiError('Request body is not valid UTF-8', { reason: 'bad_request' });
     }
-    const name = route.body?.name ?? 'object';
+    const name = route.body?.name ?? route.body?.type ?? 'object';
     if (read.text.trim() === '') {
       // status_codes: "When a message does not contain a valid JSON string, the HTTP error 400 - Bad
       // request MUST be returned"; an empty body is no JSON at all.
@@ -338,12 +408,30 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       // The parser's own message differs between engines (V8, JavaScriptCore): the answer must not.
       throw new OcpiError('Request body is not valid JSON', { reason: 'bad_request' });
     }
-    if (route.body) {
-      const quirks = caller.kind === 'partner' ? caller.partner.quirks : undefined;
-      for (const event of acceptBody({ schema: route.body.schema, name, body: parsed, validator: validatorFor(route.body.schema), quirks })) record(event);
+    if (!route.body) {
+      assertStorableBody(read.text, parsed, name);
+      return parsed;
     }
+    // One step accepts what partners send: DateTimes normalised, validated, unknown open-enum values
+    // reported (issue 17); then the version's object is converted to the canonical model.
+    const schema = bodySchema(route.body, edge);
+    const quirks = caller.kind === 'partner' ? caller.partner.quirks : undefined;
+    for (const event of acceptBody({ schema, name, body: parsed, validator: validatorFor(schema), quirks })) record(event);
     assertStorableBody(read.text, parsed, name);
-    return parsed;
+    if (route.body.type === undefined) return parsed;
+    const input = convert();
+    const converted = edge.toCanonical(route.body.type, parsed, { patch: route.body.patch ?? false, context: input.context });
+    if (converted.losses.length > 0) {
+      losses.record(
+        { partnerId: input.partnerId, version: edge.version, objectType: route.body.type, direction: 'from-partner', losses: converted.losses },
+        input.origin,
+      );
+    }
+    if (!converted.ok) {
+      const fields = converted.losses.map((loss) => `${loss.pointer || '/'}: ${loss.reason}`).join('; ');
+      throw OcpiError.invalid(`Invalid ${name}: it cannot be kept as OCPI ${edge.version} gives it (${fields})`);
+    }
+    return converted.value;
   }
 
   async function checkOwner(caller: Caller, params: Record<string, string>): Promise<PartyRef> {
@@ -359,7 +447,32 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     return owner;
   }
 
-  async function dispatch(request: OcpiRequest, ids: { requestId: string; correlationId: string }, headers: Record<string, string>, events: OcpiEvent[]) {
+  /**
+   * What converting a partner's object to the canonical model needs beyond the object (2.1.1 names no
+   * owner and no role): the owner in the URL or the partner's own party, our party facing it, its role.
+   */
+  function conversionContext(partnerRoles: readonly CredentialsRole[], owner: PartyRef | undefined, addressed: PartyRef | undefined): ConversionContext {
+    const theirs = partnerRoles[0];
+    const partnerRole = theirs?.role ?? counterpartRole(ourFirstRole);
+    return {
+      owner: owner ?? (theirs && normalizeParty(theirs)),
+      ourParty: ourPartyFacing(ourParties, partnerRole, addressed),
+      partnerRole,
+    };
+  }
+
+  /** The edge of the version a request is for, once known: its status codes are the answer's. */
+  interface Answering {
+    edge?: VersionEdge | undefined;
+  }
+
+  async function dispatch(
+    request: OcpiRequest,
+    ids: { requestId: string; correlationId: string },
+    headers: Record<string, string>,
+    events: OcpiEvent[],
+    answering: Answering,
+  ) {
     const questionMark = request.url.indexOf('?');
     const rawPath = questionMark === -1 ? request.url : request.url.slice(0, questionMark);
     const query = new URLSearchParams(questionMark === -1 ? '' : request.url.slice(questionMark + 1));
@@ -390,7 +503,14 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         : target.kind === 'route'
           ? (target.route.auth ?? 'partner')
           : (target.auth ?? 'partner');
-    const caller = await authenticate(firstHeader(request.headers.authorization), auth).catch((error: unknown) => {
+    const edge =
+      target.kind === 'route'
+        ? target.mounted.edge
+        : target.kind === 'version-details' && isOcpiVersion(target.version)
+          ? versionEdge(target.version)
+          : undefined;
+    answering.edge = edge;
+    const caller = await authenticate(firstHeader(request.headers.authorization), auth, target.kind === 'route' ? edge : undefined).catch((error: unknown) => {
       if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
       throw error;
     });
@@ -405,16 +525,22 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       return { data: versions.map((version) => ({ version, url: versionUrl(version) })) };
     }
     if (target.kind === 'version-details') {
-      return { data: { version: target.version, endpoints: node.endpoints(target.version) } };
+      const partnerRole = caller.kind === 'partner' ? caller.partner.roles[0]?.role : undefined;
+      const endpoints = node.endpoints(target.version, partnerRole);
+      // 2.1.1 endpoints have no role (version_information_endpoint 2.1.1, Endpoint class).
+      const listed = edge?.endpointRoles === false ? endpoints.map(({ identifier, url }) => ({ identifier, url })) : endpoints;
+      return { data: { version: target.version, endpoints: listed } };
     }
 
     const { mounted: found, route, params } = target;
     const partnerId = caller.kind === 'partner' ? caller.partner.id : undefined;
+    const partnerRoles = caller.kind === 'partner' ? caller.partner.roles : [];
     const origin = { partnerId, requestId: ids.requestId, correlationId: ids.correlationId };
     const record = (event: EventInput) => {
       events.push({ ...origin, ...event } as OcpiEvent);
     };
-    const functional = !found.module.configuration;
+    // Configuration modules carry no routing headers; 2.1.1 has none at all.
+    const functional = !found.module.configuration && found.edge.routingHeaders;
     const headerValues: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
     let routing: RoutingHeaders = { from: undefined, to: undefined };
@@ -437,7 +563,14 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     assertStorableParams(params);
     const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
-    const body = await readJsonBody(request, route, caller, record);
+    const body = await readJsonBody(
+      request,
+      route,
+      found.edge,
+      () => ({ partnerId, origin: ids, context: conversionContext(partnerRoles, owner, routing.to) }),
+      caller,
+      record,
+    );
 
     // Per-request view of the node, only when someone listens: shared config is never written.
     const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
@@ -445,6 +578,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       request,
       method: method as HttpMethod,
       version: found.version,
+      edge: found.edge,
       module: found.module,
       params,
       query,
@@ -459,16 +593,23 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       emit: record,
     });
     const result = await route.handle(context);
+    const items = Array.isArray(result.data) ? result.data : [];
+    const returned = items.length;
+    const gives = typeof route.gives === 'function' ? route.gives(context) : route.gives;
+    if (gives !== undefined && result.data !== undefined && result.data !== null && found.edge.version !== CANONICAL_VERSION) {
+      const converting = { edge: found.edge, type: gives, store, losses, partnerId, origin: ids, cache: encodings };
+      result.data = Array.isArray(result.data) ? await toVersion(result.data, converting) : (await toVersion([result.data], converting, true))[0];
+    }
     if (pagination) {
-      const items = Array.isArray(result.data) ? result.data : [];
       Object.assign(
         headers,
         paginationHeaders({
           publicUrl: `${moduleUrlOf(found)}${target.rest.map((s) => `/${encodeURIComponent(s)}`).join('')}`,
           query,
           pagination,
-          returned: items.length,
-          total: result.total ?? items.length,
+          // Objects the version cannot express are left out of the page, not of the list: the next page starts after them.
+          returned,
+          total: result.total ?? returned,
         }),
       );
     }
@@ -497,19 +638,27 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       headers['x-request-id'] = requestId;
       headers['x-correlation-id'] = correlationId;
       const events: OcpiEvent[] = [];
+      const answering: Answering = {};
+      // A status code the requested version does not have becomes its generic one (2.1.1 has no 2004).
+      const statusIn = (code: number) => answering.edge?.statusCode(code) ?? code;
       try {
-        const result = await dispatch(request, { requestId, correlationId }, headers, events);
+        const result = await dispatch(request, { requestId, correlationId }, headers, events, answering);
         Object.assign(headers, result.headers);
         return respond(request, result.httpStatus ?? 200, headers, {
           data: result.data,
-          statusCode: result.statusCode ?? OcpiStatus.SUCCESS,
+          statusCode: statusIn(result.statusCode ?? OcpiStatus.SUCCESS),
           statusMessage: result.statusMessage ?? 'Success',
           timestamp,
         });
       } catch (error) {
         if (error instanceof OcpiError) {
           Object.assign(headers, error.headers);
-          return respond(request, error.httpStatus, headers, { data: error.data, statusCode: error.statusCode, statusMessage: error.message, timestamp });
+          return respond(request, error.httpStatus, headers, {
+            data: error.data,
+            statusCode: statusIn(error.statusCode),
+            statusMessage: error.message,
+            timestamp,
+          });
         }
         options.onError?.(error, request);
         return respond(request, 500, headers, {
@@ -533,7 +682,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   // Body schemas are compiled now: one that cannot be compiled here (not precompiled, on a runtime that
   // refuses code generation) stops the server at start-up with an error naming it, not a request later.
   for (const list of mounted.values()) {
-    for (const { module } of list) for (const route of module.routes) if (route.body) validatorFor(route.body.schema);
+    for (const { edge, routes } of list) for (const route of routes) if (route.body) validatorFor(bodySchema(route.body, edge));
   }
 
   return { handle, node, bodyLimit, tolerances };

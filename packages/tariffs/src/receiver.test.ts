@@ -54,12 +54,10 @@ describe('withCdrPriceCheck: the eMSP prices every CDR it receives', () => {
       cdrId: '12345',
       currency: 'EUR',
       tolerance: 0.005,
-      differences: [
-        { field: 'total_cost.excl_vat', billed: 4.01, computed: '4' },
-        { field: 'total_cost.incl_vat', billed: 4.41, computed: '4.4' },
-      ],
-      billed: { total_cost: { excl_vat: 4.01, incl_vat: 4.41 }, total_time_cost: { excl_vat: 4, incl_vat: 4.4 } },
-      computed: { total_cost: { excl_vat: 4, incl_vat: 4.4 }, total_time_cost: { excl_vat: 4, incl_vat: 4.4 } },
+      // The receiver keeps the canonical (2.3.0) CDR: the 2.2.1 incl_vat 4.41 is a VAT of 0.40 on 4.01, as computed.
+      differences: [{ field: 'total_cost.before_taxes', billed: 4.01, computed: '4' }],
+      billed: { total_cost: { before_taxes: 4.01, taxes: [{ name: 'VAT', amount: 0.4 }] }, total_time_cost: { before_taxes: 4 } },
+      computed: { total_cost: { before_taxes: 4, taxes: [{ name: 'VAT', amount: 0.4 }] }, total_time_cost: { before_taxes: 4 } },
       tariffs: [{ id: '12', source: 'cdr' }],
       timeZone: 'UTC',
       partnerId: 'partner-bec',
@@ -77,7 +75,7 @@ describe('withCdrPriceCheck: the eMSP prices every CDR it receives', () => {
     await putOwnObject(h.store, STORE_MODULES.locations, { country_code: 'BE', party_id: 'BEC' }, location);
     await h.call('POST', 'receiver/cdrs', { token: 'bec', body: cdr() });
     await settle();
-    expect(mismatches[0]?.differences[0]).toEqual({ field: 'total_cost.excl_vat', billed: 4, computed: '5' });
+    expect(mismatches[0]?.differences[0]).toEqual({ field: 'total_cost.before_taxes', billed: 4, computed: '5' });
     expect(mismatches[0]?.tariffs).toEqual([{ id: '12', source: 'held', last_updated: '2015-02-02T14:15:01Z' }]);
     expect(mismatches[0]?.timeZone).toBe('Europe/Brussels');
   });

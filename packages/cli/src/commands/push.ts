@@ -1,4 +1,4 @@
-import { type CDR, createAutoValidatorFactory, isOcpiCallError, type Location, type Session, type Tariff, type Token } from '@ocpi-ts/core';
+import { type CDR, createAutoValidatorFactory, isOcpiCallError, type Location, type Session, type Tariff, type Token, versionEdge } from '@ocpi-ts/core';
 import { type Command, writeJson } from '../command.js';
 import { readItems } from '../documents.js';
 import { ExitCode, styleFor, usageError } from '../io.js';
@@ -39,7 +39,8 @@ Exit code 0: all pushed; 1: some objects invalid (not sent); 3: the partner refu
     const { partner, client } = await resolvePartner(args, io);
     const target = client.forPartner(partner);
     target.endpoint(module, 'RECEIVER');
-    const type = typeOfModule(partner.version ?? '2.2.1', module);
+    const version = partner.version ?? '2.2.1';
+    const type = typeOfModule(version, module);
     const validator = type ? createAutoValidatorFactory().compile(type.schema) : undefined;
     const items = [];
     for await (const item of readItems(files.length ? files : ['-'], io)) items.push(item);
@@ -60,12 +61,19 @@ Exit code 0: all pushed; 1: some objects invalid (not sent); 3: the partner refu
         invalid.push({ at, id, reason: checked.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ') });
         continue;
       }
+      // The files are in the partner's version; the client takes the canonical model and writes it back in that version.
+      const canonical = type ? versionEdge(version).toCanonical(type.name, item.value) : undefined;
+      if (canonical && !canonical.ok) {
+        invalid.push({ at, id, reason: canonical.losses.map((loss) => `${loss.pointer || '(root)'}: ${loss.reason}`).join('; ') });
+        continue;
+      }
+      const value = canonical?.value ?? item.value;
       try {
-        if (module === 'locations') await target.pushLocation(item.value as Location);
-        else if (module === 'sessions') await target.pushSession(item.value as Session);
-        else if (module === 'tariffs') await target.pushTariff(item.value as Tariff);
-        else if (module === 'tokens') await target.pushToken(item.value as Token);
-        else await target.postCdr(item.value as CDR);
+        if (module === 'locations') await target.pushLocation(value as Location);
+        else if (module === 'sessions') await target.pushSession(value as Session);
+        else if (module === 'tariffs') await target.pushTariff(value as Tariff);
+        else if (module === 'tokens') await target.pushToken(value as Token);
+        else await target.postCdr(value as CDR);
         pushed++;
       } catch (error) {
         if (!isOcpiCallError(error)) throw error;

@@ -1,23 +1,15 @@
 // The checks of `ocpi conformance`, as a table: each names the spec section it proves. They run in
 // this order; a check that needs what an earlier one could not get is skipped with the reason.
 // Transport checks come last and read every exchange of the run (see probe.ts).
-import {
-  AnyResponseEnvelope,
-  AuthorizationInfo,
-  acceptBody,
-  CommandResponse,
-  CommandResult,
-  Credentials,
-  createAutoValidatorFactory,
-  partnerToken,
-  Version,
-  VersionDetails,
-} from '@ocpi-ts/core';
+import { acceptBody, createAutoValidatorFactory, partnerToken, v221 } from '@ocpi-ts/core';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { typeOfModule } from '../object-types.js';
 import { cdrTokenOf, ocpiTime, sampleCdr, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
 import { type Answer, endpointOf, holds, identityOf, idOf, limitOf, listUrl, type RunContext, send, senderLists, totalOf, walk } from './context.js';
 import type { Exchange } from './probe.js';
+
+// The conformance run speaks OCPI 2.2.1.
+const { AnyResponseEnvelope, AuthorizationInfo, CommandResponse, CommandResult, Credentials, Version, VersionDetails } = v221;
 
 /** `warn`: passed, but with something a receiver only accepts as a tolerance (ocpi-ts raises a warning for it). */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';

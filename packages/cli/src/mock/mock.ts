@@ -1,8 +1,28 @@
 // The mock partner: an ordinary OCPI node of one role (the core with its store-backed defaults), seeded
 // with made-up data, with the faults of `faults.ts` switched on in front of it.
-import { type CredentialsRole, createRegistrationToken, type OcpiStore, type PartnerChange, type PartyRef, putOwnObject, STORE_MODULES } from '@ocpi-ts/core';
+import {
+  type CredentialsRole,
+  createRegistrationToken,
+  type OcpiStore,
+  type PartnerChange,
+  type PartyRef,
+  putOwnObject,
+  STORE_MODULES,
+  type v221,
+} from '@ocpi-ts/core';
 import { type NodeRole, type RoleNode, startRoleNode } from '../node.js';
-import { cdrTokenOf, ocpiTime, SAMPLE_TARIFF_ID, sampleCdr, sampleClientInfo, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
+import {
+  canonical,
+  cdrTokenOf,
+  ocpiTime,
+  SAMPLE_TARIFF_ID,
+  sampleCdr,
+  sampleClientInfo,
+  sampleLocation,
+  sampleSession,
+  sampleTariff,
+  sampleToken,
+} from '../samples.js';
 import { type ActiveFault, withFaults } from './faults.js';
 
 export interface MockOptions {
@@ -77,8 +97,8 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
           const token = cdrTokenOf(sampleToken(emsp, n, at(n, count)));
           const location = sampleLocation(cpo, n, at(n, count));
           const id = `${emsp.country_code}${emsp.party_id}-${n}`;
-          await putOwnObject(node.store, STORE_MODULES.sessions, cpo, sampleSession(cpo, id, token, location, at(n, count)));
-          await putOwnObject(node.store, STORE_MODULES.cdrs, cpo, sampleCdr(cpo, id, token, location, at(n, count)));
+          await putOwnObject(node.store, STORE_MODULES.sessions, cpo, canonical('Session', sampleSession(cpo, id, token, location, at(n, count))));
+          await putOwnObject(node.store, STORE_MODULES.cdrs, cpo, canonical('CDR', sampleCdr(cpo, id, token, location, at(n, count))));
         }
       }
     }
@@ -96,21 +116,27 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
   });
   const { store } = node;
   for (const cpo of cpos) {
-    for (let n = 1; n <= locationCount; n++) await putOwnObject(store, STORE_MODULES.locations, cpo, sampleLocation(cpo, n, at(n, locationCount)));
-    await putOwnObject(store, STORE_MODULES.tariffs, cpo, sampleTariff(cpo, SAMPLE_TARIFF_ID, at(0, 1)));
-    await putOwnObject(store, STORE_MODULES.tariffs, cpo, sampleTariff(cpo, 'FAST', at(1, 1)));
+    for (let n = 1; n <= locationCount; n++)
+      await putOwnObject(store, STORE_MODULES.locations, cpo, canonical('Location', sampleLocation(cpo, n, at(n, locationCount))));
+    await putOwnObject(store, STORE_MODULES.tariffs, cpo, canonical('Tariff', sampleTariff(cpo, SAMPLE_TARIFF_ID, at(0, 1))));
+    await putOwnObject(store, STORE_MODULES.tariffs, cpo, canonical('Tariff', sampleTariff(cpo, 'FAST', at(1, 1))));
   }
   const tokenCount = options.tokens ?? 12;
   for (const emsp of emsps) {
     for (let n = 1; n <= tokenCount; n++) {
       const token = sampleToken(emsp, n, at(n, tokenCount));
-      await putOwnObject(store, STORE_MODULES.tokens, emsp, token);
+      await putOwnObject(store, STORE_MODULES.tokens, emsp, canonical('Token', token));
     }
   }
   const hub = parties.find((p) => p.role === 'HUB');
   if (hub) {
     for (const party of parties.filter((p) => p !== hub)) {
-      await putOwnObject(store, STORE_MODULES.hubClientInfo, hub, sampleClientInfo(party, party.role, at(0, 1)));
+      await putOwnObject(
+        store,
+        STORE_MODULES.hubClientInfo,
+        hub,
+        canonical('ClientInfo', sampleClientInfo(party, party.role as v221.ClientInfo['role'], at(0, 1))),
+      );
     }
   }
   const tokenA = await acceptTokenA(store, options.tokenA);

@@ -5,7 +5,8 @@ import type { OcpiModule } from '../module.js';
 import { commandsReceiver, readReservation } from '../modules/commands.js';
 import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
 import { type CredentialsRole, ourToken, type Partner, partnerToken } from '../partners/partner.js';
-import type { CDR, Location, Session, Token } from '../schemas/v2.2.1/index.js';
+// The client takes the canonical model (2.3.0) and writes it in the partner's version.
+import type { CDR, Location, Session, Token } from '../schemas/v2.3.0/index.js';
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import { example } from '../testing/examples.js';
@@ -102,19 +103,18 @@ async function connectedPair(
   let b!: HttpTestNode;
   const a = await startHttpTestNode({
     parties: [A_CPO, A_EMSP],
-    modules: { '2.2.1': [thingsSender, thingsReceiver, results.module] },
+    versions: ['2.2.1'],
+    modules: [thingsSender, thingsReceiver, results.module],
     ...(options.fetchA ? { fetch: options.fetchA } : {}),
   });
   b = await startHttpTestNode({
     parties: [B_EMSP],
     pagination: { defaultLimit: 50, maxLimit: 100 },
-    modules: {
-      '2.2.1': [
-        thingsSender,
-        thingsReceiver,
-        ...recordingReceivers(received, (body, partner) => (options.onCommand ? options.onCommand(body, partner) : postResultLater(b, body, partner))),
-      ],
-    },
+    modules: [
+      thingsSender,
+      thingsReceiver,
+      ...recordingReceivers(received, (body, partner) => (options.onCommand ? options.onCommand(body, partner) : postResultLater(b, body, partner))),
+    ],
   });
   running.push(a, b);
   const partnerOfA = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
@@ -213,7 +213,7 @@ describe('requests', () => {
   });
 
   it('no usable answer is an OcpiTransportError: not JSON, HTTP error without envelope, network down, timeout', async () => {
-    const html = await serveOverHttp(createOcpiServer({ baseUrl: 'http://x/ocpi', parties: [A_CPO], store: createMemoryStore(), modules: {} }));
+    const html = await serveOverHttp(createOcpiServer({ baseUrl: 'http://x/ocpi', parties: [A_CPO], store: createMemoryStore(), modules: [] }));
     closers.push(html.close);
     const call = (url: string, fetchImpl?: typeof fetch, timeoutMs?: number) =>
       createOcpiClient({ outbound: LOCAL_OUTBOUND_POLICY, ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(timeoutMs ? { timeoutMs } : {}) })
@@ -279,11 +279,13 @@ describe('pushes of client-owned objects', () => {
   it('sessions, tokens and CDRs go to the partner`s receivers; a CDR POST answers its Location', async () => {
     const { a, b, received, partnerOfA } = await connectedPair();
     const client = a.client.forPartner(partnerOfA);
-    const session = { ...example<Session>('session_example_1_simple_start.json'), country_code: 'BE', party_id: 'BEC' };
+    const session = { ...example<Session>('session_example_1_simple_start.json', '2.3.0'), country_code: 'BE', party_id: 'BEC' };
     await client.pushSession(session);
-    const token = example<Token>('token_example_1_app_user.json');
+    const token = example<Token>('token_example_1_app_user.json', '2.3.0');
     await client.pushToken(token);
-    const cdr = example<CDR>('cdr_example.json');
+    const official = example<CDR>('cdr_example.json', '2.3.0');
+    // The official 2.3.0 CDR's Tariff lacks tax_included (docs/versions.md).
+    const cdr: CDR = { ...official, tariffs: (official.tariffs ?? []).map((tariff) => ({ ...tariff, tax_included: 'NO' as const })) };
     const posted = await client.postCdr(cdr);
     expect(posted.location).toBe(`${b.origin}/ocpi/2.2.1/receiver/cdrs/12345`);
     expect(received.map((r) => `${r.method} ${r.module} ${r.path.join('/')}`)).toEqual([
@@ -344,8 +346,8 @@ describe('commands with several results: a reservation cancelled by the CPO', ()
   async function reservationPair() {
     const results = createCommandResultReceiver({ timeoutMs: 5_000 });
     const commands = commandsReceiver({}, { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 } });
-    const a = await startHttpTestNode({ parties: [A_EMSP], modules: { '2.2.1': [results.module] } });
-    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [commands] } });
+    const a = await startHttpTestNode({ parties: [A_EMSP], versions: ['2.2.1'], modules: [results.module] });
+    const b = await startHttpTestNode({ parties: [A_CPO], versions: ['2.2.1'], modules: [commands] });
     running.push(a, b);
     closers.push(() => commands.drain());
     const location = { ...example<Location>('location_example.json'), country_code: A_CPO.country_code, party_id: A_CPO.party_id };
@@ -513,7 +515,7 @@ describe('pagination over HTTP', () => {
       ],
     };
     const a = await startHttpTestNode({ parties: [A_EMSP] });
-    const b = await startHttpTestNode({ parties: [A_CPO], modules: { '2.2.1': [strictSessions] } });
+    const b = await startHttpTestNode({ parties: [A_CPO], versions: ['2.2.1'], modules: [strictSessions] });
     running.push(a, b);
     const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
     const client = a.client.forPartner(partner);

@@ -1,34 +1,36 @@
 import { authorizationHeader } from '../auth/tokens.js';
 import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
+import { CANONICAL_VERSION, isOcpiVersion, versionEdge } from '../edges/edge.js';
+import { toVersion } from '../edges/encodings.js';
+import { createLossRecorder, type LossRecorder } from '../edges/losses.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
+import { createEventBus } from '../events.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.js';
 import { routingHeaderValues } from '../routing-headers.js';
+import type { CommandType } from '../schemas/v2.2.1/index.js';
 import type {
+  Booking,
+  BookingLocation,
+  BookingRequest,
   CancelReservation,
   CDR,
   CommandResponse,
   CommandResult,
-  CommandType,
+  FinancialAdviceConfirmation,
   Location,
+  NewTerminal,
   ReserveNow,
   Session,
   StartSession,
   StopSession,
   Tariff,
-  Token,
-  UnlockConnector,
-} from '../schemas/v2.2.1/index.js';
-import type {
-  Booking,
-  BookingLocation,
-  BookingRequest,
-  FinancialAdviceConfirmation,
-  NewTerminal,
   Terminal,
   TerminalActivation,
   TerminalPatch,
+  Token,
+  UnlockConnector,
 } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
@@ -50,6 +52,10 @@ export interface OcpiClientOptions {
   timeoutMs?: number;
   /** Our parties: the default `OCPI-from-*` of functional module calls is the first. */
   parties?: readonly PartyRef[];
+  /** Where the Locations that 2.1.1 Sessions and CDRs embed are read (our node's store); without it they cannot be sent to a 2.1.1 partner. */
+  store?: OcpiStore;
+  /** Where what a partner's version cannot carry is reported (`node.losses`); default a recorder of its own that logs. */
+  losses?: LossRecorder;
 }
 
 export type QueryInput = URLSearchParams | Readonly<Record<string, string | number | Date | undefined>>;
@@ -209,6 +215,15 @@ export interface OcpiClient {
   forPartner(partner: Partner): PartnerClient;
 }
 
+/** The object type of each command's body. */
+const COMMAND_BODY_TYPES: Readonly<Record<CommandType, string>> = {
+  CANCEL_RESERVATION: 'CancelReservation',
+  RESERVE_NOW: 'ReserveNow',
+  START_SESSION: 'StartSession',
+  STOP_SESSION: 'StopSession',
+  UNLOCK_CONNECTOR: 'UnlockConnector',
+};
+
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
 const CONFIGURATION_MODULES = new Set(['versions', 'credentials', 'hubclientinfo']);
 
@@ -264,6 +279,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
   const fetchImpl = options.fetch ?? createGuardedFetch(options.outbound);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const ourParties = (options.parties ?? []).map(normalizeParty);
+  const losses = options.losses ?? createLossRecorder({ events: createEventBus() });
 
   async function request<T>(call: OcpiCall): Promise<OcpiResult<T>> {
     const { method } = call;
@@ -373,6 +389,25 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     if (partner.outboundToken === undefined) throw new Error(`Partner ${partner.id} (${partner.status}) has no credentials token to call it with`);
     const token: PartnerToken = partner.outboundToken;
     const encoding = partner.tokenEncoding;
+    // The typed calls take and answer the canonical model (2.3.0) and speak the partner's version.
+    const edge = versionEdge(isOcpiVersion(partner.version) ? partner.version : CANONICAL_VERSION);
+
+    /** A canonical object in the partner's version; 2001 (OcpiError) when the version cannot express it. */
+    async function outgoing(type: string, value: unknown): Promise<unknown> {
+      if (edge.version === CANONICAL_VERSION) return value;
+      const [converted] = await toVersion([value], { edge, type, store: options.store, losses, partnerId: partner.id }, true);
+      return converted;
+    }
+
+    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
+    function incoming<T>(type: string, value: unknown): T {
+      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
+      const converted = edge.toCanonical<T>(type, value);
+      if (converted.losses.length > 0) {
+        losses.record({ partnerId: partner.id, version: edge.version, objectType: type, direction: 'from-partner', losses: converted.losses });
+      }
+      return converted.ok ? converted.value : (value as T);
+    }
 
     function endpoint(moduleId: string, role: InterfaceRole): string {
       // The role of the credentials endpoint has no function (version_information_endpoint, Endpoint class).
@@ -389,8 +424,9 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     const urlOf = (moduleId: string, role: InterfaceRole, path: readonly string[] = []) =>
       [endpoint(moduleId, role).replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/');
 
+    // 2.1.1 has no routing headers (nor hubs).
     const routingFor = (moduleId: string, options: { from?: PartyRef; to?: PartyRef } = {}) =>
-      CONFIGURATION_MODULES.has(moduleId) ? undefined : { from: options.from ?? ourParties[0], to: options.to ?? partner.roles[0] };
+      CONFIGURATION_MODULES.has(moduleId) || !edge.routingHeaders ? undefined : { from: options.from ?? ourParties[0], to: options.to ?? partner.roles[0] };
 
     async function call<T>(method: HttpMethod, moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options: CallOptions = {}) {
       return request<T>({
@@ -454,12 +490,15 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         ...options,
       });
 
+    /** A command to the partner's Commands Receiver, in its version; its CommandResponse as the canonical one. */
+    async function postCommand(command: CommandType, body: unknown, callOptions: CallOptions): Promise<CommandResponse> {
+      const sent = await call<unknown>('POST', 'commands', 'RECEIVER', [command], await outgoing(COMMAND_BODY_TYPES[command], body), callOptions);
+      return incoming<CommandResponse>('CommandResponse', sent.data);
+    }
+
     async function sendCommand<C extends CommandType>(command: C, body: CommandRequest<C>, options: SendCommandOptions = {}): Promise<SentCommand> {
       const { results, ...callOptions } = options;
-      if (body.response_url !== undefined) {
-        const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], body, callOptions);
-        return { response: sent.data, result: undefined };
-      }
+      if (body.response_url !== undefined) return { response: await postCommand(command, body, callOptions), result: undefined };
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
       const reservation = body as Partial<ReserveNow & CancelReservation>;
       const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
@@ -474,13 +513,13 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       });
       try {
         await pending.registered;
-        const sent = await call<CommandResponse>('POST', 'commands', 'RECEIVER', [command], { ...body, response_url: pending.responseUrl }, callOptions);
+        const response = await postCommand(command, { ...body, response_url: pending.responseUrl }, callOptions);
         // mod_commands: the CommandResult only follows an ACCEPTED CommandResponse.
-        if (sent.data?.result !== 'ACCEPTED') {
+        if (response?.result !== 'ACCEPTED') {
           pending.cancel();
-          return { response: sent.data, result: undefined };
+          return { response, result: undefined };
         }
-        return { response: sent.data, result: pending.result, ended: pending.ended };
+        return { response, result: pending.result, ended: pending.ended };
       } catch (error) {
         pending.cancel();
         throw error;
@@ -497,13 +536,16 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       patch: (moduleId, role, path, body, options) => call('PATCH', moduleId, role, path, body, options),
       paginate: paginatePartner,
       resync,
-      pushLocation: (location, options) => pushOwned('locations', location, location.id, location, options),
-      pushSession: (session, options) => pushOwned('sessions', session, session.id, session, options),
-      pushTariff: (tariff, options) => pushOwned('tariffs', tariff, tariff.id, tariff, options),
-      pushToken: (token, options = {}) =>
-        pushOwned('tokens', token, token.uid, token, { ...options, query: { type: token.type, ...Object.fromEntries(queryString(options.query)) } }),
+      pushLocation: async (location, options) => pushOwned('locations', location, location.id, await outgoing('Location', location), options),
+      pushSession: async (session, options) => pushOwned('sessions', session, session.id, await outgoing('Session', session), options),
+      pushTariff: async (tariff, options) => pushOwned('tariffs', tariff, tariff.id, await outgoing('Tariff', tariff), options),
+      pushToken: async (token, options = {}) =>
+        pushOwned('tokens', token, token.uid, await outgoing('Token', token), {
+          ...options,
+          query: { type: token.type, ...Object.fromEntries(queryString(options.query)) },
+        }),
       async postCdr(cdr, options = {}) {
-        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], cdr, {
+        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), {
           from: { country_code: cdr.country_code, party_id: cdr.party_id },
           ...options,
         });

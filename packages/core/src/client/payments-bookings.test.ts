@@ -6,8 +6,8 @@ import { bookingIdOf, bookingsReceiver, bookingsSender } from '../modules/bookin
 import { getOwnObject, putOwnObject, STORE_MODULES } from '../modules/common.js';
 import { paymentsReceiver, paymentsSender } from '../modules/payments.js';
 import { LOCAL_OUTBOUND_POLICY } from '../outbound.js';
-import { type CredentialsRole, type Endpoint, type Partner, partnerToken, type Role } from '../partners/partner.js';
-import type { Booking, BookingLocation, BookingRequest, FinancialAdviceConfirmation, Terminal } from '../schemas/v2.3.0/index.js';
+import { type CredentialsRole, type Partner, partnerToken, type Role } from '../partners/partner.js';
+import type { Booking, BookingLocation, BookingRequest, Endpoint, FinancialAdviceConfirmation, Terminal } from '../schemas/v2.3.0/index.js';
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { OcpiStore } from '../store/types.js';
@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function startNode(parties: CredentialsRole[], modules: OcpiModule[]): Promise<Node> {
   const store = createMemoryStore();
-  const served = await serveOverHttp((origin) => createOcpiServer({ baseUrl: `${origin}/ocpi`, parties, store, modules: { '2.3.0': modules } }));
+  const served = await serveOverHttp((origin) => createOcpiServer({ baseUrl: `${origin}/ocpi`, parties, store, versions: ['2.3.0'], modules: modules }));
   closers.push(served.close);
   const client = createOcpiClient({ parties, outbound: LOCAL_OUTBOUND_POLICY });
   return { parties, store, client, endpoints: served.server.node.endpoints('2.3.0') as Endpoint[] };

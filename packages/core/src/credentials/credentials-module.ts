@@ -1,13 +1,13 @@
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
+import { counterpartRole } from '../edges/layout.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
 import { type CredentialsRole, type Partner, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { reviewedRoles, reviewRegistration, reviewUpdate } from '../partners/policy.js';
-import { Credentials } from '../schemas/v2.2.1/index.js';
 import type { ValidatorFactory } from '../validation/validator.js';
-import { checkCredentials, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
+import { discoverPartner, ourCredentialsIn, partyTakenByOther, type ReadCredentials, type RequiredEndpoint, readCredentials } from './handshake.js';
 
 /** `awaiting_approval`: the operator's policy held roles of a registration or update (`approvePartner`). */
 export type PartnerChange = { kind: 'registered' | 'updated' | 'unregistered' | 'awaiting_approval'; partner: Partner };
@@ -34,7 +34,10 @@ export interface CredentialsModuleOptions {
 /**
  * The Credentials module, server side (credentials.asciidoc): a partner registers with POST using
  * the registration token (token A) we gave it, rotates with PUT, unregisters with DELETE, and reads
- * our credentials with GET. Mount it in each version: `{ '2.2.1': [credentialsModule(), ...] }`.
+ * our credentials with GET. Mounted in every version the node serves, it reads and answers Credentials
+ * in the version requested (2.1.1: one party, whose role follows from ours; 2.3.0: `hub_party_id`), and a
+ * registration or update there makes that the partner's version (a PUT on the 2.2.1 endpoint moves a
+ * 2.1.1 partner to 2.2.1; its objects stay).
  */
 export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiModule {
   const client =
@@ -47,14 +50,23 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
   const validatorsOf = (ctx: RequestContext): ValidatorFactory => options.validators ?? { compile: (schema) => ctx.node.validator(schema) };
   const required = (roles: readonly CredentialsRole[]) =>
     typeof options.requiredEndpoints === 'function' ? options.requiredEndpoints(roles) : (options.requiredEndpoints ?? []);
-  const body = { schema: Credentials, name: 'Credentials' };
+  /** The role a partner plays towards us where its version does not say (2.1.1): the counterpart of our first. */
+  const partnerRoleOf = (ctx: RequestContext) =>
+    ctx.caller.kind === 'partner' && ctx.caller.partner.roles[0] ? ctx.caller.partner.roles[0].role : counterpartRole(ctx.node.parties[0]?.role);
 
-  /** The roles of the body, with the rule the schema cannot express (unique role/party combinations). */
-  function bodyRoles(ctx: RequestContext): { credentials: Credentials; roles: CredentialsRole[] } {
-    const checked = checkCredentials(validatorsOf(ctx), ctx.body, ctx.node.limits.partnerRoles);
+  /** The body in the requested version, with the rule the schema cannot express (unique role/party combinations). */
+  function bodyRoles(ctx: RequestContext): { credentials: ReadCredentials; roles: CredentialsRole[] } {
+    const checked = readCredentials(validatorsOf(ctx), ctx.body, {
+      version: ctx.version,
+      partnerRole: partnerRoleOf(ctx),
+      maxRoles: ctx.node.limits.partnerRoles,
+    });
     if (!checked.ok) throw OcpiError.invalid(`Invalid Credentials: ${checked.message}`);
-    return { credentials: checked.value, roles: rolesOf(checked.value) };
+    return { credentials: checked.value, roles: checked.value.roles };
   }
+
+  /** Our Credentials in the requested version. */
+  const ours = (ctx: RequestContext, token: string) => ourCredentialsIn(ctx.node, token, ctx.version, partnerRoleOf(ctx));
 
   /** The registered partner calling, or 405 (credentials, PUT and DELETE: "not registered yet"). One awaiting approval may unregister. */
   function registeredCaller(ctx: RequestContext, method: 'PUT' | 'DELETE'): Partner {
@@ -68,7 +80,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
   }
 
   /** The partner's versions and endpoints (3001/3002/3003 when unusable); a failed call is reported as `outbound.failed` in full. */
-  async function discover(ctx: RequestContext, credentials: Credentials, encoding: TokenEncoding, roles: readonly CredentialsRole[]) {
+  async function discover(ctx: RequestContext, credentials: ReadCredentials, encoding: TokenEncoding, roles: readonly CredentialsRole[]) {
     try {
       return await discoverPartner({
         client,
@@ -77,6 +89,9 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         token: partnerToken(credentials.token),
         encoding,
         versions: [ctx.version],
+        // The partner calls with the encoding it chose: we call it back with the same.
+        fixedEncoding: true,
+        partnerRole: roles[0]?.role,
         required: required(roles),
         maxEndpoints: ctx.node.limits.partnerEndpoints,
       });
@@ -111,14 +126,14 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         async handle(ctx) {
           // Only the hash of our token is kept; the caller authenticated with that very token, so it
           // is the one to return ("the credentials object to access the server's platform").
-          return { data: ourCredentials(ctx.node, presentedToken(ctx)) };
+          return { data: ours(ctx, presentedToken(ctx)) };
         },
       },
       {
         method: 'POST',
         path: [],
         auth: 'partner-or-registration',
-        body,
+        // The Credentials of the requested version, read by readCredentials (a custom body: see bodyRoles).
         async handle(ctx) {
           const caller = ctx.caller;
           if (caller.kind === 'partner') {
@@ -175,14 +190,14 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             throw OcpiError.unauthorized('The registration token was used or revoked meanwhile');
           }
           await notify(ctx, { kind: decision === 'approve' ? 'registered' : 'awaiting_approval', partner });
-          return { data: ourCredentials(ctx.node, token) };
+          return { data: ours(ctx, token) };
         },
       },
       {
         method: 'PUT',
         path: [],
         auth: 'partner-or-registration',
-        body,
+        // The Credentials of the requested version, read by readCredentials (a custom body: see bodyRoles).
         async handle(ctx) {
           const current = registeredCaller(ctx, 'PUT');
           const { credentials, roles } = bodyRoles(ctx);
@@ -191,7 +206,8 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           // An update can add no role or party the operator did not grant (a refusal changes nothing).
           const decision = await reviewUpdate(ctx.node, current, roles, credentials.url);
           // credentials, PUT: switch to this endpoint's version and fetch the endpoints again, with the new token.
-          const discovered = await discover(ctx, credentials, current.tokenEncoding, roles);
+          // The encoding the partner uses now (a 2.1.1 partner moving to 2.2.1 switches to Base64).
+          const discovered = await discover(ctx, credentials, ctx.caller.encoding, roles);
           const token = generateToken();
           const { requestedRoles: _previous, ...rest } = current;
           const partner: Partner = {
@@ -203,6 +219,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             // The old token stops working with this write.
             inboundTokenHash: await hashToken(token),
             outboundToken: partnerToken(credentials.token),
+            tokenEncoding: ctx.caller.encoding,
             updatedAt: new Date().toISOString(),
           };
           try {
@@ -213,7 +230,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             throw error;
           }
           await notify(ctx, { kind: decision === 'approve' ? 'updated' : 'awaiting_approval', partner });
-          return { data: ourCredentials(ctx.node, token) };
+          return { data: ours(ctx, token) };
         },
       },
       {

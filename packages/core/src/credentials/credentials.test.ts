@@ -282,7 +282,7 @@ describe('credentials errors', () => {
   });
 
   it('no version in common gives 3002, on both sides', async () => {
-    const old = await node({ parties: [CPO], modules: { '2.1.1': [thingsSender] } });
+    const old = await node({ parties: [CPO], versions: ['2.1.1'], modules: [thingsSender] });
     const b = await node({ parties: [EMSP] });
     // Server side: the client offers 2.1.1 only.
     const tokenAtOld = (await createRegistrationToken(old.store)).token;

@@ -1,12 +1,15 @@
 // What both sides of the credentials handshake share: reading the partner's versions and endpoints,
 // and our own Credentials object.
-import { Type } from '@sinclair/typebox';
+import { type TObject, Type } from '@sinclair/typebox';
 import type { OcpiClient } from '../client/client.js';
 import { OcpiClientError, OcpiTransportError } from '../client/errors.js';
+import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
+import { counterpartRole, ourPartyFacing } from '../edges/layout.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { InterfaceRole, NodeInfo } from '../module.js';
-import type { CredentialsRole, Endpoint, PartnerToken, TokenEncoding } from '../partners/partner.js';
-import { Credentials, Version, VersionDetails } from '../schemas/v2.2.1/index.js';
+import type { CredentialsRole, PartnerToken, Role, TokenEncoding } from '../partners/partner.js';
+import { Version } from '../schemas/v2.2.1/index.js';
+import type { Credentials, Endpoint, VersionDetails } from '../schemas/v2.3.0/index.js';
 import { partyString } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
@@ -28,6 +31,29 @@ export interface OurCredentials {
 
 export const ourCredentials = (node: NodeInfo, token: string): OurCredentials => ({ token, url: node.versionsUrl, roles: [...node.parties] });
 
+/** `HUB` as 2.3.0 says it: `hub_party_id`, the hub's country code and party id. */
+const hubPartyId = (party: { country_code: string; party_id: string }) => `${party.country_code}${party.party_id}`;
+
+/**
+ * Our Credentials object as a partner on `version` reads it. The partner record and `node.parties` keep
+ * a hub as a HUB role; 2.3.0 names it in `hub_party_id`, 2.1.1 names one party: the one facing a partner
+ * of `partnerRole` (our CPO for an eMSP).
+ */
+export function ourCredentialsIn(node: NodeInfo, token: string, version: string, partnerRole?: Role): unknown {
+  const ours = ourCredentials(node, token);
+  // 2.2.1 lists the roles as the node keeps them (its HUB role with its business details).
+  if (version === '2.2.1') return ours;
+  const hub = ours.roles.find((role) => role.role === 'HUB');
+  const facing = ourPartyFacing(node.parties, partnerRole);
+  const isFacing = (role: CredentialsRole) => Number(facing !== undefined && partyString(role) === partyString(facing));
+  const roles = ours.roles.filter((role) => role.role !== 'HUB').sort((a, b) => isFacing(b) - isFacing(a));
+  const canonical = { token, url: ours.url, roles, ...(hub ? { hub_party_id: hubPartyId(hub) } : {}) };
+  if (version === CANONICAL_VERSION) return canonical;
+  const converted = versionEdge(version).fromCanonical('Credentials', canonical);
+  if (!converted.ok) throw OcpiError.status(OcpiStatus.SERVER_ERROR, `Our credentials cannot be written in OCPI ${version}`);
+  return converted.value;
+}
+
 const VersionList = Type.Array(Version, { minItems: 1 });
 
 export interface DiscoverOptions {
@@ -38,6 +64,12 @@ export interface DiscoverOptions {
   encoding: TokenEncoding;
   /** The versions we accept, any order. */
   versions: readonly string[];
+  /** The role the partner plays, where its version does not say (2.1.1 endpoints): default the counterpart of ours. */
+  partnerRole?: Role | undefined;
+  /** Our first role, whose counterpart a 2.1.1 partner plays when `partnerRole` is not known. */
+  ourRole?: Role | undefined;
+  /** The encoding is the partner's choice (given by the operator): keep it whatever the version picked. */
+  fixedEncoding?: boolean;
   required: readonly RequiredEndpoint[];
   /** Most endpoints accepted (`NodeInfo.limits.partnerEndpoints`): the partner's record is read on every request it makes. */
   maxEndpoints: number;
@@ -46,6 +78,8 @@ export interface DiscoverOptions {
 export interface DiscoveredPartner {
   version: string;
   endpoints: Endpoint[];
+  /** How tokens travel in that version: raw in 2.1.1, Base64 from 2.2 on (unless fixed by the operator). */
+  encoding: TokenEncoding;
 }
 
 /**
@@ -84,7 +118,8 @@ function unusable(what: string, error?: unknown): OcpiError {
  * is unreachable or answers wrongly, 3002 with no version in common, 3003 when endpoints are missing.
  */
 export async function discoverPartner(options: DiscoverOptions): Promise<DiscoveredPartner> {
-  const { client, validators, versionsUrl, token, encoding } = options;
+  const { client, validators, versionsUrl, token } = options;
+  let encoding = options.encoding;
   const call = async (url: string, what: string) => {
     try {
       return (await client.request<unknown>({ method: 'GET', url, token, encoding })).data;
@@ -104,16 +139,22 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
     );
   }
   const detailsUrl = listed.value.find((v) => v.version === version)?.url as string;
+  // From here on the partner is spoken to in that version: its token encoding, its version details.
+  const edge = versionEdge(version);
+  if (!options.fixedEncoding) encoding = edge.tokenEncoding;
 
-  const details = validators.compile(VersionDetails).validate(await call(detailsUrl, `the details of version ${version}`));
+  const details = validators.compile(edge.schemaOf('VersionDetails') as TObject).validate(await call(detailsUrl, `the details of version ${version}`));
   if (!details.ok) throw unusable(`The version details at ${detailsUrl} are invalid: ${formatIssues(details.issues)}`);
-  if (details.value.version !== version) throw unusable(`The version details at ${detailsUrl} are for version ${details.value.version}, not ${version}`);
-  if (details.value.endpoints.length > options.maxEndpoints) {
-    throw unusable(
-      `The version details at ${detailsUrl} list ${details.value.endpoints.length} endpoints, more than the ${options.maxEndpoints} this platform accepts`,
-    );
+  const read = details.value as { version: string; endpoints: unknown[] };
+  if (read.version !== version) throw unusable(`The version details at ${detailsUrl} are for version ${read.version}, not ${version}`);
+  if (read.endpoints.length > options.maxEndpoints) {
+    throw unusable(`The version details at ${detailsUrl} list ${read.endpoints.length} endpoints, more than the ${options.maxEndpoints} this platform accepts`);
   }
-  const endpoints: Endpoint[] = details.value.endpoints.map((e) => ({ identifier: e.identifier, role: e.role, url: e.url }));
+  // 2.1.1 endpoints have no role: the partner's follows from its role (version_information_endpoint 2.1.1).
+  const partnerRole = options.partnerRole ?? counterpartRole(options.ourRole);
+  const canonical = edge.toCanonical<VersionDetails>('VersionDetails', read, { context: { partnerRole } });
+  if (!canonical.ok) throw unusable(`The version details at ${detailsUrl} cannot be read`);
+  const endpoints: Endpoint[] = canonical.value.endpoints.map((e) => ({ identifier: e.identifier, role: e.role, url: e.url }));
 
   const missing = options.required.filter(
     (need) => !endpoints.some((e) => e.identifier === need.identifier && (need.identifier === 'credentials' || e.role === need.role)),
@@ -124,32 +165,66 @@ export async function discoverPartner(options: DiscoverOptions): Promise<Discove
       `The version details at ${detailsUrl} lack required endpoints: ${missing.map((m) => `${m.identifier} ${m.role}`).join(', ')}`,
     );
   }
-  return { version, endpoints };
+  return { version, endpoints, encoding };
 }
 
-/** Validates a Credentials object (from a body or a partner's answer); the message names the field. */
-export function checkCredentials(
+/** A partner's Credentials as the partner record reads them: its token, versions URL and roles (a hub as a HUB role). */
+export interface ReadCredentials {
+  token: string;
+  url: string;
+  roles: CredentialsRole[];
+}
+
+/**
+ * Reads a partner's Credentials object (a request body, its answer to our POST or PUT) in its version;
+ * the message names the field. 2.2.1's roles are kept as given (a HUB role with its business details);
+ * 2.3.0's `hub_party_id` becomes a HUB role; 2.1.1's one party plays `partnerRole` (its Credentials do
+ * not say: it follows from ours).
+ */
+export function readCredentials(
   validators: ValidatorFactory,
   value: unknown,
-  maxRoles: number,
-): { ok: true; value: Credentials } | { ok: false; message: string } {
-  const result = validators.compile(Credentials).validate(value);
+  options: { version: string; partnerRole?: Role | undefined; maxRoles: number },
+): { ok: true; value: ReadCredentials } | { ok: false; message: string } {
+  const edge = versionEdge(options.version);
+  const result = validators.compile(edge.schemaOf('Credentials') as TObject).validate(value);
   if (!result.ok) return { ok: false, message: formatIssues(result.issues) };
-  if (result.value.roles.length > maxRoles)
-    return { ok: false, message: `/roles: ${result.value.roles.length} roles, more than the ${maxRoles} this platform accepts` };
+  let credentials = result.value as unknown as ReadCredentials;
+  if (options.version !== '2.2.1') {
+    const converted = edge.toCanonical<Credentials>('Credentials', result.value, { context: { partnerRole: options.partnerRole } });
+    if (!converted.ok) return { ok: false, message: converted.losses.map((loss) => `${loss.pointer || '/'}: ${loss.reason}`).join('; ') };
+    credentials = { token: converted.value.token, url: converted.value.url, roles: rolesOf(converted.value) };
+  }
+  return checkCredentials(credentials, options.maxRoles);
+}
+
+/** What a Credentials schema cannot express (unique role/party combinations), and our bound on roles. */
+function checkCredentials(credentials: ReadCredentials, maxRoles: number): { ok: true; value: ReadCredentials } | { ok: false; message: string } {
+  if (credentials.roles.length > maxRoles)
+    return { ok: false, message: `/roles: ${credentials.roles.length} roles, more than the ${maxRoles} this platform accepts` };
   // credentials, "Credentials object": every role needs a unique combination of role, party_id and country_code.
   const seen = new Set<string>();
-  for (const [index, role] of result.value.roles.entries()) {
+  for (const [index, role] of credentials.roles.entries()) {
     const key = `${role.role}/${partyString(role)}`;
     if (seen.has(key)) return { ok: false, message: `/roles/${index}: repeats role ${role.role} of ${role.country_code}/${role.party_id}` };
     seen.add(key);
   }
-  return { ok: true, value: result.value };
+  return { ok: true, value: credentials };
 }
 
-/** The roles of a Credentials object as the partner record keeps them. */
-export const rolesOf = (credentials: Credentials): CredentialsRole[] =>
-  credentials.roles.map((r) => ({ role: r.role, country_code: r.country_code, party_id: r.party_id, business_details: r.business_details }));
+/** The roles of a canonical Credentials object as the partner record keeps them: a `hub_party_id` is a HUB role (what `actsFor` reads). */
+function rolesOf(credentials: Credentials): CredentialsRole[] {
+  const roles: CredentialsRole[] = credentials.roles.map((r) => ({
+    role: r.role,
+    country_code: r.country_code,
+    party_id: r.party_id,
+    business_details: r.business_details,
+  }));
+  const hub = credentials.hub_party_id;
+  if (hub === undefined) return roles;
+  // 2.3.0 gives a hub no business details: its party id names it.
+  return [...roles, { role: 'HUB', country_code: hub.slice(0, 2), party_id: hub.slice(2), business_details: { name: hub } }];
+}
 
 /** The first of these parties that another (not unregistered) partner already registered. */
 export async function partyTakenByOther(store: OcpiStore, parties: readonly PartyRef[], selfId: string | undefined): Promise<PartyRef | undefined> {

@@ -2,13 +2,15 @@
 // the partner's token A, fetch its versions, POST our credentials, and keep the token it answers with.
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
+import { isOcpiVersion, versionEdge } from '../edges/edge.js';
+import { counterpartRole } from '../edges/layout.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { NodeInfo } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
 import { type Partner, type PartnerToken, type PartyRef, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { reviewedRoles, reviewRegistration, reviewUpdate, rolesKept } from '../partners/policy.js';
 import type { ValidatorFactory } from '../validation/validator.js';
-import { checkCredentials, type DiscoveredPartner, discoverPartner, ourCredentials, partyTakenByOther, type RequiredEndpoint, rolesOf } from './handshake.js';
+import { type DiscoveredPartner, discoverPartner, ourCredentialsIn, partyTakenByOther, type RequiredEndpoint, readCredentials } from './handshake.js';
 
 export interface InitiatorOptions {
   /** Our node (`server.node`): store, versions, versions URL and parties. */
@@ -70,9 +72,10 @@ const credentialsUrlOf = (discovered: DiscoveredPartner): string => discovered.e
 const partyTaken = (party: PartyRef): OcpiError =>
   OcpiError.status(OcpiStatus.CLIENT_ERROR, `${party.country_code}/${party.party_id} is already registered by another partner; registration undone`);
 
-/** The partner's answer to our POST or PUT, or 3001 when it is not a Credentials object. */
-function answeredCredentials(ctx: Context, data: unknown, url: string) {
-  const checked = checkCredentials(ctx.validators, data, ctx.node.limits.partnerRoles);
+/** The partner's answer to our POST or PUT in its version, or 3001 when it is not a Credentials object. */
+function answeredCredentials(ctx: Context, data: unknown, url: string, version: string) {
+  const partnerRole = counterpartRole(ctx.node.parties[0]?.role);
+  const checked = readCredentials(ctx.validators, data, { version, partnerRole, maxRoles: ctx.node.limits.partnerRoles });
   if (!checked.ok) throw OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `The answer of ${url} is not a valid Credentials object: ${checked.message}`);
   return checked.value;
 }
@@ -98,13 +101,15 @@ async function registeredPartner(ctx: Context, partnerId: string): Promise<Partn
 export async function register(options: RegisterOptions): Promise<Partner> {
   const ctx = contextOf(options);
   const { store } = ctx.node;
-  const encoding = options.encoding ?? 'base64';
   const discovered = await discoverPartner({
     client: ctx.client,
     validators: ctx.validators,
     versionsUrl: options.versionsUrl,
     token: options.tokenA,
-    encoding,
+    // Base64 until a version is picked, then that version's (raw in 2.1.1), unless the operator says.
+    encoding: options.encoding ?? 'base64',
+    fixedEncoding: options.encoding !== undefined,
+    ourRole: ctx.node.parties[0]?.role,
     versions: ctx.node.versions,
     required: ctx.required,
     maxEndpoints: ctx.node.limits.partnerEndpoints,
@@ -119,7 +124,7 @@ export async function register(options: RegisterOptions): Promise<Partner> {
     version: discovered.version,
     endpoints: discovered.endpoints,
     inboundTokenHash: await hashToken(tokenB),
-    tokenEncoding: encoding,
+    tokenEncoding: discovered.encoding,
     createdAt: now,
     updatedAt: now,
   };
@@ -127,9 +132,11 @@ export async function register(options: RegisterOptions): Promise<Partner> {
   await store.partners.save(pending);
   try {
     const url = credentialsUrlOf(discovered);
-    const answer = await ctx.client.request<unknown>({ method: 'POST', url, token: options.tokenA, encoding, body: ourCredentials(ctx.node, tokenB) });
-    const credentials = answeredCredentials(ctx, answer.data, url);
-    const roles = rolesOf(credentials);
+    const { encoding } = discovered;
+    const body = ourCredentialsIn(ctx.node, tokenB, discovered.version, counterpartRole(ctx.node.parties[0]?.role));
+    const answer = await ctx.client.request<unknown>({ method: 'POST', url, token: options.tokenA, encoding, body });
+    const credentials = answeredCredentials(ctx, answer.data, url, discovered.version);
+    const roles = credentials.roles;
     const tokenC = partnerToken(credentials.token);
     // Registered there; refused here (a party another partner holds, a role the policy does not
     // grant): undo the registration there.
@@ -175,13 +182,15 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
   const ctx = contextOf(options);
   const { store } = ctx.node;
   const current = await registeredPartner(ctx, options.partnerId);
-  const encoding = current.tokenEncoding;
   const discovered = await discoverPartner({
     client: ctx.client,
     validators: ctx.validators,
     versionsUrl: current.versionsUrl,
     token: current.outboundToken,
-    encoding,
+    encoding: current.tokenEncoding,
+    // An encoding other than its version's was the operator's choice: it is kept; else it follows the version (raw in 2.1.1).
+    fixedEncoding: !isOcpiVersion(current.version) || current.tokenEncoding !== versionEdge(current.version).tokenEncoding,
+    ourRole: ctx.node.parties[0]?.role,
     versions: ctx.node.versions,
     required: ctx.required,
     maxEndpoints: ctx.node.limits.partnerEndpoints,
@@ -191,9 +200,11 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
   await store.partners.save(rotated);
   try {
     const url = credentialsUrlOf(discovered);
-    const answer = await ctx.client.request<unknown>({ method: 'PUT', url, token: current.outboundToken, encoding, body: ourCredentials(ctx.node, tokenB) });
-    const credentials = answeredCredentials(ctx, answer.data, url);
-    const roles = rolesOf(credentials);
+    const { encoding } = discovered;
+    const body = ourCredentialsIn(ctx.node, tokenB, discovered.version, current.roles[0]?.role);
+    const answer = await ctx.client.request<unknown>({ method: 'PUT', url, token: current.outboundToken, encoding, body });
+    const credentials = answeredCredentials(ctx, answer.data, url, discovered.version);
+    const roles = credentials.roles;
     // The PUT is done there; here the partner keeps only the roles the policy grants: a refused
     // addition is dropped, a pending one waits for the operator (`approvePartner`).
     const decision = await reviewUpdate(ctx.node, current, roles, credentials.url).catch((error: unknown) => {
@@ -208,6 +219,7 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
       version: discovered.version,
       endpoints: discovered.endpoints,
       outboundToken: partnerToken(credentials.token),
+      tokenEncoding: encoding,
       updatedAt: new Date().toISOString(),
     };
     await store.partners.save(partner);

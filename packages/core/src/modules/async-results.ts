@@ -8,14 +8,14 @@
  * failure is reported through hooks and never rejects or throws into the caller.
  */
 
-import type { TSchema } from '@sinclair/typebox';
 import { authorizationHeader } from '../auth/tokens.js';
+import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
 import { OcpiError } from '../errors.js';
 import type { NodeInfo, OcpiModule, RequestContext } from '../module.js';
 import { checkOutboundUrl, createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner } from '../partners/partner.js';
 import { type RoutingHeaders, routingHeaderValues } from '../routing-headers.js';
-import type { Session } from '../schemas/v2.2.1/sessions.js';
+import type { Session } from '../schemas/v2.3.0/index.js';
 import { normalizeParty, partyString } from '../store/keys.js';
 import type { PartyRef, StoredObject } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
@@ -169,12 +169,15 @@ export interface ResultTarget {
   requestId: string;
   /** X-Correlation-ID of the original request, repeated on every result POST. */
   correlationId: string;
+  /** The OCPI version the request came in: the result is written in it (default the canonical 2.3.0). */
+  version?: string;
 }
 
-/** The target of the results of a request: its partner, routing and ids. */
+/** The target of the results of a request: its partner, routing, ids and version. */
 export function resultTargetOf(ctx: RequestContext): ResultTarget {
   return {
     partnerId: ctx.caller.kind === 'partner' ? ctx.caller.partner.id : '',
+    version: ctx.version,
     routing: resultRouting(ctx),
     requestId: ctx.requestId,
     correlationId: ctx.correlationId,
@@ -184,9 +187,8 @@ export function resultTargetOf(ctx: RequestContext): ResultTarget {
 /** One result to post now. */
 export interface ResultPost<R> {
   kind: AsyncResultKind;
-  /** The schema the result must satisfy, and its name for messages. */
-  schema: TSchema;
-  name: string;
+  /** The object type of the result (CommandResult, ChargingProfileResult...): validated, then written in the partner's version. */
+  type: string;
   responseUrl: string;
   /** Our node: its store (the partner's current token), validators and events. */
   node: NodeInfo;
@@ -202,9 +204,8 @@ export type ResultPostOutcome =
 /** One result to deliver. */
 export interface Delivery<R> {
   kind: AsyncResultKind;
-  /** The schema the result must satisfy, and its name for messages. */
-  schema: TSchema;
-  name: string;
+  /** The object type of the result (CommandResult, ChargingProfileResult...): validated, then written in the partner's version. */
+  type: string;
   responseUrl: string;
   /** The request the result answers: partner, routing and correlation id come from it. */
   context: RequestContext;
@@ -326,9 +327,24 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
       return { ok: false, ...failure };
     };
 
-    // Every object crossing the wire is validated, results we send included.
-    const checked = node.validator(request.schema).validate(result);
-    if (!checked.ok) return fail({ reason: 'invalid_result', message: `Invalid ${request.name}: ${formatIssues(checked.issues)}` });
+    // Every object crossing the wire is validated, results we send included, then written in the version the request came in.
+    const edge = versionEdge(request.target.version ?? CANONICAL_VERSION);
+    const schema = versionEdge(CANONICAL_VERSION).schemaOf(request.type);
+    const checked = schema ? node.validator(schema).validate(result) : undefined;
+    if (checked && !checked.ok) return fail({ reason: 'invalid_result', message: `Invalid ${request.type}: ${formatIssues(checked.issues)}` });
+    const converted = edge.fromCanonical(request.type, result);
+    if (converted.losses.length > 0) {
+      node.losses.record(
+        { partnerId: request.target.partnerId, version: edge.version, objectType: request.type, direction: 'to-partner', losses: converted.losses },
+        origin(info),
+      );
+    }
+    if (!converted.ok) {
+      return fail({
+        reason: 'invalid_result',
+        message: `This ${request.type} cannot be expressed in OCPI ${edge.version}: ${converted.losses.map((l) => l.reason).join('; ')}`,
+      });
+    }
     // The partner as stored now: its token may have been renewed since the request came in.
     const current = request.target.partnerId ? await node.store.partners.get(request.target.partnerId) : undefined;
     if (!current?.outboundToken) return fail({ reason: 'no_token', message: `Partner ${info.partnerId} has no token for us to present` });
@@ -348,7 +364,8 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
       'content-type': 'application/json',
       'x-request-id': postRequestId,
       'x-correlation-id': request.target.correlationId,
-      ...routingHeaderValues({ from: request.target.routing.from, to: request.target.routing.to }),
+      // 2.1.1 has no routing headers.
+      ...(edge.routingHeaders ? routingHeaderValues({ from: request.target.routing.from, to: request.target.routing.to }) : {}),
     };
     const fetchImpl = options.fetch ?? guardedFetch;
     const abort = new AbortController();
@@ -356,7 +373,7 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
     let status: number;
     let text: string;
     try {
-      const response = await fetchImpl(request.responseUrl, { method: 'POST', headers, body: JSON.stringify(result), signal: abort.signal });
+      const response = await fetchImpl(request.responseUrl, { method: 'POST', headers, body: JSON.stringify(converted.value), signal: abort.signal });
       status = response.status;
       text = await response.text();
     } catch (error) {
@@ -408,12 +425,12 @@ export function createResultPoster(options: AsyncResultOptions = {}): ResultPost
   });
 
   async function run<R>(delivery: Delivery<R>): Promise<void> {
-    const { kind, schema, name, responseUrl, context } = delivery;
+    const { kind, type, responseUrl, context } = delivery;
     const target = resultTargetOf(context);
     const info = infoOf(kind, responseUrl, target);
     try {
       const outcome = await awaitResult(delivery, info);
-      if (outcome) await post({ kind, schema, name, responseUrl, node: context.node, target, result: outcome.result }, info, outcome.timedOut);
+      if (outcome) await post({ kind, type, responseUrl, node: context.node, target, result: outcome.result }, info, outcome.timedOut);
     } catch (error) {
       callSafely(options.onResultPostFailed, {
         ...info,

@@ -19,7 +19,7 @@ import {
   Booking,
   BookingLocation,
   BookingLocationPatch,
-  BookingPatch,
+  type BookingPatch,
   BookingRequest,
   type BookingRequestStatus,
   type BookingTerms,
@@ -27,6 +27,8 @@ import {
   CalendarPatch,
   type Cancellation,
   type Period,
+  type ReservationRequestStatus,
+  type ReservationStatus,
   type Timeslot,
 } from '../schemas/v2.3.0/index.js';
 import { KeyedLock } from '../store/keyed-lock.js';
@@ -128,11 +130,6 @@ export interface BookingsReceiverHandler {
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 // ---------------------------------------------------------------------------------------------
-
-/** mod_bookings "ReservationStatus enum": the state of a Booking. */
-export type ReservationStatus = Booking['reservation_status'];
-/** mod_bookings "ReservationRequestStatus enum": the state of one request of a Booking. */
-export type ReservationRequestStatus = BookingRequestStatus['request_status'];
 
 /** "If a booking moves to CANCELED, NO_SHOW, REJECTED, FAILED, or FULFILLED, it reaches a final state." */
 export const FINAL_BOOKING_STATUSES: readonly ReservationStatus[] = ['CANCELED', 'NO_SHOW', 'REJECTED', 'FAILED', 'FULFILLED'];
@@ -772,8 +769,8 @@ export function bookingsReceiver(handler: BookingsReceiverHandler = storeBooking
       patch(RECEIVER_BOOKING_LOCATION, BookingLocationPatch, 'BookingLocation PATCH'),
       patch(RECEIVER_CALENDAR, CalendarPatch, 'Calendar PATCH'),
       // The Booking's URL names its id, as the GET's table and the PATCH examples do (docs/versions.md).
-      ...clientOwnedGetPut<Booking>({ idParam: 'booking_id', name: 'Booking', schema: Booking, get: handler.getBooking, put: handler.putBooking }),
-      clientOwnedPatch<BookingPatch>({ idParam: 'booking_id', name: 'Booking', schema: BookingPatch, patch: handler.patchBooking }),
+      ...clientOwnedGetPut<Booking>({ idParam: 'booking_id', type: 'Booking', get: handler.getBooking, put: handler.putBooking }),
+      clientOwnedPatch<BookingPatch>({ idParam: 'booking_id', type: 'Booking', patch: handler.patchBooking }),
     ],
   };
 }

@@ -5,7 +5,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
-import { CDR } from '../schemas/v2.2.1/index.js';
+import type { CDR } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
 import {
@@ -83,7 +83,7 @@ export function cdrsSender(handler: CdrsSenderHandler = storeCdrsSender): OcpiMo
   return {
     identifier: 'cdrs',
     role: 'SENDER',
-    routes: [{ method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
+    routes: [{ method: 'GET', path: [], paginated: true, gives: 'CDR', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
   };
 }
 
@@ -95,7 +95,7 @@ export function cdrsReceiver(handler: CdrsReceiverHandler = storeCdrsReceiver): 
       {
         method: 'POST',
         path: [],
-        body: { schema: CDR, name: 'CDR' },
+        body: { type: 'CDR' },
         async handle(ctx) {
           const cdr = ctx.body as CDR;
           const owner = normalizeParty(cdr);
@@ -114,6 +114,7 @@ export function cdrsReceiver(handler: CdrsReceiverHandler = storeCdrsReceiver): 
         method: 'GET',
         path: [':country_code', ':party_id', ':cdr_id'],
         clientOwned: true,
+        gives: 'CDR',
         handle: async (ctx) => foundResult(await handler.get(ctx.param('cdr_id'), ownedRequest(ctx)), `CDR ${ctx.param('cdr_id')}`),
       },
     ],

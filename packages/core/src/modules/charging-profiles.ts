@@ -14,16 +14,16 @@
 import { OcpiError } from '../errors.js';
 import type { NodeInfo, OcpiModule, RequestContext } from '../module.js';
 import {
-  ActiveChargingProfile,
-  ActiveChargingProfileResult,
+  type ActiveChargingProfile,
+  type ActiveChargingProfileResult,
   type ChargingProfile,
   ChargingProfileResponse,
-  ChargingProfileResult,
-  ClearProfileResult,
-  SetChargingProfile,
-} from '../schemas/v2.2.1/charging-profiles.js';
-import type { ChargingProfileResponseType } from '../schemas/v2.2.1/enums.js';
-import type { Session } from '../schemas/v2.2.1/sessions.js';
+  type ChargingProfileResponseType,
+  type ChargingProfileResult,
+  type ClearProfileResult,
+  type Session,
+  type SetChargingProfile,
+} from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
 import type { OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
@@ -133,7 +133,7 @@ export function chargingProfilesReceiver(
   /** Validates the answer, starts the delivery of an ACCEPTED result, and returns the envelope data. */
   function answer<R>(
     kind: 'GET_ACTIVE_CHARGING_PROFILE' | 'SET_CHARGING_PROFILE' | 'CLEAR_CHARGING_PROFILE',
-    schema: typeof ActiveChargingProfileResult | typeof ChargingProfileResult | typeof ClearProfileResult,
+    type: 'ActiveChargingProfileResult' | 'ChargingProfileResult' | 'ClearProfileResult',
     ctx: RequestContext,
     responseUrl: string,
     outcome: ChargingProfileOutcome<R>,
@@ -145,8 +145,7 @@ export function chargingProfilesReceiver(
     if (response.result === 'ACCEPTED') {
       poster.deliver<R>({
         kind,
-        schema,
-        name: schema.title ?? 'result',
+        type,
         responseUrl,
         context: ctx,
         result: outcome.result,
@@ -174,19 +173,19 @@ export function chargingProfilesReceiver(
             response_url: await responseUrlParameter(ctx),
           };
           const outcome = await methods.getActiveChargingProfile(request, handlerRequest(ctx));
-          return answer('GET_ACTIVE_CHARGING_PROFILE', ActiveChargingProfileResult, ctx, request.response_url, outcome, { result: 'REJECTED' });
+          return answer('GET_ACTIVE_CHARGING_PROFILE', 'ActiveChargingProfileResult', ctx, request.response_url, outcome, { result: 'REJECTED' });
         },
       },
       {
         method: 'PUT',
         path: [':session_id'],
-        body: { schema: SetChargingProfile, name: 'SetChargingProfile' },
+        body: { type: 'SetChargingProfile' },
         async handle(ctx) {
           const body = ctx.body as SetChargingProfile;
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
           await poster.checkResponseUrl(body.response_url, ctx.partner, 'response_url');
           const outcome = await methods.setChargingProfile({ ...body, session_id }, handlerRequest(ctx));
-          return answer('SET_CHARGING_PROFILE', ChargingProfileResult, ctx, body.response_url, outcome, { result: 'REJECTED' });
+          return answer('SET_CHARGING_PROFILE', 'ChargingProfileResult', ctx, body.response_url, outcome, { result: 'REJECTED' });
         },
       },
       {
@@ -198,7 +197,7 @@ export function chargingProfilesReceiver(
             response_url: await responseUrlParameter(ctx),
           };
           const outcome = await methods.clearChargingProfile(request, handlerRequest(ctx));
-          return answer('CLEAR_CHARGING_PROFILE', ClearProfileResult, ctx, request.response_url, outcome, { result: 'REJECTED' });
+          return answer('CLEAR_CHARGING_PROFILE', 'ClearProfileResult', ctx, request.response_url, outcome, { result: 'REJECTED' });
         },
       },
     ],
@@ -308,10 +307,10 @@ export interface ChargingProfileResultBodies {
   clear: ClearProfileResult;
 }
 
-const RESULT_SCHEMAS = {
-  active: ActiveChargingProfileResult,
-  set: ChargingProfileResult,
-  clear: ClearProfileResult,
+const RESULT_TYPES = {
+  active: 'ActiveChargingProfileResult',
+  set: 'ChargingProfileResult',
+  clear: 'ClearProfileResult',
 } as const;
 
 export type ChargingProfileResultEvent = {
@@ -444,7 +443,7 @@ export function chargingProfilesSender(
   const resultRoute = (kind: ChargingProfileResultKind) => ({
     method: 'POST' as const,
     path: [kind, ':uid'],
-    body: { schema: RESULT_SCHEMAS[kind], name: RESULT_SCHEMAS[kind].title ?? kind },
+    body: { type: RESULT_TYPES[kind] },
     async handle(ctx: RequestContext) {
       const uid = ctx.param('uid');
       const waiter = waiters.get(uid);
@@ -468,7 +467,7 @@ export function chargingProfilesSender(
       {
         method: 'PUT',
         path: [':session_id'],
-        body: { schema: ActiveChargingProfile, name: 'ActiveChargingProfile' },
+        body: { type: 'ActiveChargingProfile' },
         async handle(ctx) {
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
           const update: ActiveChargingProfileUpdate = { owner: pushingParty(ctx, 'CPO'), session_id, profile: ctx.body as ActiveChargingProfile };

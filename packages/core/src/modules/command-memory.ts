@@ -1,7 +1,7 @@
 // The memory of answered commands, for recognizing retries (mod_commands: a Sender that got no answer
 // sends the command again). Kept in the store, so a retry is answered once whichever node of several
 // sharing one database receives it; keyed per partner, bounded per partner, expiring.
-import type { CommandResponse } from '../schemas/v2.2.1/commands.js';
+import type { CommandResponse } from '../schemas/v2.3.0/index.js';
 import { deleteExpired, INTERNAL_MODULES, instant, keepNewest, partnerOwner, sha256Hex } from '../store/internal-records.js';
 import type { OcpiStore } from '../store/types.js';
 

@@ -8,13 +8,22 @@
  * timeout) without holding up the answer. The Sender side (receiving results at the response_url)
  * lives in `client/command-results.ts`.
  */
-import type { TSchema } from '@sinclair/typebox';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { NodeInfo, RequestContext, RouteDefinition } from '../module.js';
-import { CancelReservation, CommandResponse, CommandResult, ReserveNow, StartSession, StopSession, UnlockConnector } from '../schemas/v2.2.1/commands.js';
-import type { CommandResponseType, CommandType } from '../schemas/v2.2.1/enums.js';
-import type { Location } from '../schemas/v2.2.1/locations.js';
-import type { DisplayText } from '../schemas/v2.2.1/types.js';
+// The command types this interface knows: 2.3.0's CommandType is an OpenEnum, and another value is no resource here (404).
+import type { CommandType } from '../schemas/v2.2.1/enums.js';
+import {
+  type CancelReservation,
+  CommandResponse,
+  type CommandResponseType,
+  type CommandResult,
+  type DisplayText,
+  type Location,
+  type ReserveNow,
+  type StartSession,
+  type StopSession,
+  type UnlockConnector,
+} from '../schemas/v2.3.0/index.js';
 import { normalizeParty, parseOcpiDateTime } from '../store/keys.js';
 import type { OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { formatIssues } from '../validation/ajv.js';
@@ -97,15 +106,16 @@ export interface CommandsReceiverOptions extends AsyncResultOptions {
 interface CommandSpec {
   type: CommandType;
   method: keyof CommandsReceiverHandler;
-  schema: TSchema;
+  /** The object type of the body (2.1.1 has no CancelReservation: that route is not mounted there). */
+  body: string;
 }
 
 const COMMANDS: { [T in CommandType]: CommandSpec & { type: T } } = {
-  CANCEL_RESERVATION: { type: 'CANCEL_RESERVATION', method: 'cancelReservation', schema: CancelReservation },
-  RESERVE_NOW: { type: 'RESERVE_NOW', method: 'reserveNow', schema: ReserveNow },
-  START_SESSION: { type: 'START_SESSION', method: 'startSession', schema: StartSession },
-  STOP_SESSION: { type: 'STOP_SESSION', method: 'stopSession', schema: StopSession },
-  UNLOCK_CONNECTOR: { type: 'UNLOCK_CONNECTOR', method: 'unlockConnector', schema: UnlockConnector },
+  CANCEL_RESERVATION: { type: 'CANCEL_RESERVATION', method: 'cancelReservation', body: 'CancelReservation' },
+  RESERVE_NOW: { type: 'RESERVE_NOW', method: 'reserveNow', body: 'ReserveNow' },
+  START_SESSION: { type: 'START_SESSION', method: 'startSession', body: 'StartSession' },
+  STOP_SESSION: { type: 'STOP_SESSION', method: 'stopSession', body: 'StopSession' },
+  UNLOCK_CONNECTOR: { type: 'UNLOCK_CONNECTOR', method: 'unlockConnector', body: 'UnlockConnector' },
 };
 
 /** The CommandType values (mod_commands "CommandType enum"): the `{command}` segments this interface accepts. */
@@ -166,8 +176,8 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
   const route = (spec: CommandSpec): RouteDefinition => ({
     method: 'POST',
     path: [spec.type],
-    // The schema's title (StartSession, ...) names the object in 2001 messages.
-    body: { schema: spec.schema, name: spec.schema.title ?? spec.type },
+    body: { type: spec.body },
+    gives: 'CommandResponse',
     async handle(ctx) {
       const command = ctx.body as Bodies[CommandType];
       await poster.checkResponseUrl(command.response_url, ctx.partner, 'response_url');
@@ -188,8 +198,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
         if (response.result === 'ACCEPTED') {
           poster.deliver<CommandResult>({
             kind: spec.type,
-            schema: CommandResult,
-            name: 'CommandResult',
+            type: 'CommandResult',
             responseUrl: command.response_url,
             context: ctx,
             result: outcome.result,
@@ -237,8 +246,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
     postResult: (later) =>
       poster.send<CommandResult>({
         kind: later.command,
-        schema: CommandResult,
-        name: 'CommandResult',
+        type: 'CommandResult',
         responseUrl: later.responseUrl,
         node: later.node,
         target: later.target,
@@ -253,8 +261,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
       const result: CommandResult = { result: 'CANCELED_RESERVATION', ...(message === undefined ? {} : { message }) };
       return poster.send<CommandResult>({
         kind: 'RESERVE_NOW',
-        schema: CommandResult,
-        name: 'CommandResult',
+        type: 'CommandResult',
         responseUrl: found.data.result_to.response_url,
         node,
         target: found.data.result_to.target,

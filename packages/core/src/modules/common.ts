@@ -450,12 +450,12 @@ export async function getOwnObject<T>(store: OcpiStore, module: string, owner: P
 
 /**
  * GET and PUT of a client-owned object at `/{country_code}/{party_id}/{id}` (transport_and_format,
- * "Client Owned Object Push"): the body's owner and id must be the URL's, 201 when created.
+ * "Client Owned Object Push"): the body's owner and id must be the URL's, 201 when created. `type` is the
+ * object type both take and give (converted to and from the requested version by the server).
  */
 export function clientOwnedGetPut<T extends { id: string; country_code?: string; party_id?: string }>(options: {
   idParam: string;
-  name: string;
-  schema: TSchema;
+  type: string;
   get(id: string, request: OwnedRequest): MaybePromise<Found<T>>;
   put(object: T, request: OwnedRequest): MaybePromise<WriteResult>;
 }): RouteDefinition[] {
@@ -465,13 +465,14 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
       method: 'GET',
       path,
       clientOwned: true,
-      handle: async (ctx) => foundResult(await options.get(ctx.param(options.idParam), ownedRequest(ctx)), `${options.name} ${ctx.param(options.idParam)}`),
+      gives: options.type,
+      handle: async (ctx) => foundResult(await options.get(ctx.param(options.idParam), ownedRequest(ctx)), `${options.type} ${ctx.param(options.idParam)}`),
     },
     {
       method: 'PUT',
       path,
       clientOwned: true,
-      body: { schema: options.schema, name: options.name },
+      body: { type: options.type },
       async handle(ctx) {
         const request = ownedRequest(ctx);
         const object = ctx.body as T;
@@ -490,15 +491,14 @@ export function clientOwnedGetPut<T extends { id: string; country_code?: string;
  */
 export function clientOwnedPatch<P extends { id?: string; country_code?: string; party_id?: string }>(options: {
   idParam: string;
-  name: string;
-  schema: TSchema;
+  type: string;
   patch(id: string, patch: P, request: OwnedRequest): MaybePromise<WriteResult>;
 }): RouteDefinition {
   return {
     method: 'PATCH',
     path: [':country_code', ':party_id', `:${options.idParam}`],
     clientOwned: true,
-    body: { schema: options.schema, name: `${options.name} PATCH` },
+    body: { type: options.type, patch: true, name: `${options.type} PATCH` },
     async handle(ctx) {
       const request = ownedRequest(ctx);
       const patch = ctx.body as P;

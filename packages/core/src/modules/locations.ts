@@ -5,7 +5,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext, RouteDefinition } from '../module.js';
-import { Connector, ConnectorPatch, EVSE, EvsePatch, Location, LocationPatch } from '../schemas/v2.2.1/index.js';
+import { Connector, type ConnectorPatch, EVSE, type EvsePatch, Location, type LocationPatch } from '../schemas/v2.3.0/index.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import {
   applyPatch,
@@ -90,6 +90,10 @@ export const unknownLocationChild = (target: Exclude<LocationTarget, { level: 'l
       ? `EVSE ${target.evseUid} of Location ${target.locationId} is not known`
       : `Connector ${target.connectorId} of EVSE ${target.evseUid} of Location ${target.locationId} is not known`,
   );
+
+/** The object type a Locations URL names: a Location, an EVSE or a Connector. */
+const TYPE_OF_LEVEL = { location: 'Location', evse: 'EVSE', connector: 'Connector' } as const;
+const typeOf = (context: RequestContext): string => TYPE_OF_LEVEL[targetOf(context).level];
 
 function targetOf(context: RequestContext): LocationTarget {
   const locationId = context.param('location_id');
@@ -241,10 +245,11 @@ export function locationsSender(handler: LocationsSenderHandler = storeLocations
     identifier: 'locations',
     role: 'SENDER',
     routes: [
-      { method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
+      { method: 'GET', path: [], paginated: true, gives: 'Location', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
       {
         method: 'GET',
         path: [':location_id', ':evse_uid?', ':connector_id?'],
+        gives: typeOf,
         async handle(ctx) {
           const target = targetOf(ctx);
           const found = await handler.get(target, handlerRequest(ctx));
@@ -261,11 +266,11 @@ const RECEIVER_EVSE = [...RECEIVER_LOCATION, ':evse_uid'] as const;
 const RECEIVER_CONNECTOR = [...RECEIVER_EVSE, ':connector_id'] as const;
 
 export function locationsReceiver(handler: LocationsReceiverHandler = storeLocationsReceiver): OcpiModule {
-  const put = (path: readonly string[], schema: typeof Location | typeof EVSE | typeof Connector, name: string): RouteDefinition => ({
+  const put = (path: readonly string[], type: 'Location' | 'EVSE' | 'Connector'): RouteDefinition => ({
     method: 'PUT',
     path,
     clientOwned: true,
-    body: { schema, name },
+    body: { type },
     async handle(ctx) {
       const request = ownedRequest(ctx);
       const target = targetOf(ctx);
@@ -287,12 +292,12 @@ export function locationsReceiver(handler: LocationsReceiverHandler = storeLocat
       return writeResult(await handler.put(write, request));
     },
   });
-  const patch = (path: readonly string[], schema: typeof LocationPatch | typeof EvsePatch | typeof ConnectorPatch, name: string): RouteDefinition => ({
+  const patch = (path: readonly string[], type: 'Location' | 'EVSE' | 'Connector'): RouteDefinition => ({
     method: 'PATCH',
     path,
     clientOwned: true,
-    // The schema requires `last_updated` (mod_locations, "PATCH Method": 2001 without it).
-    body: { schema, name },
+    // The schema requires `last_updated` from 2.2 on (mod_locations, "PATCH Method": 2001 without it).
+    body: { type, patch: true, name: `${type} PATCH` },
     async handle(ctx) {
       const request = ownedRequest(ctx);
       const target = targetOf(ctx);
@@ -323,6 +328,7 @@ export function locationsReceiver(handler: LocationsReceiverHandler = storeLocat
         method: 'GET',
         path: [...RECEIVER_LOCATION, ':evse_uid?', ':connector_id?'],
         clientOwned: true,
+        gives: typeOf,
         async handle(ctx) {
           const target = targetOf(ctx);
           const found = await handler.get(target, ownedRequest(ctx));
@@ -330,12 +336,12 @@ export function locationsReceiver(handler: LocationsReceiverHandler = storeLocat
           return { data: found };
         },
       },
-      put(RECEIVER_LOCATION, Location, 'Location'),
-      put(RECEIVER_EVSE, EVSE, 'EVSE'),
-      put(RECEIVER_CONNECTOR, Connector, 'Connector'),
-      patch(RECEIVER_LOCATION, LocationPatch, 'Location PATCH'),
-      patch(RECEIVER_EVSE, EvsePatch, 'EVSE PATCH'),
-      patch(RECEIVER_CONNECTOR, ConnectorPatch, 'Connector PATCH'),
+      put(RECEIVER_LOCATION, 'Location'),
+      put(RECEIVER_EVSE, 'EVSE'),
+      put(RECEIVER_CONNECTOR, 'Connector'),
+      patch(RECEIVER_LOCATION, 'Location'),
+      patch(RECEIVER_EVSE, 'EVSE'),
+      patch(RECEIVER_CONNECTOR, 'Connector'),
     ],
   };
 }

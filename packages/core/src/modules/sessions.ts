@@ -5,7 +5,8 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
-import { ChargingPreferences, type ChargingPreferencesResponse, type EVSE, type Location, Session, SessionPatch } from '../schemas/v2.2.1/index.js';
+import type { ChargingPreferences, ChargingPreferencesResponse, EVSE, Location, SessionPatch } from '../schemas/v2.3.0/index.js';
+import { Session } from '../schemas/v2.3.0/index.js';
 import {
   applyPatch,
   audienceOf,
@@ -148,11 +149,11 @@ export function sessionsSender(handler: SessionsSenderHandler = storeSessionsSen
     role: 'SENDER',
     routes: [
       // The table lists date_from as required; a list without it is served from the beginning.
-      { method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
+      { method: 'GET', path: [], paginated: true, gives: 'Session', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
       {
         method: 'PUT',
         path: [':session_id', 'charging_preferences'],
-        body: { schema: ChargingPreferences, name: 'ChargingPreferences' },
+        body: { type: 'ChargingPreferences' },
         async handle(ctx) {
           const response = await handler.setChargingPreferences(ctx.param('session_id'), ctx.body as ChargingPreferences, handlerRequest(ctx));
           return { data: response };
@@ -167,9 +168,9 @@ export function sessionsReceiver(handler: SessionsReceiverHandler = storeSession
     identifier: 'sessions',
     role: 'RECEIVER',
     routes: [
-      ...clientOwnedGetPut<Session>({ idParam: 'session_id', name: 'Session', schema: Session, get: handler.get, put: handler.put }),
-      // The schema requires `last_updated` (mod_sessions, "PATCH Method").
-      clientOwnedPatch<SessionPatch>({ idParam: 'session_id', name: 'Session', schema: SessionPatch, patch: handler.patch }),
+      ...clientOwnedGetPut<Session>({ idParam: 'session_id', type: 'Session', get: handler.get, put: handler.put }),
+      // The schema requires `last_updated` from 2.2 on (mod_sessions, "PATCH Method").
+      clientOwnedPatch<SessionPatch>({ idParam: 'session_id', type: 'Session', patch: handler.patch }),
     ],
   };
 }

@@ -1,13 +1,16 @@
 /**
  * Tariffs module (mod_tariffs.asciidoc): the Sender (CPO) serves its Tariffs; the Receiver (eMSP)
- * keeps, replaces and deletes the Tariffs CPOs push.
+ * keeps, replaces and deletes the Tariffs CPOs push, and takes PATCHes from 2.1.1 CPOs (2.1.1
+ * mod_tariffs "PATCH Method"; 2.2 removed it).
  */
 import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule } from '../module.js';
-import { Tariff } from '../schemas/v2.2.1/index.js';
+import { Tariff } from '../schemas/v2.3.0/index.js';
 import {
+  applyPatch,
   clientOwnedGetPut,
+  clientOwnedPatch,
   type Found,
   type ListRequest,
   listOwnObjects,
@@ -17,6 +20,7 @@ import {
   ownedRequest,
   type Page,
   pageResult,
+  patchStoredObject,
   putReceivedObject,
   STORE_MODULES,
   type WriteResult,
@@ -33,7 +37,12 @@ export interface TariffsReceiverHandler {
   put(tariff: Tariff, request: OwnedRequest): MaybePromise<WriteResult>;
   /** `deleted`, or `absent` when there was no such Tariff (HTTP 404). */
   delete(tariffId: string, request: OwnedRequest): MaybePromise<'deleted' | 'absent'>;
+  /** A 2.1.1 CPO's PATCH (the fields it changes); throw `unknownTariff` when absent. Without it, 2.1.1 PATCHes get 405. */
+  patch?(tariffId: string, patch: Partial<Tariff>, request: OwnedRequest): MaybePromise<WriteResult>;
 }
+
+/** HTTP 404 for a Tariff that is not known. */
+export const unknownTariff = (tariffId: string): OcpiError => OcpiError.notFound(`Tariff ${tariffId} is not known`);
 
 /** The Sender default: serves the Tariffs the operator put in the store. */
 export const storeTariffsSender: TariffsSenderHandler = {
@@ -51,13 +60,19 @@ export const storeTariffsReceiver: TariffsReceiverHandler = {
     const deleted = await context.node.store.objects.delete({ module: STORE_MODULES.tariffs, owner, id: tariffId });
     return deleted ? 'deleted' : 'absent';
   },
+  patch: (tariffId, patch, { context, owner }) =>
+    patchStoredObject<Tariff>(
+      context,
+      { module: STORE_MODULES.tariffs, owner, id: tariffId },
+      { schema: Tariff, name: 'Tariff', received: patch.last_updated, merge: (current) => applyPatch(current, patch), unknown: () => unknownTariff(tariffId) },
+    ),
 };
 
 export function tariffsSender(handler: TariffsSenderHandler = storeTariffsSender): OcpiModule {
   return {
     identifier: 'tariffs',
     role: 'SENDER',
-    routes: [{ method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
+    routes: [{ method: 'GET', path: [], paginated: true, gives: 'Tariff', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
   };
 }
 
@@ -67,14 +82,16 @@ export function tariffsReceiver(handler: TariffsReceiverHandler = storeTariffsRe
     identifier: 'tariffs',
     role: 'RECEIVER',
     routes: [
-      ...clientOwnedGetPut<Tariff>({ idParam: 'tariff_id', name: 'Tariff', schema: Tariff, get: handler.get, put: handler.put }),
+      ...clientOwnedGetPut<Tariff>({ idParam: 'tariff_id', type: 'Tariff', get: handler.get, put: handler.put }),
+      // Mounted in the versions that have a Tariff PATCH: 2.1.1.
+      ...(handler.patch ? [clientOwnedPatch<Partial<Tariff>>({ idParam: 'tariff_id', type: 'Tariff', patch: handler.patch })] : []),
       {
         method: 'DELETE',
         path,
         clientOwned: true,
         async handle(ctx) {
           const result = await handler.delete(ctx.param('tariff_id'), ownedRequest(ctx));
-          if (result === 'absent') throw OcpiError.notFound(`Tariff ${ctx.param('tariff_id')} is not known`);
+          if (result === 'absent') throw unknownTariff(ctx.param('tariff_id'));
           return {};
         },
       },

@@ -7,7 +7,8 @@ import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
 import { knownValues } from '../schemas/shared/enums.js';
-import { type AuthorizationInfo, type Location, LocationReferences, type PublishTokenType, Token, TokenPatch, TokenType } from '../schemas/v2.2.1/index.js';
+import type { AuthorizationInfo, Location, LocationReferences, PublishTokenType, TokenPatch } from '../schemas/v2.3.0/index.js';
+import { Token, TokenType } from '../schemas/v2.3.0/index.js';
 import { tolerated } from '../tolerances.js';
 import {
   applyPatch,
@@ -64,9 +65,14 @@ export interface TokensReceiverHandler {
 // TokenType is open (a Token object may carry a newer type); the URL parameter takes the known ones.
 const TOKEN_TYPES: readonly string[] = knownValues(TokenType);
 
-/** The `type` URL parameter: one TokenType, RFID when omitted (mod_tokens, Request Parameters). */
+/**
+ * The `type` URL parameter: one TokenType, RFID when omitted (mod_tokens, Request Parameters). 2.1.1
+ * has no such parameter (a Token is known by its uid): there a Token in the body gives its own type.
+ */
 export function tokenTypeParameter(context: RequestContext): TokenType {
   const type = context.query.get('type');
+  const given = (context.body as { type?: unknown } | undefined)?.type;
+  if ((type === null || type === '') && context.version === '2.1.1' && typeof given === 'string') return given as TokenType;
   if (type === null || type === '') return 'RFID';
   if (!TOKEN_TYPES.includes(type)) throw OcpiError.invalid(`Query parameter type must be one of ${TOKEN_TYPES.join(', ')}, got '${type}'`);
   return type as TokenType;
@@ -148,11 +154,12 @@ export function tokensSender(handler: TokensSenderHandler = storeTokensSender): 
     identifier: 'tokens',
     role: 'SENDER',
     routes: [
-      { method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
+      { method: 'GET', path: [], paginated: true, gives: 'Token', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) },
       {
         method: 'POST',
         path: [':token_uid', 'authorize'],
-        body: { schema: LocationReferences, name: 'LocationReferences', required: false },
+        body: { type: 'LocationReferences', required: false },
+        gives: 'AuthorizationInfo',
         async handle(ctx) {
           const key: TokenKey = { uid: ctx.param('token_uid'), type: tokenTypeParameter(ctx) };
           const info = await handler.authorize(key, ctx.body as LocationReferences | undefined, handlerRequest(ctx));
@@ -197,6 +204,7 @@ export function tokensReceiver(handler: TokensReceiverHandler = storeTokensRecei
         method: 'GET',
         path,
         clientOwned: true,
+        gives: 'Token',
         async handle(ctx) {
           const key = keyOf(ctx);
           return foundResult(await handler.get(key, ownedRequest(ctx)), `Token ${key.uid} of type ${key.type}`);
@@ -206,7 +214,7 @@ export function tokensReceiver(handler: TokensReceiverHandler = storeTokensRecei
         method: 'PUT',
         path,
         clientOwned: true,
-        body: { schema: Token, name: 'Token' },
+        body: { type: 'Token' },
         async handle(ctx) {
           const request = ownedRequest(ctx);
           const token = ctx.body as Token;
@@ -221,8 +229,8 @@ export function tokensReceiver(handler: TokensReceiverHandler = storeTokensRecei
         method: 'PATCH',
         path,
         clientOwned: true,
-        // The schema requires `last_updated` (mod_tokens, "PATCH Method").
-        body: { schema: TokenPatch, name: 'Token PATCH' },
+        // The schema requires `last_updated` from 2.2 on (mod_tokens, "PATCH Method").
+        body: { type: 'Token', patch: true, name: 'Token PATCH' },
         async handle(ctx) {
           const request = ownedRequest(ctx);
           const key = keyOf(ctx);

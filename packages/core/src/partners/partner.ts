@@ -1,9 +1,24 @@
-import type { CredentialsRole, Endpoint } from '../schemas/v2.2.1/index.js';
+import type * as v221 from '../schemas/v2.2.1/index.js';
+import type { BusinessDetails, Endpoint } from '../schemas/v2.3.0/index.js';
 import type { PartyRef } from '../store/types.js';
 import type { PartnerQuirks } from '../tolerances.js';
 
-export type { BusinessDetails, CredentialsRole, Endpoint, Role } from '../schemas/v2.2.1/index.js';
 export type { PartyRef };
+
+/**
+ * A role a party plays, in any version served: the canonical (2.3.0) roles, PTP included, and HUB,
+ * which 2.3.0 says with `hub_party_id` instead. The partner record keeps a hub as a HUB role
+ * (`actsFor`), whichever version it registered with.
+ */
+export type Role = v221.Role | 'PTP';
+
+/** One role of a platform (credentials "CredentialsRole class"), as our node and partner records keep it. */
+export interface CredentialsRole {
+  role: Role;
+  business_details: BusinessDetails;
+  party_id: string;
+  country_code: string;
+}
 
 declare const ourTokenBrand: unique symbol;
 declare const partnerTokenBrand: unique symbol;

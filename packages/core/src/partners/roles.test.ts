@@ -78,15 +78,13 @@ const clientInfo = (party: typeof VICTIM, status: ClientInfo['status'] = 'CONNEC
 async function cpoNode(partnerPolicy: PartnerPolicy = defaultPartnerPolicy({ hubParties: [HUB_PARTY] })) {
   const cpo = await node({
     parties: [CPO],
-    modules: {
-      '2.2.1': [
-        locationsSender(),
-        sessionsSender(),
-        cdrsSender(),
-        commandsReceiver({}, { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 } }),
-        hubClientInfoReceiver(),
-      ],
-    },
+    modules: [
+      locationsSender(),
+      sessionsSender(),
+      cdrsSender(),
+      commandsReceiver({}, { outbound: LOCAL_OUTBOUND_POLICY, defaults: { resultDelayMs: 0 } }),
+      hubClientInfoReceiver(),
+    ],
     partnerPolicy,
   });
   await putOwnObject(cpo.store, STORE_MODULES.locations, CPO, { ...example<Location>('location_example.json'), country_code: 'NL', party_id: 'CPO' });
@@ -223,7 +221,8 @@ describe('a hub the operator approved acts only for the parties it serves', () =
   it('serves the parties the operator configures (hubServes)', async () => {
     const cpo = await node({
       parties: [CPO],
-      modules: { '2.2.1': [sessionsSender()] },
+      versions: ['2.2.1'],
+      modules: [sessionsSender()],
       partnerPolicy: defaultPartnerPolicy({ hubParties: [HUB_PARTY] }),
       hubServes: (_hub, party) => party.party_id === 'SRV',
     });
@@ -236,7 +235,7 @@ describe('a hub the operator approved acts only for the parties it serves', () =
 
 describe('CDRs posted to an eMSP: only for a party the caller acts for', () => {
   it('a CPO cannot post a CDR of another CPO, with or without OCPI-from; the real CPO then can', async () => {
-    const emsp = await node({ parties: [EMSP], modules: { '2.2.1': [cdrsReceiver(), hubClientInfoReceiver()] } });
+    const emsp = await node({ parties: [EMSP], versions: ['2.2.1'], modules: [cdrsReceiver(), hubClientInfoReceiver()] });
     const cdr: CDR = { ...example<CDR>('cdr_example.json'), country_code: 'NL', party_id: 'CPA', total_cost: { excl_vat: 9999 } };
     const { partner: impostor } = await registerWith(emsp, [role('CPO', 'DE', 'CPX')]);
     for (const from of [{ country_code: 'NL', party_id: 'CPA' }, undefined]) {
@@ -256,7 +255,8 @@ describe('CDRs posted to an eMSP: only for a party the caller acts for', () => {
   it('an approved hub posts CDRs of the parties it serves only', async () => {
     const emsp = await node({
       parties: [EMSP],
-      modules: { '2.2.1': [cdrsReceiver(), hubClientInfoReceiver()] },
+      versions: ['2.2.1'],
+      modules: [cdrsReceiver(), hubClientInfoReceiver()],
       partnerPolicy: defaultPartnerPolicy({ hubParties: [HUB_PARTY] }),
     });
     const { partner: hub } = await registerWith(emsp, [role('HUB', 'NL', 'HUB')]);

@@ -5,8 +5,9 @@
  * the difference is listed below with the section that says so; any other difference fails.
  */
 import { describe, expect, it } from 'vitest';
+import type { OcpiVersion } from '../edges/edge.js';
 import { compareSchema, officialSchemas } from '../testing/official-openapi.js';
-import { type OcpiVersion, openApiComponents, openApiSchemas } from './openapi.js';
+import { openApiComponents, openApiSchemas } from './openapi.js';
 import * as v221 from './v2.2.1/index.js';
 
 /** Our name for an official component, where they differ. */

@@ -20,8 +20,8 @@ import * as v230 from './v2.3.0/index.js';
 export type OpenApiSchema = Record<string, unknown>;
 
 /** The OCPI versions whose object model ocpi-ts has. */
-export const OCPI_VERSIONS = ['2.1.1', '2.2.1', '2.3.0'] as const;
-export type OcpiVersion = (typeof OCPI_VERSIONS)[number];
+
+import type { OcpiVersion } from '../edges/edge.js';
 
 const EXPORTS: Readonly<Record<OcpiVersion, Readonly<Record<string, unknown>>>> = { '2.1.1': v211, '2.2.1': v221, '2.3.0': v230 };
 

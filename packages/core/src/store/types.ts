@@ -29,6 +29,12 @@ export interface StoredObject<T = unknown> {
    * where present it is not an own enumerable property, so comparing and spreading objects ignore it.
    */
   readonly utf8?: Uint8Array<ArrayBuffer>;
+  /**
+   * Names this version of the object across reads, when the store can: equal revisions mean equal
+   * JSON. A hint like `utf8` (not an own enumerable property): the server keeps the object's encoding in
+   * other OCPI versions under it. Without one the server keys that encoding by the bytes it was given.
+   */
+  readonly revision?: string;
   /** `last_updated` of the object, as an ISO instant, used by `date_from`/`date_to`. */
   lastUpdated: string;
   /** Parties allowed to read the object on a sender interface; empty means every partner. */

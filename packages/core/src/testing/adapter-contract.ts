@@ -287,7 +287,8 @@ export async function createContractServer(): Promise<OcpiServer> {
     baseUrl: 'http://ocpi.test/ocpi',
     parties: [CPO_ROLE],
     store,
-    modules: { '2.2.1': [thingsSender, thingsReceiver] },
+    versions: ['2.2.1'],
+    modules: [thingsSender, thingsReceiver],
     bodyLimit: 4096,
     bodyTimeoutMs: CONTRACT_BODY_TIMEOUT_MS,
   });

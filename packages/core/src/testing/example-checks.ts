@@ -180,6 +180,25 @@ function checkMutation(target: Target, mutation: Mutation): string {
   return '';
 }
 
+/** One valid object of an example file: its schema, whether it is a PATCH body, and where it is in the file. */
+export interface ExampleValue {
+  file: string;
+  label: string;
+  schema: TSchema;
+  patch: boolean;
+  value: unknown;
+}
+
+/** The objects of a folder's valid examples (envelopes unwrapped, lists split): what conversions are tested on. */
+export function exampleValues(folder: string, table: Readonly<Record<string, ExampleEntry>>): ExampleValue[] {
+  const dir = examplesDir(folder);
+  return Object.entries(table).flatMap(([file, entry]) =>
+    targets(exampleJson(readVendorText(new URL(file, dir))), entry)
+      .filter((target) => target.label !== 'envelope')
+      .map((target) => ({ file, label: target.label, schema: target.schema, patch: entry.kind === 'patch', value: target.value })),
+  );
+}
+
 export interface ExampleChecks {
   /** Fewest mutations expected in total (a guard against a generator that silently finds nothing). */
   minMutations: number;

@@ -72,7 +72,8 @@ export async function createFastPathNode(count = 7): Promise<FastPathNode> {
     baseUrl: 'http://ocpi.test/ocpi',
     parties: [CPO_ROLE],
     store,
-    modules: { '2.2.1': [locationsSender(), locationsReceiver()] },
+    versions: ['2.2.1'],
+    modules: [locationsSender(), locationsReceiver()],
   });
   const locations = Array.from({ length: count }, (_, i) => fastPathLocation(i + 1));
   for (const location of locations) {

@@ -27,8 +27,10 @@ export interface HttpTestNode {
 
 export interface HttpTestNodeOptions {
   parties: CredentialsRole[];
-  /** Modules per version besides credentials; default `{ '2.2.1': [thingsSender, thingsReceiver] }`. */
-  modules?: Record<string, OcpiModule[]>;
+  /** Modules besides credentials; default `[thingsSender, thingsReceiver]`. */
+  modules?: readonly OcpiModule[];
+  /** The OCPI versions served; default `['2.2.1']`. */
+  versions?: readonly string[];
   credentials?: CredentialsModuleOptions;
   registry?: Omit<InitiatorOptions, 'node'>;
   pagination?: OcpiServerOptions['pagination'];
@@ -55,14 +57,13 @@ export function testNodesClosedAfterEach(): (options: HttpTestNodeOptions) => Pr
 export async function startHttpTestNode(options: HttpTestNodeOptions): Promise<HttpTestNode> {
   const store = createMemoryStore();
   const credentials = credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.credentials });
-  const modules = Object.fromEntries(
-    Object.entries(options.modules ?? { '2.2.1': [thingsSender, thingsReceiver] }).map(([version, list]) => [version, [credentials, ...list]]),
-  );
+  const modules = [credentials, ...(options.modules ?? [thingsSender, thingsReceiver])];
   const served = await serveOverHttp((origin) =>
     createOcpiServer({
       baseUrl: `${origin}/ocpi`,
       parties: options.parties,
       store,
+      versions: options.versions ?? ['2.2.1'],
       modules,
       ...(options.pagination ? { pagination: options.pagination } : {}),
       ...(options.partnerPolicy ? { partnerPolicy: options.partnerPolicy } : {}),
@@ -70,7 +71,13 @@ export async function startHttpTestNode(options: HttpTestNodeOptions): Promise<H
     }),
   );
   const node = served.server.node;
-  const client = createOcpiClient({ parties: node.parties, outbound: LOCAL_OUTBOUND_POLICY, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createOcpiClient({
+    parties: node.parties,
+    outbound: LOCAL_OUTBOUND_POLICY,
+    store,
+    losses: node.losses,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   return {
     origin: served.origin,
     node,

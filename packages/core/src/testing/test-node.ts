@@ -113,7 +113,8 @@ export function createTestNode(options: TestNodeOptions): TestNode {
     onError: (error) => console.error(error),
     ...rest,
     store,
-    modules: { [version]: modules },
+    versions: [version],
+    modules,
   });
   const versionPath = `${new URL(server.node.baseUrl).pathname}/${version}`;
   return {

@@ -35,7 +35,8 @@ export async function createToleranceNode(): Promise<ToleranceNode> {
     baseUrl: BASE_URL,
     parties: [CPO_ROLE],
     store,
-    modules: { '2.2.1': [locationsSender(), locationsReceiver(), tokensReceiver()] },
+    modules: [locationsSender(), locationsReceiver(), tokensReceiver()],
+    versions: ['2.2.1'],
   });
   for (let n = 1; n <= EVROAMING_LOCATIONS; n++) await putOwnObject(store, STORE_MODULES.locations, CPO_ROLE, fastPathLocation(n));
   return { server, iot: iot.authorization, bec: bec.authorization };

@@ -187,7 +187,7 @@ describe('createAutoValidatorFactory', () => {
       role: 'RECEIVER' as const,
       routes: [{ method: 'PUT' as const, path: [':id'], body: { schema: Reservation, name: 'Reservation' }, handle: async () => ({ data: null }) }],
     };
-    const options = { baseUrl: 'https://cpo.example.com/ocpi', parties: [CPO_ROLE], store: createMemoryStore(), modules: { '2.2.1': [module] } };
+    const options = { baseUrl: 'https://cpo.example.com/ocpi', parties: [CPO_ROLE], store: createMemoryStore(), versions: ['2.2.1'], modules: [module] };
     expect(() => createOcpiServer(options)).not.toThrow();
     vi.stubGlobal('Function', function refused() {
       throw new EvalError('Code generation from strings disallowed for this context');

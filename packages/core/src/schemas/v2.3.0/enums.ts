@@ -7,6 +7,7 @@
  * mod_cdrs and mod_tariffs) adds CdrDimensionType values and BookingRestrictionType.
  */
 
+import type { Static } from '@sinclair/typebox';
 import { deriveEnum, OpenEnum, StringEnum } from '../shared/enums.js';
 import * as v221 from '../v2.2.1/enums.js';
 
@@ -129,3 +130,30 @@ export const ReservationRequestStatus = StringEnum(['PENDING', 'ACCEPTED', 'DECL
 export const ReservationStatus = StringEnum(['PENDING', 'RESERVED', 'CANCELED', 'FAILED', 'NO_SHOW', 'FULFILLED', 'REJECTED', 'UNKNOWN'], {
   title: 'ReservationStatus',
 });
+
+// Each enum's static type, under its name (2.2.1's unchanged ones come with their types above).
+export type Role = Static<typeof Role>;
+export type Capability = Static<typeof Capability>;
+export type ConnectorCapability = Static<typeof ConnectorCapability>;
+export type ConnectorType = Static<typeof ConnectorType>;
+export type EnvironmentalImpactCategory = Static<typeof EnvironmentalImpactCategory>;
+export type EVSEPosition = Static<typeof EVSEPosition>;
+export type Facility = Static<typeof Facility>;
+export type ImageCategory = Static<typeof ImageCategory>;
+export type ParkingDirection = Static<typeof ParkingDirection>;
+export type ParkingRestriction = Static<typeof ParkingRestriction>;
+export type ParkingType = Static<typeof ParkingType>;
+export type VehicleType = Static<typeof VehicleType>;
+export type CdrDimensionType = Static<typeof CdrDimensionType>;
+export type TaxIncluded = Static<typeof TaxIncluded>;
+export type BookingRestrictionType = Static<typeof BookingRestrictionType>;
+export type TokenType = Static<typeof TokenType>;
+export type CommandType = Static<typeof CommandType>;
+export type ModuleID = Static<typeof ModuleID>;
+export type VersionNumber = Static<typeof VersionNumber>;
+export type InvoiceCreator = Static<typeof InvoiceCreator>;
+export type CaptureStatusCode = Static<typeof CaptureStatusCode>;
+export type AccessMethod = Static<typeof AccessMethod>;
+export type CanceledReason = Static<typeof CanceledReason>;
+export type ReservationRequestStatus = Static<typeof ReservationRequestStatus>;
+export type ReservationStatus = Static<typeof ReservationStatus>;
