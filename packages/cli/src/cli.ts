@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { isOcpiCallError, OcpiError } from '@ocpi-ts/core';
 import type { Command } from './command.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { convertCommand } from './commands/convert.js';
 import { mockCommand } from './commands/mock.js';
 import { priceCliCommand } from './commands/price.js';
 import { pullCommand } from './commands/pull.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   pullCommand,
   pushCommand,
   validateCommand,
+  convertCommand,
   conformanceCommand,
   mockCommand,
   priceCliCommand,

@@ -2,6 +2,9 @@
 // readers of the vendored official examples and helpers that need the repository around them. Resolved
 // through the `@ocpi-ts/core/test-support` alias of vitest.config.ts and tsconfig.json; not published.
 
+export { covered, differences } from './testing/conversion-checks.js';
+export { type ExampleEntry, type ExampleValue, exampleJson, exampleValues } from './testing/example-checks.js';
+export { EXAMPLE_TABLES } from './testing/example-tables.js';
 export { example, examplesDir, role } from './testing/examples.js';
 export { TEST_SECRET_KEY } from './testing/fixtures.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';

@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import type * as v230 from '../schemas/v2.3.0/index.js';
+import { covered, differences } from '../testing/conversion-checks.js';
 import { type ExampleValue, exampleValues } from '../testing/example-checks.js';
 import { EXAMPLE_TABLES } from '../testing/example-tables.js';
 import { example } from '../testing/examples.js';
@@ -18,27 +19,6 @@ const typeOf = (schema: TSchema): string => String(schema.title).replace(/Patch$
 
 type Json = Record<string, unknown>;
 const asJson = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
-
-/** Pointers where two JSON values differ (a missing field is a difference at its pointer). */
-function differences(a: unknown, b: unknown, pointer = ''): string[] {
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
-    return a === b ? [] : [pointer];
-  }
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].flatMap((key) => differences((a as Json)[key], (b as Json)[key], `${pointer}/${key}`));
-}
-
-/**
- * A difference is explained by a loss on the same field, on a field it is part of, or on a part of it;
- * an item left out of a list explains the differences of the items after it (they moved up).
- */
-const covered = (difference: string, losses: readonly Loss[]) =>
-  losses.some((loss) => {
-    if (difference === loss.pointer || difference.startsWith(`${loss.pointer}/`) || loss.pointer.startsWith(`${difference}/`)) return true;
-    const item = /^(.*)\/([0-9]+)$/.exec(loss.pointer);
-    const moved = item && new RegExp(`^${item[1]?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([0-9]+)(/|$)`).exec(difference);
-    return loss.kind === 'dropped' && !!item && !!moved && Number(moved[1]) >= Number(item[2]);
-  });
 
 /** The official 2.3.0 Location, as the Location every Session and CDR of the examples is at. */
 function locationResolver(): ConversionContext['location'] {

@@ -81,9 +81,9 @@ const schemaIn = (version: OcpiVersion, type: string, patch: boolean): TObject |
   return KindGuard.IsObject(found) ? found : undefined;
 };
 
-const fail = (version: string, type: string): ConversionResult<never> => ({
+const fail = (version: string, type: string, patch: boolean): ConversionResult<never> => ({
   ok: false,
-  losses: [{ pointer: '', kind: 'dropped', reason: `OCPI ${version} has no ${type}` }],
+  losses: [{ pointer: '', kind: 'dropped', reason: `OCPI ${version} has no ${type}${patch ? ' PATCH' : ''}` }],
 });
 
 function edgeOf(version: OcpiVersion, rules: { in: Rules; out: Rules }, transport: { tokenEncoding: TokenEncoding; routing: boolean }): VersionEdge {
@@ -92,7 +92,7 @@ function edgeOf(version: OcpiVersion, rules: { in: Rules; out: Rules }, transpor
     const patch = call.patch ?? false;
     const ours = schemaIn(version, type, patch);
     const theirs = canonicalSchemaOf(type, patch);
-    if (!ours || !theirs) return fail(direction === 'in' ? CANONICAL_VERSION : version, type);
+    if (!ours || !theirs) return fail(direction === 'in' ? CANONICAL_VERSION : version, type, patch);
     const [from, to] = direction === 'in' ? [ours, theirs] : [theirs, ours];
     if (canonical) return { ok: true, value: value as T, losses: [], identity: true, usesReferences: false };
     return convertValue<T>(value, from, to, { direction, version, rules: rules[direction], patch, ...(call.context ? { context: call.context } : {}) });
