@@ -26,7 +26,7 @@ export const COMMANDS: readonly Command[] = [
   priceCliCommand,
 ];
 
-const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one
+const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one; validate and convert objects of 2.1.1, 2.2.1 and 2.3.0
 
 Usage: ocpi <command> [options]   (ocpi <command> --help for its options)
 
