@@ -5,6 +5,7 @@ import { isOcpiCallError, OcpiError } from '@ocpi-ts/core';
 import type { Command } from './command.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { mockCommand } from './commands/mock.js';
+import { openApiCommand } from './commands/openapi.js';
 import { priceCliCommand } from './commands/price.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   conformanceCommand,
   mockCommand,
   priceCliCommand,
+  openApiCommand,
 ];
 
 const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one
