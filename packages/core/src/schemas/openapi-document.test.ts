@@ -160,13 +160,13 @@ describe.each(['2.2.1', '2.3.0'] as const)('the OpenAPI document of OCPI %s', (v
       expect.arrayContaining(['date_from', 'date_to', 'offset', 'limit', 'OCPI-from-country-code', 'OCPI-to-party-id']),
     );
     expect(Object.keys(list.responses['200']?.headers ?? {})).toEqual(expect.arrayContaining(['Link', 'X-Total-Count', 'X-Limit']));
-    expect(list.responses['200']?.content['application/json'].schema.allOf?.[1]).toEqual({
+    expect(list.responses['200']?.content['application/json']?.schema.allOf?.[1]).toEqual({
       properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Location' } } },
     });
     const evse = document.paths[`/${version}/sender/locations/{location_id}/{evse_uid}`]?.get as Operation;
-    expect(evse.responses['200']?.content['application/json'].schema.allOf?.[1]).toEqual({ properties: { data: { $ref: '#/components/schemas/EVSE' } } });
+    expect(evse.responses['200']?.content['application/json']?.schema.allOf?.[1]).toEqual({ properties: { data: { $ref: '#/components/schemas/EVSE' } } });
     const patch = document.paths[`/${version}/receiver/sessions/{country_code}/{party_id}/{session_id}`]?.patch as Operation;
-    expect(patch.requestBody?.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SessionPatch' });
+    expect(patch.requestBody?.content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/SessionPatch' });
     // Configuration modules carry no routing headers.
     const credentials = document.paths[`/${version}/credentials`]?.post as Operation;
     expect(credentials.parameters.some((p) => p.$ref?.includes('OCPI-'))).toBe(false);
@@ -188,7 +188,7 @@ describe('the OpenAPI document of OCPI 2.1.1', () => {
     expect(Object.keys(document.paths).filter((path) => /chargingprofiles|hubclientinfo|payments|bookings/.test(path))).toEqual([]);
     expect(JSON.stringify(document.paths)).not.toContain('OCPI-from');
     const put = document.paths['/2.1.1/emsp/locations/{country_code}/{party_id}/{location_id}']?.put as Operation;
-    expect(put.requestBody?.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Location' });
+    expect(put.requestBody?.content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Location' });
     // 2.1.1's Location: a required `type`, no country_code.
     expect(document.components.schemas?.Location?.required).toContain('type');
   });
