@@ -152,6 +152,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     get tolerances() {
       return (core as OcpiServer).tolerances;
     },
+    mounted: (version) => (core as OcpiServer).mounted(version),
     bodyLimit: config.bodyLimit,
   };
   let outbox: Outbox | undefined;

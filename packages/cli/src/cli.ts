@@ -6,6 +6,7 @@ import type { Command } from './command.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { convertCommand } from './commands/convert.js';
 import { mockCommand } from './commands/mock.js';
+import { openApiCommand } from './commands/openapi.js';
 import { priceCliCommand } from './commands/price.js';
 import { pullCommand } from './commands/pull.js';
 import { pushCommand } from './commands/push.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   conformanceCommand,
   mockCommand,
   priceCliCommand,
+  openApiCommand,
 ];
 
 const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one; validate and convert objects of 2.1.1, 2.2.1 and 2.3.0

@@ -77,7 +77,7 @@ export interface RoleNode {
 }
 
 /** The module interfaces a role offers (a hub offers both interfaces of every module, and Hub Client Info). */
-function modulesOf(role: NodeRole, client: OcpiClient, options: RoleNodeOptions) {
+export function modulesOf(role: NodeRole, client: OcpiClient, options: Pick<RoleNodeOptions, 'resultDelayMs' | 'onPartnerChange'> = {}) {
   const outbound = LOCAL_OUTBOUND_POLICY;
   const cpo = role !== 'EMSP';
   const emsp = role !== 'CPO';

@@ -44,6 +44,7 @@ export * from './partners/partner.js';
 export * from './partners/policy.js';
 export * from './routing-headers.js';
 export * from './schemas/openapi.js';
+export * from './schemas/openapi-document.js';
 export * from './schemas/patch.js';
 export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/shared/enums.js';
 export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';

@@ -57,6 +57,8 @@ export interface RouteDefinition {
    */
   gives?: string | ((context: RequestContext) => string | undefined);
   auth?: RouteAuth;
+  /** `false` for a route that only refuses (an unknown command type's 404): left out of the OpenAPI description. */
+  openApi?: false;
   handle(context: RequestContext): HandlerResult | Promise<HandlerResult>;
 }
 
@@ -78,6 +80,13 @@ export interface OcpiModule {
    */
   versions?: readonly string[];
   routes: readonly RouteDefinition[];
+}
+
+/** A module interface as mounted in one version: the routes that exist there, its path below the version URL (`sender/locations`). */
+export interface MountedInterface {
+  module: OcpiModule;
+  routes: readonly RouteDefinition[];
+  path: string;
 }
 
 export type Caller =

@@ -12,7 +12,19 @@ import { OcpiError, OcpiStatus } from './errors.js';
 import { createEventBus, type OcpiEvent, type OcpiEventBus } from './events.js';
 import type { OcpiRequest, OcpiResponse } from './http.js';
 import { RateLimiter, type RateLimitOptions, rateLimited } from './limits.js';
-import type { Caller, EventInput, HttpMethod, InterfaceRole, NodeInfo, NodeLimits, OcpiModule, RequestContext, RouteAuth, RouteDefinition } from './module.js';
+import type {
+  Caller,
+  EventInput,
+  HttpMethod,
+  InterfaceRole,
+  MountedInterface,
+  NodeInfo,
+  NodeLimits,
+  OcpiModule,
+  RequestContext,
+  RouteAuth,
+  RouteDefinition,
+} from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
 import { actsFor, type HubServes } from './partners/hub.js';
 import type { CredentialsRole, Partner, Role } from './partners/partner.js';
@@ -97,6 +109,8 @@ export interface OcpiServer {
   readonly bodyLimit: number;
   /** What partners sent that was tolerated, counted per partner and kind (`partner.tolerated` events carry the details). */
   readonly tolerances: ToleranceCounters;
+  /** The module interfaces mounted in a served version (none for another), as routed: what `openApi(server, version)` describes. */
+  mounted(version: string): readonly MountedInterface[];
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -685,5 +699,10 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     for (const { edge, routes } of list) for (const route of routes) if (route.body) validatorFor(bodySchema(route.body, edge));
   }
 
-  return { handle, node, bodyLimit, tolerances };
+  const mountedInterfaces = (version: string): MountedInterface[] =>
+    (mounted.get(version) ?? [])
+      .map(({ module, routes, segments }) => ({ module, routes, path: segments.join('/') }))
+      .sort((a, b) => options.modules.indexOf(a.module) - options.modules.indexOf(b.module));
+
+  return { handle, node, bodyLimit, tolerances, mounted: mountedInterfaces };
 }

@@ -234,6 +234,7 @@ export function commandsReceiver(handler: Partial<CommandsReceiverHandler> = {},
         // resource has not reached the OCPI layer (status_codes), so: HTTP 404.
         method: 'POST',
         path: [':command'],
+        openApi: false,
         handle(ctx) {
           const given = ctx.param('command');
           const match = COMMAND_TYPES.find((type) => sameCiString(type, given));

@@ -7,7 +7,7 @@
  *   `x-ocpi-open-enum: true` (the official description writes `format: open-enum` with a closed `enum`);
  * - draft-07 `dependencies` becomes `dependentRequired`;
  * - the validator's message annotations (`x-ocpi-messages`) are left out.
- * The `paths` of the served modules are added where the modules are mounted (issue 15, part B).
+ * The whole document of a served version, with its `paths`, is `openApi(server, version)` (openapi-document.ts).
  */
 import type { TSchema } from '@sinclair/typebox';
 import { KindGuard } from '@sinclair/typebox';
@@ -29,6 +29,13 @@ const EXPORTS: Readonly<Record<OcpiVersion, Readonly<Record<string, unknown>>>> 
 export function openApiComponents(version: OcpiVersion): { schemas: Record<string, OpenApiSchema> } {
   return { schemas: openApiSchemas(Object.values(EXPORTS[version]).filter((value): value is TSchema => KindGuard.IsSchema(value))) };
 }
+
+/**
+ * One schema for use in an OpenAPI document: a `$ref` to its component when it is titled, inline
+ * otherwise; with `inline`, written out whole, its named parts too (no `$ref`).
+ */
+export const openApiSchema = (schema: TSchema, options: { inline?: boolean } = {}): OpenApiSchema =>
+  convert(schema, false, options.inline ?? false) as OpenApiSchema;
 
 /**
  * Components for `schemas` and the named schemas inside them, keyed by title. Two different schemas
@@ -87,11 +94,11 @@ function isData(keyword: string): boolean {
   return ['examples', 'const', 'enum', 'required', 'dependencies'].includes(keyword) || keyword.startsWith('x-');
 }
 
-function convert(schema: unknown, root = false): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => convert(item));
+function convert(schema: unknown, root = false, inline = false): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => convert(item, false, inline));
   if (typeof schema !== 'object' || schema === null) return schema;
   const source = schema as Record<string, unknown>;
-  if (!root && typeof source.title === 'string') return { $ref: `#/components/schemas/${source.title}` };
+  if (!root && !inline && typeof source.title === 'string') return { $ref: `#/components/schemas/${source.title}` };
   if (isClosedEnum(source)) {
     const { anyOf: _branches, ...rest } = source;
     return { ...withoutAnnotations(rest), type: 'string', enum: knownValues(source as unknown as TSchema) };
@@ -100,8 +107,8 @@ function convert(schema: unknown, root = false): unknown {
   for (const [keyword, value] of Object.entries(withoutAnnotations(source))) {
     if (keyword === 'dependencies') result.dependentRequired = value;
     else if (keyword === 'properties')
-      result.properties = Object.fromEntries(Object.entries(value as object).map(([name, property]) => [name, convert(property)]));
-    else result[keyword] = isData(keyword) ? value : convert(value);
+      result.properties = Object.fromEntries(Object.entries(value as object).map(([name, property]) => [name, convert(property, false, inline)]));
+    else result[keyword] = isData(keyword) ? value : convert(value, false, inline);
   }
   return result;
 }
