@@ -60,21 +60,38 @@ describe('two nodes on one PostgreSQL database', () => {
     await cpo.client.forPartner(partnerOfCpo).pushLocation(location);
     const path = ['NL', 'CPO', location.id, evse.uid];
     // Node A writes floor_level, node B physical_reference, each 15 times in order, both at once. A
-    // lost update would put one field back to an older value written through the other node.
+    // lost update would put one field back to an older value written through the other node. Ordered
+    // writes (issue 14) leave out a PATCH older than the EVSE as stored (it may arrive after a newer one
+    // through the other node): those are reported, so the test knows which writes were applied.
+    const base = Date.now();
+    let stamps = 0;
+    const written: { field: 'floor_level' | 'physical_reference'; value: string; at: string }[] = [];
+    const outdated = new Set<string>();
+    for (const node of [a, b]) node.events.on('object.outdated', (event) => void outdated.add(event.received));
     const writes = (node: RunningNode, field: 'floor_level' | 'physical_reference', prefix: string) =>
       (async () => {
         for (let i = 1; i <= 15; i++) {
-          const answer = await cpo.client
-            .forPartner(onNode(node))
-            .patch('locations', 'RECEIVER', path, { [field]: `${prefix}${i}`, last_updated: new Date().toISOString() });
+          const at = new Date(base + ++stamps).toISOString(); // unique across both writers
+          written.push({ field, value: `${prefix}${i}`, at });
+          const answer = await cpo.client.forPartner(onNode(node)).patch('locations', 'RECEIVER', path, { [field]: `${prefix}${i}`, last_updated: at });
           expect(answer.statusCode).toBe(1000);
         }
       })();
     await Promise.all([writes(a, 'floor_level', 'A'), writes(b, 'physical_reference', 'B')]);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // events are delivered after the answer
+    const latestApplied = (field: string) =>
+      written
+        .filter((w) => w.field === field && !outdated.has(w.at))
+        .sort((x, y) => x.at.localeCompare(y.at))
+        .at(-1)?.value;
     const final = await cpo.client.forPartner(onNode(b)).get<Location>('locations', 'RECEIVER', ['NL', 'CPO', location.id]);
     const patched = final.data.evses?.find((e) => e.uid === evse.uid);
-    expect(patched?.floor_level).toBe('A15');
-    expect(patched?.physical_reference).toBe('B15');
+    // The newest write of all is always applied; each field holds the newest applied write of it.
+    const newest = written.reduce((x, y) => (x.at > y.at ? x : y));
+    expect(outdated.has(newest.at)).toBe(false);
+    expect(patched?.[newest.field]).toBe(newest.value);
+    expect(patched?.floor_level).toBe(latestApplied('floor_level'));
+    expect(patched?.physical_reference).toBe(latestApplied('physical_reference'));
   });
 
   it('a CommandResult posted to node B resolves the command awaited on node A; a second post gets 404 on either node', async () => {
