@@ -8,7 +8,7 @@ const server = createOcpiServer({
   baseUrl: 'https://cpo.example.com/ocpi',
   parties: [{ role: 'CPO', country_code: 'NL', party_id: 'EXA', business_details: { name: 'Example CPO' } }],
   store: createMemoryStore(),
-  modules: { '2.2.1': [locationsSender()] },
+  modules: [locationsSender()],
 });
 export const router = ocpiExpress(server);
 export const node = createTestNode({ modules: [locationsSender()] });
