@@ -1,6 +1,6 @@
 /**
  * OCPI DateTimes (types.asciidoc, "DateTime type"): the one place that reads, writes and normalises
- * them. The schema (`DateTime` in schemas/shared/basic.ts) says what the spec allows; what we write is
+ * them. The schema (`DateTime` in schemas/common/basic.ts) says what the spec allows; what we write is
  * always the strictest form, `2015-06-29T20:39:09Z`.
  */
 

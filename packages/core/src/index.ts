@@ -43,12 +43,12 @@ export type { CredentialsRole, Role } from './partners/partner.js';
 export * from './partners/partner.js';
 export * from './partners/policy.js';
 export * from './routing-headers.js';
+export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/common/enums.js';
+export type { ObjectType, ObjectTypes } from './schemas/common/objects.js';
+export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/common/unknown-enum-values.js';
 export * from './schemas/openapi.js';
 export * from './schemas/openapi-document.js';
 export * from './schemas/patch.js';
-export { deriveEnum, isClosedEnum, isOpenEnum, knownValues, OpenEnum } from './schemas/shared/enums.js';
-export type { ObjectType, ObjectTypes } from './schemas/shared/objects.js';
-export { findUnknownEnumValues, type UnknownEnumValue } from './schemas/shared/unknown-enum-values.js';
 // The canonical model (2.3.0), which handlers and stores use, under its own names.
 export * from './schemas/v2.3.0/index.js';
 export * from './tolerances.js';

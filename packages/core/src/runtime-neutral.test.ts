@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundleNeutral, refuseNodeImports } from './testing/runtime-neutral.js';
+import { bundleNeutral, refuseNodeImports } from '../../../test/support/runtime-neutral.js';
 
 const entry = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 

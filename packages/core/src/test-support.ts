@@ -10,6 +10,5 @@ export { TEST_SECRET_KEY } from './testing/fixtures.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';
-export * from './testing/runtime-neutral.js';
 export { describeUnstorableInput } from './testing/unstorable-input.js';
 export * from './testing.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { bundleNeutral } from '@ocpi-ts/core/test-support';
 import { describe, expect, it } from 'vitest';
+import { bundleNeutral } from '../../../test/support/runtime-neutral.js';
 
 describe('the tariff engine is runtime-neutral', () => {
   it('bundles for a non-Node platform, big.js and the core included, with no Node built-in', async () => {

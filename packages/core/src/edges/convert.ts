@@ -15,8 +15,8 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { Role } from '../partners/partner.js';
-import { CI_STRING_PATTERN, STRING_PATTERN } from '../schemas/shared/basic.js';
-import { isClosedEnum, isOpenEnum, knownValues } from '../schemas/shared/enums.js';
+import { CI_STRING_PATTERN, STRING_PATTERN } from '../schemas/common/basic.js';
+import { isClosedEnum, isOpenEnum, knownValues } from '../schemas/common/enums.js';
 import type { Location } from '../schemas/v2.3.0/index.js';
 import type { PartyRef } from '../store/types.js';
 

@@ -7,8 +7,8 @@
  */
 import { KindGuard, type TObject } from '@sinclair/typebox';
 import type { TokenEncoding } from '../partners/partner.js';
+import type { ObjectTypes } from '../schemas/common/objects.js';
 import { partialPatchOf } from '../schemas/patch.js';
-import type { ObjectTypes } from '../schemas/shared/objects.js';
 import * as v211 from '../schemas/v2.1.1/index.js';
 import * as v221 from '../schemas/v2.2.1/index.js';
 import * as v230 from '../schemas/v2.3.0/index.js';

@@ -6,7 +6,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
-import { knownValues } from '../schemas/shared/enums.js';
+import { knownValues } from '../schemas/common/enums.js';
 import type { AuthorizationInfo, Location, LocationReferences, PublishTokenType, TokenPatch } from '../schemas/v2.3.0/index.js';
 import { Token, TokenType } from '../schemas/v2.3.0/index.js';
 import { tolerated } from '../tolerances.js';

@@ -11,8 +11,8 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { KindGuard } from '@sinclair/typebox';
-import { MESSAGES_KEYWORD } from './shared/basic.js';
-import { isClosedEnum, knownValues } from './shared/enums.js';
+import { MESSAGES_KEYWORD } from './common/basic.js';
+import { isClosedEnum, knownValues } from './common/enums.js';
 import * as v211 from './v2.1.1/index.js';
 import * as v221 from './v2.2.1/index.js';
 import * as v230 from './v2.3.0/index.js';

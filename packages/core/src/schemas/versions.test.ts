@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { example } from '../testing/examples.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
-import { knownValues } from './shared/enums.js';
-import { findUnknownEnumValues } from './shared/unknown-enum-values.js';
+import { knownValues } from './common/enums.js';
+import { findUnknownEnumValues } from './common/unknown-enum-values.js';
 import * as v211 from './v2.1.1/index.js';
 import * as v221 from './v2.2.1/index.js';
 import * as v230 from './v2.3.0/index.js';

@@ -13,8 +13,8 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { isClosedEnum, isOpenEnum } from '../schemas/shared/enums.js';
-import { findUnknownEnumValues } from '../schemas/shared/unknown-enum-values.js';
+import { isClosedEnum, isOpenEnum } from '../schemas/common/enums.js';
+import { findUnknownEnumValues } from '../schemas/common/unknown-enum-values.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
 import type { ValidationIssue } from '../validation/validator.js';
 import { examplesDir, readVendorText, vendorExists, vendorFiles } from './examples.js';

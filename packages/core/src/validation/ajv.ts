@@ -20,10 +20,10 @@ import type { ValidationIssue, ValidationResult, Validator, ValidatorFactory } f
 type AjvClass = typeof AjvModule;
 const Ajv: AjvClass = (AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule;
 
-/** Annotation keyword carrying per-keyword messages in schemas (same name as `MESSAGES_KEYWORD` in schemas/shared/basic.ts). */
+/** Annotation keyword carrying per-keyword messages in schemas (same name as `MESSAGES_KEYWORD` in schemas/common/basic.ts). */
 const MESSAGES_KEYWORD = 'x-ocpi-messages';
 
-/** Annotation keyword marking open enums (`OPEN_ENUM_KEYWORD` in schemas/shared/enums.ts). */
+/** Annotation keyword marking open enums (`OPEN_ENUM_KEYWORD` in schemas/common/enums.ts). */
 const OPEN_ENUM_KEYWORD = 'x-ocpi-open-enum';
 
 export type ValidationMode = 'strict' | 'lenient';

@@ -6,10 +6,10 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString, DateTime, OcpiString } from '../shared/basic.js';
-import { cdrSchemas } from '../shared/cdrs.js';
-import { derive } from '../shared/compose.js';
-import { sessionSchemas } from '../shared/sessions.js';
+import { CiString, DateTime, OcpiString } from '../common/basic.js';
+import { cdrSchemas } from '../common/cdrs.js';
+import { derive } from '../common/compose.js';
+import { sessionSchemas } from '../common/sessions.js';
 import * as enums from './enums.js';
 import { Location } from './locations.js';
 import { Tariff } from './tariffs.js';

@@ -5,7 +5,7 @@
  * VersionNumber ("List of known versions"), which stay open as in 2.2.1.
  */
 
-import { deriveEnum, knownValues, StringEnum } from '../shared/enums.js';
+import { deriveEnum, knownValues, StringEnum } from '../common/enums.js';
 import * as v221 from '../v2.2.1/enums.js';
 
 // The same values as 2.2.1 (mod_locations, mod_tariffs, mod_tokens); AllowedType is "Allowed" in 2.1.1.

@@ -1,7 +1,7 @@
 /**
  * The OCPI 2.1.1 object model as TypeBox schemas (each schema and its static type share one name),
  * under the same names as 2.2.1's and 2.3.0's where the object exists. Most objects are deltas of the
- * shared definitions (schemas/shared/) over 2.1.1's enums and classes.
+ * shared definitions (schemas/common/) over 2.1.1's enums and classes.
  */
 
 export type { TPartialPatch } from '../patch.js';

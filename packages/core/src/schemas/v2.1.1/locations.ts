@@ -1,15 +1,15 @@
 /**
  * OCPI 2.1.1 Locations module objects (mod_locations.md "3. Object description", "4. Data types"), as
- * deltas of the shared definitions (schemas/shared/locations.ts) over 2.1.1's enums and classes.
+ * deltas of the shared definitions (schemas/common/locations.ts) over 2.1.1's enums and classes.
  * 2.1.1 Locations carry no `country_code`/`party_id` (the owner comes from the partner's credentials),
  * a required `type` instead of `parking_type`, and plain-string ids of up to 39 characters.
  */
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { OcpiString } from '../shared/basic.js';
-import { derive } from '../shared/compose.js';
-import { locationSchemas } from '../shared/locations.js';
+import { OcpiString } from '../common/basic.js';
+import { derive } from '../common/compose.js';
+import { locationSchemas } from '../common/locations.js';
 import * as enums from './enums.js';
 import { BusinessDetails, EnergyMix, GeoLocation, Image } from './types.js';
 

@@ -6,9 +6,9 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { OcpiString } from '../shared/basic.js';
-import { derive } from '../shared/compose.js';
-import { partySchemas } from '../shared/parties.js';
+import { OcpiString } from '../common/basic.js';
+import { derive } from '../common/compose.js';
+import { partySchemas } from '../common/parties.js';
 import * as enums from './enums.js';
 import { BusinessDetails } from './types.js';
 

@@ -5,9 +5,9 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { OcpiString } from '../shared/basic.js';
-import { derive } from '../shared/compose.js';
-import { tariffSchemas } from '../shared/tariffs.js';
+import { OcpiString } from '../common/basic.js';
+import { derive } from '../common/compose.js';
+import { tariffSchemas } from '../common/tariffs.js';
 import * as enums from './enums.js';
 import { EnergyMix } from './types.js';
 

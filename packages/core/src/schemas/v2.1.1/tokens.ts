@@ -7,10 +7,10 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { OcpiString } from '../shared/basic.js';
-import { commandSchemas } from '../shared/commands.js';
-import { derive } from '../shared/compose.js';
-import { tokenSchemas } from '../shared/tokens.js';
+import { OcpiString } from '../common/basic.js';
+import { commandSchemas } from '../common/commands.js';
+import { derive } from '../common/compose.js';
+import { tokenSchemas } from '../common/tokens.js';
 import * as enums from './enums.js';
 
 const none = Type.Never();

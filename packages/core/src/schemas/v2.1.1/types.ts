@@ -5,11 +5,11 @@
  */
 
 import type { Static } from '@sinclair/typebox';
-import { classSchemas, energyMixSchema, geoLocationSchema } from '../shared/classes.js';
-import { derive } from '../shared/compose.js';
+import { classSchemas, energyMixSchema, geoLocationSchema } from '../common/classes.js';
+import { derive } from '../common/compose.js';
 import { EnergySourceCategory, EnvironmentalImpactCategory, ImageCategory } from './enums.js';
 
-export * from '../shared/basic.js';
+export * from '../common/basic.js';
 
 /** mod_locations "4.12 GeoLocation class": regexes `-?[0-9]{1,2}\.[0-9]{6}` and `-?[0-9]{1,3}\.[0-9]{6}`, anchored. */
 export const GeoLocation = geoLocationSchema({ latitude: '^-?[0-9]{1,2}\\.[0-9]{6}$', longitude: '^-?[0-9]{1,3}\\.[0-9]{6}$', decimals: '6' });

@@ -1,7 +1,7 @@
-/** OCPI 2.2.1 CDRs module objects (mod_cdrs.asciidoc), defined once in schemas/shared/cdrs.ts. */
+/** OCPI 2.2.1 CDRs module objects (mod_cdrs.asciidoc), defined once in schemas/common/cdrs.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { cdrSchemas } from '../shared/cdrs.js';
+import { cdrSchemas } from '../common/cdrs.js';
 import * as enums from './enums.js';
 import { Tariff } from './tariffs.js';
 import { GeoLocation, Price } from './types.js';

@@ -1,7 +1,7 @@
-/** OCPI 2.2.1 Commands module objects (mod_commands.asciidoc), defined once in schemas/shared/commands.ts. */
+/** OCPI 2.2.1 Commands module objects (mod_commands.asciidoc), defined once in schemas/common/commands.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { commandSchemas } from '../shared/commands.js';
+import { commandSchemas } from '../common/commands.js';
 import * as enums from './enums.js';
 import { Token } from './tokens.js';
 

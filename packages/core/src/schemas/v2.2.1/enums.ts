@@ -6,7 +6,7 @@
  *
  * Closed enums are unions of string literals (`anyOf` of `const` in JSON Schema). Open enums accept
  * any string within the type's rules and keep their known values for completion and for
- * `findUnknownEnumValues` (see schemas/shared/enums.ts):
+ * `findUnknownEnumValues` (see schemas/common/enums.ts):
  * - ModuleID ("Custom Modules") and VersionNumber ("List of known versions") are open by the text.
  * - Capability, ConnectorType, ParkingType, ParkingRestriction, Facility, EnvironmentalImpactCategory,
  *   CdrDimensionType and TokenType are open as the official OpenAPI marks them (`open-enum`): the text
@@ -16,8 +16,8 @@
  */
 
 import type { Static } from '@sinclair/typebox';
-import { SESSION_ONLY_CDR_DIMENSION_TYPES } from '../shared/cdrs.js';
-import { OpenEnum, OpenStringEnum, StringEnum } from '../shared/enums.js';
+import { SESSION_ONLY_CDR_DIMENSION_TYPES } from '../common/cdrs.js';
+import { OpenEnum, OpenStringEnum, StringEnum } from '../common/enums.js';
 
 export { OpenStringEnum, StringEnum };
 

@@ -1,11 +1,11 @@
 /**
  * OCPI 2.2.1 Locations module objects (mod_locations.asciidoc "Object description" and "Data types"),
- * defined once in schemas/shared/locations.ts. GeoLocation, BusinessDetails, Image and EnergyMix live
+ * defined once in schemas/common/locations.ts. GeoLocation, BusinessDetails, Image and EnergyMix live
  * in `types.ts` because other modules use them.
  */
 
 import type { Static } from '@sinclair/typebox';
-import { locationSchemas } from '../shared/locations.js';
+import { locationSchemas } from '../common/locations.js';
 import * as enums from './enums.js';
 import { BusinessDetails, EnergyMix, GeoLocation, Image } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The object types of OCPI 2.2.1 per module (see `objectTypes`). */
-import { objectTypes } from '../shared/objects.js';
+import { objectTypes } from '../common/objects.js';
 import * as cdrs from './cdrs.js';
 import * as chargingProfiles from './charging-profiles.js';
 import * as commands from './commands.js';

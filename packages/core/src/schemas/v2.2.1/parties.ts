@@ -1,9 +1,9 @@
 /**
  * OCPI 2.2.1 Credentials, Versions and Hub Client Info objects, defined once in
- * schemas/shared/parties.ts; exported by credentials.ts, versions.ts and hub-client-info.ts.
+ * schemas/common/parties.ts; exported by credentials.ts, versions.ts and hub-client-info.ts.
  */
 import type { Static } from '@sinclair/typebox';
-import { partySchemas } from '../shared/parties.js';
+import { partySchemas } from '../common/parties.js';
 import * as enums from './enums.js';
 import { BusinessDetails } from './types.js';
 

@@ -1,7 +1,7 @@
-/** OCPI 2.2.1 Sessions module objects (mod_sessions.asciidoc), defined once in schemas/shared/sessions.ts. */
+/** OCPI 2.2.1 Sessions module objects (mod_sessions.asciidoc), defined once in schemas/common/sessions.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { sessionSchemas } from '../shared/sessions.js';
+import { sessionSchemas } from '../common/sessions.js';
 import { CdrToken, ChargingPeriod } from './cdrs.js';
 import * as enums from './enums.js';
 import { Price } from './types.js';

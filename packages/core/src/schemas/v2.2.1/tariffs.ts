@@ -1,7 +1,7 @@
-/** OCPI 2.2.1 Tariffs module objects (mod_tariffs.asciidoc), defined once in schemas/shared/tariffs.ts. */
+/** OCPI 2.2.1 Tariffs module objects (mod_tariffs.asciidoc), defined once in schemas/common/tariffs.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { tariffSchemas } from '../shared/tariffs.js';
+import { tariffSchemas } from '../common/tariffs.js';
 import * as enums from './enums.js';
 import { EnergyMix, Price } from './types.js';
 

@@ -1,7 +1,7 @@
-/** OCPI 2.2.1 Tokens module objects (mod_tokens.asciidoc), defined once in schemas/shared/tokens.ts. */
+/** OCPI 2.2.1 Tokens module objects (mod_tokens.asciidoc), defined once in schemas/common/tokens.ts. */
 
 import type { Static } from '@sinclair/typebox';
-import { tokenSchemas } from '../shared/tokens.js';
+import { tokenSchemas } from '../common/tokens.js';
 import * as enums from './enums.js';
 
 const tokens = tokenSchemas(enums);

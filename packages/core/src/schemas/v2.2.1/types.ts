@@ -1,16 +1,16 @@
 /**
  * OCPI 2.2.1 basic types (types.asciidoc) and the small classes shared by several modules
  * (GeoLocation, BusinessDetails, Image, EnergyMix: defined in mod_locations, used by credentials,
- * tariffs and CDRs too). The basic types are the same in every version (schemas/shared/basic.ts).
+ * tariffs and CDRs too). The basic types are the same in every version (schemas/common/basic.ts).
  */
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { LATITUDE_PATTERN, LONGITUDE_PATTERN } from '../shared/basic.js';
-import { classSchemas, energyMixSchema, geoLocationSchema } from '../shared/classes.js';
+import { LATITUDE_PATTERN, LONGITUDE_PATTERN } from '../common/basic.js';
+import { classSchemas, energyMixSchema, geoLocationSchema } from '../common/classes.js';
 import { EnergySourceCategory, EnvironmentalImpactCategory, ImageCategory } from './enums.js';
 
-export * from '../shared/basic.js';
+export * from '../common/basic.js';
 
 /** types.asciidoc "Price class". */
 export const Price = Type.Object(

@@ -9,8 +9,8 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString, DateTime, OcpiString, Url } from '../shared/basic.js';
-import { derive } from '../shared/compose.js';
+import { CiString, DateTime, OcpiString, Url } from '../common/basic.js';
+import { derive } from '../common/compose.js';
 import { CdrToken } from './cdrs.js';
 import {
   AccessMethod,

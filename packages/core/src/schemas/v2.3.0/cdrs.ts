@@ -1,14 +1,14 @@
 /**
  * OCPI 2.3.0 CDRs and Sessions module objects (mod_cdrs, mod_sessions), defined once in
- * schemas/shared/: costs as 2.3.0 Prices (with taxes), and the Bookings module's `booking_id`
+ * schemas/common/: costs as 2.3.0 Prices (with taxes), and the Bookings module's `booking_id`
  * (2.3.0-bookings mod_cdrs).
  */
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString } from '../shared/basic.js';
-import { cdrSchemas } from '../shared/cdrs.js';
-import { sessionSchemas } from '../shared/sessions.js';
+import { CiString } from '../common/basic.js';
+import { cdrSchemas } from '../common/cdrs.js';
+import { sessionSchemas } from '../common/sessions.js';
 import * as enums from './enums.js';
 import { Tariff } from './tariffs.js';
 import { GeoLocation, Price } from './types.js';

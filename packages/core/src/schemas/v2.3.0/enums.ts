@@ -8,7 +8,7 @@
  */
 
 import type { Static } from '@sinclair/typebox';
-import { deriveEnum, OpenEnum, StringEnum } from '../shared/enums.js';
+import { deriveEnum, OpenEnum, StringEnum } from '../common/enums.js';
 import * as v221 from '../v2.2.1/enums.js';
 
 // Unchanged from 2.2.1: the same schema objects.

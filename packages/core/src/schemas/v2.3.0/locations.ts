@@ -1,13 +1,13 @@
 /**
- * OCPI 2.3.0 Locations module objects (mod_locations), defined once in schemas/shared/locations.ts,
+ * OCPI 2.3.0 Locations module objects (mod_locations), defined once in schemas/common/locations.ts,
  * with what 2.3.0 adds: the Parking object and EVSEParking links (for AFIR reporting to NAPs), the
  * Location's `help_phone`, the EVSE's `accepted_service_providers`, the Connector's `capabilities`.
  */
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString, OcpiString } from '../shared/basic.js';
-import { locationSchemas } from '../shared/locations.js';
+import { CiString, OcpiString } from '../common/basic.js';
+import { locationSchemas } from '../common/locations.js';
 import * as enums from './enums.js';
 import { BusinessDetails, EnergyMix, GeoLocation, Image } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The object types of OCPI 2.3.0 per module (see `objectTypes`): 2.2.1's, Payments' and Bookings'. */
-import { objectTypes } from '../shared/objects.js';
+import { objectTypes } from '../common/objects.js';
 import * as chargingProfiles from '../v2.2.1/charging-profiles.js';
 import { MODULE_OBJECTS as MODULE_OBJECTS_2_2_1 } from '../v2.2.1/objects.js';
 import * as bookings from './bookings.js';

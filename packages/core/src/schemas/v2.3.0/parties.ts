@@ -1,11 +1,11 @@
 /**
  * OCPI 2.3.0 Credentials, Versions and Hub Client Info objects, defined once in
- * schemas/shared/parties.ts: Credentials name the platform's hub in `hub_party_id`, and Role has no HUB.
+ * schemas/common/parties.ts: Credentials name the platform's hub in `hub_party_id`, and Role has no HUB.
  */
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString } from '../shared/basic.js';
-import { partySchemas } from '../shared/parties.js';
+import { CiString } from '../common/basic.js';
+import { partySchemas } from '../common/parties.js';
 import * as enums from './enums.js';
 import { BusinessDetails } from './types.js';
 

@@ -5,8 +5,8 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { CiString, DateTime, Url } from '../shared/basic.js';
-import { derive } from '../shared/compose.js';
+import { CiString, DateTime, Url } from '../common/basic.js';
+import { derive } from '../common/compose.js';
 import { CaptureStatusCode, InvoiceCreator } from './enums.js';
 import { GeoLocation, Price } from './types.js';
 

@@ -1,12 +1,12 @@
 /**
- * OCPI 2.3.0 Tariffs module objects (mod_tariffs), defined once in schemas/shared/tariffs.ts: prices
+ * OCPI 2.3.0 Tariffs module objects (mod_tariffs), defined once in schemas/common/tariffs.ts: prices
  * limited by PriceLimit, `tax_included` (required), `preauthorize_amount` for Payment Terminal
  * Providers, and the Bookings module's `booking` restriction (2.3.0-bookings mod_tariffs).
  */
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { tariffSchemas } from '../shared/tariffs.js';
+import { tariffSchemas } from '../common/tariffs.js';
 import * as enums from './enums.js';
 import { EnergyMix } from './types.js';
 

@@ -1,8 +1,8 @@
-/** OCPI 2.3.0 Tokens and Commands module objects (mod_tokens, mod_commands), defined once in schemas/shared/. */
+/** OCPI 2.3.0 Tokens and Commands module objects (mod_tokens, mod_commands), defined once in schemas/common/. */
 
 import type { Static } from '@sinclair/typebox';
-import { commandSchemas } from '../shared/commands.js';
-import { tokenSchemas } from '../shared/tokens.js';
+import { commandSchemas } from '../common/commands.js';
+import { tokenSchemas } from '../common/tokens.js';
 import * as enums from './enums.js';
 
 const tokens = tokenSchemas(enums);

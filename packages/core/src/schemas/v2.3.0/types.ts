@@ -6,11 +6,11 @@
 
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { OcpiString } from '../shared/basic.js';
-import { classSchemas, energyMixSchema } from '../shared/classes.js';
+import { OcpiString } from '../common/basic.js';
+import { classSchemas, energyMixSchema } from '../common/classes.js';
 import { EnergySourceCategory, EnvironmentalImpactCategory, ImageCategory } from './enums.js';
 
-export * from '../shared/basic.js';
+export * from '../common/basic.js';
 // Same coordinate rules as 2.2.1.
 export { GeoLocation } from '../v2.2.1/types.js';
 

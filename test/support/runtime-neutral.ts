@@ -27,7 +27,7 @@ export async function bundleNeutral(entryPoints: string[]): Promise<{ errors: un
     platform: 'neutral',
     mainFields: ['module', 'main'],
     // Workspace packages resolve to their sources through the root tsconfig's paths.
-    tsconfig: fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url)),
+    tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
     format: 'esm',
     write: false,
     outdir: 'out',
