@@ -345,8 +345,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // A partner's PUT or PATCH older than what is stored (pushes over parallel connections arrive out of order).
   events.on('object.outdated', (event) => {
     count(counters.outdatedWrites, event.partnerId);
-  });
-  events.on('object.outdated', (event) =>
     logger('info', `outdated ${event.module} write not applied`, {
       id: event.id,
       owner: `${event.owner.country_code}*${event.owner.party_id}`,
@@ -355,8 +353,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       stored: event.stored,
       partnerId: event.partnerId,
       requestId: event.requestId,
-    }),
-  );
+    });
+  });
   events.on('cdr.priceMismatch', (event) =>
     logger('warn', 'CDR costs differ from its Tariffs', { cdrId: event.cdrId, partnerId: event.partnerId, differences: event.differences }),
   );
