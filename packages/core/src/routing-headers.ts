@@ -1,5 +1,6 @@
 import { OcpiError } from './errors.js';
 import type { EventInput } from './module.js';
+import { notActedFor } from './partners/hub.js';
 import type { PartyRef } from './store/types.js';
 import { tolerated } from './tolerances.js';
 
@@ -65,11 +66,9 @@ export interface RouteRequestInput {
   /** Our parties (normalised) and their roles. */
   ourParties: readonly (PartyRef & { role: string })[];
   /** The calling partner's roles; undefined for a caller that is no partner (a registration token). */
-  callerRoles: readonly PartyRef[] | undefined;
+  callerRoles: readonly (PartyRef & { role: string })[] | undefined;
   /** Whether the caller may act for `routing.from` (`node.actsFor`); false when there is none. */
   fromAllowed: boolean;
-  /** Whether the caller holds a HUB role (for the message naming whose parties `OCPI-from` may be). */
-  callerIsHub: boolean;
   /** The module interface asked for. */
   module: { identifier: string; role: string };
 }
@@ -121,8 +120,7 @@ export function routeRequest(input: RouteRequestInput): RoutedRequest {
   }
   const from = routing.from;
   if (!refusal && from && input.callerRoles && !fromAllowed) {
-    const whose = input.callerIsHub ? 'one of your parties or of the parties your hub serves' : 'one of the parties registered with your credentials';
-    refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not ${whose}`);
+    refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${notActedFor(from, callerRoles)}`);
   }
   const only = ourParties.length === 1 ? partyOf(ourParties[0] as PartyRef) : undefined;
   const answer: RoutingHeaders = {

@@ -26,7 +26,7 @@ import type {
   RouteDefinition,
 } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
-import { actsFor, type HubServes } from './partners/hub.js';
+import { actsFor, type HubServes, notActedFor } from './partners/hub.js';
 import type { CredentialsRole, Partner, Role } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
@@ -456,7 +456,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     // country_code/party_id may be answered with 404, so other parties' objects stay invisible.
     // A hub pushes for the parties it serves (transport_and_format, "Broadcast Push": the URL keeps the original party).
     if (caller.kind !== 'partner' || !(await node.actsFor(caller.partner, owner))) {
-      throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
+      throw OcpiError.notFound(notActedFor(owner, caller.kind === 'partner' ? caller.partner.roles : []));
     }
     return owner;
   }
@@ -565,7 +565,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         routing: received,
         ourParties,
         callerRoles: caller.kind === 'partner' ? caller.partner.roles : undefined,
-        callerIsHub: caller.kind === 'partner' && caller.partner.roles.some((r) => r.role === 'HUB'),
         fromAllowed,
         module: found.module,
       });

@@ -10,6 +10,7 @@ import { createMemoryStore } from '../store/memory.js';
 import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
 import { rawHttp } from './http.js';
+import { createHubRelayNode, runHubRelay, sendOverHttp } from './hub-relay-cases.js';
 import { registerTestPartner } from './test-node.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 import { createToleranceNode, runEvRoamingPull, runLenientWrites, type ToleranceNode } from './tolerance-cases.js';
@@ -414,6 +415,17 @@ async function throughToleranceNode(harness: AdapterHarness, use: (origin: strin
   }
 }
 
+/** Issue 16's relay cases (`hub-relay-cases.ts`) through the adapter. */
+async function runHubRelayCase(harness: AdapterHarness): Promise<void> {
+  const node = await createHubRelayNode();
+  const running = await harness.start(node.server);
+  try {
+    await runHubRelay(sendOverHttp(running.origin), node);
+  } finally {
+    await running.close();
+  }
+}
+
 /** Over a raw socket: a PUT whose body starts with `{` and then trickles in, a space every 100 ms. */
 const trickledPut = (origin: string, path: string, authorization: string, contentLength: number, spaces: number) =>
   rawHttp(
@@ -484,6 +496,9 @@ export function describeAdapterContract(harness: AdapterHarness, runner: TestRun
     );
     runner.it('keeps a connector standard NACS, takes DateTimes with offsets and microseconds as UTC, an APP_USER Token without ?type= (issue 17)', () =>
       throughToleranceNode(harness, runLenientWrites),
+    );
+    runner.it('takes pushes a hub relays for the parties it serves on every client-owned route, and refuses any other party the same way (issue 16)', () =>
+      runHubRelayCase(harness),
     );
   });
 }
