@@ -8,7 +8,7 @@ import { createEventBus } from '../events.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.js';
-import { routingHeaderValues } from '../routing-headers.js';
+import { routeOutbound, routingHeaderValues } from '../routing-headers.js';
 import type { CommandType } from '../schemas/v2.2.1/index.js';
 import type {
   Booking,
@@ -50,8 +50,11 @@ export interface OcpiClientOptions {
   outbound?: OutboundPolicy;
   /** Per request, default 30 s; a timeout fails with `OcpiTransportError` 'timeout'. */
   timeoutMs?: number;
-  /** Our parties: the default `OCPI-from-*` of functional module calls is the first. */
-  parties?: readonly PartyRef[];
+  /**
+   * Our parties, with their roles (`node.parties`): the default `OCPI-from-*` of a functional module
+   * call is the owner of the object sent, else our party in the role calling that interface (see `routeOutbound`).
+   */
+  parties?: readonly (PartyRef & { role?: string })[];
   /** Where the Locations that 2.1.1 Sessions and CDRs embed are read (our node's store); without it they cannot be sent to a 2.1.1 partner. */
   store?: OcpiStore;
   /** Where what a partner's version cannot carry is reported (`node.losses`); default a recorder of its own that logs. */
@@ -95,10 +98,16 @@ export interface OcpiResult<T> {
 export interface CallOptions {
   query?: QueryInput;
   correlationId?: string;
-  /** `OCPI-from-*`: default our first party. */
+  /** `OCPI-from-*`: default the owner of the object sent, else our party in the role calling the interface (`routeOutbound`). */
   from?: PartyRef;
-  /** `OCPI-to-*`: default the partner's first role. */
+  /**
+   * `OCPI-to-*`: default the partner's party the object is for, else its party in the role serving
+   * the interface. To a hub: the party behind it the request is for; without one, an Open Routing
+   * Request (a GET of a whole list: a GET All via the hub).
+   */
   to?: PartyRef;
+  /** To a hub: a Broadcast Push, `OCPI-to` the hub itself (transport_and_format, "Broadcast Push"). Not with GET. */
+  broadcast?: boolean;
   signal?: AbortSignal;
 }
 
@@ -278,7 +287,7 @@ const headerNumber = (headers: Headers, name: string): number | undefined => {
 export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
   const fetchImpl = options.fetch ?? createGuardedFetch(options.outbound);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const ourParties = (options.parties ?? []).map(normalizeParty);
+  const ourParties = (options.parties ?? []).map((party) => ({ ...normalizeParty(party), ...(party.role ? { role: party.role } : {}) }));
   const losses = options.losses ?? createLossRecorder({ events: createEventBus() });
 
   async function request<T>(call: OcpiCall): Promise<OcpiResult<T>> {
@@ -424,11 +433,39 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     const urlOf = (moduleId: string, role: InterfaceRole, path: readonly string[] = []) =>
       [endpoint(moduleId, role).replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/');
 
-    // 2.1.1 has no routing headers (nor hubs).
-    const routingFor = (moduleId: string, options: { from?: PartyRef; to?: PartyRef } = {}) =>
-      CONFIGURATION_MODULES.has(moduleId) || !edge.routingHeaders ? undefined : { from: options.from ?? ourParties[0], to: options.to ?? partner.roles[0] };
+    /** What the routing of a call follows from besides the caller's options: the object sent (`routeOutbound`). */
+    interface Sent {
+      owner?: PartyRef | undefined;
+      destination?: PartyRef | undefined;
+      list?: boolean;
+    }
+    const partyOf = (object: { country_code?: string; party_id?: string } | undefined): PartyRef | undefined =>
+      object?.country_code && object.party_id ? { country_code: object.country_code, party_id: object.party_id } : undefined;
 
-    async function call<T>(method: HttpMethod, moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options: CallOptions = {}) {
+    // 2.1.1 has no routing headers (nor hubs); configuration modules carry none.
+    const routingFor = (method: HttpMethod, moduleId: string, role: InterfaceRole, options: CallOptions, sent: Sent = {}) =>
+      CONFIGURATION_MODULES.has(moduleId) || !edge.routingHeaders
+        ? undefined
+        : routeOutbound({
+            module: { identifier: moduleId, role },
+            method,
+            ourParties,
+            partnerRoles: partner.roles,
+            ...sent,
+            from: options.from,
+            to: options.to,
+            broadcast: options.broadcast,
+          });
+
+    async function call<T>(
+      method: HttpMethod,
+      moduleId: string,
+      role: InterfaceRole,
+      path: readonly string[],
+      body: unknown,
+      options: CallOptions = {},
+      sent: Sent = {},
+    ) {
       return request<T>({
         method,
         url: urlOf(moduleId, role, path),
@@ -436,14 +473,14 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         encoding,
         body,
         query: options.query,
-        routing: routingFor(moduleId, options),
+        routing: routingFor(method, moduleId, role, options, sent),
         correlationId: options.correlationId,
         signal: options.signal,
       });
     }
 
     async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
-      const { query, correlationId, from, to, signal, ...crawlOptions } = options;
+      const { query, correlationId, from, to, broadcast, signal, ...crawlOptions } = options;
       const quirks = partner.quirks ?? {};
       // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
       const needsDateFrom = DATE_FROM_REQUIRED.has(moduleId) || quirks.dateFromRequired === true;
@@ -456,7 +493,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           token,
           encoding,
           query,
-          routing: routingFor(moduleId, { ...(from ? { from } : {}), ...(to ? { to } : {}) }),
+          routing: routingFor('GET', moduleId, role, { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(broadcast ? { broadcast } : {}) }, { list: true }),
           correlationId,
           signal,
         },
@@ -484,15 +521,21 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt + skewMs) - overlapMs - Math.abs(skewMs)));
     }
 
-    const pushOwned = (moduleId: string, object: { country_code: string; party_id: string }, id: string, body: unknown, options: CallOptions = {}) =>
-      call<unknown>('PUT', moduleId, 'RECEIVER', [object.country_code, object.party_id, id], body, {
-        from: { country_code: object.country_code, party_id: object.party_id },
-        ...options,
-      });
+    /** PUT of a client-owned object at `/{country_code}/{party_id}/{id}`: from its owner, to the party it is for (`destination`) or the partner's receiving party. */
+    const pushOwned = (
+      moduleId: string,
+      object: { country_code: string; party_id: string },
+      id: string,
+      body: unknown,
+      options: CallOptions = {},
+      destination?: PartyRef,
+    ) => call<unknown>('PUT', moduleId, 'RECEIVER', [object.country_code, object.party_id, id], body, options, { owner: partyOf(object), destination });
 
     /** A command to the partner's Commands Receiver, in its version; its CommandResponse as the canonical one. */
     async function postCommand(command: CommandType, body: unknown, callOptions: CallOptions): Promise<CommandResponse> {
-      const sent = await call<unknown>('POST', 'commands', 'RECEIVER', [command], await outgoing(COMMAND_BODY_TYPES[command], body), callOptions);
+      // START_SESSION and RESERVE_NOW carry the eMSP's Token: its owner is the requesting party.
+      const owner = partyOf((body as { token?: { country_code?: string; party_id?: string } }).token);
+      const sent = await call<unknown>('POST', 'commands', 'RECEIVER', [command], await outgoing(COMMAND_BODY_TYPES[command], body), callOptions, { owner });
       return incoming<CommandResponse>('CommandResponse', sent.data);
     }
 
@@ -537,7 +580,8 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       paginate: paginatePartner,
       resync,
       pushLocation: async (location, options) => pushOwned('locations', location, location.id, await outgoing('Location', location), options),
-      pushSession: async (session, options) => pushOwned('sessions', session, session.id, await outgoing('Session', session), options),
+      pushSession: async (session, options) =>
+        pushOwned('sessions', session, session.id, await outgoing('Session', session), options, partyOf(session.cdr_token)),
       pushTariff: async (tariff, options) => pushOwned('tariffs', tariff, tariff.id, await outgoing('Tariff', tariff), options),
       pushToken: async (token, options = {}) =>
         pushOwned('tokens', token, token.uid, await outgoing('Token', token), {
@@ -545,9 +589,9 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           query: { type: token.type, ...Object.fromEntries(queryString(options.query)) },
         }),
       async postCdr(cdr, options = {}) {
-        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), {
-          from: { country_code: cdr.country_code, party_id: cdr.party_id },
-          ...options,
+        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), options, {
+          owner: partyOf(cdr),
+          destination: partyOf(cdr.cdr_token),
         });
         return { location: result.headers.get('location') ?? undefined, result };
       },
@@ -559,12 +603,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       updateTerminal: (terminal, options) => call('PUT', 'payments', 'SENDER', ['terminals', terminal.terminal_id], terminal, options),
       patchTerminal: (terminalId, patch, options) => call('PATCH', 'payments', 'SENDER', ['terminals', terminalId], patch, options),
       deactivateTerminal: (terminalId, options) => call('POST', 'payments', 'SENDER', ['terminals', terminalId, 'deactivate'], undefined, options),
-      requestBooking: (request, options) =>
-        call<Booking>('POST', 'bookings', 'SENDER', [], request, { from: { country_code: request.country_code, party_id: request.party_id }, ...options }),
+      requestBooking: (request, options) => call<Booking>('POST', 'bookings', 'SENDER', [], request, options, { owner: partyOf(request) }),
       pushBookingLocation: (location, options = {}) =>
-        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, {
-          from: { country_code: location.country_code, party_id: location.party_id },
-          ...options,
+        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, options, {
+          owner: partyOf(location),
         }),
       pushBooking: (booking, options) => pushOwned('bookings', booking, booking.id, booking, options),
     };
