@@ -126,6 +126,9 @@ describe('platforms hosting several parties, connected party to party (issue 16)
     const tokens = [];
     for await (const t of toEmsp.paginate<Token>('tokens', 'SENDER')) tokens.push(t.uid);
     expect(tokens).toEqual(['TOKEN-B']);
+    // Real-time authorization: to the eMSP that owns the Token.
+    const authorized = await toEmsp.authorizeToken({ ...MSB, uid: 'TOKEN-B', type: 'APP_USER' });
+    expect(authorized.data.allowed).toBe('ALLOWED');
     expect(cpoHops.map(({ method, path, sent, answered, status }) => [method, path, sent.from, sent.to, answered.from, answered.to, status])).toEqual([
       ['PUT', 'receiver/locations/NL/CPB/LOC-B', 'NL/CPB', 'DE/MSA', 'DE/MSA', 'NL/CPB', 201],
       ['PUT', 'receiver/sessions/NL/CPA/S-A', 'NL/CPA', 'DE/MSB', 'DE/MSB', 'NL/CPA', 201],
@@ -133,6 +136,7 @@ describe('platforms hosting several parties, connected party to party (issue 16)
       ['PUT', 'receiver/sessions/NL/CPA/S-A2', 'NL/CPA', 'DE/MSA', 'DE/MSA', 'NL/CPA', 201],
       // A Tokens GET: from our party in the role that calls the Tokens Sender (a CPO), to the eMSP.
       ['GET', 'sender/tokens', 'NL/CPA', 'DE/MSA', 'DE/MSA', 'NL/CPA', 200],
+      ['POST', 'sender/tokens/TOKEN-B/authorize', 'NL/CPA', 'DE/MSB', 'DE/MSB', 'NL/CPA', 200],
     ]);
 
     // The eMSP platform: a Token from its owner to the CPO; commands from the eMSP whose Token it is.

@@ -11,6 +11,7 @@ import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.j
 import { routeOutbound, routingHeaderValues } from '../routing-headers.js';
 import type { CommandType } from '../schemas/v2.2.1/index.js';
 import type {
+  AuthorizationInfo,
   Booking,
   BookingLocation,
   BookingRequest,
@@ -20,6 +21,7 @@ import type {
   CommandResult,
   FinancialAdviceConfirmation,
   Location,
+  LocationReferences,
   NewTerminal,
   ReserveNow,
   Session,
@@ -30,6 +32,7 @@ import type {
   TerminalActivation,
   TerminalPatch,
   Token,
+  TokenType,
   UnlockConnector,
 } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
@@ -189,6 +192,16 @@ export interface PartnerClient {
   pushTariff(tariff: Tariff, options?: CallOptions): Promise<OcpiResult<unknown>>;
   /** PUT to the partner's tokens RECEIVER at `/{country_code}/{party_id}/{uid}?type=...`. */
   pushToken(token: Token, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /**
+   * A CPO asks for real-time authorization: POST to the partner's tokens SENDER at `/{uid}/authorize?type=`.
+   * A Token naming its owner (country_code/party_id) goes to that eMSP party, through a hub too (the
+   * destination follows from the object); without one, to a hub it is an Open Routing Request.
+   */
+  authorizeToken(
+    token: { uid: string; type: TokenType; country_code?: string; party_id?: string },
+    location?: LocationReferences,
+    options?: CallOptions,
+  ): Promise<OcpiResult<AuthorizationInfo>>;
   /** POST to the partner's cdrs RECEIVER; answers the `Location` header (the CDR's URL there). */
   postCdr(cdr: CDR, options?: CallOptions): Promise<{ location: string | undefined; result: OcpiResult<unknown> }>;
   /** POST to the partner's commands RECEIVER at `/{command}`. */
@@ -588,6 +601,12 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           ...options,
           query: { type: token.type, ...Object.fromEntries(queryString(options.query)) },
         }),
+      async authorizeToken(token, location, options = {}) {
+        const query = { type: token.type, ...Object.fromEntries(queryString(options.query)) };
+        const body = location === undefined ? undefined : await outgoing('LocationReferences', location);
+        const result = await call<unknown>('POST', 'tokens', 'SENDER', [token.uid, 'authorize'], body, { ...options, query }, { destination: partyOf(token) });
+        return { ...result, data: incoming<AuthorizationInfo>('AuthorizationInfo', result.data) };
+      },
       async postCdr(cdr, options = {}) {
         const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), options, {
           owner: partyOf(cdr),
