@@ -169,6 +169,12 @@ describe('the answers we give', () => {
     expect(headers(routed.answer)).toEqual({ from: 'BE/HUB', to: 'DE/MSA' });
   });
 
+  it('a 2.3.0 hub, listing the parties behind it among its roles, is answered as the hub when OCPI-from names none it may act for', () => {
+    const hub230 = [...HUB, ...TWO_EMSPS];
+    expect(headers(inbound({ routing: { from: undefined, to: ref('NL', 'MSP') }, callerRoles: hub230 }).answer)).toEqual({ from: 'NL/MSP', to: 'BE/HUB' });
+    expect(headers(inbound({ routing: { from: ref('FR', 'XXX'), to: ref('NL', 'MSP') }, callerRoles: hub230, fromAllowed: false }).answer).to).toBe('BE/HUB');
+  });
+
   it('OCPI-from a hub does not serve is refused with a message naming the party; the answer goes to the hub', () => {
     const routed = inbound({ routing: { from: ref('DE', 'MSA'), to: ref('NL', 'MSP') }, callerRoles: HUB, fromAllowed: false });
     expect(routed.refusal?.message).toBe('OCPI-from-country-code/OCPI-from-party-id DE/MSA is not one of your parties or of the parties your hub serves');

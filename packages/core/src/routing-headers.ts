@@ -107,7 +107,7 @@ export interface RoutedRequest {
  *   hub routes by `OCPI-to`, so there a foreign party stays an error.
  * - The answer goes back to whoever sent the request ("Party to Party"), naming only valid parties:
  *   the party of ours addressed (or our only one, or without `OCPI-to` the one serving the interface), the `OCPI-from` party when the caller may act for
- *   it (or its only one); an answer refusing a foreign party never claims to come from it or go to it.
+ *   it (or its only one, or its hub); an answer refusing a foreign party never claims to come from it or go to it.
  */
 export function routeRequest(input: RouteRequestInput): RoutedRequest {
   const { routing, ourParties, fromAllowed } = input;
@@ -133,11 +133,13 @@ export function routeRequest(input: RouteRequestInput): RoutedRequest {
   if (!refusal && from && input.callerRoles && !fromAllowed) {
     refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${notActedFor(from, callerRoles)}`);
   }
+  const callerHub = callerRoles.find((role) => role.role === 'HUB');
   const only = ourParties.length === 1 ? partyOf(ourParties[0] as PartyRef) : undefined;
   const answer: RoutingHeaders = {
     // Without OCPI-to (an Open Routing Request, or a client that sends none), from the one party of ours it can be for.
     from: to ?? only ?? (routing.to ? undefined : intendedParty(input)),
-    to: from && fromAllowed ? from : callerRoles.length === 1 ? partyOf(callerRoles[0] as PartyRef) : undefined,
+    // Else the caller's only party, or the hub itself (a 2.3.0 hub lists the parties behind it among its roles).
+    to: from && fromAllowed ? from : callerRoles.length === 1 ? partyOf(callerRoles[0] as PartyRef) : callerHub && partyOf(callerHub),
   };
   return { routing: { from, to: to ?? routing.to }, answer, ...(refusal ? { refusal } : {}), ...(tolerance ? { tolerated: tolerance } : {}) };
 }
