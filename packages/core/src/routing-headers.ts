@@ -106,8 +106,9 @@ export interface RoutedRequest {
  *   interface): real clients send their own party there (the EVRoaming Foundation's client does). A
  *   hub routes by `OCPI-to`, so there a foreign party stays an error.
  * - The answer goes back to whoever sent the request ("Party to Party"), naming only valid parties:
- *   the party of ours addressed (or our only one, or without `OCPI-to` the one serving the interface), the `OCPI-from` party when the caller may act for
- *   it (or its only one, or its hub); an answer refusing a foreign party never claims to come from it or go to it.
+ *   from the party of ours addressed (or our only one, or without `OCPI-to` the one serving the
+ *   interface), to the `OCPI-from` party when the caller may act for it (or its only one, or its
+ *   hub); an answer refusing a foreign party never claims to come from it or go to it.
  */
 export function routeRequest(input: RouteRequestInput): RoutedRequest {
   const { routing, ourParties, fromAllowed } = input;
