@@ -11,7 +11,7 @@ import {
   parseDateTime,
   type RestrictionContext,
 } from './compile.js';
-import { type Big, ceilToStep, dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO } from './decimal.js';
+import { type Big, ceilToStep, dec, isPositive, type Quantity, QuantitySum, SECONDS_PER_HOUR, THOUSAND, toBig, ZERO } from './decimal.js';
 import { formatLocal, isKnownTimeZone, type LocalTime, localTime } from './local-time.js';
 import type {
   ChargingPeriodInput,
@@ -41,11 +41,12 @@ interface PeriodData {
   end: string;
   startMs: number;
   endMs: number;
-  energy: Big | undefined;
+  /** kWh, as the JSON number reads (a decimal only when asked for). */
+  energy: number | undefined;
   /** Hours charging, parking, reserved. */
-  time: Big | undefined;
-  parking: Big | undefined;
-  reservation: Big | undefined;
+  time: number | undefined;
+  parking: number | undefined;
+  reservation: number | undefined;
   reservationExpires: boolean;
   overtime: boolean;
   minCurrent: number | undefined;
@@ -65,10 +66,12 @@ class Line implements PriceLine {
   readonly price: Big;
   readonly vat: Big | undefined;
   readonly stepSize: number;
-  billed: Big;
   declare passedOver?: { element: number; reason: string }[];
+  readonly #quantity: Quantity;
   readonly #component: CompiledComponent;
   readonly #tariff: CompiledTariff;
+  #decimal: Big | undefined;
+  #billed: Big | undefined;
   #cost: Money | undefined;
 
   constructor(
@@ -77,7 +80,7 @@ class Line implements PriceLine {
     readonly tariffId: string,
     readonly element: number,
     readonly why: string,
-    readonly quantity: Big,
+    quantity: Quantity,
     component: CompiledComponent,
     tariff: CompiledTariff,
   ) {
@@ -85,7 +88,7 @@ class Line implements PriceLine {
     this.price = component.price;
     this.vat = component.vat;
     this.stepSize = component.stepSize;
-    this.billed = quantity;
+    this.#quantity = quantity;
     this.#component = component;
     this.#tariff = tariff;
   }
@@ -94,13 +97,28 @@ class Line implements PriceLine {
     return this.#component;
   }
 
+  /** The quantity as a decimal, read from the volume when first asked. */
+  get quantity(): Big {
+    this.#decimal ??= toBig(this.#quantity);
+    return this.#decimal;
+  }
+
+  get billed(): Big {
+    return this.#billed ?? this.quantity;
+  }
+
+  /** The session's step_size rounding billed on this line. */
+  addExtra(extra: Big): void {
+    this.#billed = this.quantity.plus(extra);
+  }
+
   get cost(): Money {
     this.#cost ??= costOf(this.#tariff, this.#component, this.billed);
     return this.#cost;
   }
 
   toJSON(): PriceLine {
-    return { ...this, cost: this.cost } as PriceLine;
+    return { ...this, quantity: this.quantity, billed: this.billed, cost: this.cost } as PriceLine;
   }
 }
 
@@ -111,23 +129,6 @@ const fail = (code: PriceError['code'], message: string, extra: Partial<PriceErr
 
 const sameId = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
 
-/**
- * The session's volumes as decimals, each distinct number read once: periods of one length repeat their
- * TIME, and a big.js decimal is immutable, so one serves them all.
- */
-class Decimals {
-  readonly #seen = new Map<number, Big>();
-
-  of(volume: number): Big {
-    let value = this.#seen.get(volume);
-    if (value === undefined) {
-      value = dec(volume);
-      this.#seen.set(volume, value);
-    }
-    return value;
-  }
-}
-
 function readPeriod(
   index: number,
   dimensions: readonly { type: string; volume: number }[],
@@ -135,7 +136,6 @@ function readPeriod(
   startMs: number,
   end: string,
   endMs: number,
-  decimals: Decimals,
 ): PeriodData {
   const data: PeriodData = {
     index,
@@ -162,23 +162,23 @@ function readPeriod(
     if (typeof volume !== 'number' || !Number.isFinite(volume)) throw new TypeError(`dimension ${dimension.type} has no numeric volume`);
     switch (dimension.type) {
       case 'ENERGY':
-        data.energy = decimals.of(volume);
+        data.energy = volume;
         break;
       case 'ENERGY_IMPORT':
         energyImport = volume;
         break;
       case 'TIME':
-        data.time = decimals.of(volume);
+        data.time = volume;
         break;
       case 'PARKING_TIME':
-        data.parking = decimals.of(volume);
+        data.parking = volume;
         break;
       case 'RESERVATION_TIME':
-        data.reservation = decimals.of(volume);
+        data.reservation = volume;
         break;
       case 'RESERVATION_EXPIRES':
         // 2.3.0 Bookings: reserved time not (yet) used by the customer.
-        data.reservation = decimals.of(volume);
+        data.reservation = volume;
         data.reservationExpires = true;
         break;
       case 'RESERVATION_OVERTIME':
@@ -205,7 +205,7 @@ function readPeriod(
     }
   }
   // ENERGY_IMPORT is Session-only; a session that reports it instead of ENERGY is priced on it.
-  if (data.energy === undefined && energyImport !== undefined) data.energy = dec(energyImport);
+  if (data.energy === undefined && energyImport !== undefined) data.energy = energyImport;
   return data;
 }
 
@@ -352,7 +352,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   }
   const endText =
     session.end_date_time !== undefined && sessionEnd === parseDateTime(session.end_date_time) ? session.end_date_time : new Date(sessionEnd).toISOString();
-  const decimals = new Decimals();
   const periods: PeriodData[] = new Array(count);
   for (let k = 0; k < count; k++) {
     const i = indexAt(k);
@@ -365,7 +364,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       starts[i] as number,
       next === undefined ? endText : (input[next] as ChargingPeriodInput).start_date_time,
       next === undefined ? sessionEnd : (starts[next] as number),
-      decimals,
     );
   }
 
@@ -455,9 +453,10 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   // Quantities are summed per price component (a line's cost is linear in it), so the session's money
   // costs a few operations per component, not per period. What no component priced is summed apart.
   const groups = new Map<CompiledComponent, Group>();
-  const unpriced = { energy: ZERO, time: ZERO, parking: ZERO, reservation: ZERO };
+  const priced = { energy: new QuantitySum(), time: new QuantitySum(), parking: new QuantitySum(), reservation: new QuantitySum() };
+  const unpriced = { energy: new QuantitySum(), time: new QuantitySum(), parking: new QuantitySum(), reservation: new QuantitySum() };
   const trackEnergy = used.some((t) => t.needsEnergy);
-  let energyBefore = ZERO;
+  const energySoFar = new QuantitySum();
   let flatCharged = false;
   let reservationFlatCharged = false;
   // step_size (mod_cdrs): once per session for ENERGY, once for TIME and PARKING_TIME together, on the
@@ -479,7 +478,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     const p = periods[k] as PeriodData;
     const tariff = tariffOfPeriod[k];
     const reservationPhase = p.reservation !== undefined;
-    let time = p.time;
+    let time: Quantity | undefined = p.time;
     if (!reservationPhase && time === undefined && p.parking === undefined && p.endMs > p.startMs) {
       // No TIME or PARKING_TIME dimension: the period's length counts as charging time.
       time = dec(p.endMs - p.startMs).div(MS_PER_HOUR);
@@ -495,17 +494,17 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     };
     breakdownPeriods.push(period);
     let energy = p.energy;
-    if (energy !== undefined && energy.s < 0 && !energy.eq(ZERO)) {
+    if (energy !== undefined && energy < 0) {
       note('NEGATIVE_ENERGY', 'A period reports negative ENERGY (fed back to the grid); it is priced as 0 kWh');
-      energy = ZERO;
+      energy = 0;
     }
-    const energyAtStart = energyBefore;
-    if (trackEnergy && energy !== undefined) energyBefore = energyBefore.plus(energy);
+    if (trackEnergy) context.energyBefore = energySoFar.value();
+    if (trackEnergy && energy !== undefined) energySoFar.add(energy);
     if (!tariff) {
-      if (energy !== undefined) unpriced.energy = unpriced.energy.plus(energy);
-      if (time !== undefined) unpriced.time = unpriced.time.plus(time);
-      if (p.parking !== undefined) unpriced.parking = unpriced.parking.plus(p.parking);
-      if (p.reservation !== undefined) unpriced.reservation = unpriced.reservation.plus(p.reservation);
+      if (energy !== undefined) unpriced.energy.add(energy);
+      if (time !== undefined) unpriced.time.add(time);
+      if (p.parking !== undefined) unpriced.parking.add(p.parking);
+      if (p.reservation !== undefined) unpriced.reservation.add(p.reservation);
       continue;
     }
 
@@ -518,7 +517,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
         period.local = localText;
       }
     }
-    context.energyBefore = energyAtStart;
     context.elapsedSeconds = (p.startMs - (reservationPhase ? sessionStart : chargingStart)) / 1000;
     if (tariff.needsCurrent) {
       context.currentForMin = p.minCurrent ?? p.current ?? p.maxCurrent;
@@ -529,14 +527,14 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     if (tariff.needsPower) {
       let derived: number | undefined;
       if (p.minPower === undefined && p.maxPower === undefined && p.power === undefined && energy && time !== undefined && isPositive(time)) {
-        derived = energy.div(time).toNumber();
+        derived = toBig(energy).div(toBig(time)).toNumber();
         note('POWER_FROM_ENERGY', 'A period reports no power: its average (ENERGY / TIME) is held against the power restrictions');
       }
       context.powerForMin = p.minPower ?? p.power ?? p.maxPower ?? derived;
       context.powerForMax = p.maxPower ?? p.power ?? p.minPower ?? derived;
     }
 
-    const addLine = (dimension: TariffDimension, quantity: Big, category: CostCategory, keys: readonly (string | undefined)[]): Line | undefined => {
+    const addLine = (dimension: TariffDimension, quantity: Quantity, category: CostCategory, keys: readonly (string | undefined)[]): Line | undefined => {
       const passedOver = explain ? [] : undefined;
       const element = findElement(tariff, keys, dimension, context, passedOver, localText);
       if (!element) return undefined;
@@ -544,37 +542,41 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
       if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
       period.lines.push(line);
-      const group = groups.get(component);
-      if (group) group.quantity = group.quantity.plus(quantity);
-      else groups.set(component, { tariff, component, category, quantity, extra: ZERO });
+      let group = groups.get(component);
+      if (!group) {
+        group = { tariff, component, category, quantity: new QuantitySum(), extra: ZERO };
+        groups.set(component, group);
+      }
+      group.quantity.add(quantity);
+      if (dimension !== 'FLAT') priced[category as Exclude<CostCategory, 'fixed'>].add(quantity);
       return line;
     };
 
     if (reservationPhase) {
-      if (!reservationFlatCharged && addLine('FLAT', ONE, 'reservation', reservationKeys)) reservationFlatCharged = true;
-      const hours = p.reservation as Big;
-      if (isPositive(hours)) {
+      if (!reservationFlatCharged && addLine('FLAT', 1, 'reservation', reservationKeys)) reservationFlatCharged = true;
+      const hours = p.reservation as number;
+      if (hours > 0) {
         const line = addLine('TIME', hours, 'reservation', reservationKeys);
         if (line) lastReservationLine = line;
-        else unpriced.reservation = unpriced.reservation.plus(hours);
+        else unpriced.reservation.add(hours);
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
-      if (!flatCharged && addLine('FLAT', ONE, 'fixed', chargingKeys)) flatCharged = true;
-      if (energy !== undefined && isPositive(energy)) {
+      if (!flatCharged && addLine('FLAT', 1, 'fixed', chargingKeys)) flatCharged = true;
+      if (energy !== undefined && energy > 0) {
         const line = addLine('ENERGY', energy, 'energy', chargingKeys);
         if (line) lastEnergyLine = line;
-        else unpriced.energy = unpriced.energy.plus(energy);
+        else unpriced.energy.add(energy);
       }
       if (time !== undefined && isPositive(time)) {
         const line = addLine('TIME', time, 'time', chargingKeys);
         if (line) lastTimeLine = line;
-        else unpriced.time = unpriced.time.plus(time);
+        else unpriced.time.add(time);
       }
-      if (p.parking !== undefined && isPositive(p.parking)) {
+      if (p.parking !== undefined && p.parking > 0) {
         const line = addLine('PARKING_TIME', p.parking, 'parking', chargingKeys);
         if (line) lastTimeLine = line;
-        else unpriced.parking = unpriced.parking.plus(p.parking);
+        else unpriced.parking.add(p.parking);
       }
       if (p.overtime && tariff.elements.some((e) => e.phaseKey === 'BOOKING_OVERTIME')) {
         note('BOOKING_OVERTIME_NOT_PRICED', 'BOOKING_OVERTIME elements are not priced: the Bookings module does not yet say how overtime is measured');
@@ -583,18 +585,11 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   }
 
   // ---- step_size, on the session's totals ----
-  const pricedTotal = (category: CostCategory) => {
-    let sum = ZERO;
-    for (const group of groups.values()) if (group.category === category) sum = sum.plus(group.quantity);
-    return sum;
-  };
-  const energyPriced = pricedTotal('energy');
-  const timePriced = pricedTotal('time');
-  const parkingPriced = pricedTotal('parking');
-  // Reservation FLAT lines share the category: only TIME counts here.
-  let reservationPriced = ZERO;
-  for (const group of groups.values())
-    if (group.category === 'reservation' && group.component.dimension === 'TIME') reservationPriced = reservationPriced.plus(group.quantity);
+  const energyPriced = priced.energy.value();
+  const timePriced = priced.time.value();
+  const parkingPriced = priced.parking.value();
+  // Reservation FLAT lines share the category: only TIME is counted there.
+  const reservationPriced = priced.reservation.value();
   const billedEnergy = lastEnergyLine
     ? addStep(lastEnergyLine, energyPriced, groups, (kwh, step) => ceilToStep(kwh.times(THOUSAND), step).div(THOUSAND))
     : energyPriced;
@@ -618,7 +613,8 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   };
   const byTariff = new Map<CompiledTariff, MoneySum>(used.map((t) => [t, new MoneySum()]));
   for (const group of groups.values()) {
-    const cost = costOf(group.tariff, group.component, group.extra.eq(ZERO) ? group.quantity : group.quantity.plus(group.extra));
+    const quantity = group.quantity.value();
+    const cost = costOf(group.tariff, group.component, group.extra.eq(ZERO) ? quantity : quantity.plus(group.extra));
     byCategory[group.category].addLine(cost, group.component.vatKey);
     (byTariff.get(group.tariff) as MoneySum).addLine(cost, group.component.vatKey);
   }
@@ -648,13 +644,13 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     tariffIds: used.map((t) => t.id),
     periods: breakdownPeriods,
     quantities: {
-      energy: energyPriced.plus(unpriced.energy),
+      energy: energyPriced.plus(unpriced.energy.value()),
       billedEnergy,
-      chargingTime: timePriced.plus(unpriced.time),
+      chargingTime: timePriced.plus(unpriced.time.value()),
       billedChargingTime: billedTime,
-      parkingTime: parkingPriced.plus(unpriced.parking),
+      parkingTime: parkingPriced.plus(unpriced.parking.value()),
       billedParkingTime: billedParking,
-      reservationTime: reservationPriced.plus(unpriced.reservation),
+      reservationTime: reservationPriced.plus(unpriced.reservation.value()),
       billedReservationTime: billedReservation,
       totalTime: dec(sessionEnd - sessionStart).div(MS_PER_HOUR),
     },
@@ -678,7 +674,7 @@ interface Group {
   tariff: CompiledTariff;
   component: CompiledComponent;
   category: CostCategory;
-  quantity: Big;
+  quantity: QuantitySum;
   /** What step_size added (on the session's last line of the dimension). */
   extra: Big;
 }
@@ -691,14 +687,11 @@ function addStep(last: Line, total: Big, groups: Map<CompiledComponent, Group>, 
   const billed = round(total, last.component.stepSize);
   if (billed.eq(total)) return total;
   const extra = billed.minus(total);
-  last.billed = last.quantity.plus(extra);
+  last.addExtra(extra);
   const group = groups.get(last.component) as Group;
   group.extra = group.extra.plus(extra);
   return billed;
 }
-
-/** Greater than zero, read off big.js's sign and digits (cheaper than a comparison). */
-const isPositive = (value: Big): boolean => value.s > 0 && (value.c.length > 1 || value.c[0] !== 0);
 
 /** Hours rounded up to a whole number of `step` seconds. */
 function roundHoursToStep(hours: Big, step: number): Big {
