@@ -12,7 +12,7 @@ import {
   type RestrictionContext,
 } from './compile.js';
 import { type Big, ceilToStep, dec, isPositive, type Quantity, QuantitySum, SECONDS_PER_HOUR, THOUSAND, toBig, ZERO } from './decimal.js';
-import { formatLocal, isKnownTimeZone, type LocalTime, localTime } from './local-time.js';
+import { formatLocal, type LocalTime, localTime, zone } from './local-time.js';
 import type {
   ChargingPeriodInput,
   CostCategory,
@@ -219,7 +219,7 @@ function findElement(
   localText: string | undefined,
 ): CompiledElement | undefined {
   for (const phaseKey of phaseKeys) {
-    const list = tariff.candidates.get(phaseKey ?? '')?.[dimension];
+    const list = phaseKey === undefined ? tariff.charging[dimension] : tariff.candidates.get(phaseKey)?.[dimension];
     if (!list) continue;
     for (const element of list) {
       const failed = element.restrictions ? failedRestriction(element.restrictions, context) : Failed.None;
@@ -310,7 +310,8 @@ export function priceSession(session: SessionInput, options: PriceOptions): Pric
 
 function price(session: SessionInput, options: PriceOptions): PriceResult {
   const { timeZone } = options;
-  if (typeof timeZone !== 'string' || !isKnownTimeZone(timeZone)) return fail('UNKNOWN_TIME_ZONE', `Unknown time zone: ${String(timeZone)}`);
+  const clock = typeof timeZone === 'string' ? zone(timeZone) : undefined;
+  if (!clock) return fail('UNKNOWN_TIME_ZONE', `Unknown time zone: ${String(timeZone)}`);
   const sessionStart = parseDateTime(session.start_date_time);
   if (Number.isNaN(sessionStart)) return fail('INVALID_INPUT', `start_date_time "${session.start_date_time}" is not a DateTime`);
   const notes = new Map<string, PriceNote>();
@@ -510,7 +511,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
 
     let localText: string | undefined;
     if (needsLocal) {
-      const local: LocalTime = localTime(timeZone, p.startMs);
+      const local: LocalTime = localTime(clock, p.startMs);
       context.local = local;
       if (explain) {
         localText = formatLocal(local);
