@@ -475,6 +475,33 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     powerForMax: undefined,
   };
 
+  // A line of `period` if an element of `tariff` prices `dimension` there (one function per session, not per period).
+  const addLine = (
+    tariff: CompiledTariff,
+    period: PeriodBreakdown,
+    localText: string | undefined,
+    dimension: TariffDimension,
+    quantity: Quantity,
+    category: CostCategory,
+    keys: readonly (string | undefined)[],
+  ): Line | undefined => {
+    const passedOver = explain ? [] : undefined;
+    const element = findElement(tariff, keys, dimension, context, passedOver, localText);
+    if (!element) return undefined;
+    const component = element.components[dimension] as CompiledComponent;
+    const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
+    if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
+    period.lines.push(line);
+    let group = groups.get(component);
+    if (!group) {
+      group = { tariff, component, category, quantity: new QuantitySum(), extra: ZERO };
+      groups.set(component, group);
+    }
+    group.quantity.add(quantity);
+    if (dimension !== 'FLAT') priced[category as Exclude<CostCategory, 'fixed'>].add(quantity);
+    return line;
+  };
+
   for (let k = 0; k < periods.length; k++) {
     const p = periods[k] as PeriodData;
     const tariff = tariffOfPeriod[k];
@@ -535,47 +562,29 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       context.powerForMax = p.maxPower ?? p.power ?? p.minPower ?? derived;
     }
 
-    const addLine = (dimension: TariffDimension, quantity: Quantity, category: CostCategory, keys: readonly (string | undefined)[]): Line | undefined => {
-      const passedOver = explain ? [] : undefined;
-      const element = findElement(tariff, keys, dimension, context, passedOver, localText);
-      if (!element) return undefined;
-      const component = element.components[dimension] as CompiledComponent;
-      const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
-      if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
-      period.lines.push(line);
-      let group = groups.get(component);
-      if (!group) {
-        group = { tariff, component, category, quantity: new QuantitySum(), extra: ZERO };
-        groups.set(component, group);
-      }
-      group.quantity.add(quantity);
-      if (dimension !== 'FLAT') priced[category as Exclude<CostCategory, 'fixed'>].add(quantity);
-      return line;
-    };
-
     if (reservationPhase) {
-      if (!reservationFlatCharged && addLine('FLAT', 1, 'reservation', reservationKeys)) reservationFlatCharged = true;
+      if (!reservationFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', reservationKeys)) reservationFlatCharged = true;
       const hours = p.reservation as number;
       if (hours > 0) {
-        const line = addLine('TIME', hours, 'reservation', reservationKeys);
+        const line = addLine(tariff, period, localText, 'TIME', hours, 'reservation', reservationKeys);
         if (line) lastReservationLine = line;
         else unpriced.reservation.add(hours);
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
-      if (!flatCharged && addLine('FLAT', 1, 'fixed', chargingKeys)) flatCharged = true;
+      if (!flatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'fixed', chargingKeys)) flatCharged = true;
       if (energy !== undefined && energy > 0) {
-        const line = addLine('ENERGY', energy, 'energy', chargingKeys);
+        const line = addLine(tariff, period, localText, 'ENERGY', energy, 'energy', chargingKeys);
         if (line) lastEnergyLine = line;
         else unpriced.energy.add(energy);
       }
       if (time !== undefined && isPositive(time)) {
-        const line = addLine('TIME', time, 'time', chargingKeys);
+        const line = addLine(tariff, period, localText, 'TIME', time, 'time', chargingKeys);
         if (line) lastTimeLine = line;
         else unpriced.time.add(time);
       }
       if (p.parking !== undefined && p.parking > 0) {
-        const line = addLine('PARKING_TIME', p.parking, 'parking', chargingKeys);
+        const line = addLine(tariff, period, localText, 'PARKING_TIME', p.parking, 'parking', chargingKeys);
         if (line) lastTimeLine = line;
         else unpriced.parking.add(p.parking);
       }
