@@ -85,11 +85,29 @@ function unitsOf(volume: number): number | undefined {
   return Math.abs(units) < 1e15 && units / UNITS_PER_ONE === volume ? units + 0 : undefined;
 }
 
-/** `units` 10^-9 as a decimal: the integer's digits with the exponent moved 9 places (exact, no division). */
+/**
+ * `units` 10^-9 as a decimal, exact, built from the integer's digits (big.js keeps a sign `s`, the digits
+ * `c` without trailing zeros, and the exponent `e` of the first digit) without reading a number's text.
+ */
 function fromUnits(units: number): Big {
   if (units === 0) return ZERO;
-  const value = new Dec(units);
-  value.e -= 9;
+  const digits: number[] = [];
+  let rest = Math.abs(units);
+  let trailing = true;
+  let count = 0;
+  while (rest > 0) {
+    const digit = rest % 10;
+    rest = (rest - digit) / 10;
+    count++;
+    if (trailing && digit === 0) continue;
+    trailing = false;
+    digits.push(digit);
+  }
+  digits.reverse();
+  const value = new Dec(ZERO);
+  value.s = units < 0 ? -1 : 1;
+  value.c = digits;
+  value.e = count - 1 - 9;
   return value;
 }
 
