@@ -48,7 +48,8 @@ interface PeriodData {
   parking: number | undefined;
   reservation: number | undefined;
   reservationExpires: boolean;
-  overtime: boolean;
+  /** 2.3.0 Bookings' RESERVATION_OVERTIME: hours the session went on after the booked slot. */
+  overtime: number | undefined;
   minCurrent: number | undefined;
   maxCurrent: number | undefined;
   current: number | undefined;
@@ -148,7 +149,7 @@ function readPeriod(
     parking: undefined,
     reservation: undefined,
     reservationExpires: false,
-    overtime: false,
+    overtime: undefined,
     minCurrent: undefined,
     maxCurrent: undefined,
     current: undefined,
@@ -182,7 +183,7 @@ function readPeriod(
         data.reservationExpires = true;
         break;
       case 'RESERVATION_OVERTIME':
-        data.overtime = volume > 0;
+        data.overtime = volume;
         break;
       case 'MIN_CURRENT':
         data.minCurrent = volume;
@@ -444,6 +445,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
         ? ['RESERVATION_EXPIRES', 'RESERVATION']
         : ['RESERVATION'];
   const chargingKeys: readonly (string | undefined)[] = [undefined];
+  const overtimeKeys: readonly string[] = ['BOOKING_OVERTIME'];
   const chargingStart = anyReservation
     ? (periods.find((p) => p.reservation === undefined)?.startMs ?? sessionStart)
     : Math.min(sessionStart, periods[0]?.startMs ?? sessionStart);
@@ -454,17 +456,32 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   // Quantities are summed per price component (a line's cost is linear in it), so the session's money
   // costs a few operations per component, not per period. What no component priced is summed apart.
   const groups = new Map<CompiledComponent, Group>();
-  const priced = { energy: new QuantitySum(), time: new QuantitySum(), parking: new QuantitySum(), reservation: new QuantitySum() };
-  const unpriced = { energy: new QuantitySum(), time: new QuantitySum(), parking: new QuantitySum(), reservation: new QuantitySum() };
+  // Hours of each kind that an element priced, and that none did; overtime is billed with the reservation.
+  const priced = {
+    energy: new QuantitySum(),
+    time: new QuantitySum(),
+    parking: new QuantitySum(),
+    reservation: new QuantitySum(),
+    overtime: new QuantitySum(),
+  };
+  const unpriced = {
+    energy: new QuantitySum(),
+    time: new QuantitySum(),
+    parking: new QuantitySum(),
+    reservation: new QuantitySum(),
+    overtime: new QuantitySum(),
+  };
   const trackEnergy = used.some((t) => t.needsEnergy);
   const energySoFar = new QuantitySum();
   let flatCharged = false;
   let reservationFlatCharged = false;
+  let overtimeFlatCharged = false;
   // step_size (mod_cdrs): once per session for ENERGY, once for TIME and PARKING_TIME together, on the
   // total billable amount, with the step of the last period's component; the remainder is billed there.
   let lastEnergyLine: Line | undefined;
   let lastTimeLine: Line | undefined;
   let lastReservationLine: Line | undefined;
+  let lastOvertimeLine: Line | undefined;
   const context: RestrictionContext = {
     local: undefined,
     energyBefore: ZERO,
@@ -484,6 +501,8 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     quantity: Quantity,
     category: CostCategory,
     keys: readonly (string | undefined)[],
+    /** Where a priced quantity (not FLAT) is summed. */
+    sum: QuantitySum | undefined,
   ): Line | undefined => {
     const passedOver = explain ? [] : undefined;
     const element = findElement(tariff, keys, dimension, context, passedOver, localText);
@@ -498,7 +517,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       groups.set(component, group);
     }
     group.quantity.add(quantity);
-    if (dimension !== 'FLAT') priced[category as Exclude<CostCategory, 'fixed'>].add(quantity);
+    sum?.add(quantity);
     return line;
   };
 
@@ -533,6 +552,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       if (time !== undefined) unpriced.time.add(time);
       if (p.parking !== undefined) unpriced.parking.add(p.parking);
       if (p.reservation !== undefined) unpriced.reservation.add(p.reservation);
+      if (p.overtime !== undefined) unpriced.overtime.add(p.overtime);
       continue;
     }
 
@@ -563,33 +583,40 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     }
 
     if (reservationPhase) {
-      if (!reservationFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', reservationKeys)) reservationFlatCharged = true;
+      if (!reservationFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', reservationKeys, undefined)) reservationFlatCharged = true;
       const hours = p.reservation as number;
       if (hours > 0) {
-        const line = addLine(tariff, period, localText, 'TIME', hours, 'reservation', reservationKeys);
+        const line = addLine(tariff, period, localText, 'TIME', hours, 'reservation', reservationKeys, priced.reservation);
         if (line) lastReservationLine = line;
         else unpriced.reservation.add(hours);
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
-      if (!flatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'fixed', chargingKeys)) flatCharged = true;
+      if (!flatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'fixed', chargingKeys, undefined)) flatCharged = true;
       if (energy !== undefined && energy > 0) {
-        const line = addLine(tariff, period, localText, 'ENERGY', energy, 'energy', chargingKeys);
+        const line = addLine(tariff, period, localText, 'ENERGY', energy, 'energy', chargingKeys, priced.energy);
         if (line) lastEnergyLine = line;
         else unpriced.energy.add(energy);
       }
       if (time !== undefined && isPositive(time)) {
-        const line = addLine(tariff, period, localText, 'TIME', time, 'time', chargingKeys);
+        const line = addLine(tariff, period, localText, 'TIME', time, 'time', chargingKeys, priced.time);
         if (line) lastTimeLine = line;
         else unpriced.time.add(time);
       }
       if (p.parking !== undefined && p.parking > 0) {
-        const line = addLine(tariff, period, localText, 'PARKING_TIME', p.parking, 'parking', chargingKeys);
+        const line = addLine(tariff, period, localText, 'PARKING_TIME', p.parking, 'parking', chargingKeys, priced.parking);
         if (line) lastTimeLine = line;
         else unpriced.parking.add(p.parking);
       }
-      if (p.overtime && tariff.elements.some((e) => e.phaseKey === 'BOOKING_OVERTIME')) {
-        note('BOOKING_OVERTIME_NOT_PRICED', 'BOOKING_OVERTIME elements are not priced: the Bookings module does not yet say how overtime is measured');
+      // 2.3.0 Bookings: the time the session went on after the booked slot (CdrDimensionType
+      // RESERVATION_OVERTIME, in hours) is priced by the BOOKING_OVERTIME elements ("costs for charging
+      // after the booking has been completed"; like every booking element, FLAT and TIME only), on top
+      // of the charging that the other elements price in the same period.
+      if (p.overtime !== undefined && p.overtime > 0) {
+        if (!overtimeFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', overtimeKeys, undefined)) overtimeFlatCharged = true;
+        const line = addLine(tariff, period, localText, 'TIME', p.overtime, 'reservation', overtimeKeys, priced.overtime);
+        if (line) lastOvertimeLine = line;
+        else unpriced.overtime.add(p.overtime);
       }
     }
   }
@@ -598,7 +625,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   const energyPriced = priced.energy.value();
   const timePriced = priced.time.value();
   const parkingPriced = priced.parking.value();
-  // Reservation FLAT lines share the category: only TIME is counted there.
   const reservationPriced = priced.reservation.value();
   const billedEnergy = lastEnergyLine
     ? addStep(lastEnergyLine, energyPriced, groups, (kwh, step) => ceilToStep(kwh.times(THOUSAND), step).div(THOUSAND))
@@ -612,6 +638,9 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     else billedParking = addStep(lastTimeLine, parkingPriced, groups, roundHoursToStep);
   }
   const billedReservation = lastReservationLine ? addStep(lastReservationLine, reservationPriced, groups, roundHoursToStep) : reservationPriced;
+  // Overtime has a step of its own, like the reservation's time.
+  const overtimePriced = priced.overtime.value();
+  const billedOvertime = lastOvertimeLine ? addStep(lastOvertimeLine, overtimePriced, groups, roundHoursToStep) : overtimePriced;
 
   // ---- money, per price component ----
   const byCategory: Record<CostCategory, MoneySum> = {
@@ -662,6 +691,8 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       billedParkingTime: billedParking,
       reservationTime: reservationPriced.plus(unpriced.reservation.value()),
       billedReservationTime: billedReservation,
+      overtime: overtimePriced.plus(unpriced.overtime.value()),
+      billedOvertime,
       totalTime: dec(sessionEnd - sessionStart).div(MS_PER_HOUR),
     },
     costs: {
