@@ -147,4 +147,9 @@ export class QuantitySum {
   value(): Big {
     return this.#big ?? fromUnits(this.#units);
   }
+
+  /** Nothing added, or only zeros. */
+  isEmpty(): boolean {
+    return this.#big === undefined && this.#units === 0;
+  }
 }

@@ -658,21 +658,27 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     (byTariff.get(group.tariff) as MoneySum).addLine(cost, group.component.vatKey);
   }
   const adjustments: PriceAdjustment[] = [];
-  const total = new MoneySum();
+  const parts: Money[] = [];
   // After min_price/max_price the taxes no longer add up per rate: the clamped part's tax is one amount.
   let unattributed: Big | undefined;
   for (const [tariff, sum] of byTariff) {
     const excl = clamp(tariff, sum.excl, 'exclTax', adjustments);
     const incl = clamp(tariff, sum.incl, 'inclTax', adjustments);
     if (excl === sum.excl && incl === sum.incl) {
-      total.add(sum.money());
+      parts.push(sum.money());
       continue;
     }
-    total.add({ exclTax: excl, inclTax: incl, taxes: [] });
+    parts.push({ exclTax: excl, inclTax: incl, taxes: [] });
     if (excl !== null && incl !== null && !incl.eq(excl)) unattributed = (unattributed ?? ZERO).plus(incl.minus(excl));
   }
-  const totalMoney = total.money();
-  if (unattributed) totalMoney.taxes.push({ percentage: null, amount: unattributed });
+  let totalMoney: Money;
+  if (parts.length === 1 && !unattributed) totalMoney = parts[0] as Money;
+  else {
+    const total = new MoneySum();
+    for (const part of parts) total.add(part);
+    totalMoney = total.money();
+    if (unattributed) totalMoney.taxes.push({ percentage: null, amount: unattributed });
+  }
 
   const categories = new Set<CostCategory>();
   for (const tariff of used) for (const c of tariff.categories) categories.add(c);
@@ -683,15 +689,15 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     tariffIds: used.map((t) => t.id),
     periods: breakdownPeriods,
     quantities: {
-      energy: energyPriced.plus(unpriced.energy.value()),
+      energy: withUnpriced(energyPriced, unpriced.energy),
       billedEnergy,
-      chargingTime: timePriced.plus(unpriced.time.value()),
+      chargingTime: withUnpriced(timePriced, unpriced.time),
       billedChargingTime: billedTime,
-      parkingTime: parkingPriced.plus(unpriced.parking.value()),
+      parkingTime: withUnpriced(parkingPriced, unpriced.parking),
       billedParkingTime: billedParking,
-      reservationTime: reservationPriced.plus(unpriced.reservation.value()),
+      reservationTime: withUnpriced(reservationPriced, unpriced.reservation),
       billedReservationTime: billedReservation,
-      overtime: overtimePriced.plus(unpriced.overtime.value()),
+      overtime: withUnpriced(overtimePriced, unpriced.overtime),
       billedOvertime,
       totalTime: dec(sessionEnd - sessionStart).div(MS_PER_HOUR),
     },
@@ -709,6 +715,9 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   };
   return { ok: true, breakdown };
 }
+
+/** A priced total with what no element priced (most often nothing). */
+const withUnpriced = (priced: Big, unpriced: QuantitySum): Big => (unpriced.isEmpty() ? priced : priced.plus(unpriced.value()));
 
 /** The quantities one price component priced in the session. */
 interface Group {
