@@ -91,23 +91,16 @@ function unitsOf(volume: number): number | undefined {
  */
 function fromUnits(units: number): Big {
   if (units === 0) return ZERO;
-  const digits: number[] = [];
-  let rest = Math.abs(units);
-  let trailing = true;
-  let count = 0;
-  while (rest > 0) {
-    const digit = rest % 10;
-    rest = (rest - digit) / 10;
-    count++;
-    if (trailing && digit === 0) continue;
-    trailing = false;
-    digits.push(digit);
-  }
-  digits.reverse();
+  // The integer's digits (a whole number below 10^16 prints without exponent), trailing zeros dropped.
+  const text = String(units < 0 ? -units : units);
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  const digits: number[] = new Array(end);
+  for (let i = 0; i < end; i++) digits[i] = text.charCodeAt(i) - 48;
   const value = new Dec(ZERO);
   value.s = units < 0 ? -1 : 1;
   value.c = digits;
-  value.e = count - 1 - 9;
+  value.e = text.length - 1 - 9;
   return value;
 }
 
