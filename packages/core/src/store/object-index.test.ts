@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonText } from '../envelope.js';
 import { SLAB_BYTES } from './byte-arena.js';
 import { keyString, partyString } from './keys.js';
 import { type MissingBytes, ObjectIndex } from './object-index.js';
@@ -108,6 +109,24 @@ describe('ObjectIndex', () => {
     expect(index.remove(key, 6)).toBe(false);
     expect(index.remove(key, 7)).toBe(true);
     expect(index.page({ module: 'tokens', offset: 0, limit: 10 }).total).toBe(1);
+  });
+
+  it('names each write of an object by the same revision on every read, and a new write by another', () => {
+    const index = new ObjectIndex();
+    const key = { module: 'locations', owner: OWNERS[0] as PartyRef, id: 'L1' };
+    const page = () => index.pageJson({ module: 'locations', offset: 0, limit: 1 }).items[0] as JsonText;
+    index.upsert({ key, seq: 1, version: 5, updatedAt: 0, audience: [], json: '{"v":5}' });
+    const first = page();
+    expect(first.revision).toBeDefined();
+    // Two reads hand out two views of the bytes: the revision is what names them alike.
+    expect(page()).not.toBe(first);
+    expect(page().revision).toBe(first.revision);
+    expect(index.read(key)?.revision).toBe(first.revision);
+    index.upsert({ key, seq: 1, version: 6, updatedAt: 0, audience: [], json: '{"v":6}' });
+    expect(page().revision).not.toBe(first.revision);
+    expect(index.read(key)?.revision).toBe(page().revision);
+    // Not part of the object's value: comparing and spreading ignore it.
+    expect(Object.keys(index.read(key) as object)).not.toContain('revision');
   });
 
   it('fills in the bytes of a version it knows without them, and reports objects without bytes as missing', () => {

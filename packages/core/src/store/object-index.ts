@@ -89,14 +89,26 @@ const LAZY_DATA = lazy('data', (object) => JSON.parse(object.json));
  */
 class IndexedObject<T> {
   readonly #utf8: Uint8Array<ArrayBuffer>;
+  readonly #seq: number;
+  readonly #version: number;
   key: ObjectKey;
   lastUpdated: string;
   audience: PartyRef[];
   declare json: string;
   declare data: T;
 
-  constructor(module: string, owner: PartyRef, id: string, updatedAt: number, audience: readonly PartyRef[], utf8: Uint8Array<ArrayBuffer>) {
+  constructor(
+    module: string,
+    owner: PartyRef,
+    id: string,
+    at: { updatedAt: number; seq: number; version: number },
+    audience: readonly PartyRef[],
+    utf8: Uint8Array<ArrayBuffer>,
+  ) {
     this.key = { module, owner: { country_code: owner.country_code, party_id: owner.party_id }, id };
+    const updatedAt = at.updatedAt;
+    this.#seq = at.seq;
+    this.#version = at.version;
     this.lastUpdated = new Date(updatedAt).toISOString();
     this.audience = audience.map((party) => ({ country_code: party.country_code, party_id: party.party_id }));
     this.#utf8 = utf8;
@@ -107,7 +119,19 @@ class IndexedObject<T> {
   get utf8(): Uint8Array<ArrayBuffer> {
     return this.#utf8;
   }
+
+  get revision(): string {
+    return revisionOf(this.key.module, this.#seq, this.#version);
+  }
 }
+
+/**
+ * Names the bytes of one write of an object (`JsonText.revision`): versions are raised by every write
+ * (the SQL stores' sequence, the memory store's clock), so equal revisions are equal JSON. Without it
+ * the server's cache of encodings in other OCPI versions would be keyed by a new byte view every
+ * page, and every 2.2.1 or 2.1.1 page would convert its objects again.
+ */
+const revisionOf = (module: string, seq: number, version: number): string => `${module}\n${seq}\n${version}`;
 
 /** An owner with an audience: objects of one class match the same list filters. */
 interface ObjectClass {
@@ -365,9 +389,9 @@ export class ObjectIndex {
 
   /** The same page as each object's JSON only (what a Sender serves): no StoredObject is built. */
   pageJson(query: ListQuery): IndexPage<JsonText> {
-    return this.walk(query, (_module, block, i) => {
+    return this.walk(query, (module, block, i) => {
       const utf8 = this.bytesOf(block, i);
-      return utf8 && new JsonText(utf8);
+      return utf8 && new JsonText(utf8, revisionOf(module, block.seq[i] as number, block.version[i] as number));
     });
   }
 
@@ -445,7 +469,8 @@ export class ObjectIndex {
     if (!utf8) return undefined;
     const objectClass = this.classes[block.cls[i] as number] as ObjectClass;
     const id = this.idOf(module, objectClass, block.keys[i] as string);
-    return new IndexedObject<T>(module, objectClass.owner, id, block.updatedAt[i] as number, objectClass.audience, utf8) as StoredObject<T>;
+    const at = { updatedAt: block.updatedAt[i] as number, seq: block.seq[i] as number, version: block.version[i] as number };
+    return new IndexedObject<T>(module, objectClass.owner, id, at, objectClass.audience, utf8) as StoredObject<T>;
   }
 
   private classOf(owner: PartyRef, audience: PartyRef[]): number {
