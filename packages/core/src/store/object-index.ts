@@ -285,6 +285,8 @@ export class ObjectIndex {
   private readonly classIds = new Map<string, number>();
   private readonly filters = new Map<string, ClassFilter>();
   private readonly arena = new ByteArena();
+  /** Per module, the pages `pageJson` answered since its last change, by query. */
+  private readonly pages = new Map<string, Map<string, IndexPage<JsonText>>>();
   private readonly cacheBytes: number;
   private objects = 0;
 
@@ -325,6 +327,12 @@ export class ObjectIndex {
    * Ignores a lower version. Returns whether anything changed.
    */
   upsert(row: IndexedRow): boolean {
+    const changed = this.apply(row);
+    if (changed) this.pages.delete(row.key.module);
+    return changed;
+  }
+
+  private apply(row: IndexedRow): boolean {
     const module = this.module(row.key.module);
     const id = keyString(row.key);
     const owner = normalizeParty(row.key.owner);
@@ -379,6 +387,7 @@ export class ObjectIndex {
     const held = module.locate(seq);
     if (!held || (held.block.version[held.i] as number) > version) return false;
     this.removeAt(module, held.b, held.i);
+    this.pages.delete(key.module);
     return true;
   }
 
@@ -387,12 +396,30 @@ export class ObjectIndex {
     return this.walk(query, (module, block, i) => this.storedAt<T>(module, block, i));
   }
 
-  /** The same page as each object's JSON only (what a Sender serves): no StoredObject is built. */
+  /**
+   * The same page as each object's JSON only (what a Sender serves): no StoredObject is built. A page
+   * whose bytes are all held is kept until the next change of its module and handed out again, frozen,
+   * to the same query: partners crawl the same pages, and a reader that keys work by the page's array
+   * (the server's encoding of the page in a version) does it once per change, not once per request.
+   */
   pageJson(query: ListQuery): IndexPage<JsonText> {
-    return this.walk(query, (module, block, i) => {
+    const pages = this.pages.get(query.module);
+    const name = pageName(query);
+    const known = pages?.get(name);
+    if (known) return known;
+    const page = this.walk(query, (module, block, i) => {
       const utf8 = this.bytesOf(block, i);
       return utf8 && new JsonText(utf8, revisionOf(module, block.seq[i] as number, block.version[i] as number));
     });
+    if (page.items.some((item) => !(item instanceof JsonText))) return page;
+    const kept = Object.freeze({ total: page.total, items: Object.freeze(page.items) as (JsonText | MissingBytes)[] });
+    if (!pages) this.pages.set(query.module, new Map([[name, kept]]));
+    else {
+      // Bounded: the queries of a module between two changes are few (each partner's crawl).
+      if (pages.size >= PAGES_KEPT) pages.delete(pages.keys().next().value as string);
+      pages.set(name, kept);
+    }
+    return kept;
   }
 
   /**
@@ -586,6 +613,16 @@ export class ObjectIndex {
       arena.free(oldest.slab);
     }
   }
+}
+
+/** Pages kept per module between two of its changes. */
+const PAGES_KEPT = 64;
+
+/** A list query as a key: equal names, equal pages. */
+function pageName(query: ListQuery): string {
+  const owners = query.owners?.map(partyString).join() ?? '*';
+  const viewers = query.visibleTo?.map(partyString).join() ?? '*';
+  return `${query.offset}|${query.limit}|${timeOf(query.dateFrom) ?? ''}|${timeOf(query.dateTo) ?? ''}|${owners}|${viewers}`;
 }
 
 function timeOf(date: Date | undefined): number | undefined {
