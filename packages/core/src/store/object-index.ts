@@ -603,6 +603,8 @@ export class ObjectIndex {
         this.holdBytes(block, i, bytes);
       });
       arena.free(victim.slab);
+      // Kept pages view the freed slab's bytes and would keep it alive.
+      this.pages.clear();
     }
     while (arena.allocated > this.cacheBytes) {
       const oldest = arena.slabStats()[0];
@@ -611,6 +613,7 @@ export class ObjectIndex {
         block.slab[i] = -1;
       });
       arena.free(oldest.slab);
+      this.pages.clear();
     }
   }
 }
