@@ -4,7 +4,7 @@ import { hashToken, type PresentedToken, readAuthorizationHeader } from './auth/
 import { readBody } from './body.js';
 import type { ConversionContext } from './edges/convert.js';
 import { CANONICAL_VERSION, isOcpiVersion, OCPI_VERSIONS, type VersionEdge, versionEdge } from './edges/edge.js';
-import { EncodingCache, type EncodingCacheOptions, toVersion } from './edges/encodings.js';
+import { EncodingCache, type EncodingCacheOptions, pageInVersion, toVersion } from './edges/encodings.js';
 import { counterpartRole, facesPartner211, modulePath, ourPartyFacing } from './edges/layout.js';
 import { createLossRecorder, type LossRecorder } from './edges/losses.js';
 import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
@@ -609,9 +609,14 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const items = Array.isArray(result.data) ? result.data : [];
     const returned = items.length;
     const gives = typeof route.gives === 'function' ? route.gives(context) : route.gives;
-    if (gives !== undefined && result.data !== undefined && result.data !== null && found.edge.version !== CANONICAL_VERSION) {
+    if (gives !== undefined && result.data !== undefined && result.data !== null) {
       const converting = { edge: found.edge, type: gives, store, losses, partnerId, origin: ids, cache: encodings };
-      result.data = Array.isArray(result.data) ? await toVersion(result.data, converting) : (await toVersion([result.data], converting, true))[0];
+      // A page the store keeps (the same frozen array until its module changes) is encoded once.
+      const page = Array.isArray(result.data) ? await pageInVersion(result.data, converting) : undefined;
+      if (page) result.data = page;
+      else if (found.edge.version !== CANONICAL_VERSION) {
+        result.data = Array.isArray(result.data) ? await toVersion(result.data, converting) : (await toVersion([result.data], converting, true))[0];
+      }
     }
     if (pagination) {
       Object.assign(
