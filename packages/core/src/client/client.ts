@@ -1,5 +1,6 @@
 import { authorizationHeader } from '../auth/tokens.js';
 import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
+import type { ConversionContext, ConversionResult } from '../edges/convert.js';
 import { CANONICAL_VERSION, isOcpiVersion, versionEdge } from '../edges/edge.js';
 import { toVersion } from '../edges/encodings.js';
 import { createLossRecorder, type LossRecorder } from '../edges/losses.js';
@@ -37,7 +38,7 @@ import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
 import type { CommandResultReceiver } from './command-results.js';
 import { OcpiClientError, OcpiTransportError } from './errors.js';
-import { crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
+import { type CrawlOptions, crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
 import { readSyncWatermark, writeSyncWatermark } from './sync-state.js';
 
 export interface OcpiClientOptions {
@@ -109,8 +110,9 @@ export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
   dateTo?: Date;
   /** Objects per page to ask for; the partner's `X-Limit` caps it. */
   limit?: number;
-  validator?: Validator<T>;
-  /** Lenient mode: invalid items are reported here one by one and the valid ones still yielded. */
+  /** Checks every item as the partner sent it (in its version, before the conversion to the canonical model). */
+  validator?: Validator<unknown>;
+  /** Lenient mode: invalid items (and items the canonical model cannot keep) are reported here one by one and the valid ones still yielded. */
   onInvalid?: (invalid: InvalidPageItem) => void;
   maxPages?: number;
   /** Called with every page used. */
@@ -211,7 +213,10 @@ export interface OcpiClient {
   /** One call; throws `OcpiClientError` (OCPI error status) or `OcpiTransportError` (no usable answer). */
   request<T = unknown>(call: OcpiCall): Promise<OcpiResult<T>>;
   /** Every item of a paginated list starting at `call.url` (see `crawl` for the rules). */
-  paginate<T = unknown>(call: Omit<OcpiCall, 'method' | 'body'>, options?: Omit<PaginateOptions<T>, keyof CallOptions>): AsyncGenerator<T>;
+  paginate<T = unknown>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    options?: Omit<PaginateOptions<T>, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'>,
+  ): AsyncGenerator<T>;
   forPartner(partner: Partner): PartnerClient;
 }
 
@@ -222,6 +227,20 @@ const COMMAND_BODY_TYPES: Readonly<Record<CommandType, string>> = {
   START_SESSION: 'StartSession',
   STOP_SESSION: 'StopSession',
   UNLOCK_CONNECTOR: 'UnlockConnector',
+};
+
+/**
+ * The object type of the paginated list at a module's root (the Sender's GET, or the Receiver's for
+ * hubclientinfo): what `paginate` converts a partner's items from. Other lists (Payments' terminals,
+ * Bookings') exist only in the canonical version; a custom module's items pass as they came.
+ */
+const LIST_OBJECT_TYPES: Readonly<Record<string, string>> = {
+  locations: 'Location',
+  sessions: 'Session',
+  cdrs: 'CDR',
+  tariffs: 'Tariff',
+  tokens: 'Token',
+  hubclientinfo: 'ClientInfo',
 };
 
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
@@ -360,7 +379,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
   }
 
-  function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
+  function paginate<T>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'> = {},
+  ): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
     if (crawlOptions.dateFrom) query.set('date_from', formatOcpiDateTime(crawlOptions.dateFrom));
@@ -379,6 +401,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
     return crawl(fetchPage, withQuery(call.url, query), {
       validator: crawlOptions.validator,
+      convert: crawlOptions.convert,
       onInvalid: crawlOptions.onInvalid,
       maxPages: crawlOptions.maxPages,
       onPage: crawlOptions.onPage,
@@ -399,14 +422,37 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       return converted;
     }
 
-    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
-    function incoming<T>(type: string, value: unknown): T {
-      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
-      const converted = edge.toCanonical<T>(type, value);
+    // What converting the partner's objects needs where its version does not say (2.1.1 names no owner
+    // and no role): the owner is the partner's own party, our party our first.
+    const theirs = partner.roles[0];
+    const context: ConversionContext = { owner: theirs && normalizeParty(theirs), ourParty: ourParties[0], partnerRole: theirs?.role };
+
+    /** The partner's object as the canonical model, its losses reported. */
+    function toCanonical<T>(type: string, value: unknown): ConversionResult<T> {
+      const converted = edge.toCanonical<T>(type, value, { context });
       if (converted.losses.length > 0) {
         losses.record({ partnerId: partner.id, version: edge.version, objectType: type, direction: 'from-partner', losses: converted.losses });
       }
+      return converted;
+    }
+
+    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
+    function incoming<T>(type: string, value: unknown): T {
+      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
+      const converted = toCanonical<T>(type, value);
       return converted.ok ? converted.value : (value as T);
+    }
+
+    /** A list item of a module as the canonical model; one the canonical model cannot keep is an invalid item, its losses the issues. */
+    function listItemConverter<T>(moduleId: string): CrawlOptions<T>['convert'] {
+      const type = LIST_OBJECT_TYPES[moduleId];
+      if (edge.version === CANONICAL_VERSION || type === undefined) return undefined;
+      return (item) => {
+        const converted = toCanonical<T>(type, item);
+        if (converted.ok) return { ok: true, value: converted.value };
+        const issues = converted.losses.map((loss) => ({ path: loss.pointer, message: `cannot be kept from OCPI ${edge.version}: ${loss.reason}` }));
+        return { ok: false, issues };
+      };
     }
 
     function endpoint(moduleId: string, role: InterfaceRole): string {
@@ -460,7 +506,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           correlationId,
           signal,
         },
-        crawlOptions,
+        { ...crawlOptions, convert: listItemConverter<T>(moduleId) },
       );
     }
 
