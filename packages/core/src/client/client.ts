@@ -103,7 +103,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
+export interface PaginateOptions extends Omit<CallOptions, 'query'> {
   /** Filters of the list, kept on every page (`Link` carries them). */
   query?: Readonly<Record<string, string | number | Date | undefined>>;
   dateFrom?: Date;
@@ -119,7 +119,7 @@ export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
   onPage?: (page: PageResponse) => void;
 }
 
-export interface ResyncOptions<T> extends Omit<PaginateOptions<T>, 'dateFrom'> {
+export interface ResyncOptions extends Omit<PaginateOptions, 'dateFrom'> {
   /** Where the watermark is kept (objects store, module `ocpi-sync-state`). */
   store: OcpiStore;
   /** Pull from here instead of the stored watermark. */
@@ -169,13 +169,13 @@ export interface PartnerClient {
   put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   /** Every object of a paginated list, page after page (`date_from` the epoch when the list requires one: `DATE_FROM_REQUIRED`). */
-  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
+  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions): AsyncGenerator<T>;
   /**
    * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
    * `date_from` is the stored watermark (none before the first pull, the epoch for lists that require
    * it); the watermark moves only when the whole list was read.
    */
-  resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
+  resync<T = unknown>(moduleId: string, options: ResyncOptions): AsyncGenerator<T>;
   /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
   pushLocation(location: Location, options?: CallOptions): Promise<OcpiResult<unknown>>;
   pushSession(session: Session, options?: CallOptions): Promise<OcpiResult<unknown>>;
@@ -215,7 +215,7 @@ export interface OcpiClient {
   /** Every item of a paginated list starting at `call.url` (see `crawl` for the rules). */
   paginate<T = unknown>(
     call: Omit<OcpiCall, 'method' | 'body'>,
-    options?: Omit<PaginateOptions<T>, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'>,
+    options?: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'>,
   ): AsyncGenerator<T>;
   forPartner(partner: Partner): PartnerClient;
 }
@@ -381,7 +381,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
 
   function paginate<T>(
     call: Omit<OcpiCall, 'method' | 'body'>,
-    crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'> = {},
+    crawlOptions: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'> = {},
   ): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
@@ -488,7 +488,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       });
     }
 
-    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
+    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, signal, ...crawlOptions } = options;
       const quirks = partner.quirks ?? {};
       // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
@@ -510,7 +510,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       );
     }
 
-    async function* resync<T>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T> {
+    async function* resync<T>(moduleId: string, options: ResyncOptions): AsyncGenerator<T> {
       const { store, since, role = 'SENDER', overlapMs = 60_000, onPage, ...rest } = options;
       const dateFrom = since ?? (await readSyncWatermark(store, partner.id, moduleId, role));
       const startedAt = Date.now();
