@@ -548,10 +548,13 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
       const reservation = body as Partial<ReserveNow & CancelReservation>;
       const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
+      // The result comes in the partner's version: its response_url is on our endpoint of that version where we serve one.
+      const served = results.node.moduleUrl(edge.version, 'commands', 'SENDER') !== undefined;
       const pending = results.receiver.expect({
         node: results.node,
         command,
         partnerId: partner.id,
+        ...(served ? { version: edge.version } : {}),
         ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
         ...(results.onResult ? { onResult: results.onResult } : {}),
         ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
