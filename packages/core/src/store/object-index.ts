@@ -365,9 +365,11 @@ export class ObjectIndex {
 
   /** The same page as each object's JSON only (what a Sender serves): no StoredObject is built. */
   pageJson(query: ListQuery): IndexPage<JsonText> {
-    return this.walk(query, (_module, block, i) => {
+    return this.walk(query, (module, block, i) => {
       const utf8 = this.bytesOf(block, i);
-      return utf8 && new JsonText(utf8);
+      // Each read is a new view of the slab: the revision (module, seq, version) names these bytes
+      // across reads, so the server's encodings in other OCPI versions are found again.
+      return utf8 && new JsonText(utf8, `${module}\n${block.seq[i]}\n${block.version[i]}`);
     });
   }
 
