@@ -335,7 +335,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   /**
    * `edge`: the version requested. A partner sends its token as its version says (raw in 2.1.1, Base64
    * from 2.2 on) or as it always did (`tokenEncoding`): a 2.1.1 partner moving to 2.2.1 sends Base64 on
-   * the 2.2.1 credentials endpoint. The versions endpoints, which have no version, take the partner's own.
+   * the 2.2.1 credentials endpoint and version details. The versions endpoint, which has no version, takes the partner's own.
    */
   async function authenticate(authorization: string | undefined, auth: RouteAuth, edge: VersionEdge | undefined): Promise<Caller> {
     const readings = authorization ? await hashedReadings(authorization) : [];
@@ -524,7 +524,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           ? versionEdge(target.version)
           : undefined;
     answering.edge = edge;
-    const caller = await authenticate(firstHeader(request.headers.authorization), auth, target.kind === 'route' ? edge : undefined).catch((error: unknown) => {
+    // Version details have a version: a 2.1.1 partner moving to 2.2.1 reads ours with its token in Base64.
+    const caller = await authenticate(firstHeader(request.headers.authorization), auth, edge).catch((error: unknown) => {
       if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
       throw error;
     });

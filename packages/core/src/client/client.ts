@@ -1,5 +1,6 @@
 import { authorizationHeader } from '../auth/tokens.js';
 import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
+import type { ConversionContext, ConversionResult } from '../edges/convert.js';
 import { CANONICAL_VERSION, isOcpiVersion, versionEdge } from '../edges/edge.js';
 import { toVersion } from '../edges/encodings.js';
 import { createLossRecorder, type LossRecorder } from '../edges/losses.js';
@@ -40,7 +41,7 @@ import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
 import type { CommandResultReceiver } from './command-results.js';
 import { OcpiClientError, OcpiTransportError } from './errors.js';
-import { crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
+import { type CrawlOptions, crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
 import { readSyncWatermark, writeSyncWatermark } from './sync-state.js';
 
 export interface OcpiClientOptions {
@@ -114,22 +115,23 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
+export interface PaginateOptions extends Omit<CallOptions, 'query'> {
   /** Filters of the list, kept on every page (`Link` carries them). */
   query?: Readonly<Record<string, string | number | Date | undefined>>;
   dateFrom?: Date;
   dateTo?: Date;
   /** Objects per page to ask for; the partner's `X-Limit` caps it. */
   limit?: number;
-  validator?: Validator<T>;
-  /** Lenient mode: invalid items are reported here one by one and the valid ones still yielded. */
+  /** Checks every item as the partner sent it (in its version, before the conversion to the canonical model). */
+  validator?: Validator<unknown>;
+  /** Lenient mode: invalid items (and items the canonical model cannot keep) are reported here one by one and the valid ones still yielded. */
   onInvalid?: (invalid: InvalidPageItem) => void;
   maxPages?: number;
   /** Called with every page used. */
   onPage?: (page: PageResponse) => void;
 }
 
-export interface ResyncOptions<T> extends Omit<PaginateOptions<T>, 'dateFrom'> {
+export interface ResyncOptions extends Omit<PaginateOptions, 'dateFrom'> {
   /** Where the watermark is kept (objects store, module `ocpi-sync-state`). */
   store: OcpiStore;
   /** Pull from here instead of the stored watermark. */
@@ -179,13 +181,13 @@ export interface PartnerClient {
   put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   /** Every object of a paginated list, page after page (`date_from` the epoch when the list requires one: `DATE_FROM_REQUIRED`). */
-  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
+  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions): AsyncGenerator<T>;
   /**
    * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
    * `date_from` is the stored watermark (none before the first pull, the epoch for lists that require
    * it); the watermark moves only when the whole list was read.
    */
-  resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
+  resync<T = unknown>(moduleId: string, options: ResyncOptions): AsyncGenerator<T>;
   /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
   pushLocation(location: Location, options?: CallOptions): Promise<OcpiResult<unknown>>;
   pushSession(session: Session, options?: CallOptions): Promise<OcpiResult<unknown>>;
@@ -233,7 +235,10 @@ export interface OcpiClient {
   /** One call; throws `OcpiClientError` (OCPI error status) or `OcpiTransportError` (no usable answer). */
   request<T = unknown>(call: OcpiCall): Promise<OcpiResult<T>>;
   /** Every item of a paginated list starting at `call.url` (see `crawl` for the rules). */
-  paginate<T = unknown>(call: Omit<OcpiCall, 'method' | 'body'>, options?: Omit<PaginateOptions<T>, keyof CallOptions>): AsyncGenerator<T>;
+  paginate<T = unknown>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    options?: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'>,
+  ): AsyncGenerator<T>;
   forPartner(partner: Partner): PartnerClient;
 }
 
@@ -244,6 +249,20 @@ const COMMAND_BODY_TYPES: Readonly<Record<CommandType, string>> = {
   START_SESSION: 'StartSession',
   STOP_SESSION: 'StopSession',
   UNLOCK_CONNECTOR: 'UnlockConnector',
+};
+
+/**
+ * The object type of the paginated list at a module's root (the Sender's GET, or the Receiver's for
+ * hubclientinfo): what `paginate` converts a partner's items from. Other lists (Payments' terminals,
+ * Bookings') exist only in the canonical version; a custom module's items pass as they came.
+ */
+const LIST_OBJECT_TYPES: Readonly<Record<string, string>> = {
+  locations: 'Location',
+  sessions: 'Session',
+  cdrs: 'CDR',
+  tariffs: 'Tariff',
+  tokens: 'Token',
+  hubclientinfo: 'ClientInfo',
 };
 
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
@@ -382,7 +401,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
   }
 
-  function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
+  function paginate<T>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    crawlOptions: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'> = {},
+  ): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
     if (crawlOptions.dateFrom) query.set('date_from', formatOcpiDateTime(crawlOptions.dateFrom));
@@ -401,6 +423,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
     return crawl(fetchPage, withQuery(call.url, query), {
       validator: crawlOptions.validator,
+      convert: crawlOptions.convert,
       onInvalid: crawlOptions.onInvalid,
       maxPages: crawlOptions.maxPages,
       onPage: crawlOptions.onPage,
@@ -421,14 +444,37 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       return converted;
     }
 
-    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
-    function incoming<T>(type: string, value: unknown): T {
-      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
-      const converted = edge.toCanonical<T>(type, value);
+    // What converting the partner's objects needs where its version does not say (2.1.1 names no owner
+    // and no role): the owner is the partner's own party, our party our first.
+    const theirs = partner.roles[0];
+    const context: ConversionContext = { owner: theirs && normalizeParty(theirs), ourParty: ourParties[0], partnerRole: theirs?.role };
+
+    /** The partner's object as the canonical model, its losses reported. */
+    function toCanonical<T>(type: string, value: unknown): ConversionResult<T> {
+      const converted = edge.toCanonical<T>(type, value, { context });
       if (converted.losses.length > 0) {
         losses.record({ partnerId: partner.id, version: edge.version, objectType: type, direction: 'from-partner', losses: converted.losses });
       }
+      return converted;
+    }
+
+    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
+    function incoming<T>(type: string, value: unknown): T {
+      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
+      const converted = toCanonical<T>(type, value);
       return converted.ok ? converted.value : (value as T);
+    }
+
+    /** A list item of a module as the canonical model; one the canonical model cannot keep is an invalid item, its losses the issues. */
+    function listItemConverter<T>(moduleId: string): CrawlOptions<T>['convert'] {
+      const type = LIST_OBJECT_TYPES[moduleId];
+      if (edge.version === CANONICAL_VERSION || type === undefined) return undefined;
+      return (item) => {
+        const converted = toCanonical<T>(type, item);
+        if (converted.ok) return { ok: true, value: converted.value };
+        const issues = converted.losses.map((loss) => ({ path: loss.pointer, message: `cannot be kept from OCPI ${edge.version}: ${loss.reason}` }));
+        return { ok: false, issues };
+      };
     }
 
     function endpoint(moduleId: string, role: InterfaceRole): string {
@@ -492,7 +538,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       });
     }
 
-    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
+    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions = {}): AsyncGenerator<T> {
       const { query, correlationId, from, to, broadcast, signal, ...crawlOptions } = options;
       const quirks = partner.quirks ?? {};
       // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
@@ -510,11 +556,11 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           correlationId,
           signal,
         },
-        crawlOptions,
+        { ...crawlOptions, convert: listItemConverter<T>(moduleId) },
       );
     }
 
-    async function* resync<T>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T> {
+    async function* resync<T>(moduleId: string, options: ResyncOptions): AsyncGenerator<T> {
       const { store, since, role = 'SENDER', overlapMs = 60_000, onPage, ...rest } = options;
       const dateFrom = since ?? (await readSyncWatermark(store, partner.id, moduleId, role));
       const startedAt = Date.now();
@@ -558,10 +604,13 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
       const reservation = body as Partial<ReserveNow & CancelReservation>;
       const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
+      // The result comes in the partner's version: its response_url is on our endpoint of that version where we serve one.
+      const served = results.node.moduleUrl(edge.version, 'commands', 'SENDER') !== undefined;
       const pending = results.receiver.expect({
         node: results.node,
         command,
         partnerId: partner.id,
+        ...(served ? { version: edge.version } : {}),
         ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
         ...(results.onResult ? { onResult: results.onResult } : {}),
         ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
