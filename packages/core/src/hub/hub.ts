@@ -17,7 +17,6 @@ import { holdsParty } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { RoutingHeaders } from '../routing-headers.js';
 import type { ClientInfo, ConnectionStatus } from '../schemas/v2.2.1/index.js';
-import { NODE_OWNER } from '../store/internal-records.js';
 import { normalizeParty, partyString } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { endpointOf, findReceiver, isHub, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
@@ -417,7 +416,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const record = (await node.store.objects.get<Callback>(key))?.data;
     if (!record || record.receiverPartnerId !== context.partner.id) throw OcpiError.notFound('No result is expected at this URL from you');
     const sender = await node.store.partners.get(record.senderPartnerId);
-    if (!sender || sender.status !== 'REGISTERED')
+    if (sender?.status !== 'REGISTERED')
       throw hubStatus(OcpiStatus.HUB_CONNECTION_PROBLEM, 'The party that asked for this result is no longer connected to this hub');
     const receiver: Receiver = { partner: sender, party: record.routing.from };
     const routing = { from: record.routing.to, to: record.routing.from };
