@@ -409,11 +409,25 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const hasSender = (context: RequestContext) => context.node.moduleUrl(context.version, context.module.identifier, 'SENDER') !== undefined;
 
+  /**
+   * The record of a hub `response_url`. Another hub node may have written it an instant ago: on a
+   * shared database its announcement reaches this node's read model within milliseconds, so a miss
+   * is looked at again for up to a second (a result can come back faster than that).
+   */
+  async function callbackRecord(store: OcpiStore, key: ObjectKey): Promise<Callback | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(key.id)) return undefined;
+    for (let attempt = 0; ; attempt++) {
+      const record = (await store.objects.get<Callback>(key))?.data;
+      if (record || attempt === 20) return record;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** A result posted to a hub `response_url`: forwarded to the original one, only from the party the request went to. */
   async function relayResult(context: RequestContext): Promise<HandlerResult> {
     const { node } = context;
     const key = { module: HUB_MODULES.callbacks, owner: normalizeParty(hubPartyOf(node)), id: context.param('relay') };
-    const record = (await node.store.objects.get<Callback>(key))?.data;
+    const record = await callbackRecord(node.store, key);
     if (!record || record.receiverPartnerId !== context.partner.id) throw OcpiError.notFound('No result is expected at this URL from you');
     const sender = await node.store.partners.get(record.senderPartnerId);
     if (sender?.status !== 'REGISTERED')
