@@ -12,7 +12,9 @@ import { sessionsReceiver, sessionsSender } from '../modules/sessions.js';
 import { tokensReceiver, tokensSender } from '../modules/tokens.js';
 import type { Partner } from '../partners/partner.js';
 import type { CDR, ClientInfo, Location, Session } from '../schemas/v2.2.1/index.js';
+import type { OcpiServer } from '../server.js';
 import { example } from '../testing/examples.js';
+import { serveOverHttp } from '../testing/http.js';
 import { connect, eventually, type NetworkNode, networkClosedAfterEach, party } from '../testing/hub-network.js';
 
 const start = networkClosedAfterEach();
@@ -235,8 +237,8 @@ describe('the hub', () => {
     expect(hub.seen.some((r) => r.url.includes('/sender/commands/hub-results/'))).toBe(true);
   });
 
-  it('answers 4001 for an unknown receiver, 2001 for a forged OCPI-from, 4003 for a party that is down (and its ClientInfo goes OFFLINE)', async () => {
-    const { hub, cpoB, msp, hubOf } = await network();
+  it('answers 4001 for an unknown receiver, 2001 for a forged OCPI-from, 4002 for one that does not answer, 4003 for a party that is down (and its ClientInfo goes OFFLINE)', async () => {
+    const { hub, cpoA, cpoB, msp, hubOf, atHub: atHubOf } = await network();
     const unknown = await call(hub, hubOf.msp, 'GET', 'sender/locations/X', { from: MSP, to: party('CPO', 'XX', 'NOP') });
     expect(unknown.json.status_code).toBe(4001);
     const forged = await call(hub, hubOf.msp, 'GET', 'sender/locations/CPA-LOC1', { from: CPB, to: CPA });
@@ -244,6 +246,17 @@ describe('the hub', () => {
     expect(forged.json.status_message).toContain('BE/CPB');
     const noReceiver = await call(hub, hubOf.cpoA, 'POST', 'receiver/cdrs', { from: CPA, body: cdr(CPA, party('EMSP', 'XX', 'NOP'), 'CDR-X') });
     expect(noReceiver.json.status_code).toBe(4001);
+    // A party that takes the connection but never answers: 4002 after the hub's timeout (1.5 s here).
+    const silent = await serveOverHttp({ handle: () => new Promise(() => {}) } as unknown as OcpiServer);
+    try {
+      const atHub = (await hub.store.partners.get(atHubOf.cpoA.id)) as Partner;
+      await hub.store.partners.save({ ...atHub, endpoints: atHub.endpoints.map((e) => ({ ...e, url: e.url.replace(cpoA.origin, silent.origin) })) });
+      const late = await call(hub, hubOf.msp, 'GET', 'sender/locations/CPA-LOC1', { from: MSP, to: CPA });
+      expect(late.json.status_code).toBe(4002);
+      expect(late.json.status_message).toContain('1500 ms');
+    } finally {
+      await silent.close();
+    }
     await cpoB.close();
     const down = await call(hub, hubOf.msp, 'GET', 'sender/locations/CPB-LOC1', { from: MSP, to: CPB });
     expect(down.json.status_code).toBe(4003);
@@ -252,6 +265,32 @@ describe('the hub', () => {
       (await clientInfos(msp)).find((i) => i.party_id === 'CPB' && i.status === 'OFFLINE'),
     );
     expect(offline.status).toBe('OFFLINE');
+  });
+});
+
+describe('platforms behind the hub', () => {
+  it('routes to each party of a platform that hosts two, and answers for the one addressed', async () => {
+    const CPX = party('CPO', 'NL', 'CPX');
+    const hub = await start({ parties: [HUB], hub: true });
+    const platform = await start({ parties: [CPA, CPX], hubParties: [HUB], modules: [locationsSender(), hubClientInfoReceiver()] });
+    await putOwnObject(platform.store, STORE_MODULES.locations, CPX, location(CPX, 'CPX-LOC1'));
+    const msp = await emsp(MSP);
+    const p = await connect(platform, hub);
+    const m = await connect(msp, hub);
+    expect(p.atHub.roles.map((r) => `${r.country_code}*${r.party_id}`)).toEqual(['NL*CPA', 'NL*CPX']);
+    await eventually('both parties of the platform listed', async () => (await clientInfos(msp)).length === 3);
+    const answer = await call(hub, m.atMember, 'GET', 'sender/locations/CPX-LOC1', { from: MSP, to: CPX });
+    expect(answer.json.data.id).toBe('CPX-LOC1');
+    expect(routingOf(answer.headers)).toEqual({ from: 'NL*CPX', to: 'DE*MSP' });
+    expect(routingOf(lastSeen(platform, 'sender/locations/CPX-LOC1')?.headers ?? {})).toEqual({ from: 'DE*MSP', to: 'NL*CPX' });
+  });
+
+  it('marks a party that unregisters SUSPENDED, pushes it, and answers requests to it 4001', async () => {
+    const { hub, cpoB, msp, hubOf } = await network();
+    await cpoB.registry.unregister(hubOf.cpoB.id);
+    await eventually('SUSPENDED pushed to the eMSP', async () => (await clientInfos(msp)).some((i) => i.party_id === 'CPB' && i.status === 'SUSPENDED'));
+    const gone = await call(hub, hubOf.msp, 'GET', 'sender/locations/CPB-LOC1', { from: MSP, to: CPB });
+    expect(gone.json.status_code).toBe(4001);
   });
 });
 
