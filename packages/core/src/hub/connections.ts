@@ -54,6 +54,9 @@ export async function clientInfoOf(store: OcpiStore, hub: PartyRef, party: Party
  */
 export async function setClientStatus(store: OcpiStore, hub: PartyRef, role: CredentialsRole, status: ConnectionStatus): Promise<ClientInfo | undefined> {
   const party = normalizeParty(role);
+  // Called on every forwarded request: a read (the read model's, on SQL) when nothing changes, no write.
+  const stored = await store.objects.get<ClientInfo>(clientInfoKey(hub, party));
+  if (stored && stored.data.status === status && stored.data.role === role.role) return undefined;
   let changed: ClientInfo | undefined;
   await store.objects.update<ClientInfo>(clientInfoKey(hub, party), (current) => {
     if (current && current.data.status === status && current.data.role === role.role) return undefined;

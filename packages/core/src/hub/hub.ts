@@ -137,8 +137,7 @@ export function createHub(options: HubOptions = {}): Hub {
   /** A forwarded request failed for want of the party (4002, 4003): it is OFFLINE until it answers again. */
   async function noteOutcome(context: RequestContext, receiver: Partner, error: unknown) {
     const failed = error instanceof OcpiError && (error.statusCode === OcpiStatus.HUB_TIMEOUT || error.statusCode === OcpiStatus.HUB_CONNECTION_PROBLEM);
-    const current = await context.node.store.partners.get(receiver.id);
-    if (current?.status === 'REGISTERED') await setStatus(context.node.store, context.node, current, failed ? 'OFFLINE' : 'CONNECTED');
+    if (receiver.status === 'REGISTERED') await setStatus(context.node.store, context.node, receiver, failed ? 'OFFLINE' : 'CONNECTED');
   }
 
   // --- forwarding -------------------------------------------------------------------------------
