@@ -4,18 +4,9 @@
 // session at each through the hub, and gets each CDR. `--once` exits after the flow.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type CDR,
-  type ClientInfo,
-  createRegistrationToken,
-  type Location,
-  type OcpiEvent,
-  type Partner,
-  partnerToken,
-  type Session,
-  STORE_MODULES,
-} from '@ocpi-ts/core';
+import { type CDR, type ClientInfo, createRegistrationToken, type Location, type Partner, partnerToken, type Session, STORE_MODULES } from '@ocpi-ts/core';
 import { type NodeConfig, readConfig } from './config.js';
+import { nextEvent, objectEvent } from './demo.js';
 import { type RunningNode, startNode } from './node.js';
 
 export interface HubDemoOptions {
@@ -40,24 +31,6 @@ export interface HubDemoResult {
 }
 
 const PARTIES = { hub: ['NL', 'HUB'], cpoA: ['NL', 'CPA'], cpoB: ['BE', 'CPB'], emsp: ['DE', 'MSP'] } as const;
-
-function nextEvent(node: RunningNode, match: (event: OcpiEvent) => boolean, what: string, ms = 20_000): Promise<OcpiEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const off = node.events.on('*', (event) => {
-      if (!match(event)) return;
-      clearTimeout(timer);
-      off();
-      resolve(event);
-    });
-  });
-}
-
-const objectOf = (module: string, test: (object: any) => boolean) => (event: OcpiEvent) =>
-  (event.type === 'object.created' || event.type === 'object.updated') && event.module === module && test(event.object);
 
 async function until(what: string, check: () => Promise<boolean>, ms = 20_000) {
   const end = Date.now() + ms;
@@ -151,7 +124,11 @@ export async function runHubDemo(options: HubDemoOptions = {}): Promise<HubDemoR
 
     // 4. A Broadcast Push: a CPO pushes a Location to the hub, the hub's outbox delivers it to every eMSP.
     const broadcastId = firstOf.get('BE*CPB')?.id as string;
-    const broadcastArrived = nextEvent(emsp, (event) => event.type === 'object.updated' || event.type === 'object.created', 'the broadcast Location');
+    const broadcastArrived = nextEvent(
+      emsp,
+      objectEvent('locations', (l) => l.id === broadcastId),
+      'the broadcast Location',
+    );
     const changed = await cpoB.store.objects.update<Location>(
       { module: STORE_MODULES.locations, owner: { country_code: 'BE', party_id: 'CPB' }, id: broadcastId },
       (current) =>
@@ -189,7 +166,7 @@ export async function runHubDemo(options: HubDemoOptions = {}): Promise<HubDemoR
       const evse = location.evses?.[0];
       const active = nextEvent(
         emsp,
-        objectOf('sessions', (s) => s.party_id === to.party_id && s.status === 'ACTIVE'),
+        objectEvent('sessions', (s) => s.party_id === to.party_id && s.status === 'ACTIVE'),
         `the session at ${owner}`,
       );
       const start = await client.sendCommand('START_SESSION', { token, location_id: location.id, ...(evse ? { evse_uid: evse.uid } : {}) }, { to, results });
@@ -199,19 +176,19 @@ export async function runHubDemo(options: HubDemoOptions = {}): Promise<HubDemoR
       );
       print(`   ${owner} -> hub -> eMSP  POST response_url: CommandResult ${startResult?.result}`);
       if (startResult?.result !== 'ACCEPTED') throw new Error(`START_SESSION at ${owner} was not accepted`);
-      const session = ((await active) as { object?: unknown }).object as Session;
+      const session = (await active).object as Session;
       print(
         `   ${owner} -> hub -> eMSP  PUT sessions/${to.country_code}/${to.party_id}/${session.id}: ACTIVE (open routing: the hub reads the eMSP from cdr_token)`,
       );
       const cdrArrived = nextEvent(
         emsp,
-        objectOf('cdrs', (c) => c.session_id === session.id),
+        objectEvent('cdrs', (c) => c.session_id === session.id),
         `the CDR of ${owner}`,
       );
       const stop = await client.sendCommand('STOP_SESSION', { session_id: session.id }, { to, results });
       const stopResult = await stop.result;
       if (stopResult?.result !== 'ACCEPTED') throw new Error(`STOP_SESSION at ${owner} was not accepted`);
-      const cdr = ((await cdrArrived) as { object?: unknown }).object as CDR;
+      const cdr = (await cdrArrived).object as CDR;
       print(`${step++}. eMSP -> hub -> ${owner}  POST commands/STOP_SESSION: CommandResult ${stopResult.result}`);
       print(`   ${owner} -> hub -> eMSP  POST cdrs: CDR ${cdr.id}, ${cdr.total_energy} kWh (open routing by cdr_token; no other party sees it)`);
       sessions.push(session);

@@ -34,7 +34,11 @@ describe.each(['fastify', 'hono', 'express'] as const)('the hub demo through %s'
       expect(lines.at(-1)).toMatch(/^Done in/);
       // Through the same adapter: a forged OCPI-from is refused, an unknown OCPI-to is 4001.
       const viaHub = result.emsp.client.forPartner(result.partner);
-      const statusOf = (call: Promise<unknown>) => call.then(() => 1000, (error: { statusCode?: number }) => error.statusCode);
+      const statusOf = (call: Promise<unknown>) =>
+        call.then(
+          () => 1000,
+          (error: { statusCode?: number }) => error.statusCode,
+        );
       const cpa = { country_code: 'NL', party_id: 'CPA' };
       expect(await statusOf(viaHub.get('locations', 'SENDER', ['LOC00001'], { from: { country_code: 'BE', party_id: 'CPB' }, to: cpa }))).toBe(2001);
       expect(await statusOf(viaHub.get('locations', 'SENDER', ['LOC00001'], { to: { country_code: 'XX', party_id: 'NOP' } }))).toBe(4001);

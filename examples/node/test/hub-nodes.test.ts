@@ -1,7 +1,7 @@
 // Issue 16, "Done when": two `pnpm serve` hub nodes (OCPI_ROLE=HUB) on one PostgreSQL behind a
 // round-robin proxy, a CPO and an eMSP connected through it; one hub node is SIGKILLed under traffic,
 // then the CPO goes down. Needs a server: `pnpm test` runs through scripts/with-postgres.sh.
-import { type ClientInfo, createRegistrationToken, type Location, type Partner, partnerToken, STORE_MODULES } from '@ocpi-ts/core';
+import { type ClientInfo, createRegistrationToken, type Location, type OcpiStore, type Partner, partnerToken, STORE_MODULES } from '@ocpi-ts/core';
 import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { createPostgresStore } from '@ocpi-ts/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ afterAll(() => cleanUp({ dirs: true }));
 
 const url = process.env.OCPI_TEST_DATABASE_URL;
 const CPA = { country_code: 'NL', party_id: 'CPA' };
+/** The status of NL*CPA in the ClientInfo the hub NL*HUB keeps (or pushed to a party). */
+const cpaStatus = async (store: OcpiStore) =>
+  (await store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner: { country_code: 'NL', party_id: 'HUB' }, id: 'NL*CPA' }))?.data.status;
 
 describe('two hub nodes on one PostgreSQL behind a round-robin proxy', () => {
   it('keeps routing while a hub node is SIGKILLed; command results come back through either node; a party that is down gets 4003 and goes OFFLINE', async () => {
@@ -49,14 +52,7 @@ describe('two hub nodes on one PostgreSQL behind a round-robin proxy', () => {
       const hub: Partner = await emsp.partners.register({ versionsUrl, tokenA: partnerToken((await createRegistrationToken(store)).token) });
       expect(hub.roles.map((r) => r.role)).toEqual(['HUB']);
       // The eMSP accepts what the hub relays for NL*CPA once the hub told it NL*CPA is connected.
-      await expect
-        .poll(
-          async () =>
-            (await emsp.store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner: { country_code: 'NL', party_id: 'HUB' }, id: 'NL*CPA' }))
-              ?.data.status,
-          { timeout: 15_000 },
-        )
-        .toBe('CONNECTED');
+      await expect.poll(() => cpaStatus(emsp.store), { timeout: 15_000 }).toBe('CONNECTED');
 
       const viaHub = emsp.client.forPartner(hub);
       const token = demoTokens({ country_code: 'DE', party_id: 'MSP' })[0];
@@ -92,16 +88,8 @@ describe('two hub nodes on one PostgreSQL behind a round-robin proxy', () => {
       await cpo.close();
       const down = await viaHub.get('locations', 'SENDER', ['LOC00001'], { to: CPA }).catch((error: { statusCode?: number }) => error);
       expect((down as { statusCode?: number }).statusCode).toBe(4003);
-      const info = await store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner: { country_code: 'NL', party_id: 'HUB' }, id: 'NL*CPA' });
-      expect(info?.data.status).toBe('OFFLINE');
-      await expect
-        .poll(
-          async () =>
-            (await emsp.store.objects.get<ClientInfo>({ module: STORE_MODULES.hubClientInfo, owner: { country_code: 'NL', party_id: 'HUB' }, id: 'NL*CPA' }))
-              ?.data.status,
-          { timeout: 15_000 },
-        )
-        .toBe('OFFLINE');
+      expect(await cpaStatus(store)).toBe('OFFLINE');
+      await expect.poll(() => cpaStatus(emsp.store), { timeout: 15_000 }).toBe('OFFLINE');
     } finally {
       await store.close();
       await cleanUp();

@@ -11,7 +11,7 @@ import { locationsReceiver, locationsSender } from '../modules/locations.js';
 import { sessionsReceiver, sessionsSender } from '../modules/sessions.js';
 import { tokensReceiver, tokensSender } from '../modules/tokens.js';
 import type { Partner } from '../partners/partner.js';
-import type { CDR, ClientInfo, Location, Session } from '../schemas/v2.2.1/index.js';
+import type { CDR, ClientInfo, Location, Session, Token } from '../schemas/v2.2.1/index.js';
 import type { OcpiServer } from '../server.js';
 import { example } from '../testing/examples.js';
 import { serveOverHttp } from '../testing/http.js';
@@ -225,7 +225,7 @@ describe('the hub', () => {
       .forPartner(hubOf.msp)
       .sendCommand(
         'START_SESSION',
-        { token: { ...example('token_example_1_app_user.json'), ...ref(MSP) }, location_id: 'CPA-LOC1', evse_uid: '3256' } as never,
+        { token: { ...example<Token>('token_example_1_app_user.json'), ...ref(MSP) }, location_id: 'CPA-LOC1', evse_uid: '3256' } as never,
         { to: ref(CPA), from: ref(MSP), results: { receiver: msp.results, node: msp.node } },
       );
     expect(sent.response.result).toBe('ACCEPTED');
@@ -318,10 +318,10 @@ describe('isolation through the hub', () => {
     expect(evil.seen.some((r) => r.url.includes('S-2'))).toBe(false);
     expect(await msp.store.objects.get({ module: STORE_MODULES.sessions, owner: ref(CPA), id: 'S-2' })).toBeDefined();
     // Pushing or reading the victim's Tokens at a CPO: the URL names another party than the sender.
-    const token = { ...example('token_example_1_app_user.json'), ...ref(MSP) };
-    const push = await call(hub, e.atMember, 'PUT', `receiver/tokens/DE/MSP/${(token as { uid: string }).uid}`, { from: EVIL, to: CPA, body: token });
+    const token = { ...example<Token>('token_example_1_app_user.json'), ...ref(MSP) };
+    const push = await call(hub, e.atMember, 'PUT', `receiver/tokens/DE/MSP/${token.uid}`, { from: EVIL, to: CPA, body: token });
     expect(push.status).toBe(404);
-    const read = await call(hub, e.atMember, 'GET', `receiver/tokens/DE/MSP/${(token as { uid: string }).uid}`, { from: EVIL, to: CPA });
+    const read = await call(hub, e.atMember, 'GET', `receiver/tokens/DE/MSP/${token.uid}`, { from: EVIL, to: CPA });
     expect(read.status).toBe(404);
     // A relayed command result URL answers only the party the command went to.
     const cdrAttempt = await call(hub, e.atMember, 'POST', 'receiver/cdrs', { from: EVIL, to: MSP, body: cdr(CPA, MSP, 'CDR-EVIL') });
