@@ -4,10 +4,21 @@
 // session at each through the hub, and gets each CDR. `--once` exits after the flow.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CDR, type ClientInfo, createRegistrationToken, type Location, type Partner, partnerToken, type Session, STORE_MODULES } from '@ocpi-ts/core';
+import {
+  type CDR,
+  type ClientInfo,
+  createRegistrationToken,
+  type Location,
+  type Partner,
+  partnerToken,
+  type Session,
+  STORE_MODULES,
+  type Token,
+} from '@ocpi-ts/core';
 import { type NodeConfig, readConfig } from './config.js';
 import { nextEvent, objectEvent } from './demo.js';
 import { type RunningNode, startNode } from './node.js';
+import { demoTokens } from './seed.js';
 
 export interface HubDemoOptions {
   adapter?: NodeConfig['adapter'];
@@ -145,17 +156,8 @@ export async function runHubDemo(options: HubDemoOptions = {}): Promise<HubDemoR
 
     // 5. A session at each CPO, by command through the hub; the CommandResult comes back through the hub's response_url.
     const results = { receiver: emsp.commandResults!, node: emsp.server.node, timeoutMs: 15_000 };
-    const token = {
-      country_code: 'DE',
-      party_id: 'MSP',
-      uid: 'APP0000001',
-      type: 'APP_USER' as const,
-      contract_id: 'DE-MSP-C000001',
-      issuer: 'Demo eMSP',
-      valid: true,
-      whitelist: 'ALLOWED' as const,
-      last_updated: '2026-01-01T00:00:00Z',
-    };
+    // The driver's app token the eMSP pushed to both CPOs (through the hub, by Broadcast Push).
+    const token = demoTokens({ country_code: 'DE', party_id: 'MSP' })[0] as Token;
     const sessions: Session[] = [];
     const cdrs: CDR[] = [];
     let step = 5;
