@@ -12,7 +12,7 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 const external = Object.keys(dependencies).filter((name) => !name.startsWith('@ocpi-ts/'));
 
 await build({
-  entryPoints: ['main', 'in-process', 'http', 'http-server', 'serve', 'writes', 'write-baseline', 'stores', 'memory-child', 'tariffs'].map((name) =>
+  entryPoints: ['main', 'in-process', 'http', 'http-server', 'serve', 'versions', 'writes', 'write-baseline', 'stores', 'memory-child', 'tariffs'].map((name) =>
     join(root, 'src', `${name}.ts`),
   ),
   outdir: join(root, '.build'),

@@ -32,8 +32,8 @@ export const config = {
   storeSeconds: number('BENCH_STORE_SECONDS', 40, 10),
   /** Locations held in memory for the resident-memory measurement. */
   memoryLocations: number('BENCH_MEMORY_LOCATIONS', 100_000, 20_000),
-  /** Comma-separated parts to run: inprocess, serve, writes, stores, memory, tariffs (the default) and http (the in-memory core through each adapter). */
-  parts: (process.env.BENCH_PARTS ?? 'inprocess,serve,writes,stores,memory,tariffs').split(',').map((part) => part.trim()),
+  /** Comma-separated parts to run: inprocess, serve, versions, writes, stores, memory, tariffs (the default) and http (the in-memory core through each adapter). */
+  parts: (process.env.BENCH_PARTS ?? 'inprocess,serve,versions,writes,stores,memory,tariffs').split(',').map((part) => part.trim()),
 };
 
 export type BenchConfig = typeof config;

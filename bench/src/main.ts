@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { config } from './config.js';
 import type { HttpResult, Variant } from './http.js';
 import type { InProcessResult } from './in-process.js';
-import { LOCATIONS, PAGE_LIMIT, PAGE_OFFSET } from './scenario.js';
+import { LOCATIONS, PAGE_LIMIT, PAGE_OFFSET, PAGE_VERSIONS } from './scenario.js';
 import type { ServeResult } from './serve.js';
 import { count, ms, ratio, table } from './stats.js';
 import type { StoresResult } from './stores.js';
 import type { TariffsResult } from './tariffs.js';
+import type { VersionsResult } from './versions.js';
 import type { WriteMeasure, WritesResult } from './writes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +64,9 @@ const wants = (name: string) => config.parts.includes(name);
 const pinnedEnv = { BENCH_PINNED: taskset ? '1' : '0' };
 const inProcess = wants('inprocess') ? await part<InProcessResult>('in process', pin(1, [join(here, 'in-process.mjs')])) : undefined;
 const serve = wants('serve') ? await part<ServeResult>('pnpm serve over HTTP', pin(0, [join(here, 'serve.mjs')]), pinnedEnv) : undefined;
+const versions = wants('versions')
+  ? await part<VersionsResult>('a page in each OCPI version over HTTP', pin(0, [join(here, 'versions.mjs')]), pinnedEnv)
+  : undefined;
 const writes = wants('writes') ? await part<WritesResult>('writes', pin(0, [join(here, 'writes.mjs')]), pinnedEnv) : undefined;
 const http = wants('http') ? await part<HttpResult>('the core over HTTP, in memory', pin(0, [join(here, 'http.mjs')]), pinnedEnv) : undefined;
 const memory: MemoryResult[] = [];
@@ -103,6 +107,15 @@ for (const r of serve?.runs ?? []) {
     what: `${name}: 0 errors, the same bytes as both baselines`,
     holds: ours.errors === 0 && r.identical,
     measured: `${ours.errors} errors, ${r.identical ? 'identical' : 'DIFFERENT'}`,
+  });
+}
+for (const version of ['2.3.0', '2.1.1'] as const) {
+  const measured = versions?.versions[version];
+  if (!measured) continue;
+  targets.push({
+    what: `pnpm serve, embedded, fastify: GET of a Locations page in OCPI ${version} within 10% of 2.2.1's`,
+    holds: measured.ratioTo221 >= 0.9 && measured.errors === 0,
+    measured: `${ratio(measured.ratioTo221)}, ${measured.errors} errors`,
   });
 }
 for (const s of stores?.stores ?? []) {
@@ -204,6 +217,28 @@ if (serve) {
 \`pnpm serve\` as CPO (started as a user starts it: validators generated, TypeScript run by tsx, the access log on and written to /dev/null), ${count(serve.seedLocations)} demo Locations seeded, a partner registered through the credentials handshake, \`GET ${serve.path}\` (${count(first?.bodyBytes ?? 0)} bytes) with its token, autocannon with ${serve.connections} connections, ${serve.rounds} rounds of ${serve.seconds} s per server after a warm-up, the node and the two baselines in alternation (a different one first each round). Node and baselines on core 1, autocannon on core 0, PostgreSQL unpinned (a database has CPU of its own). The baselines are hand-written node:http servers serving the node's own seed to the same token: (a) looks the token up in a Map and \`JSON.stringify\`s the envelope, (b) looks it up and joins each Location's pre-encoded bytes. Each answers the same status, OCPI headers and bytes as the node (timestamp aside), checked before measuring: ${serve.runs.every((r) => r.identical) ? 'all identical' : '**NOT all identical**'}. Medians over the rounds; the ratio is the median of the per-round ratios. "server CPU per request" is the CPU time the server's processes used per answered request (from /proc, median of the rounds): unlike requests per second it hardly moves when other work shares the machine. RSS is the server process's after the runs, and its peak. "client CPU" is the load generator's busiest run (100%: saturated, the server may be faster than measured). Start: from spawning \`pnpm serve\` to its first answer to token A: ${serve.runs.map((r) => `${storeNames[r.store]}/${r.adapter} ${r.startSeconds.toFixed(0)} s`).join(', ')}.
 
 ${table(['store, adapter', 'server', 'requests/s', 'server CPU per request', 'p50', 'p99', 'errors', 'ratio to (a) / (b)', 'RSS', 'peak RSS', 'client CPU'], rows)}`);
+}
+
+if (versions) {
+  const rows = PAGE_VERSIONS.map((version) => {
+    const v = versions.versions[version];
+    return [
+      `${version}${version === '2.2.1' ? ' (reference)' : ''}`,
+      `\`${versions.paths[version]}\``,
+      count(v.bodyBytes),
+      count(v.requestsPerSecond),
+      `${count(v.cpuPerRequest)} µs`,
+      ms(v.p50, 2),
+      ms(v.p99, 2),
+      String(v.errors),
+      version === '2.2.1' ? '' : `**${ratio(v.ratioTo221)}**`,
+    ];
+  });
+  sections.push(`## One page in each OCPI version over HTTP
+
+\`pnpm serve\` as CPO (embedded store, fastify), ${count(versions.seedLocations)} demo Locations seeded, every version served (\`OCPI_VERSIONS\` default), a partner registered, the same page of 50 Locations asked in each version with its token: 2.3.0 is the canonical version (stored bytes as they are), 2.1.1 converts each object once (its own shape and URL layout) and then serves it from the encoding cache. autocannon with ${versions.connections} connections, ${versions.rounds} rounds of ${versions.seconds} s per version after a warm-up, the versions in alternation (a different one first each round). Node on core 1, autocannon on core 0. The ratio is the median of the per-round ratios to 2.2.1. **Target: 2.1.1 and 2.3.0 within 10% of 2.2.1** (ratio ≥ 0.9).
+
+${table(['version', 'path', 'bytes', 'requests/s', 'server CPU per request', 'p50', 'p99', 'errors', 'ratio to 2.2.1'], rows)}`);
 }
 
 if (writes) {
@@ -312,7 +347,7 @@ sections.push(`The whole run took ${Math.floor(seconds / 60)} min ${Math.round(s
 const report = sections.join('\n\n');
 console.log(report);
 
-if (!config.quick && ['inprocess', 'serve', 'writes', 'stores', 'memory', 'tariffs'].every(wants)) {
+if (!config.quick && ['inprocess', 'serve', 'versions', 'writes', 'stores', 'memory', 'tariffs'].every(wants)) {
   const docPath = join(repo, 'docs', 'benchmarks.md');
   const notesPath = join(repo, 'bench', 'NOTES.md');
   const notes = readFileSync(notesPath, 'utf8').trim();

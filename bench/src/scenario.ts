@@ -32,6 +32,10 @@ export const PAGE_PATHS_BY_VERSION = {
   '2.1.1': `/ocpi/2.1.1/cpo/locations?offset=${PAGE_OFFSET}&limit=${PAGE_LIMIT}`,
 } as const;
 
+/** The versions a page is measured in (versions.ts, over HTTP), 2.2.1 the reference. */
+export const PAGE_VERSIONS = ['2.3.0', '2.2.1', '2.1.1'] as const;
+export type PageVersion = (typeof PAGE_VERSIONS)[number];
+
 /** The request headers of the measured GET (fixed ids, so every server answers the same headers). */
 export const GET_HEADERS = { authorization: AUTHORIZATION, 'x-request-id': 'bench-request', 'x-correlation-id': 'bench-correlation' };
 

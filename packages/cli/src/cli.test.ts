@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getOwnObject, type Location, partnerToken, STORE_MODULES } from '@ocpi-ts/core';
+import { getOwnObject, type Location, partnerToken, STORE_MODULES, versionEdge } from '@ocpi-ts/core';
 import { example } from '@ocpi-ts/core/test-support';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseFault } from './mock/faults.js';
@@ -183,12 +183,18 @@ describe('ocpi pull and push', () => {
     expect(res.stderr).toMatch(/locations \[#+\.*\] \d+\/57/);
   });
 
-  it('pull names every invalid object and its field, still writes it, and exits 1', async () => {
+  it('pull names every invalid object and its field, leaves it out, and exits 1', async () => {
     const { credentials } = await registered('CPO', { locations: 9, faults: [parseFault('invalid-objects')] });
     const res = await ocpi(['pull', 'locations', '--credentials', credentials, '--quiet']);
     expect(res.code).toBe(1);
-    expect(res.stdout.trim().split('\n')).toHaveLength(9);
-    expect(res.stderr).toMatch(/invalid Location LOC\d+ .*\/address: is required/);
+    const named = [...res.stderr.matchAll(/invalid Location (LOC\d+) .*\/address: is required/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    const written = res.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).id);
+    expect(written.length + named.length).toBe(9);
+    for (const id of named) expect(written).not.toContain(id);
   });
 
   it('pulls Sessions from a CPO with date_from (the epoch), which it requires', async () => {
@@ -211,6 +217,44 @@ describe('ocpi pull and push', () => {
     expect(res.stdout).toMatch(/1 of 2 locations pushed/);
     expect(await getOwnObject<Location>(partner.node.store, STORE_MODULES.locations, ours, good.id)).toEqual(good);
     expect(await getOwnObject(partner.node.store, STORE_MODULES.locations, ours, 'LOC00002')).toBeUndefined();
+  });
+});
+
+describe.each(['2.1.1', '2.3.0'])('ocpi with a partner that speaks OCPI %s', (version) => {
+  it('versions and register take its version; pull writes canonical objects; push sends them in its version', async () => {
+    const listed = await mock({ role: 'CPO', versions: [version] });
+    const versions = await ocpi(['versions', listed.versionsUrl, '--token', listed.tokenA]);
+    expect(versions.code, versions.stderr).toBe(0);
+    expect(versions.stdout).toMatch(new RegExp(`${version.replaceAll('.', '\\.')} +http\\S+ +spoken by this CLI`));
+
+    const { credentials } = await registered('CPO', { versions: [version], locations: 12 });
+    const profile = JSON.parse(readFileSync(credentials, 'utf8')).profiles['nl-mck'];
+    expect([profile.version, profile.tokenEncoding]).toEqual([version, version === '2.1.1' ? 'raw' : 'base64']);
+    // 2.1.1 endpoints have no role: it follows from the partner's (a CPO sends Locations).
+    expect(profile.endpoints).toContainEqual(expect.objectContaining({ identifier: 'locations', role: 'SENDER' }));
+    const pulled = await ocpi(['pull', 'locations', '--credentials', credentials, '--quiet']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const locations = pulled.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Location);
+    expect(locations).toHaveLength(12);
+    // Canonical (2.3.0) objects: a 2.1.1 Location names no owner, its credentials do.
+    expect(new Set(locations.map((l) => `${l.country_code}*${l.party_id}`))).toEqual(new Set(['NL*MCK']));
+
+    const { partner, credentials: ofEmsp } = await registered('EMSP', { versions: [version] });
+    const ours = { country_code: 'NL', party_id: 'CLI' };
+    const location = sampleLocation(ours, 1, '2026-01-01T00:00:00Z');
+    // The file is in the partner's version, as a user of that version writes it.
+    const canonical = versionEdge('2.2.1').toCanonical('Location', location);
+    const inVersion = canonical.ok ? versionEdge(version).fromCanonical('Location', canonical.value) : canonical;
+    if (!inVersion.ok) throw new Error(`the sample Location cannot be written in ${version}`);
+    const file = join(tempDir(), 'push.json');
+    writeFileSync(file, JSON.stringify(inVersion.value));
+    const pushed = await ocpi(['push', 'locations', file, '--credentials', ofEmsp, '--quiet']);
+    expect(pushed.code, pushed.stdout).toBe(0);
+    const kept = await getOwnObject<Location>(partner.node.store, STORE_MODULES.locations, ours, location.id);
+    expect([kept?.country_code, kept?.party_id, kept?.id, kept?.address]).toEqual(['NL', 'CLI', location.id, location.address]);
   });
 });
 

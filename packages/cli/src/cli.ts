@@ -28,7 +28,7 @@ export const COMMANDS: readonly Command[] = [
   openApiCommand,
 ];
 
-const HELP = `ocpi: talk OCPI 2.2.1 with a partner, check it, or stand in for one; validate and convert objects of 2.1.1, 2.2.1 and 2.3.0
+const HELP = `ocpi: talk OCPI (2.1.1, 2.2.1 or 2.3.0, as negotiated) with a partner, check it (2.2.1), or stand in for one; validate and convert objects of every version
 
 Usage: ocpi <command> [options]   (ocpi <command> --help for its options)
 

@@ -59,6 +59,8 @@ export interface RoleNodeOptions {
   onPartnerChange?: (change: PartnerChange) => void | Promise<void>;
   /** Put in front of the core, e.g. the mock's faults. */
   wrap?: (handle: Handle, server: OcpiServer) => Handle;
+  /** The OCPI versions served (default 2.2.1). */
+  versions?: readonly string[];
 }
 
 export interface RoleNode {
@@ -121,7 +123,7 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
     baseUrl: `${publicUrl}/ocpi`,
     parties: options.parties,
     store,
-    versions: ['2.2.1'],
+    versions: options.versions ?? ['2.2.1'],
     modules: modules,
     partnerPolicy: registeringWithChosenPartner(),
   });

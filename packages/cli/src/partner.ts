@@ -1,10 +1,12 @@
 // Which partner a command talks to, and how: a registered profile from the credentials file, or a
 // versions URL and token given on the command line (discovered on the spot).
 import {
-  compareVersions,
+  createAutoValidatorFactory,
   createOcpiClient,
+  discoverPartner,
   type Endpoint,
   LOCAL_OUTBOUND_POLICY,
+  OCPI_VERSIONS,
   type OcpiClient,
   type Partner,
   type PartyRef,
@@ -14,30 +16,35 @@ import {
 import { credentialsPath, partnerOf, pickProfile, readCredentials } from './credentials-file.js';
 import { type CliIo, usageError } from './io.js';
 
-/** The OCPI versions the CLI speaks. */
-export const SUPPORTED_VERSIONS = ['2.2.1'];
+/** The OCPI versions the CLI speaks: every version the client speaks. */
+export const SUPPORTED_VERSIONS: readonly string[] = OCPI_VERSIONS;
 
 export interface Discovered {
   versions: { version: string; url: string }[];
-  /** The highest version both sides speak, and its endpoints. */
+  /** The highest version both sides speak, and its endpoints (with roles: 2.1.1's follow from the partner's role). */
   version: string | undefined;
   endpoints: Endpoint[];
+  /** How the token travels in that version (raw in 2.1.1), unless fixed by the caller. */
+  encoding: TokenEncoding;
 }
 
-/** GET the versions, then the details of the highest version we speak. */
-export async function discover(client: OcpiClient, versionsUrl: string, token: string, encoding: TokenEncoding): Promise<Discovered> {
-  const call = { method: 'GET' as const, token: partnerToken(token), encoding };
-  const listed = await client.request<{ version: string; url: string }[]>({ ...call, url: versionsUrl });
+/** GET the versions, then the details of the highest version we speak (the core's discovery, needing no endpoint). */
+export async function discover(client: OcpiClient, versionsUrl: string, token: string, encoding: TokenEncoding, fixedEncoding = false): Promise<Discovered> {
+  const listed = await client.request<{ version: string; url: string }[]>({ method: 'GET', url: versionsUrl, token: partnerToken(token), encoding });
   const versions = Array.isArray(listed.data) ? listed.data : [];
-  const version = versions
-    .map((v) => v.version)
-    .filter((v) => SUPPORTED_VERSIONS.includes(v))
-    .sort(compareVersions)
-    .at(-1);
-  const url = versions.find((v) => v.version === version)?.url;
-  if (version === undefined || url === undefined) return { versions, version: undefined, endpoints: [] };
-  const details = await client.request<{ endpoints?: Endpoint[] }>({ ...call, url });
-  return { versions, version, endpoints: details.data?.endpoints ?? [] };
+  if (!versions.some((v) => SUPPORTED_VERSIONS.includes(v.version))) return { versions, version: undefined, endpoints: [], encoding };
+  const found = await discoverPartner({
+    client,
+    validators: createAutoValidatorFactory(),
+    versionsUrl,
+    token: partnerToken(token),
+    encoding,
+    fixedEncoding,
+    versions: SUPPORTED_VERSIONS,
+    required: [],
+    maxEndpoints: 1000,
+  });
+  return { versions, version: found.version, endpoints: found.endpoints, encoding: found.encoding };
 }
 
 /** Options every partner-facing command takes. */
@@ -90,7 +97,7 @@ export async function resolvePartner(args: PartnerArgs, io: CliIo): Promise<{ pa
     if (!args['versions-url'] || !args.token) throw usageError('--versions-url and --token go together');
     const client = clientFor(args, adHocParty);
     const encoding: TokenEncoding = args['raw-token'] ? 'raw' : 'base64';
-    const found = await discover(client, args['versions-url'], args.token, encoding);
+    const found = await discover(client, args['versions-url'], args.token, encoding, args['raw-token'] === true);
     if (found.version === undefined) {
       throw usageError(
         `${args['versions-url']} offers ${found.versions.map((v) => v.version).join(', ') || 'no version'}; this CLI speaks ${SUPPORTED_VERSIONS.join(', ')}`,
@@ -101,7 +108,7 @@ export async function resolvePartner(args: PartnerArgs, io: CliIo): Promise<{ pa
       version: found.version,
       endpoints: found.endpoints,
       token: args.token,
-      tokenEncoding: encoding,
+      tokenEncoding: found.encoding,
       roles: [],
     });
     return { partner, client, ours: adHocParty };

@@ -143,6 +143,24 @@ export function encodeEnvelope(fields: EnvelopeFields): Uint8Array<ArrayBuffer> 
   return out;
 }
 
+/** A JSON array of these values, as one `JsonText` of UTF-8 bytes (what a page's `data` becomes when kept whole). */
+export function jsonList(items: readonly JsonText[]): JsonText {
+  const chunks = items.map((item) => item.utf8 ?? bytesOf(item.text));
+  let length = 2 + Math.max(0, chunks.length - 1);
+  for (const chunk of chunks) length += chunk.byteLength;
+  const out = new Uint8Array(length);
+  out[0] = 0x5b; // [
+  let at = 1;
+  for (let i = 0; i < chunks.length; i++) {
+    if (i > 0) out[at++] = 0x2c; // ,
+    const chunk = chunks[i] as Uint8Array;
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  out[at] = 0x5d; // ]
+  return new JsonText(out);
+}
+
 const isUtf8Json = (value: unknown): boolean => value instanceof JsonText && value.utf8 !== undefined;
 
 /**

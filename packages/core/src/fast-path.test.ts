@@ -1,7 +1,8 @@
 // The fast read path: objects are serialized once when written, kept as UTF-8 bytes, and every page is
 // assembled around those bytes. Whatever the path, the answer is the bytes of the plain path,
 // `JSON.stringify` of the envelope with the objects' data, before and after writes.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { versionEdge } from './edges/edge.js';
 import { encodeEnvelope, JsonText, responseText, serializeEnvelope } from './envelope.js';
 import type { OcpiResponse } from './http.js';
 import type { Location } from './schemas/v2.2.1/index.js';
@@ -100,6 +101,27 @@ describe('the fast read path, through handle()', () => {
     expect(put.status).toBe(200);
     node.locations[1] = replacement;
     expectPlainBytes(await get('?offset=0&limit=3'), node.locations.slice(0, 3));
+  });
+
+  it('converts a stored object to the requested version once, not on every page, and again after it changed', async () => {
+    const edge = versionEdge('2.2.1');
+    const converted = vi.spyOn(edge, 'fromCanonical');
+    try {
+      const first = await get('?offset=0&limit=3');
+      const conversions = converted.mock.calls.length;
+      expect(conversions).toBeGreaterThan(0);
+      const again = await get('?offset=0&limit=3');
+      expect(converted.mock.calls.length).toBe(conversions);
+      expect(responseText(again).replace(envelopeTimestamp(responseText(again)), '')).toBe(
+        responseText(first).replace(envelopeTimestamp(responseText(first)), ''),
+      );
+      await patch(evseStatusPatch(node, 'LOC2', 'LOC2-E1', 'CHARGING', '2024-02-01T12:00:00Z'));
+      const seen = converted.mock.calls.length;
+      expectPlainBytes(await get('?offset=0&limit=3'), node.locations.slice(0, 3));
+      expect(converted.mock.calls.length).toBeGreaterThan(seen);
+    } finally {
+      converted.mockRestore();
+    }
   });
 
   it('answers errors and writes as text, as before', async () => {

@@ -8,7 +8,7 @@ export * from './client/errors.js';
 export { type CrawlOptions, crawl, type InvalidPageItem, nextLink, type PageResponse } from './client/paginate.js';
 export * from './client/sync-state.js';
 export * from './credentials/credentials-module.js';
-export type { OurCredentials, RequiredEndpoint } from './credentials/handshake.js';
+export { type DiscoveredPartner, type DiscoverOptions, discoverPartner, type OurCredentials, type RequiredEndpoint } from './credentials/handshake.js';
 export * from './credentials/initiator.js';
 export * from './credentials/registration-tokens.js';
 export { formatOcpiDateTime, normalizeOcpiDateTime, parseOcpiDateTime } from './date-time.js';

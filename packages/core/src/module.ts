@@ -56,6 +56,12 @@ export interface RouteDefinition {
    * URL (a Location, an EVSE or a Connector). Without it, the data is sent as the handler gives it.
    */
   gives?: string | ((context: RequestContext) => string | undefined);
+  /**
+   * The object type of the data where the handler writes it in the requested version itself (the
+   * credentials module: its 2.2.1 Credentials keep a HUB role the canonical model has not): described
+   * in the OpenAPI document, not converted. A route answering canonical objects says `gives` instead.
+   */
+  answers?: string;
   auth?: RouteAuth;
   /** `false` for a route that only refuses (an unknown command type's 404): left out of the OpenAPI description. */
   openApi?: false;

@@ -1,5 +1,6 @@
 import { OcpiError } from './errors.js';
 import type { EventInput } from './module.js';
+import { notActedFor } from './partners/hub.js';
 import type { PartyRef } from './store/types.js';
 import { tolerated } from './tolerances.js';
 
@@ -45,11 +46,12 @@ export function routingHeaderValues(routing: RoutingHeaders): Record<string, str
 }
 
 /**
- * Which role of ours answers a module interface: the CPO serves the Locations Sender, the eMSP the
- * Tokens Sender, and so on (mod_*, "Interfaces"). Used to tell which of our parties a request with a
- * wrong `OCPI-to` is for when the platform has several.
+ * Which role serves a module interface: the CPO serves the Locations Sender, the eMSP the Tokens
+ * Sender, and so on (mod_*, "Interfaces"); the role calling an interface is the one serving the other
+ * interface of the module. Tells which of our parties a request with a wrong `OCPI-to` is for when the
+ * platform has several, and which parties a request we send goes to and comes from.
  */
-const SERVING_ROLE: Readonly<Record<string, { SENDER?: string; RECEIVER?: string }>> = {
+const SERVING_ROLE: Readonly<Record<string, { SENDER: string; RECEIVER: string }>> = {
   locations: { SENDER: 'CPO', RECEIVER: 'EMSP' },
   sessions: { SENDER: 'CPO', RECEIVER: 'EMSP' },
   cdrs: { SENDER: 'CPO', RECEIVER: 'EMSP' },
@@ -57,7 +59,17 @@ const SERVING_ROLE: Readonly<Record<string, { SENDER?: string; RECEIVER?: string
   tokens: { SENDER: 'EMSP', RECEIVER: 'CPO' },
   commands: { SENDER: 'EMSP', RECEIVER: 'CPO' },
   chargingprofiles: { SENDER: 'SCSP', RECEIVER: 'CPO' },
+  // 2.3.0: mod_payments (the PTP's Sender, the CPO's Receiver); Bookings (the CPO's Sender takes requests).
+  payments: { SENDER: 'PTP', RECEIVER: 'CPO' },
+  bookings: { SENDER: 'CPO', RECEIVER: 'EMSP' },
 };
+
+/** The role serving an interface, and the one calling it (the role serving the module's other interface). */
+function rolesOf(module: { identifier: string; role: string }): { serving: string; calling: string } | undefined {
+  const roles = SERVING_ROLE[module.identifier];
+  if (!roles) return undefined;
+  return module.role === 'SENDER' ? { serving: roles.SENDER, calling: roles.RECEIVER } : { serving: roles.RECEIVER, calling: roles.SENDER };
+}
 
 export interface RouteRequestInput {
   /** The routing headers as received. */
@@ -65,11 +77,9 @@ export interface RouteRequestInput {
   /** Our parties (normalised) and their roles. */
   ourParties: readonly (PartyRef & { role: string })[];
   /** The calling partner's roles; undefined for a caller that is no partner (a registration token). */
-  callerRoles: readonly PartyRef[] | undefined;
+  callerRoles: readonly (PartyRef & { role: string })[] | undefined;
   /** Whether the caller may act for `routing.from` (`node.actsFor`); false when there is none. */
   fromAllowed: boolean;
-  /** Whether the caller holds a HUB role (for the message naming whose parties `OCPI-from` may be). */
-  callerIsHub: boolean;
   /** The module interface asked for. */
   module: { identifier: string; role: string };
 }
@@ -96,8 +106,9 @@ export interface RoutedRequest {
  *   interface): real clients send their own party there (the EVRoaming Foundation's client does). A
  *   hub routes by `OCPI-to`, so there a foreign party stays an error.
  * - The answer goes back to whoever sent the request ("Party to Party"), naming only valid parties:
- *   the party of ours addressed (or our only one), the `OCPI-from` party when the caller may act for
- *   it (or its only one); an answer refusing a foreign party never claims to come from it or go to it.
+ *   from the party of ours addressed (or our only one, or without `OCPI-to` the one serving the
+ *   interface), to the `OCPI-from` party when the caller may act for it (or its only one, or its
+ *   hub); an answer refusing a foreign party never claims to come from it or go to it.
  */
 export function routeRequest(input: RouteRequestInput): RoutedRequest {
   const { routing, ourParties, fromAllowed } = input;
@@ -121,13 +132,15 @@ export function routeRequest(input: RouteRequestInput): RoutedRequest {
   }
   const from = routing.from;
   if (!refusal && from && input.callerRoles && !fromAllowed) {
-    const whose = input.callerIsHub ? 'one of your parties or of the parties your hub serves' : 'one of the parties registered with your credentials';
-    refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${from.country_code}/${from.party_id} is not ${whose}`);
+    refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${notActedFor(from, callerRoles)}`);
   }
+  const callerHub = callerRoles.find((role) => role.role === 'HUB');
   const only = ourParties.length === 1 ? partyOf(ourParties[0] as PartyRef) : undefined;
   const answer: RoutingHeaders = {
-    from: to ?? only,
-    to: from && fromAllowed ? from : callerRoles.length === 1 ? partyOf(callerRoles[0] as PartyRef) : undefined,
+    // Without OCPI-to (an Open Routing Request, or a client that sends none), from the one party of ours it can be for.
+    from: to ?? only ?? (routing.to ? undefined : intendedParty(input)),
+    // Else the caller's only party, or the hub itself (a 2.3.0 hub lists the parties behind it among its roles).
+    to: from && fromAllowed ? from : callerRoles.length === 1 ? partyOf(callerRoles[0] as PartyRef) : callerHub && partyOf(callerHub),
   };
   return { routing: { from, to: to ?? routing.to }, answer, ...(refusal ? { refusal } : {}), ...(tolerance ? { tolerated: tolerance } : {}) };
 }
@@ -138,7 +151,70 @@ const partyOf = (party: PartyRef): PartyRef => ({ country_code: party.country_co
 function intendedParty({ ourParties, module }: RouteRequestInput): PartyRef | undefined {
   if (ourParties.some((p) => p.role === 'HUB')) return undefined;
   if (ourParties.length === 1) return partyOf(ourParties[0] as PartyRef);
-  const role = SERVING_ROLE[module.identifier]?.[module.role as 'SENDER' | 'RECEIVER'];
+  const role = rolesOf(module)?.serving;
   const serving = role ? ourParties.filter((p) => p.role === role) : [];
   return serving.length === 1 ? partyOf(serving[0] as PartyRef) : undefined;
 }
+
+export interface RouteOutboundInput {
+  /** The partner's module interface called, e.g. `{ identifier: 'locations', role: 'RECEIVER' }` for a Location push. */
+  module: { identifier: string; role: string };
+  method: string;
+  /** Our parties and their roles. */
+  ourParties: readonly (PartyRef & { role?: string })[];
+  /** The partner's parties and roles as granted; a HUB role makes it a hub. */
+  partnerRoles: readonly (PartyRef & { role: string })[];
+  /** The party that owns the object sent (a pushed Location's, Session's, CDR's or Token's country_code/party_id). */
+  owner?: PartyRef | undefined;
+  /** The party the object is for when it names one: the eMSP of a Session's or CDR's `cdr_token`. */
+  destination?: PartyRef | undefined;
+  /** The caller's own `OCPI-from` and `OCPI-to`, which win over any choice here. */
+  from?: PartyRef | undefined;
+  to?: PartyRef | undefined;
+  /** A push for every party behind a hub (transport_and_format, "Broadcast Push"); only to a hub, never with GET. */
+  broadcast?: boolean | undefined;
+  /** A GET of a whole list on a Sender (not one object): to a hub, a "GET All via Hubs". */
+  list?: boolean | undefined;
+}
+
+/**
+ * The routing headers of a request we send (transport_and_format, "Message Routing", the tables of
+ * "Overview of required/optional routing headers"), in one place beside `routeRequest`:
+ *
+ * - `OCPI-from` is the requesting party: the object's owner, else our party in the role that calls
+ *   the interface (the eMSP calling a Commands Receiver), else our only or first party.
+ * - Party to party, `OCPI-to` is the receiving party: the partner's party the object is for (a
+ *   Session's eMSP on a platform hosting several), else its party in the role serving the interface
+ *   (the eMSP for a Locations Receiver), else one not in the calling role (an NSP, OTHER), else its first.
+ * - Via a hub, `OCPI-to` is the receiving party behind it: the caller's, or the one the object is for;
+ *   the hub itself for a Broadcast Push and a GET All; omitted otherwise: an Open Routing Request,
+ *   the hub routes by the object.
+ */
+export function routeOutbound(input: RouteOutboundInput): RoutingHeaders {
+  const { ourParties, partnerRoles } = input;
+  const roles = rolesOf(input.module);
+  const hub = partnerRoles.find((p) => p.role === 'HUB');
+  if (input.broadcast && input.method.toUpperCase() === 'GET') {
+    throw new TypeError(
+      'A GET is never a Broadcast Push (transport_and_format, "Broadcast Push"): name the party in `to`, or leave it out for an Open Routing Request',
+    );
+  }
+  if (input.broadcast && !hub) throw new TypeError('A Broadcast Push goes to a hub: this partner holds no HUB role');
+  const from = input.from ?? input.owner ?? (roles && ourParties.find((p) => p.role === roles.calling)) ?? (ourParties.length > 0 ? ourParties[0] : undefined);
+  let to: PartyRef | undefined = input.to;
+  if (!to && hub) {
+    if (input.broadcast || (input.list && input.method.toUpperCase() === 'GET')) to = hub;
+    else to = input.destination;
+  } else if (!to) {
+    const theirs = input.destination && partnerRoles.find((p) => same(p, input.destination as PartyRef));
+    to =
+      theirs ??
+      (roles && partnerRoles.find((p) => p.role === roles.serving)) ??
+      (roles && partnerRoles.find((p) => p.role !== roles.calling)) ??
+      partnerRoles[0];
+  }
+  return { from: from && partyOf(from), to: to && partyOf(to) };
+}
+
+const same = (a: PartyRef, b: PartyRef) =>
+  a.country_code.toUpperCase() === b.country_code.toUpperCase() && a.party_id.toUpperCase() === b.party_id.toUpperCase();

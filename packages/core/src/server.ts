@@ -4,7 +4,7 @@ import { hashToken, type PresentedToken, readAuthorizationHeader } from './auth/
 import { readBody } from './body.js';
 import type { ConversionContext } from './edges/convert.js';
 import { CANONICAL_VERSION, isOcpiVersion, OCPI_VERSIONS, type VersionEdge, versionEdge } from './edges/edge.js';
-import { EncodingCache, type EncodingCacheOptions, toVersion } from './edges/encodings.js';
+import { EncodingCache, type EncodingCacheOptions, pageInVersion, toVersion } from './edges/encodings.js';
 import { counterpartRole, facesPartner211, modulePath, ourPartyFacing } from './edges/layout.js';
 import { createLossRecorder, type LossRecorder } from './edges/losses.js';
 import { type EnvelopeFields, envelopeBody, ocpiTimestamp } from './envelope.js';
@@ -26,7 +26,7 @@ import type {
   RouteDefinition,
 } from './module.js';
 import { type PaginationOptions, paginationHeaders, parsePagination } from './pagination.js';
-import { actsFor, type HubServes } from './partners/hub.js';
+import { actsFor, type HubServes, notActedFor } from './partners/hub.js';
 import type { CredentialsRole, Partner, Role } from './partners/partner.js';
 import { defaultPartnerPolicy, type PartnerPolicy } from './partners/policy.js';
 import { type RoutingHeaders, readRoutingHeaders, routeRequest, routingHeaderValues } from './routing-headers.js';
@@ -335,7 +335,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   /**
    * `edge`: the version requested. A partner sends its token as its version says (raw in 2.1.1, Base64
    * from 2.2 on) or as it always did (`tokenEncoding`): a 2.1.1 partner moving to 2.2.1 sends Base64 on
-   * the 2.2.1 credentials endpoint. The versions endpoints, which have no version, take the partner's own.
+   * the 2.2.1 credentials endpoint and version details. The versions endpoint, which has no version, takes the partner's own.
    */
   async function authenticate(authorization: string | undefined, auth: RouteAuth, edge: VersionEdge | undefined): Promise<Caller> {
     const readings = authorization ? await hashedReadings(authorization) : [];
@@ -456,7 +456,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     // country_code/party_id may be answered with 404, so other parties' objects stay invisible.
     // A hub pushes for the parties it serves (transport_and_format, "Broadcast Push": the URL keeps the original party).
     if (caller.kind !== 'partner' || !(await node.actsFor(caller.partner, owner))) {
-      throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`);
+      throw OcpiError.notFound(notActedFor(owner, caller.kind === 'partner' ? caller.partner.roles : []));
     }
     return owner;
   }
@@ -524,7 +524,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           ? versionEdge(target.version)
           : undefined;
     answering.edge = edge;
-    const caller = await authenticate(firstHeader(request.headers.authorization), auth, target.kind === 'route' ? edge : undefined).catch((error: unknown) => {
+    // Version details have a version: a 2.1.1 partner moving to 2.2.1 reads ours with its token in Base64.
+    const caller = await authenticate(firstHeader(request.headers.authorization), auth, edge).catch((error: unknown) => {
       if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
       throw error;
     });
@@ -566,7 +567,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         routing: found.module.relays ? { from: received.from, to: undefined } : received,
         ourParties,
         callerRoles: caller.kind === 'partner' ? caller.partner.roles : undefined,
-        callerIsHub: caller.kind === 'partner' && caller.partner.roles.some((r) => r.role === 'HUB'),
         fromAllowed,
         module: found.module,
       });
@@ -611,9 +611,14 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     const items = Array.isArray(result.data) ? result.data : [];
     const returned = items.length;
     const gives = typeof route.gives === 'function' ? route.gives(context) : route.gives;
-    if (gives !== undefined && result.data !== undefined && result.data !== null && found.edge.version !== CANONICAL_VERSION) {
+    if (gives !== undefined && result.data !== undefined && result.data !== null) {
       const converting = { edge: found.edge, type: gives, store, losses, partnerId, origin: ids, cache: encodings };
-      result.data = Array.isArray(result.data) ? await toVersion(result.data, converting) : (await toVersion([result.data], converting, true))[0];
+      // A page the store keeps (the same frozen array until its module changes) is encoded once.
+      const page = Array.isArray(result.data) ? await pageInVersion(result.data, converting) : undefined;
+      if (page) result.data = page;
+      else if (found.edge.version !== CANONICAL_VERSION) {
+        result.data = Array.isArray(result.data) ? await toVersion(result.data, converting) : (await toVersion([result.data], converting, true))[0];
+      }
     }
     if (pagination) {
       Object.assign(

@@ -43,6 +43,31 @@ describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
     expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one).toBe(1);
   });
 
+  it('hands the same page to the same query until a write to its module, then the page with the write', async () => {
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'kept_pages' });
+    try {
+      const owner = { country_code: 'NL', party_id: 'CPO' };
+      const key = (id: string) => ({ module: 'locations', owner, id });
+      const query = { module: 'locations', owners: [owner], visibleTo: [{ country_code: 'DE', party_id: 'MSP' }], offset: 0, limit: 10 };
+      await store.objects.put(key('L1'), { data: { id: 'L1', last_updated: '2024-01-01T00:00:00Z', v: 1 } });
+      const first = await store.objects.listJson(query);
+      // The server encodes a page once per array: the same array, until the module changes.
+      expect(await store.objects.listJson({ ...query })).toBe(first);
+      await store.objects.put({ module: 'tariffs', owner, id: 'T1' }, { data: { id: 'T1', last_updated: '2024-01-01T00:00:00Z' } });
+      expect(await store.objects.listJson(query)).toBe(first);
+      await store.objects.put(key('L1'), { data: { id: 'L1', last_updated: '2024-01-02T00:00:00Z', v: 2 } });
+      const second = await store.objects.listJson(query);
+      expect(second.items.map((item) => item.text)).toEqual([JSON.stringify({ id: 'L1', last_updated: '2024-01-02T00:00:00Z', v: 2 })]);
+      // A write by hand, announced on the channel like another node's, drops the page too.
+      await db.query(`UPDATE kept_pages.ocpi_objects SET json = $1 WHERE id = 'L1'`, [
+        JSON.stringify({ id: 'L1', last_updated: '2024-01-02T00:00:00Z', v: 3 }),
+      ]);
+      await expect.poll(async () => (await store.objects.listJson(query)).items[0]?.text, { timeout: 2000 }).toContain('"v":3');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('two stores on one instance and schema serialize updates of a key between them', async () => {
     const a = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });
     const b = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_lock' });

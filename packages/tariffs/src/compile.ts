@@ -74,6 +74,8 @@ export interface CompiledTariff {
   elements: CompiledElement[];
   /** Elements with a component of a dimension, in order, per phase key ('' for the charging session) and dimension. */
   candidates: Map<string, Partial<Record<TariffDimension, CompiledElement[]>>>;
+  /** candidates of the charging session (''), the lists asked at every period. */
+  charging: Partial<Record<TariffDimension, CompiledElement[]>>;
   minPrice: { excl: Big | undefined; incl: Big | undefined } | undefined;
   maxPrice: { excl: Big | undefined; incl: Big | undefined } | undefined;
   startMs: number | undefined;
@@ -207,7 +209,16 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  */
 function parseUtcDateTime(value: string): number | undefined {
   const n = value.length;
-  if (n < 20 || value.charCodeAt(n - 1) !== 90 /* Z */ || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':') {
+  // 90 'Z', 45 '-', 84 'T', 58 ':'
+  if (
+    n < 20 ||
+    value.charCodeAt(n - 1) !== 90 ||
+    value.charCodeAt(4) !== 45 ||
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(10) !== 84 ||
+    value.charCodeAt(13) !== 58 ||
+    value.charCodeAt(16) !== 58
+  ) {
     return undefined;
   }
   let ms = 0;
@@ -227,7 +238,17 @@ function parseUtcDateTime(value: string): number | undefined {
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return (daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + ms;
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil), without a Date. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Whether a tariff is a 2.3.0 one: it says `tax_included`, or its price limits are PriceLimits. */
@@ -328,6 +349,7 @@ export function compileTariff(tariff: TariffInput, version: '2.2.1' | '2.3.0' = 
     taxMode,
     elements,
     candidates,
+    charging: candidates.get('') ?? {},
     minPrice: compileLimit(tariff.min_price),
     maxPrice: compileLimit(tariff.max_price),
     startMs: timeOf(tariff.start_date_time),

@@ -11,8 +11,8 @@ import {
   parseDateTime,
   type RestrictionContext,
 } from './compile.js';
-import { type Big, ceilToStep, dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO } from './decimal.js';
-import { formatLocal, isKnownTimeZone, type LocalTime, localTime } from './local-time.js';
+import { type Big, ceilToStep, dec, isPositive, type Quantity, QuantitySum, SECONDS_PER_HOUR, THOUSAND, toBig, ZERO } from './decimal.js';
+import { formatLocal, type LocalTime, localTime, zone } from './local-time.js';
 import type {
   ChargingPeriodInput,
   CostCategory,
@@ -41,13 +41,15 @@ interface PeriodData {
   end: string;
   startMs: number;
   endMs: number;
-  energy: Big | undefined;
+  /** kWh, as the JSON number reads (a decimal only when asked for). */
+  energy: number | undefined;
   /** Hours charging, parking, reserved. */
-  time: Big | undefined;
-  parking: Big | undefined;
-  reservation: Big | undefined;
+  time: number | undefined;
+  parking: number | undefined;
+  reservation: number | undefined;
   reservationExpires: boolean;
-  overtime: boolean;
+  /** 2.3.0 Bookings' RESERVATION_OVERTIME: hours the session went on after the booked slot. */
+  overtime: number | undefined;
   minCurrent: number | undefined;
   maxCurrent: number | undefined;
   current: number | undefined;
@@ -65,10 +67,12 @@ class Line implements PriceLine {
   readonly price: Big;
   readonly vat: Big | undefined;
   readonly stepSize: number;
-  billed: Big;
   declare passedOver?: { element: number; reason: string }[];
+  readonly #quantity: Quantity;
   readonly #component: CompiledComponent;
   readonly #tariff: CompiledTariff;
+  #decimal: Big | undefined;
+  #billed: Big | undefined;
   #cost: Money | undefined;
 
   constructor(
@@ -77,7 +81,7 @@ class Line implements PriceLine {
     readonly tariffId: string,
     readonly element: number,
     readonly why: string,
-    readonly quantity: Big,
+    quantity: Quantity,
     component: CompiledComponent,
     tariff: CompiledTariff,
   ) {
@@ -85,7 +89,7 @@ class Line implements PriceLine {
     this.price = component.price;
     this.vat = component.vat;
     this.stepSize = component.stepSize;
-    this.billed = quantity;
+    this.#quantity = quantity;
     this.#component = component;
     this.#tariff = tariff;
   }
@@ -94,13 +98,28 @@ class Line implements PriceLine {
     return this.#component;
   }
 
+  /** The quantity as a decimal, read from the volume when first asked. */
+  get quantity(): Big {
+    this.#decimal ??= toBig(this.#quantity);
+    return this.#decimal;
+  }
+
+  get billed(): Big {
+    return this.#billed ?? this.quantity;
+  }
+
+  /** The session's step_size rounding billed on this line. */
+  addExtra(extra: Big): void {
+    this.#billed = this.quantity.plus(extra);
+  }
+
   get cost(): Money {
     this.#cost ??= costOf(this.#tariff, this.#component, this.billed);
     return this.#cost;
   }
 
   toJSON(): PriceLine {
-    return { ...this, cost: this.cost } as PriceLine;
+    return { ...this, quantity: this.quantity, billed: this.billed, cost: this.cost } as PriceLine;
   }
 }
 
@@ -111,23 +130,6 @@ const fail = (code: PriceError['code'], message: string, extra: Partial<PriceErr
 
 const sameId = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toUpperCase() === b.toUpperCase();
 
-/**
- * The session's volumes as decimals, each distinct number read once: periods of one length repeat their
- * TIME, and a big.js decimal is immutable, so one serves them all.
- */
-class Decimals {
-  readonly #seen = new Map<number, Big>();
-
-  of(volume: number): Big {
-    let value = this.#seen.get(volume);
-    if (value === undefined) {
-      value = dec(volume);
-      this.#seen.set(volume, value);
-    }
-    return value;
-  }
-}
-
 function readPeriod(
   index: number,
   dimensions: readonly { type: string; volume: number }[],
@@ -135,7 +137,6 @@ function readPeriod(
   startMs: number,
   end: string,
   endMs: number,
-  decimals: Decimals,
 ): PeriodData {
   const data: PeriodData = {
     index,
@@ -148,7 +149,7 @@ function readPeriod(
     parking: undefined,
     reservation: undefined,
     reservationExpires: false,
-    overtime: false,
+    overtime: undefined,
     minCurrent: undefined,
     maxCurrent: undefined,
     current: undefined,
@@ -162,27 +163,27 @@ function readPeriod(
     if (typeof volume !== 'number' || !Number.isFinite(volume)) throw new TypeError(`dimension ${dimension.type} has no numeric volume`);
     switch (dimension.type) {
       case 'ENERGY':
-        data.energy = decimals.of(volume);
+        data.energy = volume;
         break;
       case 'ENERGY_IMPORT':
         energyImport = volume;
         break;
       case 'TIME':
-        data.time = decimals.of(volume);
+        data.time = volume;
         break;
       case 'PARKING_TIME':
-        data.parking = decimals.of(volume);
+        data.parking = volume;
         break;
       case 'RESERVATION_TIME':
-        data.reservation = decimals.of(volume);
+        data.reservation = volume;
         break;
       case 'RESERVATION_EXPIRES':
         // 2.3.0 Bookings: reserved time not (yet) used by the customer.
-        data.reservation = decimals.of(volume);
+        data.reservation = volume;
         data.reservationExpires = true;
         break;
       case 'RESERVATION_OVERTIME':
-        data.overtime = volume > 0;
+        data.overtime = volume;
         break;
       case 'MIN_CURRENT':
         data.minCurrent = volume;
@@ -205,7 +206,7 @@ function readPeriod(
     }
   }
   // ENERGY_IMPORT is Session-only; a session that reports it instead of ENERGY is priced on it.
-  if (data.energy === undefined && energyImport !== undefined) data.energy = dec(energyImport);
+  if (data.energy === undefined && energyImport !== undefined) data.energy = energyImport;
   return data;
 }
 
@@ -219,7 +220,7 @@ function findElement(
   localText: string | undefined,
 ): CompiledElement | undefined {
   for (const phaseKey of phaseKeys) {
-    const list = tariff.candidates.get(phaseKey ?? '')?.[dimension];
+    const list = phaseKey === undefined ? tariff.charging[dimension] : tariff.candidates.get(phaseKey)?.[dimension];
     if (!list) continue;
     for (const element of list) {
       const failed = element.restrictions ? failedRestriction(element.restrictions, context) : Failed.None;
@@ -310,7 +311,8 @@ export function priceSession(session: SessionInput, options: PriceOptions): Pric
 
 function price(session: SessionInput, options: PriceOptions): PriceResult {
   const { timeZone } = options;
-  if (typeof timeZone !== 'string' || !isKnownTimeZone(timeZone)) return fail('UNKNOWN_TIME_ZONE', `Unknown time zone: ${String(timeZone)}`);
+  const clock = typeof timeZone === 'string' ? zone(timeZone) : undefined;
+  if (!clock) return fail('UNKNOWN_TIME_ZONE', `Unknown time zone: ${String(timeZone)}`);
   const sessionStart = parseDateTime(session.start_date_time);
   if (Number.isNaN(sessionStart)) return fail('INVALID_INPUT', `start_date_time "${session.start_date_time}" is not a DateTime`);
   const notes = new Map<string, PriceNote>();
@@ -352,7 +354,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   }
   const endText =
     session.end_date_time !== undefined && sessionEnd === parseDateTime(session.end_date_time) ? session.end_date_time : new Date(sessionEnd).toISOString();
-  const decimals = new Decimals();
   const periods: PeriodData[] = new Array(count);
   for (let k = 0; k < count; k++) {
     const i = indexAt(k);
@@ -365,7 +366,6 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
       starts[i] as number,
       next === undefined ? endText : (input[next] as ChargingPeriodInput).start_date_time,
       next === undefined ? sessionEnd : (starts[next] as number),
-      decimals,
     );
   }
 
@@ -445,6 +445,7 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
         ? ['RESERVATION_EXPIRES', 'RESERVATION']
         : ['RESERVATION'];
   const chargingKeys: readonly (string | undefined)[] = [undefined];
+  const overtimeKeys: readonly string[] = ['BOOKING_OVERTIME'];
   const chargingStart = anyReservation
     ? (periods.find((p) => p.reservation === undefined)?.startMs ?? sessionStart)
     : Math.min(sessionStart, periods[0]?.startMs ?? sessionStart);
@@ -455,16 +456,32 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   // Quantities are summed per price component (a line's cost is linear in it), so the session's money
   // costs a few operations per component, not per period. What no component priced is summed apart.
   const groups = new Map<CompiledComponent, Group>();
-  const unpriced = { energy: ZERO, time: ZERO, parking: ZERO, reservation: ZERO };
+  // Hours of each kind that an element priced, and that none did; overtime is billed with the reservation.
+  const priced = {
+    energy: new QuantitySum(),
+    time: new QuantitySum(),
+    parking: new QuantitySum(),
+    reservation: new QuantitySum(),
+    overtime: new QuantitySum(),
+  };
+  const unpriced = {
+    energy: new QuantitySum(),
+    time: new QuantitySum(),
+    parking: new QuantitySum(),
+    reservation: new QuantitySum(),
+    overtime: new QuantitySum(),
+  };
   const trackEnergy = used.some((t) => t.needsEnergy);
-  let energyBefore = ZERO;
+  const energySoFar = new QuantitySum();
   let flatCharged = false;
   let reservationFlatCharged = false;
+  let overtimeFlatCharged = false;
   // step_size (mod_cdrs): once per session for ENERGY, once for TIME and PARKING_TIME together, on the
   // total billable amount, with the step of the last period's component; the remainder is billed there.
   let lastEnergyLine: Line | undefined;
   let lastTimeLine: Line | undefined;
   let lastReservationLine: Line | undefined;
+  let lastOvertimeLine: Line | undefined;
   const context: RestrictionContext = {
     local: undefined,
     energyBefore: ZERO,
@@ -475,11 +492,40 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     powerForMax: undefined,
   };
 
+  // A line of `period` if an element of `tariff` prices `dimension` there (one function per session, not per period).
+  const addLine = (
+    tariff: CompiledTariff,
+    period: PeriodBreakdown,
+    localText: string | undefined,
+    dimension: TariffDimension,
+    quantity: Quantity,
+    category: CostCategory,
+    keys: readonly (string | undefined)[],
+    /** Where a priced quantity (not FLAT) is summed. */
+    sum: QuantitySum | undefined,
+  ): Line | undefined => {
+    const passedOver = explain ? [] : undefined;
+    const element = findElement(tariff, keys, dimension, context, passedOver, localText);
+    if (!element) return undefined;
+    const component = element.components[dimension] as CompiledComponent;
+    const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
+    if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
+    period.lines.push(line);
+    let group = groups.get(component);
+    if (!group) {
+      group = { tariff, component, category, quantity: new QuantitySum(), extra: ZERO };
+      groups.set(component, group);
+    }
+    group.quantity.add(quantity);
+    sum?.add(quantity);
+    return line;
+  };
+
   for (let k = 0; k < periods.length; k++) {
     const p = periods[k] as PeriodData;
     const tariff = tariffOfPeriod[k];
     const reservationPhase = p.reservation !== undefined;
-    let time = p.time;
+    let time: Quantity | undefined = p.time;
     if (!reservationPhase && time === undefined && p.parking === undefined && p.endMs > p.startMs) {
       // No TIME or PARKING_TIME dimension: the period's length counts as charging time.
       time = dec(p.endMs - p.startMs).div(MS_PER_HOUR);
@@ -495,30 +541,30 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     };
     breakdownPeriods.push(period);
     let energy = p.energy;
-    if (energy !== undefined && energy.s < 0 && !energy.eq(ZERO)) {
+    if (energy !== undefined && energy < 0) {
       note('NEGATIVE_ENERGY', 'A period reports negative ENERGY (fed back to the grid); it is priced as 0 kWh');
-      energy = ZERO;
+      energy = 0;
     }
-    const energyAtStart = energyBefore;
-    if (trackEnergy && energy !== undefined) energyBefore = energyBefore.plus(energy);
+    if (trackEnergy) context.energyBefore = energySoFar.value();
+    if (trackEnergy && energy !== undefined) energySoFar.add(energy);
     if (!tariff) {
-      if (energy !== undefined) unpriced.energy = unpriced.energy.plus(energy);
-      if (time !== undefined) unpriced.time = unpriced.time.plus(time);
-      if (p.parking !== undefined) unpriced.parking = unpriced.parking.plus(p.parking);
-      if (p.reservation !== undefined) unpriced.reservation = unpriced.reservation.plus(p.reservation);
+      if (energy !== undefined) unpriced.energy.add(energy);
+      if (time !== undefined) unpriced.time.add(time);
+      if (p.parking !== undefined) unpriced.parking.add(p.parking);
+      if (p.reservation !== undefined) unpriced.reservation.add(p.reservation);
+      if (p.overtime !== undefined) unpriced.overtime.add(p.overtime);
       continue;
     }
 
     let localText: string | undefined;
     if (needsLocal) {
-      const local: LocalTime = localTime(timeZone, p.startMs);
+      const local: LocalTime = localTime(clock, p.startMs);
       context.local = local;
       if (explain) {
         localText = formatLocal(local);
         period.local = localText;
       }
     }
-    context.energyBefore = energyAtStart;
     context.elapsedSeconds = (p.startMs - (reservationPhase ? sessionStart : chargingStart)) / 1000;
     if (tariff.needsCurrent) {
       context.currentForMin = p.minCurrent ?? p.current ?? p.maxCurrent;
@@ -529,72 +575,57 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     if (tariff.needsPower) {
       let derived: number | undefined;
       if (p.minPower === undefined && p.maxPower === undefined && p.power === undefined && energy && time !== undefined && isPositive(time)) {
-        derived = energy.div(time).toNumber();
+        derived = toBig(energy).div(toBig(time)).toNumber();
         note('POWER_FROM_ENERGY', 'A period reports no power: its average (ENERGY / TIME) is held against the power restrictions');
       }
       context.powerForMin = p.minPower ?? p.power ?? p.maxPower ?? derived;
       context.powerForMax = p.maxPower ?? p.power ?? p.minPower ?? derived;
     }
 
-    const addLine = (dimension: TariffDimension, quantity: Big, category: CostCategory, keys: readonly (string | undefined)[]): Line | undefined => {
-      const passedOver = explain ? [] : undefined;
-      const element = findElement(tariff, keys, dimension, context, passedOver, localText);
-      if (!element) return undefined;
-      const component = element.components[dimension] as CompiledComponent;
-      const line = new Line(dimension, category, tariff.id, element.index, element.why, quantity, component, tariff);
-      if (passedOver && passedOver.length > 0) line.passedOver = passedOver;
-      period.lines.push(line);
-      const group = groups.get(component);
-      if (group) group.quantity = group.quantity.plus(quantity);
-      else groups.set(component, { tariff, component, category, quantity, extra: ZERO });
-      return line;
-    };
-
     if (reservationPhase) {
-      if (!reservationFlatCharged && addLine('FLAT', ONE, 'reservation', reservationKeys)) reservationFlatCharged = true;
-      const hours = p.reservation as Big;
-      if (isPositive(hours)) {
-        const line = addLine('TIME', hours, 'reservation', reservationKeys);
+      if (!reservationFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', reservationKeys, undefined)) reservationFlatCharged = true;
+      const hours = p.reservation as number;
+      if (hours > 0) {
+        const line = addLine(tariff, period, localText, 'TIME', hours, 'reservation', reservationKeys, priced.reservation);
         if (line) lastReservationLine = line;
-        else unpriced.reservation = unpriced.reservation.plus(hours);
+        else unpriced.reservation.add(hours);
       }
     } else {
       // A FLAT fee is owed once per session, from the first period where an element with one applies.
-      if (!flatCharged && addLine('FLAT', ONE, 'fixed', chargingKeys)) flatCharged = true;
-      if (energy !== undefined && isPositive(energy)) {
-        const line = addLine('ENERGY', energy, 'energy', chargingKeys);
+      if (!flatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'fixed', chargingKeys, undefined)) flatCharged = true;
+      if (energy !== undefined && energy > 0) {
+        const line = addLine(tariff, period, localText, 'ENERGY', energy, 'energy', chargingKeys, priced.energy);
         if (line) lastEnergyLine = line;
-        else unpriced.energy = unpriced.energy.plus(energy);
+        else unpriced.energy.add(energy);
       }
       if (time !== undefined && isPositive(time)) {
-        const line = addLine('TIME', time, 'time', chargingKeys);
+        const line = addLine(tariff, period, localText, 'TIME', time, 'time', chargingKeys, priced.time);
         if (line) lastTimeLine = line;
-        else unpriced.time = unpriced.time.plus(time);
+        else unpriced.time.add(time);
       }
-      if (p.parking !== undefined && isPositive(p.parking)) {
-        const line = addLine('PARKING_TIME', p.parking, 'parking', chargingKeys);
+      if (p.parking !== undefined && p.parking > 0) {
+        const line = addLine(tariff, period, localText, 'PARKING_TIME', p.parking, 'parking', chargingKeys, priced.parking);
         if (line) lastTimeLine = line;
-        else unpriced.parking = unpriced.parking.plus(p.parking);
+        else unpriced.parking.add(p.parking);
       }
-      if (p.overtime && tariff.elements.some((e) => e.phaseKey === 'BOOKING_OVERTIME')) {
-        note('BOOKING_OVERTIME_NOT_PRICED', 'BOOKING_OVERTIME elements are not priced: the Bookings module does not yet say how overtime is measured');
+      // 2.3.0 Bookings: the time the session went on after the booked slot (CdrDimensionType
+      // RESERVATION_OVERTIME, in hours) is priced by the BOOKING_OVERTIME elements ("costs for charging
+      // after the booking has been completed"; like every booking element, FLAT and TIME only), on top
+      // of the charging that the other elements price in the same period.
+      if (p.overtime !== undefined && p.overtime > 0) {
+        if (!overtimeFlatCharged && addLine(tariff, period, localText, 'FLAT', 1, 'reservation', overtimeKeys, undefined)) overtimeFlatCharged = true;
+        const line = addLine(tariff, period, localText, 'TIME', p.overtime, 'reservation', overtimeKeys, priced.overtime);
+        if (line) lastOvertimeLine = line;
+        else unpriced.overtime.add(p.overtime);
       }
     }
   }
 
   // ---- step_size, on the session's totals ----
-  const pricedTotal = (category: CostCategory) => {
-    let sum = ZERO;
-    for (const group of groups.values()) if (group.category === category) sum = sum.plus(group.quantity);
-    return sum;
-  };
-  const energyPriced = pricedTotal('energy');
-  const timePriced = pricedTotal('time');
-  const parkingPriced = pricedTotal('parking');
-  // Reservation FLAT lines share the category: only TIME counts here.
-  let reservationPriced = ZERO;
-  for (const group of groups.values())
-    if (group.category === 'reservation' && group.component.dimension === 'TIME') reservationPriced = reservationPriced.plus(group.quantity);
+  const energyPriced = priced.energy.value();
+  const timePriced = priced.time.value();
+  const parkingPriced = priced.parking.value();
+  const reservationPriced = priced.reservation.value();
   const billedEnergy = lastEnergyLine
     ? addStep(lastEnergyLine, energyPriced, groups, (kwh, step) => ceilToStep(kwh.times(THOUSAND), step).div(THOUSAND))
     : energyPriced;
@@ -607,6 +638,9 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     else billedParking = addStep(lastTimeLine, parkingPriced, groups, roundHoursToStep);
   }
   const billedReservation = lastReservationLine ? addStep(lastReservationLine, reservationPriced, groups, roundHoursToStep) : reservationPriced;
+  // Overtime has a step of its own, like the reservation's time.
+  const overtimePriced = priced.overtime.value();
+  const billedOvertime = lastOvertimeLine ? addStep(lastOvertimeLine, overtimePriced, groups, roundHoursToStep) : overtimePriced;
 
   // ---- money, per price component ----
   const byCategory: Record<CostCategory, MoneySum> = {
@@ -618,26 +652,33 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   };
   const byTariff = new Map<CompiledTariff, MoneySum>(used.map((t) => [t, new MoneySum()]));
   for (const group of groups.values()) {
-    const cost = costOf(group.tariff, group.component, group.extra.eq(ZERO) ? group.quantity : group.quantity.plus(group.extra));
+    const quantity = group.quantity.value();
+    const cost = costOf(group.tariff, group.component, group.extra.eq(ZERO) ? quantity : quantity.plus(group.extra));
     byCategory[group.category].addLine(cost, group.component.vatKey);
     (byTariff.get(group.tariff) as MoneySum).addLine(cost, group.component.vatKey);
   }
   const adjustments: PriceAdjustment[] = [];
-  const total = new MoneySum();
+  const parts: Money[] = [];
   // After min_price/max_price the taxes no longer add up per rate: the clamped part's tax is one amount.
   let unattributed: Big | undefined;
   for (const [tariff, sum] of byTariff) {
     const excl = clamp(tariff, sum.excl, 'exclTax', adjustments);
     const incl = clamp(tariff, sum.incl, 'inclTax', adjustments);
     if (excl === sum.excl && incl === sum.incl) {
-      total.add(sum.money());
+      parts.push(sum.money());
       continue;
     }
-    total.add({ exclTax: excl, inclTax: incl, taxes: [] });
+    parts.push({ exclTax: excl, inclTax: incl, taxes: [] });
     if (excl !== null && incl !== null && !incl.eq(excl)) unattributed = (unattributed ?? ZERO).plus(incl.minus(excl));
   }
-  const totalMoney = total.money();
-  if (unattributed) totalMoney.taxes.push({ percentage: null, amount: unattributed });
+  let totalMoney: Money;
+  if (parts.length === 1 && !unattributed) totalMoney = parts[0] as Money;
+  else {
+    const total = new MoneySum();
+    for (const part of parts) total.add(part);
+    totalMoney = total.money();
+    if (unattributed) totalMoney.taxes.push({ percentage: null, amount: unattributed });
+  }
 
   const categories = new Set<CostCategory>();
   for (const tariff of used) for (const c of tariff.categories) categories.add(c);
@@ -648,14 +689,16 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
     tariffIds: used.map((t) => t.id),
     periods: breakdownPeriods,
     quantities: {
-      energy: energyPriced.plus(unpriced.energy),
+      energy: withUnpriced(energyPriced, unpriced.energy),
       billedEnergy,
-      chargingTime: timePriced.plus(unpriced.time),
+      chargingTime: withUnpriced(timePriced, unpriced.time),
       billedChargingTime: billedTime,
-      parkingTime: parkingPriced.plus(unpriced.parking),
+      parkingTime: withUnpriced(parkingPriced, unpriced.parking),
       billedParkingTime: billedParking,
-      reservationTime: reservationPriced.plus(unpriced.reservation),
+      reservationTime: withUnpriced(reservationPriced, unpriced.reservation),
       billedReservationTime: billedReservation,
+      overtime: withUnpriced(overtimePriced, unpriced.overtime),
+      billedOvertime,
       totalTime: dec(sessionEnd - sessionStart).div(MS_PER_HOUR),
     },
     costs: {
@@ -673,12 +716,15 @@ function price(session: SessionInput, options: PriceOptions): PriceResult {
   return { ok: true, breakdown };
 }
 
+/** A priced total with what no element priced (most often nothing). */
+const withUnpriced = (priced: Big, unpriced: QuantitySum): Big => (unpriced.isEmpty() ? priced : priced.plus(unpriced.value()));
+
 /** The quantities one price component priced in the session. */
 interface Group {
   tariff: CompiledTariff;
   component: CompiledComponent;
   category: CostCategory;
-  quantity: Big;
+  quantity: QuantitySum;
   /** What step_size added (on the session's last line of the dimension). */
   extra: Big;
 }
@@ -691,14 +737,11 @@ function addStep(last: Line, total: Big, groups: Map<CompiledComponent, Group>, 
   const billed = round(total, last.component.stepSize);
   if (billed.eq(total)) return total;
   const extra = billed.minus(total);
-  last.billed = last.quantity.plus(extra);
+  last.addExtra(extra);
   const group = groups.get(last.component) as Group;
   group.extra = group.extra.plus(extra);
   return billed;
 }
-
-/** Greater than zero, read off big.js's sign and digits (cheaper than a comparison). */
-const isPositive = (value: Big): boolean => value.s > 0 && (value.c.length > 1 || value.c[0] !== 0);
 
 /** Hours rounded up to a whole number of `step` seconds. */
 function roundHoursToStep(hours: Big, step: number): Big {

@@ -23,15 +23,19 @@ interface Quarter {
   local: LocalTime | undefined;
 }
 
-interface Zone {
+/** A time zone as `Intl` resolves it, with its offsets per quarter hour; look it up once per session (`zone`). */
+export interface Zone {
   format: Intl.DateTimeFormat;
   quarters: Map<number, Quarter>;
+  /** The quarter asked last and its entry: a session's periods mostly fall in the same quarter as the one before. */
+  lastQuarter: number;
+  lastEntry: Quarter | undefined;
 }
 
 const zones = new Map<string, Zone>();
 
 /** The zone, or undefined when `Intl` does not know it. */
-function zone(timeZone: string): Zone | undefined {
+export function zone(timeZone: string): Zone | undefined {
   let found = zones.get(timeZone);
   if (!found) {
     try {
@@ -45,17 +49,13 @@ function zone(timeZone: string): Zone | undefined {
         minute: 'numeric',
         second: 'numeric',
       });
-      found = { format, quarters: new Map() };
+      found = { format, quarters: new Map(), lastQuarter: Number.NaN, lastEntry: undefined };
       zones.set(timeZone, found);
     } catch {
       return undefined;
     }
   }
   return found;
-}
-
-export function isKnownTimeZone(timeZone: string): boolean {
-  return zone(timeZone) !== undefined;
 }
 
 /** Offset (ms, local minus UTC) at an instant, asked of `Intl`. */
@@ -89,8 +89,13 @@ function fields(localMs: number): LocalTime {
 }
 
 function quarterOf(z: Zone, quarter: number): Quarter | undefined {
+  if (quarter === z.lastQuarter) return z.lastEntry;
   const cached = z.quarters.get(quarter);
-  if (cached) return cached;
+  if (cached) {
+    z.lastQuarter = quarter;
+    z.lastEntry = cached;
+    return cached;
+  }
   const startMs = quarter * QUARTER_HOUR_MS;
   const offset = exactOffset(z, startMs);
   // An offset change inside the quarter (a DST switch): resolved for each instant instead.
@@ -98,12 +103,14 @@ function quarterOf(z: Zone, quarter: number): Quarter | undefined {
   const entry: Quarter = { offset, local: offset % QUARTER_HOUR_MS === 0 ? fields(startMs + offset) : undefined };
   if (z.quarters.size >= CACHE_LIMIT) z.quarters.clear();
   z.quarters.set(quarter, entry);
+  z.lastQuarter = quarter;
+  z.lastEntry = entry;
   return entry;
 }
 
 /** The local date, time of day and weekday of an instant (ms since the epoch) in `timeZone`. */
-export function localTime(timeZone: string, ms: number): LocalTime {
-  const z = zone(timeZone);
+export function localTime(timeZone: string | Zone, ms: number): LocalTime {
+  const z = typeof timeZone === 'string' ? zone(timeZone) : timeZone;
   if (!z) throw new RangeError(`Unknown time zone: ${timeZone}`);
   const quarter = Math.floor(ms / QUARTER_HOUR_MS);
   const entry = quarterOf(z, quarter);

@@ -196,6 +196,9 @@ export interface PriceBreakdown {
     billedParkingTime: Decimal;
     reservationTime: Decimal;
     billedReservationTime: Decimal;
+    /** 2.3.0 Bookings: hours after the booked slot (RESERVATION_OVERTIME), and billed by BOOKING_OVERTIME elements. */
+    overtime: Decimal;
+    billedOvertime: Decimal;
     /** Hours from the session's start to its end (the CDR's `total_time`). */
     totalTime: Decimal;
   };

@@ -3,6 +3,7 @@ import { ExitCode, styleFor, table, usageError } from '../io.js';
 import { type ActiveFault, FAULTS, parseFault } from '../mock/faults.js';
 import { startMock } from '../mock/mock.js';
 import type { NodeRole } from '../node.js';
+import { versionOption } from '../object-types.js';
 import { parseParty } from '../partner.js';
 
 export const mockCommand: Command = {
@@ -10,7 +11,7 @@ export const mockCommand: Command = {
   summary: 'run a mock partner (CPO, eMSP or hub) with fault injection, for integration tests',
   help: `ocpi mock --role CPO|EMSP|HUB [--fault <fault>[=<value>]]... [options]
 
-Serves an OCPI 2.2.1 partner of the role (ocpi-ts's own node on a memory store, seeded with made-up
+Serves an OCPI partner of the role (2.2.1 unless --versions says others) (ocpi-ts's own node on a memory store, seeded with made-up
 Locations, Tariffs, Tokens, and Sessions and CDRs for each eMSP that registers), until interrupted.
 Register with it using the printed versions URL and token A. Faults switched on with --fault:
 
@@ -24,6 +25,7 @@ ${table(FAULTS.map((f) => [`  ${f.name}${f.parameter ? `=<${f.parameter.name}>` 
   --public-url <url>   the URL partners reach it at, when not http://<host>:<port>
   --locations <n>      Locations per CPO (default 30)
   --tokens <n>         Tokens per eMSP (default 12)
+  --versions <list>    the OCPI versions it serves, e.g. 2.1.1 or 2.3.0,2.2.1 (default 2.2.1)
   --json               print the versions URL and token A as one JSON line`,
   options: {
     role: { type: 'string' },
@@ -35,6 +37,7 @@ ${table(FAULTS.map((f) => [`  ${f.name}${f.parameter ? `=<${f.parameter.name}>` 
     'public-url': { type: 'string' },
     locations: { type: 'string' },
     tokens: { type: 'string' },
+    versions: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
@@ -59,6 +62,12 @@ ${table(FAULTS.map((f) => [`  ${f.name}${f.parameter ? `=<${f.parameter.name}>` 
     };
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port must be a port number, got '${values.port}'`);
+    const versions =
+      values.versions === undefined
+        ? undefined
+        : String(values.versions)
+            .split(',')
+            .map((v) => versionOption(v.trim(), '--versions'));
     const locations = count('locations');
     const tokens = count('tokens');
     const mock = await startMock({
@@ -71,6 +80,7 @@ ${table(FAULTS.map((f) => [`  ${f.name}${f.parameter ? `=<${f.parameter.name}>` 
       ...(values['public-url'] ? { publicUrl: values['public-url'] as string } : {}),
       ...(locations === undefined ? {} : { locations }),
       ...(tokens === undefined ? {} : { tokens }),
+      ...(versions ? { versions } : {}),
     });
     const faultNames = faults.map((f) => `${f.fault.name}${f.fault.parameter ? `=${f.value}` : ''}`);
     if (values.json)

@@ -1,4 +1,4 @@
-import { createAutoValidatorFactory, type PageResponse, type ValidationIssue } from '@ocpi-ts/core';
+import { createAutoValidatorFactory, type ValidationIssue } from '@ocpi-ts/core';
 import { type Command, writeJson } from '../command.js';
 import { ExitCode, styleFor, usageError } from '../io.js';
 import { typeOfModule } from '../object-types.js';
@@ -24,7 +24,9 @@ export const pullCommand: Command = {
 Reads every page of the partner's Sender interface of the module (locations, sessions, cdrs, tariffs,
 tokens, hubclientinfo) following its Link headers, and writes each object as one line of JSON. The
 progress (pages, objects, rate, and with X-Total-Count the share done and the time left) goes to stderr.
-Every object is checked against its schema; invalid ones are still written, and named on stderr.
+The partner's version is the negotiated one (2.1.1, 2.2.1 or 2.3.0): every object is checked against
+its schema there and written as the canonical model (OCPI 2.3.0); invalid ones are named on stderr
+and left out.
 
   --out <file>         write the NDJSON here (default stdout)
   --since <date>       date_from: objects last updated from then on (Sessions: the epoch by default)
@@ -63,34 +65,31 @@ Exit code 0: pulled, all valid; 1: some objects invalid; 3: the partner failed.`
     const invalid: { url: string; index: number; id: string | undefined; issues: ValidationIssue[] }[] = [];
     let pages = 0;
     let objects = 0;
-    let page: PageResponse | undefined;
-    let index = 0;
     const started = performance.now();
     try {
+      // The client checks each object as the partner sent it (in its version) and yields it converted
+      // to the canonical model (2.3.0); an invalid one is named here and left out of the output.
       for await (const object of client.forPartner(partner).paginate(module, 'SENDER', {
         ...(dateFrom ? { dateFrom } : {}),
         ...(dateTo ? { dateTo } : {}),
         ...(limit ? { limit } : {}),
+        ...(validator ? { validator } : {}),
+        onInvalid(item) {
+          const id = (item.value as { id?: unknown; uid?: unknown } | null)?.id ?? (item.value as { uid?: unknown } | null)?.uid;
+          const found = { url: item.url, index: item.index, id: typeof id === 'string' ? id : undefined, issues: item.issues };
+          invalid.push(found);
+          if (invalid.length <= SHOWN_INVALID) {
+            const issues = found.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+            io.stderr.write(`${style.yellow('invalid')} ${type?.name ?? module} ${found.id ?? `#${found.index}`} (${found.url}): ${issues}\n`);
+          }
+        },
         onPage(received) {
           pages++;
-          page = received;
-          index = 0;
           progress?.page(Array.isArray(received.data) ? received.data.length : 0, received.total);
         },
       })) {
         objects++;
         await sink.write(JSON.stringify(object));
-        const checked = validator?.validate(object);
-        if (checked && !checked.ok) {
-          const id = (object as { id?: unknown; uid?: unknown }).id ?? (object as { uid?: unknown }).uid;
-          const found = { url: page?.url ?? '', index, id: typeof id === 'string' ? id : undefined, issues: checked.issues };
-          invalid.push(found);
-          if (invalid.length <= SHOWN_INVALID) {
-            const issues = found.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-            io.stderr.write(`${style.yellow('invalid')} ${type?.name} ${found.id ?? `#${index}`} (${found.url}): ${issues}\n`);
-          }
-        }
-        index++;
       }
     } finally {
       await sink.close();

@@ -22,8 +22,9 @@ export const pushCommand: Command = {
 
 Sends every object of the files (or stdin) to the partner's Receiver interface of the module: PUT
 for locations, sessions, tariffs and tokens (at /{country_code}/{party_id}/{id}, from the object's
-own party), POST for cdrs. Each object is checked against its schema first; an invalid one is not
-sent. The objects must be of a party we registered as.
+own party), POST for cdrs. The objects are in the partner's version (the one negotiated at 'ocpi
+register': 2.1.1, 2.2.1 or 2.3.0; 2.1.1 objects name no party: they are ours); each is checked against
+its schema first, and an invalid one is not sent. The objects must be of a party we registered as.
 
   --profile <name>     a partner registered with 'ocpi register' (or --versions-url with --token)
   --credentials <file> the credentials file (default ~/.config/ocpi-ts/credentials.json)
@@ -36,7 +37,7 @@ Exit code 0: all pushed; 1: some objects invalid (not sent); 3: the partner refu
     const args = values as PartnerArgs & { quiet?: boolean; json?: boolean };
     const [module, ...files] = positionals;
     if (!module || !PUSHABLE.includes(module)) throw usageError(`Name the module to push to: ${PUSHABLE.join(', ')}`);
-    const { partner, client } = await resolvePartner(args, io);
+    const { partner, client, ours } = await resolvePartner(args, io);
     const target = client.forPartner(partner);
     target.endpoint(module, 'RECEIVER');
     const version = partner.version ?? '2.2.1';
@@ -62,7 +63,8 @@ Exit code 0: all pushed; 1: some objects invalid (not sent); 3: the partner refu
         continue;
       }
       // The files are in the partner's version; the client takes the canonical model and writes it back in that version.
-      const canonical = type ? versionEdge(version).toCanonical(type.name, item.value) : undefined;
+      // 2.1.1 objects name no owner: they are ours (the first party we registered as).
+      const canonical = type ? versionEdge(version).toCanonical(type.name, item.value, { context: { owner: ours[0] } }) : undefined;
       if (canonical && !canonical.ok) {
         invalid.push({ at, id, reason: canonical.losses.map((loss) => `${loss.pointer || '(root)'}: ${loss.reason}`).join('; ') });
         continue;

@@ -1,4 +1,4 @@
-import { type CredentialsRole, partnerToken, type TokenEncoding } from '@ocpi-ts/core';
+import { type CredentialsRole, OCPI_VERSIONS, partnerToken } from '@ocpi-ts/core';
 import { type Command, writeJson } from '../command.js';
 import { credentialsPath, type Profile, profileNameOf, readCredentials, writeCredentials } from '../credentials-file.js';
 import { ExitCode, styleFor, table, usageError } from '../io.js';
@@ -51,13 +51,13 @@ export const registerCommand: Command = {
   summary: 'register with a partner using its token A (the credentials handshake); keeps the credentials',
   help: `ocpi register <versions-url> --token-a <token> [options]
 
-Registers with the partner as the initiator of the credentials handshake: reads its versions with the
-registration token A, POSTs our credentials, and keeps the token it answers with (C) in the credentials
+Registers with the partner as the initiator of the credentials handshake in the highest version both
+speak (2.3.0, 2.2.1 or 2.1.1): reads its versions with the registration token A, POSTs our credentials, and keeps the token it answers with (C) in the credentials
 file (mode 0600). While the handshake runs, our own versions endpoint is served so the partner can read
 it with the token we give it (B).
 
   --token-a <token>    the registration token the partner gave out of band
-  --raw-token          send tokens unencoded (many 2.1.1 and 2.2 platforms)
+  --raw-token          send tokens unencoded whatever the version (2.1.1 does by itself; some 2.2 platforms want it)
 ${OWN_NODE_HELP}
   --profile <name>     save as this profile (default the partner's party, e.g. nl-cpo)
   --credentials <file> the credentials file (default ~/.config/ocpi-ts/credentials.json)
@@ -88,7 +88,6 @@ ${OWN_NODE_HELP}
     if (!versionsUrl || !/^https?:\/\//.test(versionsUrl)) throw usageError("Give the partner's versions URL: ocpi register <versions-url> --token-a <token>");
     if (!args['token-a']) throw usageError('--token-a is required: the registration token the partner gave you');
     const ours = ownRole(args);
-    const encoding: TokenEncoding = args['raw-token'] ? 'raw' : 'base64';
     const path = credentialsPath(io, args.credentials);
     const file = await readCredentials(path);
     // Written once before the handshake: a file we cannot write must not leave a registration behind.
@@ -98,10 +97,17 @@ ${OWN_NODE_HELP}
       parties: [ours],
       ...ownNodePlace(args),
       timeoutMs: parseDuration(args.timeout, 30_000, '--timeout'),
+      // Every version: the handshake picks the highest the partner has too, and the profile keeps it.
+      versions: OCPI_VERSIONS,
     });
     let profile: Profile;
     try {
-      const partner = await node.registry.register({ versionsUrl, tokenA: partnerToken(args['token-a']), encoding });
+      // The token travels as the version picked says (raw in 2.1.1), unless --raw-token fixes it.
+      const partner = await node.registry.register({
+        versionsUrl,
+        tokenA: partnerToken(args['token-a']),
+        ...(args['raw-token'] ? { encoding: 'raw' as const } : {}),
+      });
       profile = {
         versionsUrl: partner.versionsUrl ?? versionsUrl,
         version: partner.version ?? '2.2.1',

@@ -12,8 +12,8 @@ export const versionsCommand: Command = {
 Reads the partner's versions endpoint and the details of every version it lists. The token is a
 registration token (A) or credentials token (C); without a URL and token, the stored profile's.
 
-  --token <token>      the token to present (Base64-encoded in Authorization, as 2.2.1 requires)
-  --raw-token          send the token as is (many 2.1.1 and 2.2 platforms)
+  --token <token>      the token to present (Base64-encoded in Authorization, as 2.2 on requires)
+  --raw-token          send the token as is (2.1.1 platforms; some 2.2 ones)
   --profile <name>     a partner registered with 'ocpi register'
   --credentials <file> the credentials file (default ~/.config/ocpi-ts/credentials.json)
   --timeout <duration> per request (default 30s)
@@ -57,7 +57,8 @@ registration token (A) or credentials token (C); without a URL and token, the st
       ),
     ];
     for (const [version, endpoints] of Object.entries(details)) {
-      lines.push('', style.bold(`OCPI ${version} endpoints`), table(endpoints.map((e) => [`  ${e.identifier}`, e.role, e.url])));
+      // 2.1.1 endpoints name no interface role (it follows from the party's).
+      lines.push('', style.bold(`OCPI ${version} endpoints`), table(endpoints.map((e) => [`  ${e.identifier}`, e.role ?? '-', e.url])));
     }
     io.stdout.write(`${lines.join('\n')}\n`);
     return ExitCode.OK;

@@ -43,6 +43,8 @@ export interface MockOptions {
   sessions?: number;
   /** How long the Commands Receiver takes to post a result (default 100 ms). */
   resultDelayMs?: number;
+  /** The OCPI versions it serves (default 2.2.1). */
+  versions?: readonly string[];
 }
 
 export interface RunningMock {
@@ -111,6 +113,7 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.resultDelayMs === undefined ? {} : { resultDelayMs: options.resultDelayMs }),
+    ...(options.versions ? { versions: options.versions } : {}),
     onPartnerChange: sessionsFor,
     wrap: (handle) => withFaults(handle, options.faults ?? [], release.signal),
   });

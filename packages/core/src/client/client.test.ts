@@ -509,7 +509,7 @@ describe('pagination over HTTP', () => {
           handle(ctx) {
             asked.push(ctx.request.url);
             if (!ctx.query.get('date_from')) throw OcpiError.invalid('Query parameter date_from is required');
-            return { data: [{ id: 'S1' }], total: 1 };
+            return { data: [{ ...example('session_example_1_simple_start.json', '2.2.1'), id: 'S1' }], total: 1 };
           },
         },
       ],
@@ -520,10 +520,10 @@ describe('pagination over HTTP', () => {
     const partner = await a.registry.register({ versionsUrl: b.versionsUrl, tokenA: partnerToken((await createRegistrationToken(b.store)).token) });
     const client = a.client.forPartner(partner);
 
-    const pulled: unknown[] = [];
-    for await (const session of client.paginate('sessions', 'SENDER')) pulled.push(session);
-    for await (const session of client.resync('sessions', { store: a.store })) pulled.push(session);
-    expect(pulled).toEqual([{ id: 'S1' }, { id: 'S1' }]);
+    const pulled: string[] = [];
+    for await (const session of client.paginate<Session>('sessions', 'SENDER')) pulled.push(session.id);
+    for await (const session of client.resync<Session>('sessions', { store: a.store })) pulled.push(session.id);
+    expect(pulled).toEqual(['S1', 'S1']);
     expect(asked).toHaveLength(2);
     for (const url of asked) expect(new URL(url, b.origin).searchParams.get('date_from')).toBe('1970-01-01T00:00:00Z');
 

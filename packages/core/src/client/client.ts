@@ -1,5 +1,6 @@
 import { authorizationHeader } from '../auth/tokens.js';
 import { formatOcpiDateTime, parseOcpiDateTime } from '../date-time.js';
+import type { ConversionContext, ConversionResult } from '../edges/convert.js';
 import { CANONICAL_VERSION, isOcpiVersion, versionEdge } from '../edges/edge.js';
 import { toVersion } from '../edges/encodings.js';
 import { createLossRecorder, type LossRecorder } from '../edges/losses.js';
@@ -8,9 +9,10 @@ import { createEventBus } from '../events.js';
 import type { HttpMethod, InterfaceRole, NodeInfo } from '../module.js';
 import { createGuardedFetch, type OutboundPolicy, OutboundRefusedError } from '../outbound.js';
 import type { Partner, PartnerToken, TokenEncoding } from '../partners/partner.js';
-import { routingHeaderValues } from '../routing-headers.js';
+import { routeOutbound, routingHeaderValues } from '../routing-headers.js';
 import type { CommandType } from '../schemas/v2.2.1/index.js';
 import type {
+  AuthorizationInfo,
   Booking,
   BookingLocation,
   BookingRequest,
@@ -20,6 +22,7 @@ import type {
   CommandResult,
   FinancialAdviceConfirmation,
   Location,
+  LocationReferences,
   NewTerminal,
   ReserveNow,
   Session,
@@ -30,6 +33,7 @@ import type {
   TerminalActivation,
   TerminalPatch,
   Token,
+  TokenType,
   UnlockConnector,
 } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
@@ -37,7 +41,7 @@ import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { Validator } from '../validation/validator.js';
 import type { CommandResultReceiver } from './command-results.js';
 import { OcpiClientError, OcpiTransportError } from './errors.js';
-import { crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
+import { type CrawlOptions, crawl, type InvalidPageItem, type PageResponse } from './paginate.js';
 import { readSyncWatermark, writeSyncWatermark } from './sync-state.js';
 
 export interface OcpiClientOptions {
@@ -50,8 +54,11 @@ export interface OcpiClientOptions {
   outbound?: OutboundPolicy;
   /** Per request, default 30 s; a timeout fails with `OcpiTransportError` 'timeout'. */
   timeoutMs?: number;
-  /** Our parties: the default `OCPI-from-*` of functional module calls is the first. */
-  parties?: readonly PartyRef[];
+  /**
+   * Our parties, with their roles (`node.parties`): the default `OCPI-from-*` of a functional module
+   * call is the owner of the object sent, else our party in the role calling that interface (see `routeOutbound`).
+   */
+  parties?: readonly (PartyRef & { role?: string })[];
   /** Where the Locations that 2.1.1 Sessions and CDRs embed are read (our node's store); without it they cannot be sent to a 2.1.1 partner. */
   store?: OcpiStore;
   /** Where what a partner's version cannot carry is reported (`node.losses`); default a recorder of its own that logs. */
@@ -95,29 +102,36 @@ export interface OcpiResult<T> {
 export interface CallOptions {
   query?: QueryInput;
   correlationId?: string;
-  /** `OCPI-from-*`: default our first party. */
+  /** `OCPI-from-*`: default the owner of the object sent, else our party in the role calling the interface (`routeOutbound`). */
   from?: PartyRef;
-  /** `OCPI-to-*`: default the partner's first role. */
+  /**
+   * `OCPI-to-*`: default the partner's party the object is for, else its party in the role serving
+   * the interface. To a hub: the party behind it the request is for; without one, an Open Routing
+   * Request (a GET of a whole list: a GET All via the hub).
+   */
   to?: PartyRef;
+  /** To a hub: a Broadcast Push, `OCPI-to` the hub itself (transport_and_format, "Broadcast Push"). Not with GET. */
+  broadcast?: boolean;
   signal?: AbortSignal;
 }
 
-export interface PaginateOptions<T> extends Omit<CallOptions, 'query'> {
+export interface PaginateOptions extends Omit<CallOptions, 'query'> {
   /** Filters of the list, kept on every page (`Link` carries them). */
   query?: Readonly<Record<string, string | number | Date | undefined>>;
   dateFrom?: Date;
   dateTo?: Date;
   /** Objects per page to ask for; the partner's `X-Limit` caps it. */
   limit?: number;
-  validator?: Validator<T>;
-  /** Lenient mode: invalid items are reported here one by one and the valid ones still yielded. */
+  /** Checks every item as the partner sent it (in its version, before the conversion to the canonical model). */
+  validator?: Validator<unknown>;
+  /** Lenient mode: invalid items (and items the canonical model cannot keep) are reported here one by one and the valid ones still yielded. */
   onInvalid?: (invalid: InvalidPageItem) => void;
   maxPages?: number;
   /** Called with every page used. */
   onPage?: (page: PageResponse) => void;
 }
 
-export interface ResyncOptions<T> extends Omit<PaginateOptions<T>, 'dateFrom'> {
+export interface ResyncOptions extends Omit<PaginateOptions, 'dateFrom'> {
   /** Where the watermark is kept (objects store, module `ocpi-sync-state`). */
   store: OcpiStore;
   /** Pull from here instead of the stored watermark. */
@@ -167,19 +181,29 @@ export interface PartnerClient {
   put<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   patch<T = unknown>(moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options?: CallOptions): Promise<OcpiResult<T>>;
   /** Every object of a paginated list, page after page (`date_from` the epoch when the list requires one: `DATE_FROM_REQUIRED`). */
-  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions<T>): AsyncGenerator<T>;
+  paginate<T = unknown>(moduleId: string, role: InterfaceRole, options?: PaginateOptions): AsyncGenerator<T>;
   /**
    * Pulls what changed since the last successful pull (transport_and_format, "Offline behaviour"):
    * `date_from` is the stored watermark (none before the first pull, the epoch for lists that require
    * it); the watermark moves only when the whole list was read.
    */
-  resync<T = unknown>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T>;
+  resync<T = unknown>(moduleId: string, options: ResyncOptions): AsyncGenerator<T>;
   /** PUT to the partner's locations RECEIVER at `/{country_code}/{party_id}/{id}`. */
   pushLocation(location: Location, options?: CallOptions): Promise<OcpiResult<unknown>>;
   pushSession(session: Session, options?: CallOptions): Promise<OcpiResult<unknown>>;
   pushTariff(tariff: Tariff, options?: CallOptions): Promise<OcpiResult<unknown>>;
   /** PUT to the partner's tokens RECEIVER at `/{country_code}/{party_id}/{uid}?type=...`. */
   pushToken(token: Token, options?: CallOptions): Promise<OcpiResult<unknown>>;
+  /**
+   * A CPO asks for real-time authorization: POST to the partner's tokens SENDER at `/{uid}/authorize?type=`.
+   * A Token naming its owner (country_code/party_id) goes to that eMSP party, through a hub too (the
+   * destination follows from the object); without one, to a hub it is an Open Routing Request.
+   */
+  authorizeToken(
+    token: { uid: string; type: TokenType; country_code?: string; party_id?: string },
+    location?: LocationReferences,
+    options?: CallOptions,
+  ): Promise<OcpiResult<AuthorizationInfo>>;
   /** POST to the partner's cdrs RECEIVER; answers the `Location` header (the CDR's URL there). */
   postCdr(cdr: CDR, options?: CallOptions): Promise<{ location: string | undefined; result: OcpiResult<unknown> }>;
   /** POST to the partner's commands RECEIVER at `/{command}`. */
@@ -211,7 +235,10 @@ export interface OcpiClient {
   /** One call; throws `OcpiClientError` (OCPI error status) or `OcpiTransportError` (no usable answer). */
   request<T = unknown>(call: OcpiCall): Promise<OcpiResult<T>>;
   /** Every item of a paginated list starting at `call.url` (see `crawl` for the rules). */
-  paginate<T = unknown>(call: Omit<OcpiCall, 'method' | 'body'>, options?: Omit<PaginateOptions<T>, keyof CallOptions>): AsyncGenerator<T>;
+  paginate<T = unknown>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    options?: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'>,
+  ): AsyncGenerator<T>;
   forPartner(partner: Partner): PartnerClient;
 }
 
@@ -222,6 +249,20 @@ const COMMAND_BODY_TYPES: Readonly<Record<CommandType, string>> = {
   START_SESSION: 'StartSession',
   STOP_SESSION: 'StopSession',
   UNLOCK_CONNECTOR: 'UnlockConnector',
+};
+
+/**
+ * The object type of the paginated list at a module's root (the Sender's GET, or the Receiver's for
+ * hubclientinfo): what `paginate` converts a partner's items from. Other lists (Payments' terminals,
+ * Bookings') exist only in the canonical version; a custom module's items pass as they came.
+ */
+const LIST_OBJECT_TYPES: Readonly<Record<string, string>> = {
+  locations: 'Location',
+  sessions: 'Session',
+  cdrs: 'CDR',
+  tariffs: 'Tariff',
+  tokens: 'Token',
+  hubclientinfo: 'ClientInfo',
 };
 
 /** Modules whose calls carry no routing headers (transport_and_format, "Message Routing Headers"). */
@@ -278,7 +319,7 @@ const headerNumber = (headers: Headers, name: string): number | undefined => {
 export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
   const fetchImpl = options.fetch ?? createGuardedFetch(options.outbound);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const ourParties = (options.parties ?? []).map(normalizeParty);
+  const ourParties = (options.parties ?? []).map((party) => ({ ...normalizeParty(party), ...(party.role ? { role: party.role } : {}) }));
   const losses = options.losses ?? createLossRecorder({ events: createEventBus() });
 
   async function request<T>(call: OcpiCall): Promise<OcpiResult<T>> {
@@ -360,7 +401,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
   }
 
-  function paginate<T>(call: Omit<OcpiCall, 'method' | 'body'>, crawlOptions: Omit<PaginateOptions<T>, keyof CallOptions> = {}): AsyncGenerator<T> {
+  function paginate<T>(
+    call: Omit<OcpiCall, 'method' | 'body'>,
+    crawlOptions: Omit<PaginateOptions, keyof CallOptions> & Pick<CrawlOptions<T>, 'convert'> = {},
+  ): AsyncGenerator<T> {
     const correlationId = call.correlationId ?? crypto.randomUUID();
     const query = queryString(call.query);
     if (crawlOptions.dateFrom) query.set('date_from', formatOcpiDateTime(crawlOptions.dateFrom));
@@ -379,6 +423,7 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     };
     return crawl(fetchPage, withQuery(call.url, query), {
       validator: crawlOptions.validator,
+      convert: crawlOptions.convert,
       onInvalid: crawlOptions.onInvalid,
       maxPages: crawlOptions.maxPages,
       onPage: crawlOptions.onPage,
@@ -399,14 +444,37 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       return converted;
     }
 
-    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
-    function incoming<T>(type: string, value: unknown): T {
-      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
-      const converted = edge.toCanonical<T>(type, value);
+    // What converting the partner's objects needs where its version does not say (2.1.1 names no owner
+    // and no role): the owner is the partner's own party, our party our first.
+    const theirs = partner.roles[0];
+    const context: ConversionContext = { owner: theirs && normalizeParty(theirs), ourParty: ourParties[0], partnerRole: theirs?.role };
+
+    /** The partner's object as the canonical model, its losses reported. */
+    function toCanonical<T>(type: string, value: unknown): ConversionResult<T> {
+      const converted = edge.toCanonical<T>(type, value, { context });
       if (converted.losses.length > 0) {
         losses.record({ partnerId: partner.id, version: edge.version, objectType: type, direction: 'from-partner', losses: converted.losses });
       }
+      return converted;
+    }
+
+    /** The partner's answer as the canonical model (as it came when it cannot be kept: the caller sees the partner's words). */
+    function incoming<T>(type: string, value: unknown): T {
+      if (edge.version === CANONICAL_VERSION || value === undefined || value === null) return value as T;
+      const converted = toCanonical<T>(type, value);
       return converted.ok ? converted.value : (value as T);
+    }
+
+    /** A list item of a module as the canonical model; one the canonical model cannot keep is an invalid item, its losses the issues. */
+    function listItemConverter<T>(moduleId: string): CrawlOptions<T>['convert'] {
+      const type = LIST_OBJECT_TYPES[moduleId];
+      if (edge.version === CANONICAL_VERSION || type === undefined) return undefined;
+      return (item) => {
+        const converted = toCanonical<T>(type, item);
+        if (converted.ok) return { ok: true, value: converted.value };
+        const issues = converted.losses.map((loss) => ({ path: loss.pointer, message: `cannot be kept from OCPI ${edge.version}: ${loss.reason}` }));
+        return { ok: false, issues };
+      };
     }
 
     function endpoint(moduleId: string, role: InterfaceRole): string {
@@ -424,11 +492,39 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
     const urlOf = (moduleId: string, role: InterfaceRole, path: readonly string[] = []) =>
       [endpoint(moduleId, role).replace(/\/+$/, ''), ...path.map(encodeURIComponent)].join('/');
 
-    // 2.1.1 has no routing headers (nor hubs).
-    const routingFor = (moduleId: string, options: { from?: PartyRef; to?: PartyRef } = {}) =>
-      CONFIGURATION_MODULES.has(moduleId) || !edge.routingHeaders ? undefined : { from: options.from ?? ourParties[0], to: options.to ?? partner.roles[0] };
+    /** What the routing of a call follows from besides the caller's options: the object sent (`routeOutbound`). */
+    interface Sent {
+      owner?: PartyRef | undefined;
+      destination?: PartyRef | undefined;
+      list?: boolean;
+    }
+    const partyOf = (object: { country_code?: string; party_id?: string } | undefined): PartyRef | undefined =>
+      object?.country_code && object.party_id ? { country_code: object.country_code, party_id: object.party_id } : undefined;
 
-    async function call<T>(method: HttpMethod, moduleId: string, role: InterfaceRole, path: readonly string[], body: unknown, options: CallOptions = {}) {
+    // 2.1.1 has no routing headers (nor hubs); configuration modules carry none.
+    const routingFor = (method: HttpMethod, moduleId: string, role: InterfaceRole, options: CallOptions, sent: Sent = {}) =>
+      CONFIGURATION_MODULES.has(moduleId) || !edge.routingHeaders
+        ? undefined
+        : routeOutbound({
+            module: { identifier: moduleId, role },
+            method,
+            ourParties,
+            partnerRoles: partner.roles,
+            ...sent,
+            from: options.from,
+            to: options.to,
+            broadcast: options.broadcast,
+          });
+
+    async function call<T>(
+      method: HttpMethod,
+      moduleId: string,
+      role: InterfaceRole,
+      path: readonly string[],
+      body: unknown,
+      options: CallOptions = {},
+      sent: Sent = {},
+    ) {
       return request<T>({
         method,
         url: urlOf(moduleId, role, path),
@@ -436,14 +532,14 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
         encoding,
         body,
         query: options.query,
-        routing: routingFor(moduleId, options),
+        routing: routingFor(method, moduleId, role, options, sent),
         correlationId: options.correlationId,
         signal: options.signal,
       });
     }
 
-    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions<T> = {}): AsyncGenerator<T> {
-      const { query, correlationId, from, to, signal, ...crawlOptions } = options;
+    async function* paginatePartner<T>(moduleId: string, role: InterfaceRole, options: PaginateOptions = {}): AsyncGenerator<T> {
+      const { query, correlationId, from, to, broadcast, signal, ...crawlOptions } = options;
       const quirks = partner.quirks ?? {};
       // A partner whose Sender refuses lists without date_from (quirk) gets one on every list, as Sessions do.
       const needsDateFrom = DATE_FROM_REQUIRED.has(moduleId) || quirks.dateFromRequired === true;
@@ -456,15 +552,15 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
           token,
           encoding,
           query,
-          routing: routingFor(moduleId, { ...(from ? { from } : {}), ...(to ? { to } : {}) }),
+          routing: routingFor('GET', moduleId, role, { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(broadcast ? { broadcast } : {}) }, { list: true }),
           correlationId,
           signal,
         },
-        crawlOptions,
+        { ...crawlOptions, convert: listItemConverter<T>(moduleId) },
       );
     }
 
-    async function* resync<T>(moduleId: string, options: ResyncOptions<T>): AsyncGenerator<T> {
+    async function* resync<T>(moduleId: string, options: ResyncOptions): AsyncGenerator<T> {
       const { store, since, role = 'SENDER', overlapMs = 60_000, onPage, ...rest } = options;
       const dateFrom = since ?? (await readSyncWatermark(store, partner.id, moduleId, role));
       const startedAt = Date.now();
@@ -484,15 +580,21 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       await writeSyncWatermark(store, partner.id, moduleId, role, new Date((partnerClock ?? startedAt + skewMs) - overlapMs - Math.abs(skewMs)));
     }
 
-    const pushOwned = (moduleId: string, object: { country_code: string; party_id: string }, id: string, body: unknown, options: CallOptions = {}) =>
-      call<unknown>('PUT', moduleId, 'RECEIVER', [object.country_code, object.party_id, id], body, {
-        from: { country_code: object.country_code, party_id: object.party_id },
-        ...options,
-      });
+    /** PUT of a client-owned object at `/{country_code}/{party_id}/{id}`: from its owner, to the party it is for (`destination`) or the partner's receiving party. */
+    const pushOwned = (
+      moduleId: string,
+      object: { country_code: string; party_id: string },
+      id: string,
+      body: unknown,
+      options: CallOptions = {},
+      destination?: PartyRef,
+    ) => call<unknown>('PUT', moduleId, 'RECEIVER', [object.country_code, object.party_id, id], body, options, { owner: partyOf(object), destination });
 
     /** A command to the partner's Commands Receiver, in its version; its CommandResponse as the canonical one. */
     async function postCommand(command: CommandType, body: unknown, callOptions: CallOptions): Promise<CommandResponse> {
-      const sent = await call<unknown>('POST', 'commands', 'RECEIVER', [command], await outgoing(COMMAND_BODY_TYPES[command], body), callOptions);
+      // START_SESSION and RESERVE_NOW carry the eMSP's Token: its owner is the requesting party.
+      const owner = partyOf((body as { token?: { country_code?: string; party_id?: string } }).token);
+      const sent = await call<unknown>('POST', 'commands', 'RECEIVER', [command], await outgoing(COMMAND_BODY_TYPES[command], body), callOptions, { owner });
       return incoming<CommandResponse>('CommandResponse', sent.data);
     }
 
@@ -502,10 +604,13 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       if (!results) throw new TypeError('sendCommand needs a response_url in the body, or options.results to make one');
       const reservation = body as Partial<ReserveNow & CancelReservation>;
       const expiresAt = command === 'RESERVE_NOW' && reservation.expiry_date ? parseOcpiDateTime(reservation.expiry_date) : undefined;
+      // The result comes in the partner's version: its response_url is on our endpoint of that version where we serve one.
+      const served = results.node.moduleUrl(edge.version, 'commands', 'SENDER') !== undefined;
       const pending = results.receiver.expect({
         node: results.node,
         command,
         partnerId: partner.id,
+        ...(served ? { version: edge.version } : {}),
         ...(results.timeoutMs === undefined ? {} : { timeoutMs: results.timeoutMs }),
         ...(results.onResult ? { onResult: results.onResult } : {}),
         ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt) }),
@@ -537,17 +642,24 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       paginate: paginatePartner,
       resync,
       pushLocation: async (location, options) => pushOwned('locations', location, location.id, await outgoing('Location', location), options),
-      pushSession: async (session, options) => pushOwned('sessions', session, session.id, await outgoing('Session', session), options),
+      pushSession: async (session, options) =>
+        pushOwned('sessions', session, session.id, await outgoing('Session', session), options, partyOf(session.cdr_token)),
       pushTariff: async (tariff, options) => pushOwned('tariffs', tariff, tariff.id, await outgoing('Tariff', tariff), options),
       pushToken: async (token, options = {}) =>
         pushOwned('tokens', token, token.uid, await outgoing('Token', token), {
           ...options,
           query: { type: token.type, ...Object.fromEntries(queryString(options.query)) },
         }),
+      async authorizeToken(token, location, options = {}) {
+        const query = { type: token.type, ...Object.fromEntries(queryString(options.query)) };
+        const body = location === undefined ? undefined : await outgoing('LocationReferences', location);
+        const result = await call<unknown>('POST', 'tokens', 'SENDER', [token.uid, 'authorize'], body, { ...options, query }, { destination: partyOf(token) });
+        return { ...result, data: incoming<AuthorizationInfo>('AuthorizationInfo', result.data) };
+      },
       async postCdr(cdr, options = {}) {
-        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), {
-          from: { country_code: cdr.country_code, party_id: cdr.party_id },
-          ...options,
+        const result = await call<unknown>('POST', 'cdrs', 'RECEIVER', [], await outgoing('CDR', cdr), options, {
+          owner: partyOf(cdr),
+          destination: partyOf(cdr.cdr_token),
         });
         return { location: result.headers.get('location') ?? undefined, result };
       },
@@ -559,12 +671,10 @@ export function createOcpiClient(options: OcpiClientOptions = {}): OcpiClient {
       updateTerminal: (terminal, options) => call('PUT', 'payments', 'SENDER', ['terminals', terminal.terminal_id], terminal, options),
       patchTerminal: (terminalId, patch, options) => call('PATCH', 'payments', 'SENDER', ['terminals', terminalId], patch, options),
       deactivateTerminal: (terminalId, options) => call('POST', 'payments', 'SENDER', ['terminals', terminalId, 'deactivate'], undefined, options),
-      requestBooking: (request, options) =>
-        call<Booking>('POST', 'bookings', 'SENDER', [], request, { from: { country_code: request.country_code, party_id: request.party_id }, ...options }),
+      requestBooking: (request, options) => call<Booking>('POST', 'bookings', 'SENDER', [], request, options, { owner: partyOf(request) }),
       pushBookingLocation: (location, options = {}) =>
-        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, {
-          from: { country_code: location.country_code, party_id: location.party_id },
-          ...options,
+        call('PUT', 'bookings', 'RECEIVER', [location.country_code, location.party_id, 'booking_locations', location.id], location, options, {
+          owner: partyOf(location),
         }),
       pushBooking: (booking, options) => pushOwned('bookings', booking, booking.id, booking, options),
     };

@@ -1,7 +1,7 @@
 import { OcpiError } from '../errors.js';
 import type { NodeInfo, OcpiModule } from '../module.js';
 import type { CommandType } from '../schemas/v2.2.1/index.js';
-import { CommandResult } from '../schemas/v2.2.1/index.js';
+import type { CommandResult } from '../schemas/v2.3.0/index.js';
 import { deleteExpired, INTERNAL_MODULES, instant, NODE_OWNER } from '../store/internal-records.js';
 import type { OcpiStore } from '../store/types.js';
 
@@ -147,7 +147,9 @@ export function createCommandResultReceiver(options: CommandResultReceiverOption
       {
         method: 'POST',
         path: [':command', ':uid'],
-        body: { schema: CommandResult, name: 'CommandResult' },
+        // Validated and converted per version: a 2.1.1 Charge Point posts a CommandResponse (mod_commands
+        // 2.1.1, "3.1 CommandResponse Object": its result only, UNKNOWN_SESSION and TIMEOUT among the values).
+        body: { type: 'CommandResult' },
         async handle(ctx) {
           const uid = ctx.param('uid').toLowerCase();
           const command = ctx.param('command').toUpperCase();

@@ -1,5 +1,5 @@
 import type { InvalidItem } from '../validation/partition.js';
-import type { Validator } from '../validation/validator.js';
+import type { ValidationResult, Validator } from '../validation/validator.js';
 import { OcpiTransportError } from './errors.js';
 
 /** One page of a paginated list as the client reads it. */
@@ -24,8 +24,13 @@ export interface InvalidPageItem extends InvalidItem {
 }
 
 export interface CrawlOptions<T> {
-  /** Checks every item; without `onInvalid` an invalid item fails the crawl, with it the crawl goes on. */
-  validator?: Validator<T> | undefined;
+  /** Checks every item as received; without `onInvalid` an invalid item fails the crawl, with it the crawl goes on. */
+  validator?: Validator<unknown> | undefined;
+  /**
+   * Turns a (valid) item into what is yielded: the partner's version's object into the canonical one.
+   * An item it cannot convert counts as invalid, its issues saying why.
+   */
+  convert?: ((item: unknown) => ValidationResult<T>) | undefined;
   /** Lenient mode: called once per invalid item; the valid items are still yielded. */
   onInvalid?: ((invalid: InvalidPageItem) => void) | undefined;
   /** Hard cap on the requests of one crawl (default 100,000). */
@@ -136,25 +141,22 @@ export async function* crawl<T>(fetchPage: (url: string) => Promise<PageResponse
       }
       recent.push(json);
       if (recent.length > RECENT_KEPT) recent.splice(0, recent.length - RECENT_KEPT);
-      if (options.validator) {
-        const result = options.validator.validate(item);
-        if (!result.ok) {
-          if (!options.onInvalid) {
-            const first = result.issues[0];
-            throw new OcpiTransportError({
-              failure: 'bad-data',
-              method: 'GET',
-              url,
-              detail: `item ${index} is invalid${first ? `: ${first.path || '/'} ${first.message}` : ''}`,
-            });
-          }
-          options.onInvalid({ value: item, issues: result.issues, url, index });
-          continue;
+      let checked: ValidationResult<unknown> = options.validator ? options.validator.validate(item) : { ok: true, value: item };
+      if (checked.ok && options.convert) checked = options.convert(checked.value);
+      if (!checked.ok) {
+        if (!options.onInvalid) {
+          const first = checked.issues[0];
+          throw new OcpiTransportError({
+            failure: 'bad-data',
+            method: 'GET',
+            url,
+            detail: `item ${index} is invalid${first ? `: ${first.path || '/'} ${first.message}` : ''}`,
+          });
         }
-        yield result.value;
-      } else {
-        yield item as T;
+        options.onInvalid({ value: item, issues: checked.issues, url, index });
+        continue;
       }
+      yield checked.value as T;
     }
     overlap = [];
 

@@ -123,6 +123,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         method: 'GET',
         path: [],
         auth: 'partner-or-registration',
+        answers: 'Credentials',
         async handle(ctx) {
           // Only the hash of our token is kept; the caller authenticated with that very token, so it
           // is the one to return ("the credentials object to access the server's platform").
@@ -133,6 +134,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         method: 'POST',
         path: [],
         auth: 'partner-or-registration',
+        answers: 'Credentials',
         // The Credentials of the requested version, read by readCredentials (a custom body: see bodyRoles).
         async handle(ctx) {
           const caller = ctx.caller;
@@ -197,6 +199,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         method: 'PUT',
         path: [],
         auth: 'partner-or-registration',
+        answers: 'Credentials',
         // The Credentials of the requested version, read by readCredentials (a custom body: see bodyRoles).
         async handle(ctx) {
           const current = registeredCaller(ctx, 'PUT');

@@ -196,7 +196,14 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
     maxEndpoints: ctx.node.limits.partnerEndpoints,
   });
   const tokenB = generateToken();
-  const rotated: Partner = { ...current, inboundTokenHash: await hashToken(tokenB), updatedAt: new Date().toISOString() };
+  // During the PUT the partner calls us in the version picked (our versions endpoint with token B): in
+  // the encoding of that version, Base64 for a partner moving from 2.1.1 to 2.2.1.
+  const rotated: Partner = {
+    ...current,
+    inboundTokenHash: await hashToken(tokenB),
+    tokenEncoding: discovered.encoding,
+    updatedAt: new Date().toISOString(),
+  };
   await store.partners.save(rotated);
   try {
     const url = credentialsUrlOf(discovered);

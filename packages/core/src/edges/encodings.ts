@@ -5,13 +5,13 @@
  * same bytes, and a converted encoding is computed once and kept (bounded) under the stored object's
  * revision, or its bytes, so a page of a million-object crawl is not converted on every request.
  */
-import { JsonText } from '../envelope.js';
+import { JsonText, jsonList } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { Location } from '../schemas/v2.3.0/index.js';
 import { partyString } from '../store/keys.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
 import type { ConversionContext, Loss } from './convert.js';
-import type { VersionEdge } from './edge.js';
+import { CANONICAL_VERSION, type VersionEdge } from './edge.js';
 import { type LossRecorder, lossKey } from './losses.js';
 
 /**
@@ -49,6 +49,22 @@ export class EncodingCache {
 
   static #size(encoded: Encoded): number {
     return 64 + (encoded.kind === 'converted' ? (encoded.json.utf8?.byteLength ?? encoded.json.text.length) : 0);
+  }
+
+  /** Pages encoded whole, by the array a store handed out (gone with it). */
+  readonly #pages = new WeakMap<readonly unknown[], Map<string, { json: JsonText; tally: Tally }>>();
+
+  page(values: readonly unknown[], slot: string): { json: JsonText; tally: Tally } | undefined {
+    return this.#pages.get(values)?.get(slot);
+  }
+
+  setPage(values: readonly unknown[], slot: string, page: { json: JsonText; tally: Tally }): void {
+    let slots = this.#pages.get(values);
+    if (!slots) {
+      slots = new Map();
+      this.#pages.set(values, slots);
+    }
+    slots.set(slot, page);
   }
 
   get(json: JsonText, slot: string): Encoded | undefined {
@@ -117,16 +133,65 @@ export function inexpressiblePatch(type: string, version: string, losses: readon
   return OcpiError.invalid(`This ${type} PATCH sets what OCPI ${version} cannot express, so it is not sent: ${fields}`);
 }
 
+/** The losses of a list, tallied per field and kind, to be recorded once (a cached page replays them). */
+type Tally = Map<string, { loss: Loss; times: number }>;
+
+function report(tally: Tally, options: ToVersionOptions): void {
+  for (const { loss, times } of tally.values()) {
+    const losses = [loss];
+    options.losses.record(
+      { partnerId: options.partnerId, version: options.edge.version, objectType: options.type, direction: 'to-partner', losses },
+      options.origin,
+      times,
+    );
+  }
+}
+
 /**
  * Canonical values (objects or stored `JsonText`) in the edge's version, in order. A value the version
  * cannot express is left out of a list (its losses say why); alone (`single`), it is an error.
  */
 export async function toVersion(values: readonly unknown[], options: ToVersionOptions, single = false): Promise<unknown[]> {
+  const tally: Tally = new Map();
+  try {
+    return (await convertList(values, options, tally, single)).out;
+  } finally {
+    report(tally, options);
+  }
+}
+
+/**
+ * A page a store hands out frozen (the same array to every request until its module changes, see
+ * `ObjectIndex.pageJson`) in the edge's version, as one JSON array: converted and joined once per array
+ * and version, its losses recorded again on every request. Undefined for any other list, or a page
+ * whose encoding depends on other objects (2.1.1 Sessions and CDRs embed their Location).
+ */
+export async function pageInVersion(values: readonly unknown[], options: ToVersionOptions & { cache: EncodingCache }): Promise<JsonText | undefined> {
+  if (values.length === 0 || !Object.isFrozen(values) || !values.every((value) => value instanceof JsonText)) return undefined;
+  const slot = `${options.edge.version}\n${options.type}`;
+  const known = options.cache.page(values, slot);
+  if (known) {
+    report(known.tally, options);
+    return known.json;
+  }
+  const tally: Tally = new Map();
+  const converted = options.edge.version === CANONICAL_VERSION ? { out: values, volatile: false } : await convertList(values, options, tally, false);
+  report(tally, options);
+  const json = jsonList(converted.out as JsonText[]);
+  if (!converted.volatile) options.cache.setPage(values, slot, { json, tally });
+  return json;
+}
+
+async function convertList(
+  values: readonly unknown[],
+  options: ToVersionOptions,
+  tally: Tally,
+  single: boolean,
+): Promise<{ out: unknown[]; volatile: boolean }> {
   const { edge, type, cache } = options;
   const slot = `${edge.version}\n${type}`;
   // The losses of the whole list, tallied per field and kind, and recorded once at the end: a page of
   // cached encodings costs a few Map updates, not a report per object.
-  const tally = new Map<string, { loss: Loss; times: number }>();
   const note = (losses: readonly Loss[], keys: readonly string[]) => {
     for (let i = 0; i < losses.length; i++) {
       const key = keys[i] as string;
@@ -135,12 +200,7 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
       else tally.set(key, { loss: losses[i] as Loss, times: 1 });
     }
   };
-  const report = () => {
-    for (const { loss, times } of tally.values()) {
-      const losses = [loss];
-      options.losses.record({ partnerId: options.partnerId, version: edge.version, objectType: type, direction: 'to-partner', losses }, options.origin, times);
-    }
-  };
+  let volatile = false;
   const out: unknown[] = new Array(values.length);
   const todo: { index: number; value: unknown; json: JsonText | undefined }[] = [];
   for (let index = 0; index < values.length; index++) {
@@ -150,10 +210,7 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
       if (known) {
         note(known.losses, known.keys);
         out[index] = known.kind === 'same' ? item : known.kind === 'converted' ? known.json : undefined;
-        if (known.kind === 'inexpressible' && single) {
-          report();
-          throw inexpressibleObject(type, edge.version, known.losses);
-        }
+        if (known.kind === 'inexpressible' && single) throw inexpressibleObject(type, edge.version, known.losses);
         continue;
       }
       todo.push({ index, value: JSON.parse(item.text), json: item });
@@ -177,18 +234,15 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
     else if (converted.identity) encoded = { kind: 'same', ...losses };
     else encoded = { kind: 'converted', json: new JsonText(encoder.encode(JSON.stringify(converted.value))), ...losses };
     // What depends on other objects (an embedded Location) is not kept: that object may change.
-    if (json && cache && !(converted.ok && converted.usesReferences)) cache.set(json, slot, encoded);
+    if (converted.ok && converted.usesReferences) volatile = true;
+    else if (json && cache) cache.set(json, slot, encoded);
     if (!converted.ok) {
-      if (single) {
-        report();
-        throw inexpressibleObject(type, edge.version, converted.losses);
-      }
+      if (single) throw inexpressibleObject(type, edge.version, converted.losses);
       continue;
     }
     out[index] = json ? (encoded.kind === 'converted' ? encoded.json : json) : converted.value;
   }
-  report();
-  return out.filter((item) => item !== undefined);
+  return { out: out.filter((item) => item !== undefined), volatile };
 }
 
 /** An object the partner asked for that its version cannot express (the reasons are its losses). */

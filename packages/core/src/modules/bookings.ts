@@ -658,17 +658,21 @@ function assertOwnRequest(context: RequestContext, request: BookingRequest): voi
   }
 }
 
+/** What a GET of a BookingLocation URL answers: the BookingLocation, or one of its Calendars by id. */
+const bookingLocationOrCalendar = (context: RequestContext): string => (context.params.calendar_id === undefined ? 'BookingLocation' : 'Calendar');
+
 /** The Bookings Sender interface (mod_bookings "Sender Interface"), mounted at `sender/bookings`. */
 export function bookingsSender(handler: BookingsSenderHandler = storeBookingsSender): OcpiModule {
   return {
     identifier: 'bookings',
     role: 'SENDER',
     routes: [
-      { method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.listBookings(listRequest(ctx))) },
+      { method: 'GET', path: [], paginated: true, gives: 'Booking', handle: async (ctx) => pageResult(await handler.listBookings(listRequest(ctx))) },
       {
         method: 'POST',
         path: [],
         body: { schema: BookingRequest, name: 'BookingRequest' },
+        gives: 'Booking',
         async handle(ctx) {
           const request = ctx.body as BookingRequest;
           assertOwnRequest(ctx, request);
@@ -680,6 +684,7 @@ export function bookingsSender(handler: BookingsSenderHandler = storeBookingsSen
         method: 'GET',
         path: [BOOKING_LOCATIONS],
         paginated: true,
+        gives: 'BookingLocation',
         async handle(ctx) {
           const request: BookingLocationListRequest = {
             ...listRequest(ctx),
@@ -692,6 +697,7 @@ export function bookingsSender(handler: BookingsSenderHandler = storeBookingsSen
       {
         method: 'GET',
         path: [BOOKING_LOCATIONS, ':booking_location_id', ':calendar_id?'],
+        gives: bookingLocationOrCalendar,
         async handle(ctx) {
           const target = targetOf(ctx);
           return foundTarget(await handler.getBookingLocation(target, handlerRequest(ctx)), target);
@@ -759,6 +765,7 @@ export function bookingsReceiver(handler: BookingsReceiverHandler = storeBooking
         method: 'GET',
         path: [...RECEIVER_BOOKING_LOCATION, ':calendar_id?'],
         clientOwned: true,
+        gives: bookingLocationOrCalendar,
         async handle(ctx) {
           const target = targetOf(ctx);
           return foundTarget(await handler.getBookingLocation(target, ownedRequest(ctx)), target);

@@ -5,6 +5,7 @@
 import { JsonText } from '../envelope.js';
 import { OcpiError } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
+import { notActedFor } from '../partners/hub.js';
 import type { CDR } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
@@ -101,9 +102,7 @@ export function cdrsReceiver(handler: CdrsReceiverHandler = storeCdrsReceiver): 
           const owner = normalizeParty(cdr);
           // The CDR must be of a party the caller acts for: its own, or one its hub serves.
           if (!(await ctx.node.actsFor(ctx.partner, owner))) {
-            throw OcpiError.invalid(
-              `CDR country_code/party_id ${owner.country_code}/${owner.party_id} is not one of the parties registered with your credentials`,
-            );
+            throw OcpiError.invalid(`CDR country_code/party_id ${notActedFor(owner, ctx.partner.roles)}`);
           }
           const result = await handler.post(cdr, { partner: ctx.partner, context: ctx, owner });
           // mod_cdrs, "Response Headers": Location, the URL where the CDR can be fetched.

@@ -166,6 +166,7 @@ export function chargingProfilesReceiver(
       {
         method: 'GET',
         path: [':session_id'],
+        gives: 'ChargingProfileResponse',
         async handle(ctx) {
           const request: ActiveChargingProfileRequest = {
             session_id: checkCiString36(ctx.param('session_id'), 'session_id'),
@@ -180,6 +181,7 @@ export function chargingProfilesReceiver(
         method: 'PUT',
         path: [':session_id'],
         body: { type: 'SetChargingProfile' },
+        gives: 'ChargingProfileResponse',
         async handle(ctx) {
           const body = ctx.body as SetChargingProfile;
           const session_id = checkCiString36(ctx.param('session_id'), 'session_id');
@@ -191,6 +193,7 @@ export function chargingProfilesReceiver(
       {
         method: 'DELETE',
         path: [':session_id'],
+        gives: 'ChargingProfileResponse',
         async handle(ctx) {
           const request: ClearChargingProfileRequest = {
             session_id: checkCiString36(ctx.param('session_id'), 'session_id'),

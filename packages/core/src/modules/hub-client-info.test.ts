@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialsRole } from '../partners/partner.js';
-import type { ClientInfo } from '../schemas/v2.2.1/index.js';
+import type { ClientInfo } from '../schemas/v2.3.0/index.js';
+import { createMemoryStore } from '../store/memory.js';
 import { CPO_ROLE, EMSP_ROLE } from '../testing/fixtures.js';
 import { type ModuleHarness, moduleHarness } from '../testing/modules-harness.js';
 import { putOwnObject, STORE_MODULES } from './common.js';
@@ -82,5 +83,44 @@ describe('Hub Client Info Sender (the Hub)', () => {
     expect(first.headers['x-total-count']).toBe('3');
     expect(Object.keys(first.headers).filter((name) => name.startsWith('ocpi-'))).toEqual([]);
     expect((await h.call('GET', 'sender/hubclientinfo?offset=2', { token: 'cpo' })).json.data).toEqual([info('NL', 'CCC')]);
+  });
+});
+
+describe('Hub Client Info in each version (one module, the canonical 2.3.0 ClientInfo)', () => {
+  const ptp = (party_id: string): ClientInfo => ({ ...info('NL', party_id), role: 'PTP' });
+
+  it('takes a 2.3.0 ClientInfo of a Payment Terminal Provider, which 2.2.1 has no role for (2001 naming /role)', async () => {
+    for (const version of ['2.3.0', '2.2.1']) {
+      const h = moduleHarness({ parties: [EMSP_ROLE], modules: [hubClientInfoReceiver()], version });
+      await h.partner('hub', [HUB]);
+      const put = await h.call('PUT', 'receiver/hubclientinfo/NL/PTP', { token: 'hub', body: ptp('PTP') });
+      if (version === '2.3.0') {
+        expect(put.status, version).toBe(201);
+        expect((await h.call('GET', 'receiver/hubclientinfo/NL/PTP', { token: 'hub' })).json.data).toEqual(ptp('PTP'));
+      } else {
+        expect(put.json.status_code, version).toBe(2001);
+        expect(put.json.status_message, version).toContain('/role');
+      }
+    }
+  });
+
+  it("serves the store's ClientInfo in the version asked: what 2.2.1 cannot express is left out of its page", async () => {
+    const store = createMemoryStore();
+    await putOwnObject(store, STORE_MODULES.hubClientInfo, HUB, info('NL', 'AAA'));
+    await putOwnObject(store, STORE_MODULES.hubClientInfo, HUB, ptp('PTP'));
+    const served: Record<string, unknown> = {};
+    for (const version of ['2.3.0', '2.2.1']) {
+      const h = moduleHarness({ parties: [HUB], modules: [hubClientInfoSender()], version, store });
+      await h.partner('cpo', [CPO_ROLE]);
+      served[version] = (await h.call('GET', 'sender/hubclientinfo', { token: 'cpo' })).json.data;
+    }
+    expect(served).toEqual({ '2.3.0': [info('NL', 'AAA'), ptp('PTP')], '2.2.1': [info('NL', 'AAA')] });
+  });
+
+  it('is not mounted in 2.1.1, which has no hubs', () => {
+    const h = moduleHarness({ parties: [HUB], modules: [hubClientInfoSender(), hubClientInfoReceiver()], version: '2.1.1' });
+    expect(h.server.mounted('2.1.1').map((m) => m.module.identifier)).not.toContain('hubclientinfo');
+    const latest = moduleHarness({ parties: [HUB], modules: [hubClientInfoSender()], version: '2.3.0' });
+    expect(latest.server.mounted('2.3.0').map((m) => m.module.identifier)).toContain('hubclientinfo');
   });
 });

@@ -4,11 +4,14 @@
  *
  * Unlike client-owned objects, the `/{country_code}/{party_id}` of the Receiver URL names the party the
  * ClientInfo describes, not the caller: the data owner is the Hub that pushes it.
+ *
+ * Written once against the canonical ClientInfo (2.3.0: its Role has PTP and no HUB), validated and
+ * converted per version by the server like every module; 2.1.1 has no hubs, so the module is not mounted there.
  */
 import { JsonText } from '../envelope.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiModule, RequestContext } from '../module.js';
-import { ClientInfo } from '../schemas/v2.2.1/index.js';
+import type { ClientInfo } from '../schemas/v2.3.0/index.js';
 import { normalizeParty } from '../store/keys.js';
 import type { PartyRef } from '../store/types.js';
 import {
@@ -71,7 +74,7 @@ export function hubClientInfoSender(handler: HubClientInfoSenderHandler = storeH
     identifier: 'hubclientinfo',
     role: 'SENDER',
     configuration: true,
-    routes: [{ method: 'GET', path: [], paginated: true, handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
+    routes: [{ method: 'GET', path: [], paginated: true, gives: 'ClientInfo', handle: async (ctx) => pageResult(await handler.list(listRequest(ctx))) }],
   };
 }
 
@@ -85,6 +88,7 @@ export function hubClientInfoReceiver(handler: HubClientInfoReceiverHandler = st
       {
         method: 'GET',
         path,
+        gives: 'ClientInfo',
         async handle(ctx) {
           const party = partyOf(ctx);
           return foundResult(await handler.get(party, hubRequest(ctx)), `ClientInfo of ${party.country_code}/${party.party_id}`);
@@ -93,7 +97,7 @@ export function hubClientInfoReceiver(handler: HubClientInfoReceiverHandler = st
       {
         method: 'PUT',
         path,
-        body: { schema: ClientInfo, name: 'ClientInfo' },
+        body: { type: 'ClientInfo' },
         async handle(ctx) {
           const request = hubRequest(ctx);
           const info = ctx.body as ClientInfo;

@@ -202,11 +202,18 @@ export function paymentsSender(handler: PaymentsSenderHandler = storePaymentsSen
     identifier: 'payments',
     role: 'SENDER',
     routes: [
-      { method: 'GET', path: [TERMINALS], paginated: true, handle: async (ctx) => pageResult(await handler.listTerminals(listRequest(ctx))) },
+      {
+        method: 'GET',
+        path: [TERMINALS],
+        paginated: true,
+        gives: 'Terminal',
+        handle: async (ctx) => pageResult(await handler.listTerminals(listRequest(ctx))),
+      },
       {
         method: 'POST',
         path: [TERMINALS, 'activate'],
         body: { schema: TerminalActivation, name: 'Terminal activation' },
+        gives: 'Terminal',
         async handle(ctx) {
           const activation = ctx.body as TerminalActivation;
           assertLinkedTo(activation, audienceOf(ctx), 'your parties');
@@ -217,6 +224,7 @@ export function paymentsSender(handler: PaymentsSenderHandler = storePaymentsSen
       {
         method: 'GET',
         path: terminalPath,
+        gives: 'Terminal',
         handle: async (ctx) => foundResult(await handler.getTerminal(ctx.param('terminal_id'), handlerRequest(ctx)), `Terminal ${ctx.param('terminal_id')}`),
       },
       {
@@ -257,11 +265,13 @@ export function paymentsSender(handler: PaymentsSenderHandler = storePaymentsSen
         method: 'GET',
         path: [CONFIRMATIONS],
         paginated: true,
+        gives: 'FinancialAdviceConfirmation',
         handle: async (ctx) => pageResult(await handler.listFinancialAdviceConfirmations(listRequest(ctx))),
       },
       {
         method: 'GET',
         path: [CONFIRMATIONS, ':financial_advice_confirmation_id'],
+        gives: 'FinancialAdviceConfirmation',
         async handle(ctx) {
           const id = ctx.param('financial_advice_confirmation_id');
           return foundResult(await handler.getFinancialAdviceConfirmation(id, handlerRequest(ctx)), `Financial Advice Confirmation ${id}`);
@@ -293,6 +303,7 @@ export function paymentsReceiver(handler: PaymentsReceiverHandler = storePayment
       {
         method: 'GET',
         path: [TERMINALS, ':terminal_id'],
+        gives: 'Terminal',
         handle: async (ctx) => foundResult(await handler.getTerminal(ctx.param('terminal_id'), pushed(ctx)), `Terminal ${ctx.param('terminal_id')}`),
       },
       {
@@ -304,6 +315,7 @@ export function paymentsReceiver(handler: PaymentsReceiverHandler = storePayment
       {
         method: 'GET',
         path: [CONFIRMATIONS, ':financial_advice_confirmation_id'],
+        gives: 'FinancialAdviceConfirmation',
         async handle(ctx) {
           const id = ctx.param('financial_advice_confirmation_id');
           return foundResult(await handler.getFinancialAdviceConfirmation(id, pushed(ctx)), `Financial Advice Confirmation ${id}`);

@@ -14,6 +14,16 @@ export type HubServes = (hub: Partner, party: PartyRef) => boolean | Promise<boo
 /** Whether a partner holds one of these parties in one of its (granted) roles. */
 export const holdsParty = (partner: Partner, party: PartyRef): boolean => partner.roles.some((role) => partyString(role) === partyString(party));
 
+/** Whether a partner holds a HUB role (its roles as granted). */
+export const isHub = (roles: readonly { role: string }[]): boolean => roles.some((role) => role.role === 'HUB');
+
+/**
+ * The words of every refusal of a party the caller does not act for (a URL's owner, `OCPI-from`, an
+ * object's owner), naming the party: one answer whichever route refuses it.
+ */
+export const notActedFor = (party: PartyRef, callerRoles: readonly { role: string }[]): string =>
+  `${party.country_code}/${party.party_id} is not ${isHub(callerRoles) ? 'one of your parties or of the parties your hub serves' : 'one of the parties registered with your credentials'}`;
+
 /** The parties a partner holds in the HUB role. */
 export const hubPartiesOf = (partner: Partner): PartyRef[] => partner.roles.filter((role) => role.role === 'HUB').map(normalizeParty);
 

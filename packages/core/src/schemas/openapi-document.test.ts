@@ -175,6 +175,47 @@ describe.each(['2.2.1', '2.3.0'] as const)('the OpenAPI document of OCPI %s', (v
   });
 });
 
+/** The schema of `data` in the 200 answer of an operation, or undefined when it is not described. */
+function dataOf(document: OpenApiDocument, path: string, method: string): unknown {
+  const schema = (document.paths[path]?.[method] as Operation | undefined)?.responses['200']?.content['application/json']?.schema;
+  return (schema?.allOf?.[1] as { properties?: { data?: unknown } } | undefined)?.properties?.data;
+}
+
+describe('the data each route answers is described from our schemas', () => {
+  const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const list = (name: string) => ({ type: 'array', items: component(name) });
+
+  it.each(['2.3.0', '2.2.1', '2.1.1'])('credentials and Hub Client Info in %s', (version) => {
+    const document = openApi(server, version);
+    for (const method of ['get', 'post', 'put']) expect(dataOf(document, `/${version}/credentials`, method), method).toEqual(component('Credentials'));
+    if (version === '2.1.1') return;
+    expect(dataOf(document, `/${version}/sender/hubclientinfo`, 'get')).toEqual(list('ClientInfo'));
+    expect(dataOf(document, `/${version}/receiver/hubclientinfo/{country_code}/{party_id}`, 'get')).toEqual(component('ClientInfo'));
+    expect(dataOf(document, `/${version}/receiver/chargingprofiles/{session_id}`, 'put')).toEqual(component('ChargingProfileResponse'));
+  });
+
+  it('Payments and Bookings in 2.3.0', () => {
+    const document = openApi(server, '2.3.0');
+    const expected: [string, string, unknown][] = [
+      ['/2.3.0/sender/payments/terminals', 'get', list('Terminal')],
+      ['/2.3.0/sender/payments/terminals/activate', 'post', component('Terminal')],
+      ['/2.3.0/sender/payments/terminals/{terminal_id}', 'get', component('Terminal')],
+      ['/2.3.0/receiver/payments/terminals/{terminal_id}', 'get', component('Terminal')],
+      ['/2.3.0/sender/payments/financial-advice-confirmations', 'get', list('FinancialAdviceConfirmation')],
+      ['/2.3.0/receiver/payments/financial-advice-confirmations/{financial_advice_confirmation_id}', 'get', component('FinancialAdviceConfirmation')],
+      ['/2.3.0/sender/bookings', 'get', list('Booking')],
+      ['/2.3.0/sender/bookings', 'post', component('Booking')],
+      ['/2.3.0/sender/bookings/booking_locations', 'get', list('BookingLocation')],
+      ['/2.3.0/sender/bookings/booking_locations/{booking_location_id}', 'get', component('BookingLocation')],
+      ['/2.3.0/sender/bookings/booking_locations/{booking_location_id}/{calendar_id}', 'get', component('Calendar')],
+      ['/2.3.0/receiver/bookings/{country_code}/{party_id}/booking_locations/{booking_location_id}/{calendar_id}', 'get', component('Calendar')],
+    ];
+    for (const [path, method, data] of expected) expect(dataOf(document, path, method), `${method} ${path}`).toEqual(data);
+    // A write answers no data: none is described.
+    expect(dataOf(document, '/2.3.0/sender/payments/terminals/{terminal_id}', 'put')).toBeUndefined();
+  });
+});
+
 describe('the OpenAPI document of OCPI 2.1.1', () => {
   const document = openApi(server, '2.1.1');
 

@@ -151,8 +151,8 @@ export function openApi(server: Pick<OcpiServer, 'node' | 'mounted'>, version: s
   const { schemas } = openApiComponents(version as OcpiVersion);
   /**
    * A custom module's own body schema: its named parts become components, unless one differs from
-   * this version's schema of that name (the Hub Client Info module takes 2.2.1's ClientInfo in every
-   * version): then it is written out whole where it is used, so the document says what the route takes.
+   * this version's schema of that name: then it is written out whole where it is used, so the
+   * document says what the route takes.
    */
   const customSchema = (schema: TSchema): OpenApiSchema => {
     const own = openApiSchemas([schema]);
@@ -211,7 +211,7 @@ export function openApi(server: Pick<OcpiServer, 'node' | 'mounted'>, version: s
     ];
     const body = route.body;
     const bodySchema: OpenApiSchema | undefined = body?.schema ? customSchema(body.schema) : typeSchema(body?.type, body?.patch ?? false);
-    const given = typeSchema(givenType(route, template.params));
+    const given = typeSchema(givenType(route, template.params) ?? route.answers);
     const data = given && route.paginated ? { type: 'array', items: given } : given;
     const operation: OpenApiSchema = {
       operationId: camel([module.role, route.method, module.identifier, ...template.segments]),

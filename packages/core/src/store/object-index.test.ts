@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonText } from '../envelope.js';
 import { SLAB_BYTES } from './byte-arena.js';
 import { keyString, partyString } from './keys.js';
 import { type MissingBytes, ObjectIndex } from './object-index.js';
@@ -108,6 +109,46 @@ describe('ObjectIndex', () => {
     expect(index.remove(key, 6)).toBe(false);
     expect(index.remove(key, 7)).toBe(true);
     expect(index.page({ module: 'tokens', offset: 0, limit: 10 }).total).toBe(1);
+  });
+
+  it('names each write of an object by the same revision on every read, and a new write by another', () => {
+    const index = new ObjectIndex();
+    const key = { module: 'locations', owner: OWNERS[0] as PartyRef, id: 'L1' };
+    const page = () => index.pageJson({ module: 'locations', offset: 0, limit: 1 }).items[0] as JsonText;
+    index.upsert({ key, seq: 1, version: 5, updatedAt: 0, audience: [], json: '{"v":5}' });
+    const first = page();
+    expect(first.revision).toBeDefined();
+    // A page and a read hand out two views of the bytes: the revision is what names them alike.
+    expect(index.read(key)?.utf8).not.toBe(first.utf8);
+    expect(index.read(key)?.revision).toBe(first.revision);
+    index.upsert({ key, seq: 1, version: 6, updatedAt: 0, audience: [], json: '{"v":6}' });
+    expect(page().revision).not.toBe(first.revision);
+    expect(index.read(key)?.revision).toBe(page().revision);
+    // Not part of the object's value: comparing and spreading ignore it.
+    expect(Object.keys(index.read(key) as object)).not.toContain('revision');
+  });
+
+  it('hands the same frozen page to the same query until its module changes, and never a stale one', () => {
+    const index = new ObjectIndex();
+    const at = (id: string) => ({ module: 'locations', owner: OWNERS[0] as PartyRef, id });
+    const other = { module: 'tariffs', owner: OWNERS[0] as PartyRef, id: 'T1' };
+    const query = { module: 'locations', owners: [OWNERS[0] as PartyRef], visibleTo: [VIEWERS[0] as PartyRef], offset: 0, limit: 10 };
+    index.upsert({ key: at('L1'), seq: 1, version: 1, updatedAt: 0, audience: [], json: '{"v":1}' });
+    const first = index.pageJson(query);
+    expect(Object.isFrozen(first.items)).toBe(true);
+    expect(index.pageJson({ ...query })).toBe(first);
+    expect(index.pageJson({ ...query, limit: 5 })).not.toBe(first);
+    // Another module's change keeps it; a change of its own gives a new page with the change.
+    index.upsert({ key: other, seq: 2, version: 2, updatedAt: 0, audience: [], json: '{"t":1}' });
+    expect(index.pageJson(query)).toBe(first);
+    index.upsert({ key: at('L2'), seq: 3, version: 3, updatedAt: 0, audience: [], json: '{"v":3}' });
+    const second = index.pageJson(query);
+    expect(second.total).toBe(2);
+    index.upsert({ key: at('L1'), seq: 1, version: 4, updatedAt: 0, audience: [], json: '{"v":4}' });
+    expect((index.pageJson(query).items[0] as JsonText).text).toBe('{"v":4}');
+    index.remove(at('L2'));
+    expect(index.pageJson(query).total).toBe(1);
+    expect(first.total).toBe(1);
   });
 
   it('fills in the bytes of a version it knows without them, and reports objects without bytes as missing', () => {

@@ -89,14 +89,26 @@ const LAZY_DATA = lazy('data', (object) => JSON.parse(object.json));
  */
 class IndexedObject<T> {
   readonly #utf8: Uint8Array<ArrayBuffer>;
+  readonly #seq: number;
+  readonly #version: number;
   key: ObjectKey;
   lastUpdated: string;
   audience: PartyRef[];
   declare json: string;
   declare data: T;
 
-  constructor(module: string, owner: PartyRef, id: string, updatedAt: number, audience: readonly PartyRef[], utf8: Uint8Array<ArrayBuffer>) {
+  constructor(
+    module: string,
+    owner: PartyRef,
+    id: string,
+    at: { updatedAt: number; seq: number; version: number },
+    audience: readonly PartyRef[],
+    utf8: Uint8Array<ArrayBuffer>,
+  ) {
     this.key = { module, owner: { country_code: owner.country_code, party_id: owner.party_id }, id };
+    const updatedAt = at.updatedAt;
+    this.#seq = at.seq;
+    this.#version = at.version;
     this.lastUpdated = new Date(updatedAt).toISOString();
     this.audience = audience.map((party) => ({ country_code: party.country_code, party_id: party.party_id }));
     this.#utf8 = utf8;
@@ -107,7 +119,19 @@ class IndexedObject<T> {
   get utf8(): Uint8Array<ArrayBuffer> {
     return this.#utf8;
   }
+
+  get revision(): string {
+    return revisionOf(this.key.module, this.#seq, this.#version);
+  }
 }
+
+/**
+ * Names the bytes of one write of an object (`JsonText.revision`): versions are raised by every write
+ * (the SQL stores' sequence, the memory store's clock), so equal revisions are equal JSON. Without it
+ * the server's cache of encodings in other OCPI versions would be keyed by a new byte view every
+ * page, and every 2.2.1 or 2.1.1 page would convert its objects again.
+ */
+const revisionOf = (module: string, seq: number, version: number): string => `${module}\n${seq}\n${version}`;
 
 /** An owner with an audience: objects of one class match the same list filters. */
 interface ObjectClass {
@@ -261,6 +285,8 @@ export class ObjectIndex {
   private readonly classIds = new Map<string, number>();
   private readonly filters = new Map<string, ClassFilter>();
   private readonly arena = new ByteArena();
+  /** Per module, the pages `pageJson` answered since its last change, by query. */
+  private readonly pages = new Map<string, Map<string, IndexPage<JsonText>>>();
   private readonly cacheBytes: number;
   private objects = 0;
 
@@ -301,6 +327,12 @@ export class ObjectIndex {
    * Ignores a lower version. Returns whether anything changed.
    */
   upsert(row: IndexedRow): boolean {
+    const changed = this.apply(row);
+    if (changed) this.pages.delete(row.key.module);
+    return changed;
+  }
+
+  private apply(row: IndexedRow): boolean {
     const module = this.module(row.key.module);
     const id = keyString(row.key);
     const owner = normalizeParty(row.key.owner);
@@ -355,6 +387,7 @@ export class ObjectIndex {
     const held = module.locate(seq);
     if (!held || (held.block.version[held.i] as number) > version) return false;
     this.removeAt(module, held.b, held.i);
+    this.pages.delete(key.module);
     return true;
   }
 
@@ -363,12 +396,30 @@ export class ObjectIndex {
     return this.walk(query, (module, block, i) => this.storedAt<T>(module, block, i));
   }
 
-  /** The same page as each object's JSON only (what a Sender serves): no StoredObject is built. */
+  /**
+   * The same page as each object's JSON only (what a Sender serves): no StoredObject is built. A page
+   * whose bytes are all held is kept until the next change of its module and handed out again, frozen,
+   * to the same query: partners crawl the same pages, and a reader that keys work by the page's array
+   * (the server's encoding of the page in a version) does it once per change, not once per request.
+   */
   pageJson(query: ListQuery): IndexPage<JsonText> {
-    return this.walk(query, (_module, block, i) => {
+    const pages = this.pages.get(query.module);
+    const name = pageName(query);
+    const known = pages?.get(name);
+    if (known) return known;
+    const page = this.walk(query, (module, block, i) => {
       const utf8 = this.bytesOf(block, i);
-      return utf8 && new JsonText(utf8);
+      return utf8 && new JsonText(utf8, revisionOf(module, block.seq[i] as number, block.version[i] as number));
     });
+    if (page.items.some((item) => !(item instanceof JsonText))) return page;
+    const kept = Object.freeze({ total: page.total, items: Object.freeze(page.items) as (JsonText | MissingBytes)[] });
+    if (!pages) this.pages.set(query.module, new Map([[name, kept]]));
+    else {
+      // Bounded: the queries of a module between two changes are few (each partner's crawl).
+      if (pages.size >= PAGES_KEPT) pages.delete(pages.keys().next().value as string);
+      pages.set(name, kept);
+    }
+    return kept;
   }
 
   /**
@@ -445,7 +496,8 @@ export class ObjectIndex {
     if (!utf8) return undefined;
     const objectClass = this.classes[block.cls[i] as number] as ObjectClass;
     const id = this.idOf(module, objectClass, block.keys[i] as string);
-    return new IndexedObject<T>(module, objectClass.owner, id, block.updatedAt[i] as number, objectClass.audience, utf8) as StoredObject<T>;
+    const at = { updatedAt: block.updatedAt[i] as number, seq: block.seq[i] as number, version: block.version[i] as number };
+    return new IndexedObject<T>(module, objectClass.owner, id, at, objectClass.audience, utf8) as StoredObject<T>;
   }
 
   private classOf(owner: PartyRef, audience: PartyRef[]): number {
@@ -551,6 +603,8 @@ export class ObjectIndex {
         this.holdBytes(block, i, bytes);
       });
       arena.free(victim.slab);
+      // Kept pages view the freed slab's bytes and would keep it alive.
+      this.pages.clear();
     }
     while (arena.allocated > this.cacheBytes) {
       const oldest = arena.slabStats()[0];
@@ -559,8 +613,19 @@ export class ObjectIndex {
         block.slab[i] = -1;
       });
       arena.free(oldest.slab);
+      this.pages.clear();
     }
   }
+}
+
+/** Pages kept per module between two of its changes. */
+const PAGES_KEPT = 64;
+
+/** A list query as a key: equal names, equal pages. */
+function pageName(query: ListQuery): string {
+  const owners = query.owners?.map(partyString).join() ?? '*';
+  const viewers = query.visibleTo?.map(partyString).join() ?? '*';
+  return `${query.offset}|${query.limit}|${timeOf(query.dateFrom) ?? ''}|${timeOf(query.dateTo) ?? ''}|${owners}|${viewers}`;
 }
 
 function timeOf(date: Date | undefined): number | undefined {

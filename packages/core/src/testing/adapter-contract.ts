@@ -3,13 +3,19 @@
 // `@ocpi-ts/core/testing` for anyone writing an adapter: the test runner is handed in (`describe` and
 // `it` of vitest, jest, bun:test or node:test), and the suite makes its own assertions, so the kit
 // depends on no runner.
+import { authorizationHeader } from '../auth/tokens.js';
+import { OCPI_VERSIONS, type OcpiVersion, versionEdge } from '../edges/edge.js';
+import { modulePath } from '../edges/layout.js';
 import { responseText } from '../envelope.js';
 import type { OcpiResponse } from '../http.js';
+import { locationsSender } from '../modules/locations.js';
 import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
+import type { PartyRef } from '../store/types.js';
 import { createFastPathNode, envelopeTimestamp, evseStatusPatch, FAST_PATH_READER, FAST_PATH_WRITER, plainEnvelope, responseBytes } from './fast-path.js';
 import { CPO_ROLE, EMSP_ROLE, tokenHeader } from './fixtures.js';
 import { rawHttp } from './http.js';
+import { createHubRelayNode, runHubRelay, sendOverHttp } from './hub-relay-cases.js';
 import { registerTestPartner } from './test-node.js';
 import { thingsReceiver, thingsSender } from './things-module.js';
 import { createToleranceNode, runEvRoamingPull, runLenientWrites, type ToleranceNode } from './tolerance-cases.js';
@@ -49,28 +55,43 @@ interface ContractCase {
   freshIds?: boolean;
 }
 
-const AUTH = tokenHeader('emsp-token');
+/**
+ * A version the contract runs in, from its edge: how its partner sends its token (raw in 2.1.1),
+ * whether routing headers exist, and where a standard module sits (2.1.1's `cpo/locations`).
+ */
+export interface ContractVersion {
+  version: OcpiVersion;
+  /** The `Authorization` of this version's partner. */
+  authorization: string;
+  /** The partner's party: the owner in the URLs of its things. */
+  party: PartyRef;
+  routingHeaders: boolean;
+  /** The Locations Sender below the version URL. */
+  locationsPath: string;
+}
+
+/** The eMSP party of each version's partner (2.2.1's is the one the other cases use). */
+const PARTY_IDS: Readonly<Record<OcpiVersion, string>> = { '2.3.0': 'MS3', '2.2.1': 'MSP', '2.1.1': 'MS1' };
+
+/** One partner per served version, each calling the way its version says. */
+export const CONTRACT_VERSIONS: readonly ContractVersion[] = OCPI_VERSIONS.map((version) => {
+  const edge = versionEdge(version);
+  return {
+    version,
+    authorization: authorizationHeader(`emsp-${version}`, edge.tokenEncoding),
+    party: { country_code: 'DE', party_id: PARTY_IDS[version] },
+    routingHeaders: edge.routingHeaders,
+    locationsPath: modulePath(locationsSender(), version),
+  };
+});
+
+const DEFAULT_VERSION = CONTRACT_VERSIONS.find((v) => v.version === '2.2.1') as ContractVersion;
+const AUTH = DEFAULT_VERSION.authorization;
 const ids = { 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' };
 const thing = (id: string, extra: object = {}) => JSON.stringify({ id, last_updated: '2024-01-01T00:00:00Z', ...extra });
 
-export const CONTRACT_CASES: ContractCase[] = [
-  {
-    name: 'versions',
-    method: 'GET',
-    path: '/ocpi/versions',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 200,
-    expectStatusCode: 1000,
-    expectHeaders: { 'content-type': 'application/json', 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' },
-  },
-  {
-    name: 'version details with a trailing slash',
-    method: 'GET',
-    path: '/ocpi/2.2.1/',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 200,
-    expectStatusCode: 1000,
-  },
+/** The cases of no version (the versions endpoint, the mount root, authentication): run once. */
+export const COMMON_CASES: ContractCase[] = [
   { name: 'missing token', method: 'GET', path: '/ocpi/versions', headers: ids, expectStatus: 401, expectStatusCode: 2000, expectMessage: /missing/ },
   {
     name: 'unknown token',
@@ -79,23 +100,6 @@ export const CONTRACT_CASES: ContractCase[] = [
     headers: { authorization: tokenHeader('nope'), ...ids },
     expectStatus: 401,
     expectStatusCode: 2000,
-  },
-  {
-    name: 'unknown route',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/nope',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 404,
-    expectStatusCode: 2000,
-  },
-  {
-    name: 'path with no module, whatever the token',
-    method: 'GET',
-    path: '/ocpi/2.2.1/receiver/nope',
-    headers: { authorization: tokenHeader('not-a-known-token'), ...ids },
-    expectStatus: 404,
-    expectStatusCode: 2000,
-    expectMessage: /receiver\/nope/,
   },
   {
     name: 'the mount root points to the versions URL',
@@ -116,110 +120,6 @@ export const CONTRACT_CASES: ContractCase[] = [
     expectHeaders: { 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' },
   },
   {
-    name: 'method not allowed',
-    method: 'DELETE',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 405,
-    expectStatusCode: 2000,
-    expectHeaders: { allow: 'PUT, GET' },
-  },
-  {
-    name: 'invalid JSON',
-    method: 'PUT',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
-    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
-    body: '{"id": ',
-    expectStatus: 400,
-    expectStatusCode: 2001,
-    expectMessage: /not valid JSON/,
-  },
-  {
-    name: 'invalid JSON sent as text/plain',
-    method: 'PUT',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
-    headers: { authorization: AUTH, 'content-type': 'text/plain', ...ids },
-    body: 'hello',
-    expectStatus: 400,
-    expectStatusCode: 2001,
-  },
-  {
-    name: 'over-limit body',
-    method: 'PUT',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
-    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
-    body: thing('1', { pad: 'x'.repeat(5000) }),
-    expectStatus: 413,
-    expectStatusCode: 2000,
-  },
-  {
-    name: 'validation error names the field',
-    method: 'PUT',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/1',
-    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
-    body: JSON.stringify({ id: '1' }),
-    expectStatus: 200,
-    expectStatusCode: 2001,
-    expectMessage: /\/last_updated/,
-  },
-  {
-    name: 'create answers 201',
-    method: 'PUT',
-    path: '/ocpi/2.2.1/receiver/nltst-things/DE/MSP/new',
-    headers: { authorization: AUTH, 'content-type': 'application/json', ...ids },
-    body: thing('new'),
-    expectStatus: 201,
-    expectStatusCode: 1000,
-  },
-  {
-    name: 'throwing handler',
-    method: 'POST',
-    path: '/ocpi/2.2.1/sender/nltst-things/boom',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 500,
-    expectStatusCode: 3000,
-  },
-  {
-    name: 'encoded path and query',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/nltst-things/echo/a%20b%2Fc/?q=x%26y%3Dz',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 200,
-    expectStatusCode: 1000,
-  },
-  {
-    name: 'paginated list',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/nltst-things?limit=2&date_from=2024-01-01T00%3A00%3A00Z',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 200,
-    expectStatusCode: 1000,
-    expectHeaders: {
-      'x-total-count': '3',
-      'x-limit': '2',
-      link: '<http://ocpi.test/ocpi/2.2.1/sender/nltst-things?offset=2&limit=2&date_from=2024-01-01T00%3A00%3A00Z>; rel="next"',
-    },
-  },
-  {
-    name: 'bad pagination parameter',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/nltst-things?offset=-1',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 200,
-    expectStatusCode: 2001,
-    expectMessage: /offset/,
-  },
-  // Issue 19, finding 13: what a framework would answer on its own gets the core's envelope instead.
-  {
-    name: 'bad percent-encoding in the path',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/%zz',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 400,
-    expectStatusCode: 2001,
-    expectMessage: /not valid percent-encoding/,
-  },
-  {
     name: 'a method OCPI does not use (PROPFIND)',
     method: 'PROPFIND',
     path: '/ocpi/versions',
@@ -227,14 +127,6 @@ export const CONTRACT_CASES: ContractCase[] = [
     expectStatus: 405,
     expectStatusCode: 2000,
     expectMessage: /PROPFIND is not used by OCPI/,
-  },
-  {
-    name: 'a method OCPI does not use (PURGE)',
-    method: 'PURGE',
-    path: '/ocpi/2.2.1/sender/nltst-things',
-    headers: { authorization: AUTH, ...ids },
-    expectStatus: 405,
-    expectStatusCode: 2000,
   },
   {
     name: 'ids with bytes beyond ASCII are replaced, not echoed',
@@ -246,16 +138,159 @@ export const CONTRACT_CASES: ContractCase[] = [
     expectStatusCode: 1000,
     freshIds: true,
   },
-  {
-    name: 'routing headers',
-    method: 'GET',
-    path: '/ocpi/2.2.1/sender/nltst-things/echo/x',
-    headers: { authorization: AUTH, 'ocpi-from-country-code': 'DE', 'ocpi-from-party-id': 'MSP', ...ids },
-    expectStatus: 200,
-    expectStatusCode: 1000,
-    expectHeaders: { 'ocpi-to-country-code': 'DE', 'ocpi-to-party-id': 'MSP', 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPO' },
-  },
 ];
+
+/** The cases of one version, its partner calling: the same list for every version, written once. */
+export function versionCases(v: ContractVersion): ContractCase[] {
+  const auth = { authorization: v.authorization, ...ids };
+  const root = `/ocpi/${v.version}`;
+  const owned = `${root}/receiver/nltst-things/${v.party.country_code}/${v.party.party_id}`;
+  const json = { ...auth, 'content-type': 'application/json' };
+  const routing = {
+    'ocpi-from-country-code': 'NL',
+    'ocpi-from-party-id': 'CPO',
+    'ocpi-to-country-code': v.party.country_code,
+    'ocpi-to-party-id': v.party.party_id,
+  };
+  return [
+    {
+      name: "versions, with this version's token",
+      method: 'GET',
+      path: '/ocpi/versions',
+      headers: auth,
+      expectStatus: 200,
+      expectStatusCode: 1000,
+      expectHeaders: { 'content-type': 'application/json', 'x-request-id': 'req-1', 'x-correlation-id': 'corr-1' },
+    },
+    { name: 'version details with a trailing slash', method: 'GET', path: `${root}/`, headers: auth, expectStatus: 200, expectStatusCode: 1000 },
+    {
+      name: "a standard module at the version's layout",
+      method: 'GET',
+      path: `${root}/${v.locationsPath}?limit=5`,
+      headers: auth,
+      expectStatus: 200,
+      expectStatusCode: 1000,
+      expectHeaders: { 'x-total-count': '0', 'x-limit': '5' },
+    },
+    { name: 'unknown route', method: 'GET', path: `${root}/sender/nope`, headers: auth, expectStatus: 404, expectStatusCode: 2000 },
+    {
+      name: 'path with no module, whatever the token',
+      method: 'GET',
+      path: `${root}/receiver/nope`,
+      headers: { authorization: tokenHeader('not-a-known-token'), ...ids },
+      expectStatus: 404,
+      expectStatusCode: 2000,
+      expectMessage: /receiver\/nope/,
+    },
+    {
+      name: 'method not allowed',
+      method: 'DELETE',
+      path: `${owned}/1`,
+      headers: auth,
+      expectStatus: 405,
+      expectStatusCode: 2000,
+      expectHeaders: { allow: 'PUT, GET' },
+    },
+    {
+      name: 'invalid JSON',
+      method: 'PUT',
+      path: `${owned}/1`,
+      headers: json,
+      body: '{"id": ',
+      expectStatus: 400,
+      expectStatusCode: 2001,
+      expectMessage: /not valid JSON/,
+    },
+    {
+      name: 'invalid JSON sent as text/plain',
+      method: 'PUT',
+      path: `${owned}/1`,
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: 'hello',
+      expectStatus: 400,
+      expectStatusCode: 2001,
+    },
+    {
+      name: 'over-limit body',
+      method: 'PUT',
+      path: `${owned}/1`,
+      headers: json,
+      body: thing('1', { pad: 'x'.repeat(5000) }),
+      expectStatus: 413,
+      expectStatusCode: 2000,
+    },
+    {
+      name: 'validation error names the field',
+      method: 'PUT',
+      path: `${owned}/1`,
+      headers: json,
+      body: JSON.stringify({ id: '1' }),
+      expectStatus: 200,
+      expectStatusCode: 2001,
+      expectMessage: /\/last_updated/,
+    },
+    { name: 'create answers 201', method: 'PUT', path: `${owned}/new`, headers: json, body: thing('new'), expectStatus: 201, expectStatusCode: 1000 },
+    { name: 'throwing handler', method: 'POST', path: `${root}/sender/nltst-things/boom`, headers: auth, expectStatus: 500, expectStatusCode: 3000 },
+    {
+      name: 'encoded path and query',
+      method: 'GET',
+      path: `${root}/sender/nltst-things/echo/a%20b%2Fc/?q=x%26y%3Dz`,
+      headers: auth,
+      expectStatus: 200,
+      expectStatusCode: 1000,
+    },
+    {
+      name: 'paginated list',
+      method: 'GET',
+      path: `${root}/sender/nltst-things?limit=2&date_from=2024-01-01T00%3A00%3A00Z`,
+      headers: auth,
+      expectStatus: 200,
+      expectStatusCode: 1000,
+      expectHeaders: {
+        'x-total-count': '3',
+        'x-limit': '2',
+        link: `<http://ocpi.test${root}/sender/nltst-things?offset=2&limit=2&date_from=2024-01-01T00%3A00%3A00Z>; rel="next"`,
+      },
+    },
+    {
+      name: 'bad pagination parameter',
+      method: 'GET',
+      path: `${root}/sender/nltst-things?offset=-1`,
+      headers: auth,
+      expectStatus: 200,
+      expectStatusCode: 2001,
+      expectMessage: /offset/,
+    },
+    // Issue 19, finding 13: what a framework would answer on its own gets the core's envelope instead.
+    {
+      name: 'bad percent-encoding in the path',
+      method: 'GET',
+      path: `${root}/sender/%zz`,
+      headers: auth,
+      expectStatus: 400,
+      expectStatusCode: 2001,
+      expectMessage: /not valid percent-encoding/,
+    },
+    {
+      name: 'a method OCPI does not use (PURGE)',
+      method: 'PURGE',
+      path: `${root}/sender/nltst-things`,
+      headers: auth,
+      expectStatus: 405,
+      expectStatusCode: 2000,
+    },
+    {
+      // 2.1.1 has no routing headers: none are answered there, whatever the request carries.
+      name: v.routingHeaders ? 'routing headers' : 'no routing headers in a version without them',
+      method: 'GET',
+      path: `${root}/sender/nltst-things/echo/x`,
+      headers: { ...auth, 'ocpi-from-country-code': v.party.country_code, 'ocpi-from-party-id': v.party.party_id },
+      expectStatus: 200,
+      expectStatusCode: 1000,
+      expectHeaders: Object.fromEntries(Object.entries(routing).map(([name, value]) => [name, v.routingHeaders ? value : undefined])),
+    },
+  ];
+}
 
 /** The headers every adapter must pass through unchanged. */
 const COMPARED_HEADERS = [
@@ -280,20 +315,27 @@ const withoutTimestamp = (body: string) => body.replace(/"timestamp":"[^"]*"/, '
 /** The body of the contract server's slow-body case must arrive within this. */
 export const CONTRACT_BODY_TIMEOUT_MS = 400;
 
+/** Serves every version, a partner of each registered (`CONTRACT_VERSIONS`), three things stored. */
 export async function createContractServer(): Promise<OcpiServer> {
   const store = createMemoryStore();
-  await registerTestPartner(store, { token: 'emsp-token', roles: [EMSP_ROLE] });
+  for (const v of CONTRACT_VERSIONS) {
+    const edge = versionEdge(v.version);
+    await registerTestPartner(store, { token: `emsp-${v.version}`, encoding: edge.tokenEncoding, version: v.version, roles: [{ ...EMSP_ROLE, ...v.party }] });
+  }
   const server = createOcpiServer({
     baseUrl: 'http://ocpi.test/ocpi',
     parties: [CPO_ROLE],
     store,
-    versions: ['2.2.1'],
-    modules: [thingsSender, thingsReceiver],
+    versions: OCPI_VERSIONS,
+    modules: [thingsSender, thingsReceiver, locationsSender()],
     bodyLimit: 4096,
     bodyTimeoutMs: CONTRACT_BODY_TIMEOUT_MS,
   });
+  // The things list is every partner's: three, whichever version reads it.
   for (const id of ['a', 'b', 'c']) {
-    await server.handle({ method: 'PUT', url: `/ocpi/2.2.1/receiver/nltst-things/DE/MSP/${id}`, headers: { authorization: AUTH }, body: thing(id) });
+    const url = `/ocpi/2.2.1/receiver/nltst-things/DE/MSP/${id}`;
+    const response = await server.handle({ method: 'PUT', url, headers: { authorization: AUTH }, body: thing(id) });
+    if (response.status !== 201) throw new Error(`seeding ${url}: ${response.status} ${responseText(response)}`);
   }
   return server;
 }
@@ -414,6 +456,17 @@ async function throughToleranceNode(harness: AdapterHarness, use: (origin: strin
   }
 }
 
+/** Issue 16's relay cases (`hub-relay-cases.ts`) through the adapter. */
+async function runHubRelayCase(harness: AdapterHarness): Promise<void> {
+  const node = await createHubRelayNode();
+  const running = await harness.start(node.server);
+  try {
+    await runHubRelay(sendOverHttp(running.origin), node);
+  } finally {
+    await running.close();
+  }
+}
+
 /** Over a raw socket: a PUT whose body starts with `{` and then trickles in, a space every 100 ms. */
 const trickledPut = (origin: string, path: string, authorization: string, contentLength: number, spaces: number) =>
   rawHttp(
@@ -472,7 +525,12 @@ const runRawIdsCase = (harness: AdapterHarness) =>
  */
 export function describeAdapterContract(harness: AdapterHarness, runner: TestRunner): void {
   runner.describe(`adapter contract: ${harness.name}`, () => {
-    for (const c of CONTRACT_CASES) runner.it(c.name, () => runCase(harness, c));
+    for (const c of COMMON_CASES) runner.it(c.name, () => runCase(harness, c));
+    for (const v of CONTRACT_VERSIONS) {
+      runner.describe(`OCPI ${v.version}`, () => {
+        for (const c of versionCases(v)) runner.it(c.name, () => runCase(harness, c));
+      });
+    }
     runner.it('serves stored Locations as the bytes of JSON.stringify of the envelope, before and after a PATCH', () => runFastPathCase(harness));
     runner.it('answers a body trickled slower than the body timeout with 408 and an envelope, then closes the connection', () => runSlowBodyCase(harness));
     runner.it('closes the connection after answering a body it did not read (an unknown token), so the body cannot keep trickling in', () =>
@@ -485,16 +543,23 @@ export function describeAdapterContract(harness: AdapterHarness, runner: TestRun
     runner.it('keeps a connector standard NACS, takes DateTimes with offsets and microseconds as UTC, an APP_USER Token without ?type= (issue 17)', () =>
       throughToleranceNode(harness, runLenientWrites),
     );
+    runner.it('takes pushes a hub relays for the parties it serves on every client-owned route, and refuses any other party the same way (issue 16)', () =>
+      runHubRelayCase(harness),
+    );
   });
 }
 
 /** The cases in process, with no adapter: keeps the suite's expectations honest. */
 export function describeInProcessContract(runner: TestRunner): void {
+  const inProcess = (c: ContractCase) => async () => {
+    const server = await createContractServer();
+    expectCase(c, await server.handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body }));
+  };
   runner.describe('adapter contract: in process', () => {
-    for (const c of CONTRACT_CASES) {
-      runner.it(c.name, async () => {
-        const server = await createContractServer();
-        expectCase(c, await server.handle({ method: c.method, url: c.path, headers: c.headers ?? {}, body: c.body }));
+    for (const c of COMMON_CASES) runner.it(c.name, inProcess(c));
+    for (const v of CONTRACT_VERSIONS) {
+      runner.describe(`OCPI ${v.version}`, () => {
+        for (const c of versionCases(v)) runner.it(c.name, inProcess(c));
       });
     }
   });

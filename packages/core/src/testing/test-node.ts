@@ -23,6 +23,8 @@ export interface TestPartnerOptions {
   status?: Partner['status'];
   /** How the partner sends its token: Base64 as 2.2.1 requires (default), or raw. */
   encoding?: TokenEncoding;
+  /** The OCPI version it registered with; default 2.2.1. */
+  version?: string;
 }
 
 /** A partner registered as a completed handshake leaves it, and how it authenticates. */
@@ -43,7 +45,7 @@ export async function registerTestPartner(store: OcpiStore, options: TestPartner
     id: options.id ?? `partner-${token}`,
     status: options.status ?? 'REGISTERED',
     roles: options.roles ?? [EMSP_ROLE],
-    version: '2.2.1',
+    version: options.version ?? '2.2.1',
     endpoints: [],
     inboundTokenHash: await hashToken(token),
     tokenEncoding: encoding,
