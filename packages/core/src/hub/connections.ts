@@ -65,6 +65,3 @@ export async function setClientStatus(store: OcpiStore, hub: PartyRef, role: Cre
   });
   return changed;
 }
-
-/** Whether a partner is another hub (it holds a HUB role). */
-export const isHub = (partner: Partner): boolean => hubPartiesOf(partner).length > 0;

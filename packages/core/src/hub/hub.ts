@@ -13,13 +13,13 @@ import { hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-clien
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Outbox, OutboxDelivery } from '../outbox.js';
 import { paginationHeaders, parsePagination } from '../pagination.js';
-import { holdsParty } from '../partners/hub.js';
+import { holdsParty, isHub } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { RoutingHeaders } from '../routing-headers.js';
 import type { ClientInfo, ConnectionStatus } from '../schemas/v2.2.1/index.js';
 import { normalizeParty, partyString } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/types.js';
-import { endpointOf, findReceiver, isHub, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
+import { endpointOf, findReceiver, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
 import { createForwarder, type Forwarded } from './forward.js';
 
 /** The hub's own records in the store (never an OCPI module a partner can address). */
@@ -533,7 +533,7 @@ export function createHub(options: HubOptions = {}): Hub {
       async function relayClientInfo(event: { module: string; owner: PartyRef; object?: unknown; partnerId: string | undefined }) {
         if (event.module !== 'hubclientinfo' || same(event.owner, hub) || !event.object) return;
         const source = event.partnerId ? await store.partners.get(event.partnerId) : undefined;
-        if (!source || !isHub(source) || !holdsParty(source, event.owner)) return;
+        if (!source || !isHub(source.roles) || !holdsParty(source, event.owner)) return;
         await pushClientInfo(store, event.owner, event.object as ClientInfo, source.id);
       }
       return () => {
