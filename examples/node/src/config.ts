@@ -4,7 +4,8 @@ import { isOcpiVersion, OCPI_VERSIONS } from '@ocpi-ts/core';
 export interface NodeConfig {
   port: number;
   host: string;
-  role: 'CPO' | 'EMSP';
+  /** HUB: the node routes between the parties registered with it (docs/hub.md). */
+  role: 'CPO' | 'EMSP' | 'HUB';
   countryCode: string;
   partyId: string;
   /** Public URL of the node; its versions endpoint is `${publicUrl}/ocpi/versions`. */
@@ -49,8 +50,10 @@ export interface NodeConfig {
   pullParties: { country_code: string; party_id: string }[];
   /** The longest wait between two attempts to push to a partner that is down, in ms. */
   outboxMaxBackoffMs: number;
-  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1). */
+  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1; 2.2.1 for a hub). */
   versions: string[];
+  /** HUB: how long a forwarded request may take before the hub answers 4002, in ms. */
+  hubTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,9 +116,11 @@ function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
 }
 
 /** `OCPI_VERSIONS`: a comma-separated list of the versions ocpi-ts serves. */
-function versionList(env: Env): string[] {
+function versionList(env: Env, role: NodeConfig['role']): string[] {
   const raw = env.OCPI_VERSIONS?.trim();
-  if (!raw) return [...OCPI_VERSIONS];
+  // A hub's 2.3.0 Credentials must list every party reachable through it (credentials 2.3.0, the note
+  // under "Credentials object"), which ours do not yet: the hub serves 2.2.1 unless told otherwise.
+  if (!raw) return role === 'HUB' ? ['2.2.1'] : [...OCPI_VERSIONS];
   const versions = raw.split(',').map((v) => v.trim());
   const unknown = versions.filter((v) => !isOcpiVersion(v));
   if (unknown.length > 0 || versions.length === 0)
@@ -146,7 +151,7 @@ function secretKey(env: Env, production: boolean, databaseUrl: string | undefine
 
 /** Reads and checks every setting; throws a ConfigError naming the first bad one. */
 export function readConfig(env: Env = process.env): NodeConfig {
-  const role = oneOf(env, 'OCPI_ROLE', ['CPO', 'EMSP'] as const, 'CPO');
+  const role = oneOf(env, 'OCPI_ROLE', ['CPO', 'EMSP', 'HUB'] as const, 'CPO');
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST?.trim() || '127.0.0.1';
   const publicUrl = (env.OCPI_PUBLIC_URL?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
@@ -174,7 +179,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     host,
     role,
     countryCode: pattern(env, 'OCPI_COUNTRY_CODE', /^[A-Za-z]{2}$/, 'a 2-letter country code', 'NL'),
-    partyId: pattern(env, 'OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'a 3-character party id', role === 'CPO' ? 'CPO' : 'MSP'),
+    partyId: pattern(env, 'OCPI_PARTY_ID', /^[A-Za-z0-9]{3}$/, 'a 3-character party id', role === 'EMSP' ? 'MSP' : role),
     publicUrl,
     tokenA,
     tokenATtlHours: integer(env, 'OCPI_TOKEN_A_TTL_HOURS', 168, 1, 87_600),
@@ -198,6 +203,7 @@ export function readConfig(env: Env = process.env): NodeConfig {
     pullParties: parties(env, 'OCPI_PULL_PARTIES'),
     databaseSchema: schemaName(env),
     outboxMaxBackoffMs: integer(env, 'OCPI_OUTBOX_MAX_BACKOFF_MS', 300_000, 100, 86_400_000),
-    versions: versionList(env),
+    versions: versionList(env, role),
+    hubTimeoutMs: integer(env, 'OCPI_HUB_TIMEOUT_MS', 30_000, 100, 600_000),
   };
 }

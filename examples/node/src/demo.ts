@@ -36,7 +36,7 @@ export interface DemoResult {
 }
 
 /** Resolves with the first event that matches, or fails after `ms`. */
-function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEvent) => event is T, what: string, ms = 15_000): Promise<T> {
+export function nextEvent<T extends OcpiEvent>(node: RunningNode, match: (event: OcpiEvent) => event is T, what: string, ms = 15_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -58,7 +58,8 @@ const afterTaxes = (price: { before_taxes: number; taxes?: { amount: number }[] 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 type ObjectEventOf = ObjectEvent;
-const objectEvent =
+/** Matches an object created or updated in a module, whose object passes `test`. */
+export const objectEvent =
   (module: string, test: (object: any) => boolean = () => true) =>
   (event: OcpiEvent): event is ObjectEventOf =>
     (event.type === 'object.created' || event.type === 'object.updated') && event.module === module && test(event.object);

@@ -13,6 +13,7 @@ import {
   createAuditLog,
   createCommandResultReceiver,
   createEventBus,
+  createHub,
   createLossRecorder,
   createOcpiClient,
   createOcpiServer,
@@ -111,7 +112,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const role: CredentialsRole = {
     role: config.role,
     ...party,
-    business_details: { name: `${config.role === 'CPO' ? 'Demo charging network' : 'Demo mobility provider'} ${config.countryCode}*${config.partyId}` },
+    business_details: { name: `${BUSINESS_NAMES[config.role]} ${config.countryCode}*${config.partyId}` },
   };
   const events = createEventBus({ onListenerError: (error, event) => logger('error', 'event listener failed', { event: event.type, error: String(error) }) });
   // The node's partners in tests and the demo live on 127.0.0.1: the local policy allows loopback and private addresses.
@@ -210,9 +211,11 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // Every push goes through the outbox: a partner that is down gets the latest state of what changed
   // when it is back, from whichever node sharing the database delivers first.
   const pullers = new Set(config.pullParties.map(partyString));
+  // A hub routes instead of storing: its modules forward, its outbox delivers broadcasts and ClientInfo.
+  const hub = config.role === 'HUB' ? createHub({ outbound, fetch: outboundFetch.fetch, timeoutMs: config.hubTimeoutMs }) : undefined;
   const pushes = createOutbox({
     store,
-    deliver: pushWithClient(client),
+    deliver: hub ? hub.deliver(pushWithClient(client)) : pushWithClient(client),
     events,
     pushesTo: (partner) => !partner.roles.some((r) => pullers.has(partyString(r))),
     maxBackoffMs: config.outboxMaxBackoffMs,
@@ -232,8 +235,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         })
       : undefined;
   const commandResults = config.role === 'EMSP' ? createCommandResultReceiver({ timeoutMs: 60_000 }) : undefined;
-  const modules: OcpiModule[] =
-    config.role === 'CPO'
+  const modules: OcpiModule[] = hub
+    ? [credentialsModule({ client }), ...hub.modules]
+    : config.role === 'CPO'
       ? [
           credentialsModule({ client }),
           locationsSender(),
@@ -282,6 +286,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     onError: (error, request) => logger('error', 'request failed', { method: request.method, url: request.url, error: String(error) }),
   });
   const partners = createPartnerRegistry({ node: core.node, client });
+  const detachHub = hub?.attach(core.node, pushes);
 
   // The operator's own data: deterministic, so a restart on the same store changes nothing.
   if (config.role === 'CPO') {
@@ -298,7 +303,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }
     for (const tariff of tariffs) await putOwnObject(store, STORE_MODULES.tariffs, party, tariff);
     step(`  seeded ${locations.length} locations and ${tariffs.length} tariffs (${seconds()} since start)`);
-  } else {
+  } else if (config.role === 'EMSP') {
     const tokens = demoTokens(party);
     step(`seeding ${tokens.length} driver tokens`);
     for (const token of tokens) await putOwnObject(store, STORE_MODULES.tokens, party, token, { id: tokenStoreId(token.uid, token.type) });
@@ -408,6 +413,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (closed) return;
       closed = true;
       simulator?.stop();
+      detachHub?.();
       try {
         await listening.close(config.shutdownGraceMs);
         await pushes.stop();
@@ -419,6 +425,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
   };
 }
+
+const BUSINESS_NAMES = { CPO: 'Demo charging network', EMSP: 'Demo mobility provider', HUB: 'Demo roaming hub' } as const;
 
 const CONFIGURED_TOKEN_A = 'OCPI_TOKEN_A';
 const PRINTED_TOKEN_A = 'printed at start';

@@ -12,7 +12,8 @@ afterAll(() => cleanUp({ dirs: true }));
 
 describe('configuration', () => {
   it.each([
-    [{ OCPI_ROLE: 'HUB' }, 'OCPI_ROLE'],
+    [{ OCPI_ROLE: 'NSP' }, 'OCPI_ROLE'],
+    [{ OCPI_ROLE: 'HUB', OCPI_HUB_TIMEOUT_MS: '10' }, 'OCPI_HUB_TIMEOUT_MS'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ OCPI_COUNTRY_CODE: 'NLD' }, 'OCPI_COUNTRY_CODE'],
     [{ OCPI_PARTY_ID: 'TOOLONG' }, 'OCPI_PARTY_ID'],
@@ -40,6 +41,12 @@ describe('configuration', () => {
       adapter: 'fastify',
       outboundPolicy: 'local',
     });
+  });
+
+  it('OCPI_ROLE=HUB is a hub NL*HUB on OCPI 2.2.1 (docs/hub.md: its 2.3.0 Credentials would have to list the parties it connects)', () => {
+    const hub = readConfig({ OCPI_ROLE: 'HUB' });
+    expect([hub.role, hub.partyId, hub.versions, hub.hubTimeoutMs]).toEqual(['HUB', 'HUB', ['2.2.1'], 30_000]);
+    expect(readConfig({ OCPI_ROLE: 'HUB', OCPI_VERSIONS: '2.3.0,2.2.1' }).versions).toEqual(['2.3.0', '2.2.1']);
   });
 
   it('pnpm serve stops at once on a bad setting, naming it, with exit status 2', async () => {

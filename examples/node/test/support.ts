@@ -2,6 +2,8 @@
 // directories of a test file; `cleanUp` after each test ends them.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,3 +100,60 @@ export const exitOf = (child: ChildProcess): Promise<number | null> =>
     if (child.exitCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
+
+/** A port free now. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/**
+ * The simplest load balancer: each request to the next node in turn, on a new connection; a node that
+ * refuses the connection (down) is skipped, a request that fails on the way gets 502 (not acknowledged).
+ */
+export async function roundRobinProxy(ports: readonly number[]): Promise<{ url: string; close(): Promise<void> }> {
+  let next = 0;
+  const forward = (port: number, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const out = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+        answer.on('error', reject);
+      });
+      out.on('error', reject);
+      out.end(body);
+    });
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    // Each node once per request, from the next in turn: concurrent requests moving `next` cannot
+    // make one request try a dead node twice and skip the live one.
+    const first = next++;
+    for (let tries = 0; tries < ports.length; tries++) {
+      const port = ports[(first + tries) % ports.length] as number;
+      try {
+        const answer = await forward(port, req.method ?? 'GET', req.url ?? '/', req.headers, body);
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ECONNREFUSED') continue;
+        res.writeHead(502);
+        res.end();
+        return;
+      }
+    }
+    res.writeHead(503);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

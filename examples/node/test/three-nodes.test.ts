@@ -1,73 +1,17 @@
 // Issue 14, "Done when": three `pnpm serve` eMSP nodes on one PostgreSQL behind a round-robin proxy,
 // a CPO partner's traffic through it, one node SIGKILLed mid-run and restarted. Needs a server:
 // `pnpm test` runs through scripts/with-postgres.sh, which provides one.
-import { createServer, type IncomingHttpHeaders, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type CommandResult, type Location, type Partner, partnerToken, type Session } from '@ocpi-ts/core';
 import { TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { createPostgresStore } from '@ocpi-ts/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunningNode, startNode } from '../src/node.js';
 import { demoLocations, demoTokens } from '../src/seed.js';
-import { after, cleanUp, env, node, type Served, serve } from './support.js';
+import { after, cleanUp, env, freePort, node, roundRobinProxy, type Served, serve } from './support.js';
 
 afterAll(() => cleanUp({ dirs: true }));
 
 const url = process.env.OCPI_TEST_DATABASE_URL;
-
-/** A port free now. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-/**
- * The simplest load balancer: each request to the next node in turn, on a new connection; a node that
- * refuses the connection (down) is skipped, a request that fails on the way gets 502 (not acknowledged).
- */
-async function roundRobinProxy(ports: readonly number[]): Promise<{ url: string; close(): Promise<void> }> {
-  let next = 0;
-  const forward = (port: number, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const out = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
-        answer.on('error', reject);
-      });
-      out.on('error', reject);
-      out.end(body);
-    });
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    for (let tries = 0; tries < ports.length; tries++) {
-      const port = ports[next++ % ports.length] as number;
-      try {
-        const answer = await forward(port, req.method ?? 'GET', req.url ?? '/', req.headers, body);
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body);
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ECONNREFUSED') continue;
-        res.writeHead(502);
-        res.end();
-        return;
-      }
-    }
-    res.writeHead(503);
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('three pnpm serve nodes on one PostgreSQL behind a round-robin proxy', () => {
   it('registration, pushes, pulls and commands go on while a node is SIGKILLed; nothing acknowledged is lost; the restarted node catches up', async () => {

@@ -19,6 +19,8 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
 export type * from './http.js';
+export * from './hub/connections.js';
+export * from './hub/hub.js';
 export * from './limits.js';
 export type * from './module.js';
 export * from './modules/async-results.js';

@@ -81,6 +81,11 @@ export interface OcpiModule {
    */
   configuration?: boolean;
   /**
+   * A hub's module: it routes each request to the party its `OCPI-to` names (or decides the
+   * receiver itself), so the server checks `OCPI-from` only and leaves `OCPI-to` to the module.
+   */
+  relays?: boolean;
+  /**
    * The OCPI versions that have this module (default every version the node serves). A route whose body
    * or answer is an object type a version lacks is not mounted there (2.1.1 has no CANCEL_RESERVATION).
    */

@@ -563,7 +563,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       const received = readRoutingHeaders(headerValues);
       const fromAllowed = received.from !== undefined && caller.kind === 'partner' && (await node.actsFor(caller.partner, received.from));
       const routed = routeRequest({
-        routing: received,
+        // A hub's module routes by OCPI-to itself: only OCPI-from is checked here.
+        routing: found.module.relays ? { from: received.from, to: undefined } : received,
         ourParties,
         callerRoles: caller.kind === 'partner' ? caller.partner.roles : undefined,
         fromAllowed,
@@ -572,7 +573,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       Object.assign(headers, routingHeaderValues(routed.answer));
       if (routed.refusal) throw routed.refusal;
       if (routed.tolerated) record(routed.tolerated);
-      routing = routed.routing;
+      routing = found.module.relays ? { from: routed.routing.from, to: received.to } : routed.routing;
     }
     assertStorableParams(params);
     const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
