@@ -1,6 +1,7 @@
 import { OcpiError } from './errors.js';
 import type { EventInput } from './module.js';
 import { notActedFor } from './partners/hub.js';
+import { normalizeParty, sameParty } from './store/keys.js';
 import type { PartyRef } from './store/types.js';
 import { tolerated } from './tolerances.js';
 
@@ -135,25 +136,23 @@ export function routeRequest(input: RouteRequestInput): RoutedRequest {
     refusal = OcpiError.invalid(`OCPI-from-country-code/OCPI-from-party-id ${notActedFor(from, callerRoles)}`);
   }
   const callerHub = callerRoles.find((role) => role.role === 'HUB');
-  const only = ourParties.length === 1 ? partyOf(ourParties[0] as PartyRef) : undefined;
+  const only = ourParties.length === 1 ? normalizeParty(ourParties[0] as PartyRef) : undefined;
   const answer: RoutingHeaders = {
     // Without OCPI-to (an Open Routing Request, or a client that sends none), from the one party of ours it can be for.
     from: to ?? only ?? (routing.to ? undefined : intendedParty(input)),
     // Else the caller's only party, or the hub itself (a 2.3.0 hub lists the parties behind it among its roles).
-    to: from && fromAllowed ? from : callerRoles.length === 1 ? partyOf(callerRoles[0] as PartyRef) : callerHub && partyOf(callerHub),
+    to: from && fromAllowed ? from : callerRoles.length === 1 ? normalizeParty(callerRoles[0] as PartyRef) : callerHub && normalizeParty(callerHub),
   };
   return { routing: { from, to: to ?? routing.to }, answer, ...(refusal ? { refusal } : {}), ...(tolerance ? { tolerated: tolerance } : {}) };
 }
 
-const partyOf = (party: PartyRef): PartyRef => ({ country_code: party.country_code.toUpperCase(), party_id: party.party_id.toUpperCase() });
-
 /** The one party of ours a request with a foreign `OCPI-to` can be for, on a platform that is not a hub. */
 function intendedParty({ ourParties, module }: RouteRequestInput): PartyRef | undefined {
   if (ourParties.some((p) => p.role === 'HUB')) return undefined;
-  if (ourParties.length === 1) return partyOf(ourParties[0] as PartyRef);
+  if (ourParties.length === 1) return normalizeParty(ourParties[0] as PartyRef);
   const role = rolesOf(module)?.serving;
   const serving = role ? ourParties.filter((p) => p.role === role) : [];
-  return serving.length === 1 ? partyOf(serving[0] as PartyRef) : undefined;
+  return serving.length === 1 ? normalizeParty(serving[0] as PartyRef) : undefined;
 }
 
 export interface RouteOutboundInput {
@@ -206,15 +205,12 @@ export function routeOutbound(input: RouteOutboundInput): RoutingHeaders {
     if (input.broadcast || (input.list && input.method.toUpperCase() === 'GET')) to = hub;
     else to = input.destination;
   } else if (!to) {
-    const theirs = input.destination && partnerRoles.find((p) => same(p, input.destination as PartyRef));
+    const theirs = input.destination && partnerRoles.find((p) => sameParty(p, input.destination as PartyRef));
     to =
       theirs ??
       (roles && partnerRoles.find((p) => p.role === roles.serving)) ??
       (roles && partnerRoles.find((p) => p.role !== roles.calling)) ??
       partnerRoles[0];
   }
-  return { from: from && partyOf(from), to: to && partyOf(to) };
+  return { from: from && normalizeParty(from), to: to && normalizeParty(to) };
 }
-
-const same = (a: PartyRef, b: PartyRef) =>
-  a.country_code.toUpperCase() === b.country_code.toUpperCase() && a.party_id.toUpperCase() === b.party_id.toUpperCase();

@@ -3,7 +3,7 @@
 // (mod_hub_client_info), kept in the store so every hub node sharing it sees the same.
 import type { InterfaceRole } from '../module.js';
 import { clientInfoStoreId, STORE_MODULES } from '../modules/common.js';
-import { hubPartiesOf, hubServesParty } from '../partners/hub.js';
+import { hubServesParty } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { ClientInfo, ConnectionStatus } from '../schemas/v2.2.1/index.js';
 import { normalizeParty, partyString } from '../store/keys.js';

@@ -17,7 +17,7 @@ import { holdsParty, isHub } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { RoutingHeaders } from '../routing-headers.js';
 import type { ClientInfo, ConnectionStatus } from '../schemas/v2.2.1/index.js';
-import { normalizeParty, partyString } from '../store/keys.js';
+import { normalizeParty, partyString, sameParty } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { endpointOf, findReceiver, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
 import { createForwarder, type Forwarded } from './forward.js';
@@ -97,7 +97,6 @@ interface RouteRecord {
 }
 
 const hubPartyOf = (node: NodeInfo): CredentialsRole => node.parties.find((p) => p.role === 'HUB') ?? (node.parties[0] as CredentialsRole);
-const same = (a: PartyRef, b: PartyRef) => partyString(a) === partyString(b);
 const named = (party: PartyRef) => `${party.country_code}*${party.party_id}`;
 const hubStatus = (code: number, message: string) => new OcpiError(message, { statusCode: code });
 
@@ -255,15 +254,15 @@ export function createHub(options: HubOptions = {}): Hub {
     // A party pushes and reads its own client-owned objects only: the URL names the sender.
     if (module.role === 'RECEIVER' && CLIENT_OWNED.has(module.identifier) && path.length >= 2) {
       const owner = normalizeParty({ country_code: path[0] as string, party_id: path[1] as string });
-      if (!same(owner, from)) throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not the party sending this (OCPI-from ${named(from)})`);
+      if (!sameParty(owner, from)) throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not the party sending this (OCPI-from ${named(from)})`);
     }
     // The object pushed is the sender's own (a CDR names its CPO in the body only).
     const owner = module.role === 'RECEIVER' && (CLIENT_OWNED.has(module.identifier) || module.identifier === 'cdrs') ? partyIn(body) : undefined;
-    if (owner && !same(owner, from)) {
+    if (owner && !sameParty(owner, from)) {
       throw OcpiError.invalid(`The ${module.identifier} object belongs to ${named(owner)}, not to the party sending it (OCPI-from ${named(from)})`);
     }
     const addressed = context.routing.to;
-    const toHub = addressed !== undefined && same(addressed, hub);
+    const toHub = addressed !== undefined && sameParty(addressed, hub);
     if (toHub && method === 'GET' && module.role === 'SENDER' && path.length === 0) return getAll(context, from);
     const to = addressed && !toHub ? addressed : await receiverInObject(context, path, body);
     if (!to) {
@@ -317,7 +316,7 @@ export function createHub(options: HubOptions = {}): Hub {
     };
     const key: ObjectKey = { module: HUB_MODULES.broadcasts, owner: normalizeParty(hub), id: crypto.randomUUID() };
     await node.store.objects.put(key, { data: record });
-    const senderRole = context.partner.roles.find((r) => same(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
+    const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
     let receivers = 0;
     for (const partner of await node.store.partners.list()) {
       if (partner.status !== 'REGISTERED' || partner.id === context.partner.id || partner.version !== context.version) continue;
@@ -531,7 +530,7 @@ export function createHub(options: HubOptions = {}): Hub {
         events.on('object.updated', (event) => relayClientInfo(event)),
       ];
       async function relayClientInfo(event: { module: string; owner: PartyRef; object?: unknown; partnerId: string | undefined }) {
-        if (event.module !== 'hubclientinfo' || same(event.owner, hub) || !event.object) return;
+        if (event.module !== 'hubclientinfo' || sameParty(event.owner, hub) || !event.object) return;
         const source = event.partnerId ? await store.partners.get(event.partnerId) : undefined;
         if (!source || !isHub(source.roles) || !holdsParty(source, event.owner)) return;
         await pushClientInfo(store, event.owner, event.object as ClientInfo, source.id);

@@ -17,6 +17,9 @@ export const normalizeKey = (key: ObjectKey): ObjectKey => ({
 
 export const partyString = (party: PartyRef): string => `${party.country_code.toUpperCase()}*${party.party_id.toUpperCase()}`;
 
+/** Whether two references name the same party (CiStrings: case does not count). */
+export const sameParty = (a: PartyRef, b: PartyRef): boolean => partyString(a) === partyString(b);
+
 export const keyString = (key: ObjectKey): string => `${key.module}/${partyString(key.owner)}/${key.id.toUpperCase()}`;
 
 /** An object's `last_updated` in milliseconds since the epoch, or 0 (the epoch) when it has none. */
