@@ -42,10 +42,18 @@ function fieldPrefix(key: string): { prefix: string; redacted: boolean } {
  * redacted. The line is written as text, field by field, with no object built for it: the access log
  * writes one per request.
  */
+/** The ISO time of the current millisecond, formatted once per millisecond (a third of a line's cost otherwise). */
+let clock = { ms: Number.NaN, iso: '' };
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== clock.ms) clock = { ms, iso: new Date(ms).toISOString() };
+  return clock.iso;
+}
+
 export function jsonLogger(name: string, write: (line: string) => void = stdoutLines()): Logger {
   const node = JSON.stringify(name);
   return (level, message, fields = {}) => {
-    let line = `{"time":"${new Date().toISOString()}","level":${JSON.stringify(level)},"node":${node},"message":${JSON.stringify(message)}`;
+    let line = `{"time":"${isoNow()}","level":${JSON.stringify(level)},"node":${node},"message":${JSON.stringify(message)}`;
     for (const key in fields) {
       if (!Object.hasOwn(fields, key)) continue;
       // A field named like a leading one: the object form keeps the order (and is rare).
