@@ -120,11 +120,13 @@ export interface RoutedRequest {
  *   interface), to the `OCPI-from` party when the caller may act for it (or its only one, or its
  *   hub); an answer refusing a foreign party never claims to come from it or go to it.
  */
+const isOurs = (ourParties: readonly PartyRef[], party: PartyRef): boolean =>
+  ourParties.some((p) => p.country_code === party.country_code && p.party_id === party.party_id);
+
 export function routeRequest(input: RouteRequestInput): RoutedRequest {
   const { routing, ourParties, fromAllowed } = input;
   const callerRoles = input.callerRoles ?? [];
-  const ours = (party: PartyRef) => ourParties.find((p) => p.country_code === party.country_code && p.party_id === party.party_id);
-  let to = routing.to && ours(routing.to) ? routing.to : undefined;
+  let to = routing.to && isOurs(ourParties, routing.to) ? routing.to : undefined;
   let refusal: OcpiError | undefined;
   let tolerance: RoutedRequest['tolerated'];
   if (routing.to && !to) {

@@ -211,6 +211,14 @@ function routeExists(route: RouteDefinition, edge: VersionEdge): boolean {
   return typeof route.gives !== 'string' || edge.schemaOf(route.gives) !== undefined;
 }
 
+/** The edge of the version a request is for, once known: its status codes are the answer's. */
+interface Answering {
+  edge?: VersionEdge | undefined;
+}
+
+/** A status code the requested version does not have becomes its generic one (2.1.1 has no 2004). */
+const statusIn = (answering: Answering, code: number): number => answering.edge?.statusCode(code) ?? code;
+
 /** What every RequestContext has in common, on its prototype: building a context per request creates no closure. */
 const CONTEXT_METHODS: Pick<RequestContext, 'partner' | 'param'> = {
   get partner(): Partner {
@@ -501,11 +509,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     };
   }
 
-  /** The edge of the version a request is for, once known: its status codes are the answer's. */
-  interface Answering {
-    edge?: VersionEdge | undefined;
-  }
-
   async function dispatch(
     request: OcpiRequest,
     ids: { requestId: string; correlationId: string },
@@ -688,14 +691,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       headers['x-correlation-id'] = correlationId;
       const events: OcpiEvent[] = [];
       const answering: Answering = {};
-      // A status code the requested version does not have becomes its generic one (2.1.1 has no 2004).
-      const statusIn = (code: number) => answering.edge?.statusCode(code) ?? code;
       try {
         const result = await dispatch(request, { requestId, correlationId }, headers, events, answering);
         Object.assign(headers, result.headers);
         return respond(request, result.httpStatus ?? 200, headers, {
           data: result.data,
-          statusCode: statusIn(result.statusCode ?? OcpiStatus.SUCCESS),
+          statusCode: statusIn(answering, result.statusCode ?? OcpiStatus.SUCCESS),
           statusMessage: result.statusMessage ?? 'Success',
           timestamp,
         });
@@ -704,7 +705,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           Object.assign(headers, error.headers);
           return respond(request, error.httpStatus, headers, {
             data: error.data,
-            statusCode: statusIn(error.statusCode),
+            statusCode: statusIn(answering, error.statusCode),
             statusMessage: error.message,
             timestamp,
           });
