@@ -102,6 +102,12 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
+/** The path of an origin-form URL, without its query. */
+const pathOf = (url: string): string => {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+};
+
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { config } = options;
   const started = performance.now();
@@ -139,7 +145,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       const response = ready && core ? await core.handle(request) : startingResponse(request);
       logger('info', 'request', {
         method: request.method,
-        path: request.url.split('?')[0],
+        path: pathOf(request.url),
         status: response.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
         requestId: response.headers['x-request-id'],

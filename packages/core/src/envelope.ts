@@ -163,13 +163,37 @@ export function jsonList(items: readonly JsonText[]): JsonText {
 
 const isUtf8Json = (value: unknown): boolean => value instanceof JsonText && value.utf8 !== undefined;
 
+/** Envelopes around whole pages kept as bytes, answered again while their tail (status, timestamp) is the same. */
+const ENVELOPES_KEPT = 16;
+const envelopes = new Map<JsonText, { tail: string; body: Uint8Array<ArrayBuffer> }>();
+
+/**
+ * The envelope of a page kept whole (`jsonList`, the same JsonText to every request until its module
+ * changes): the same bytes for as long as the rest of the envelope is the same, that is within the
+ * second of its timestamp. A page asked a thousand times a second is copied into an envelope once,
+ * not a thousand times (the copy of 75 KB and its garbage were a tenth of a page's CPU). Bounded: the
+ * envelopes of the last few pages asked.
+ */
+function keptEnvelope(data: JsonText, fields: EnvelopeFields): Uint8Array<ArrayBuffer> {
+  const tail = envelopeTail(fields);
+  const known = envelopes.get(data);
+  if (known?.tail === tail) return known.body;
+  const body = encodeEnvelope(fields);
+  if (known) envelopes.delete(data);
+  else if (envelopes.size >= ENVELOPES_KEPT) envelopes.delete(envelopes.keys().next().value as JsonText);
+  envelopes.set(data, { tail, body });
+  return body;
+}
+
 /**
  * The response body for an envelope: UTF-8 bytes (`encodeEnvelope`) when its data holds objects kept
- * as bytes, so they are written without being decoded or encoded; otherwise the text.
+ * as bytes, so they are written without being decoded or encoded; otherwise the text. The bytes of a
+ * page's envelope may be handed to several responses: they are written, never changed.
  */
 export function envelopeBody(fields: EnvelopeFields): string | Uint8Array<ArrayBuffer> {
   const { data } = fields;
-  const preEncoded = isUtf8Json(data) || (Array.isArray(data) && data.some(isUtf8Json));
+  if (data instanceof JsonText && data.utf8 !== undefined) return keptEnvelope(data, fields);
+  const preEncoded = Array.isArray(data) && data.some(isUtf8Json);
   return preEncoded ? encodeEnvelope(fields) : serializeEnvelope(fields);
 }
 
@@ -177,5 +201,14 @@ export function envelopeBody(fields: EnvelopeFields): string | Uint8Array<ArrayB
 export const responseText = (response: Pick<OcpiResponse, 'body'>): string =>
   typeof response.body === 'string' ? response.body : decoder.decode(response.body);
 
-/** RFC 3339 in UTC, seconds precision, as OCPI DateTime examples use. */
-export const ocpiTimestamp = (now: Date = new Date()): string => formatOcpiDateTime(now);
+/** The timestamp of the current second, made once per second (every response carries one). */
+let current: { second: number; text: string } = { second: Number.NaN, text: '' };
+
+/** RFC 3339 in UTC, seconds precision, as OCPI DateTime examples use; now when no time is given. */
+export function ocpiTimestamp(now?: Date): string {
+  if (now !== undefined) return formatOcpiDateTime(now);
+  const time = Date.now();
+  const second = Math.floor(time / 1000);
+  if (second !== current.second) current = { second, text: formatOcpiDateTime(time) };
+  return current.text;
+}

@@ -50,6 +50,24 @@ describe('the fast read path, through handle()', () => {
     }
   });
 
+  it('answers a page asked again within the second with the same envelope bytes, and with a new one the next second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2024-03-01T10:00:00.100Z'));
+      const first = await get('?offset=0&limit=3');
+      vi.setSystemTime(new Date('2024-03-01T10:00:00.900Z'));
+      const again = await get('?offset=0&limit=3');
+      expect(again.body).toBe(first.body);
+      vi.setSystemTime(new Date('2024-03-01T10:00:01.000Z'));
+      const next = await get('?offset=0&limit=3');
+      expect(next.body).not.toBe(first.body);
+      expect(envelopeTimestamp(responseText(next))).toBe('2024-03-01T10:00:01Z');
+      expectPlainBytes(next, node.locations.slice(0, 3));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('serves the new bytes after a PATCH of an EVSE status through the Receiver, and nothing stale', async () => {
     const before = await get('?offset=0&limit=3');
     await patch(evseStatusPatch(node, 'LOC2', 'LOC2-E1', 'CHARGING', '2024-02-01T12:00:00Z'));

@@ -1,15 +1,26 @@
 import type { OcpiRequest, OcpiResponse } from './http.js';
 import type { OcpiServer } from './server.js';
 
-/** A Web `Request` as the core's request: the body stays a stream for the core to read within its limit. */
-export function fromWebRequest(request: Request, remoteAddress?: string): OcpiRequest {
+/**
+ * A Web `Request` as the core's request: the body stays a stream for the core to read within its limit.
+ * `headers`: the same headers already parsed by the server the request came through, when it has them
+ * (Node's, under @hono/node-server): reading the Web `Headers` would build them a second time.
+ */
+export function fromWebRequest(request: Request, remoteAddress?: string, headers?: OcpiRequest['headers']): OcpiRequest {
+  return { method: request.method, url: pathAndQuery(request.url), headers: headers ?? webHeaders(request.headers), body: bodyOf(request), remoteAddress };
+}
+
+function webHeaders(given: Headers): Record<string, string> {
   const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
+  given.forEach((value, name) => {
     headers[name] = value;
   });
+  return headers;
+}
+
+function bodyOf(request: Request): OcpiRequest['body'] {
   // GET and HEAD have no body: not asking for it spares runtimes that build the body stream lazily (Hono's Node server).
-  const body = request.method === 'GET' || request.method === 'HEAD' ? null : request.body;
-  return { method: request.method, url: pathAndQuery(request.url), headers, body, remoteAddress };
+  return request.method === 'GET' || request.method === 'HEAD' ? null : request.body;
 }
 
 /**

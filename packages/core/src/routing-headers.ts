@@ -14,11 +14,19 @@ export interface RoutingHeaders {
 const COUNTRY_CODE = /^[A-Za-z]{2}$/;
 const PARTY_ID = /^[A-Za-z0-9]{3}$/;
 
-function readPair(headers: Readonly<Record<string, string | undefined>>, side: 'from' | 'to'): PartyRef | undefined {
-  const countryHeader = `ocpi-${side}-country-code`;
-  const partyHeader = `ocpi-${side}-party-id`;
-  const country_code = headers[countryHeader]?.trim();
-  const party_id = headers[partyHeader]?.trim();
+const HEADER_NAMES = {
+  from: { countryHeader: 'ocpi-from-country-code', partyHeader: 'ocpi-from-party-id' },
+  to: { countryHeader: 'ocpi-to-country-code', partyHeader: 'ocpi-to-party-id' },
+} as const;
+
+/** A header value as given: the first of a repeated header. */
+type HeaderValues = Readonly<Record<string, string | readonly string[] | undefined>>;
+const firstValue = (value: string | readonly string[] | undefined): string | undefined => (typeof value === 'string' ? value : value?.[0]);
+
+function readPair(headers: HeaderValues, side: 'from' | 'to'): PartyRef | undefined {
+  const { countryHeader, partyHeader } = HEADER_NAMES[side];
+  const country_code = firstValue(headers[countryHeader])?.trim();
+  const party_id = firstValue(headers[partyHeader])?.trim();
   if (!country_code && !party_id) return undefined;
   if (!country_code || !party_id) {
     throw OcpiError.invalid(`Header ${country_code ? partyHeader : countryHeader} is required when ${country_code ? countryHeader : partyHeader} is given`);
@@ -28,7 +36,8 @@ function readPair(headers: Readonly<Record<string, string | undefined>>, side: '
   return { country_code: country_code.toUpperCase(), party_id: party_id.toUpperCase() };
 }
 
-export function readRoutingHeaders(headers: Readonly<Record<string, string | undefined>>): RoutingHeaders {
+/** Reads the routing headers of a request (lower-case names; of a repeated header, the first value). */
+export function readRoutingHeaders(headers: HeaderValues): RoutingHeaders {
   return { from: readPair(headers, 'from'), to: readPair(headers, 'to') };
 }
 
@@ -111,11 +120,13 @@ export interface RoutedRequest {
  *   interface), to the `OCPI-from` party when the caller may act for it (or its only one, or its
  *   hub); an answer refusing a foreign party never claims to come from it or go to it.
  */
+const isOurs = (ourParties: readonly PartyRef[], party: PartyRef): boolean =>
+  ourParties.some((p) => p.country_code === party.country_code && p.party_id === party.party_id);
+
 export function routeRequest(input: RouteRequestInput): RoutedRequest {
   const { routing, ourParties, fromAllowed } = input;
   const callerRoles = input.callerRoles ?? [];
-  const ours = (party: PartyRef) => ourParties.find((p) => p.country_code === party.country_code && p.party_id === party.party_id);
-  let to = routing.to && ours(routing.to) ? routing.to : undefined;
+  let to = routing.to && isOurs(ourParties, routing.to) ? routing.to : undefined;
   let refusal: OcpiError | undefined;
   let tolerance: RoutedRequest['tolerated'];
   if (routing.to && !to) {

@@ -123,6 +123,8 @@ interface MountedModule {
   /** The module's routes that exist in this version. */
   routes: readonly RouteDefinition[];
   segments: string[];
+  /** Its public URL: the configured base URL, the version and the module's path. */
+  url: string;
 }
 
 /** What converting a request body needs: whose it is, and the context of the conversion. */
@@ -162,14 +164,28 @@ type RequestHeaders = OcpiRequest['headers'];
  * place the core looks at names as given; everything after reads lower-case names.
  */
 function lowerCaseHeaders(headers: RequestHeaders): RequestHeaders {
+  let lowerCased = true;
+  for (const name in headers) {
+    if (name !== name.toLowerCase()) {
+      lowerCased = false;
+      break;
+    }
+  }
+  if (lowerCased) return headers;
   const names = Object.keys(headers);
-  if (names.every((name) => name === name.toLowerCase())) return headers;
   const lower: Record<string, string | readonly string[] | undefined> = {};
   for (const name of names) {
     const key = name.toLowerCase();
     if (lower[key] === undefined) lower[key] = headers[name];
   }
   return lower;
+}
+
+/** Whether `segments` begins with `prefix`. */
+function startsWith(segments: readonly string[], prefix: readonly string[]): boolean {
+  if (segments.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (segments[i] !== prefix[i]) return false;
+  return true;
 }
 
 function matchPath(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
@@ -194,6 +210,14 @@ function routeExists(route: RouteDefinition, edge: VersionEdge): boolean {
   if (route.body?.type !== undefined && !edge.schemaOf(route.body.type, route.body.patch ?? false)) return false;
   return typeof route.gives !== 'string' || edge.schemaOf(route.gives) !== undefined;
 }
+
+/** The edge of the version a request is for, once known: its status codes are the answer's. */
+interface Answering {
+  edge?: VersionEdge | undefined;
+}
+
+/** A status code the requested version does not have becomes its generic one (2.1.1 has no 2004). */
+const statusIn = (answering: Answering, code: number): number => answering.edge?.statusCode(code) ?? code;
 
 /** What every RequestContext has in common, on its prototype: building a context per request creates no closure. */
 const CONTEXT_METHODS: Pick<RequestContext, 'partner' | 'param'> = {
@@ -236,7 +260,8 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       if (routes.length === 0) continue;
       const path = modulePath(module, version);
       if (list.some((m) => m.segments.join('/') === path)) throw new Error(`Two modules of OCPI ${version} are mounted at '${path}'`);
-      list.push({ version, edge, module, routes, segments: path.split('/').filter(Boolean) });
+      const segments = path.split('/').filter(Boolean);
+      list.push({ version, edge, module, routes, segments, url: `${baseUrl}/${version}/${segments.map(encodeURIComponent).join('/')}` });
     }
     // Longest path first, so `sender/locations` wins over a custom module mounted at `sender`.
     list.sort((a, b) => b.segments.length - a.segments.length);
@@ -249,7 +274,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
   const ourFirstRole: Role | undefined = ourParties[0]?.role;
 
   const versionUrl = (version: string) => `${baseUrl}/${version}`;
-  const moduleUrlOf = (m: MountedModule) => `${versionUrl(m.version)}/${m.segments.map(encodeURIComponent).join('/')}`;
 
   const node: NodeInfo = {
     baseUrl,
@@ -261,7 +285,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     losses,
     moduleUrl(version, identifier, role) {
       const found = mounted.get(version)?.find((m) => m.module.identifier === identifier && m.module.role === role);
-      return found ? moduleUrlOf(found) : undefined;
+      return found?.url;
     },
     endpoints(version, partnerRole) {
       const edge = isOcpiVersion(version) ? versionEdge(version) : undefined;
@@ -273,7 +297,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           identifier: m.module.identifier,
           // For credentials the role has no function; the spec advises SENDER (version_information_endpoint).
           role: m.module.identifier === 'credentials' ? ('SENDER' as InterfaceRole) : m.module.role,
-          url: moduleUrlOf(m),
+          url: m.url,
         }));
     },
     validator: (schema) => validatorFor(schema) as never,
@@ -282,9 +306,16 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     actsFor: (partner, party) => actsFor(store, partner, party, options.hubServes),
   };
 
+  // No module here: 404 naming the path, before any token is looked at.
+  const noModule = (message: string): Target => ({ kind: 'not-found', message, auth: undefined });
+
+  /** The mounted module a path below the version is in: the first (longest) whose segments start it. */
+  function moduleAt(modules: readonly MountedModule[], rest: readonly string[]): MountedModule | undefined {
+    for (const m of modules) if (startsWith(rest, m.segments)) return m;
+    return undefined;
+  }
+
   function resolve(method: string, segments: string[], rawPath: string): Target {
-    // No module here: 404 naming the path, before any token is looked at.
-    const noModule = (message: string): Target => ({ kind: 'not-found', message, auth: undefined });
     if (segments.length === 1 && segments[0] === 'versions') {
       return method === 'GET'
         ? { kind: 'versions' }
@@ -299,23 +330,26 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
         ? { kind: 'version-details', version }
         : { kind: 'method-not-allowed', allowed: ['GET'], message: 'The version details endpoint only supports GET', auth: 'partner-or-registration' };
     }
-    const found = modules.find((m) => m.segments.every((s, i) => rest[i] === s));
+    const found = moduleAt(modules, rest);
     if (!found) return noModule(`No module at '${rest.join('/')}' in OCPI ${version}; its endpoints are listed at ${versionUrl(version)}`);
     const below = rest.slice(found.segments.length);
-    const routes = found.routes.map((route) => ({ route, params: matchPath(route.path, below) })).filter((r) => r.params);
-    const moduleAuth = found.routes[0]?.auth ?? 'partner';
-    if (routes.length === 0) return { kind: 'not-found', message: `No ${found.module.identifier} endpoint at '${below.join('/')}'`, auth: moduleAuth };
-    const match = routes.find((r) => r.route.method === method);
-    if (!match) {
-      const allowed = [...new Set(routes.map((r) => r.route.method))];
-      return {
-        kind: 'method-not-allowed',
-        allowed,
-        message: `Method ${method} is not supported here by the ${found.module.identifier} ${found.module.role} interface; allowed: ${allowed.join(', ')}`,
-        auth: moduleAuth,
-      };
+    // The route of the method, or every route of the path (to say which methods it allows).
+    const methods = new Set<string>();
+    for (const route of found.routes) {
+      const params = matchPath(route.path, below);
+      if (!params) continue;
+      if (route.method === method) return { kind: 'route', mounted: found, route, params, rest: below };
+      methods.add(route.method);
     }
-    return { kind: 'route', mounted: found, route: match.route, params: match.params as Record<string, string>, rest: below };
+    const moduleAuth = found.routes[0]?.auth ?? 'partner';
+    if (methods.size === 0) return { kind: 'not-found', message: `No ${found.module.identifier} endpoint at '${below.join('/')}'`, auth: moduleAuth };
+    const allowed = [...methods];
+    return {
+      kind: 'method-not-allowed',
+      allowed,
+      message: `Method ${method} is not supported here by the ${found.module.identifier} ${found.module.role} interface; allowed: ${allowed.join(', ')}`,
+      auth: moduleAuth,
+    };
   }
 
   // The readings of an Authorization header and their SHA-256 are a pure function of it, and Web Crypto's
@@ -475,11 +509,6 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     };
   }
 
-  /** The edge of the version a request is for, once known: its status codes are the answer's. */
-  interface Answering {
-    edge?: VersionEdge | undefined;
-  }
-
   async function dispatch(
     request: OcpiRequest,
     ids: { requestId: string; correlationId: string },
@@ -499,7 +528,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       throw new OcpiError(`Path '${rawPath}' is not valid percent-encoding`, { reason: 'bad_request' });
     }
     const method = request.method.toUpperCase();
-    const underMount = mountSegments.every((s, i) => segments[i] === s);
+    const underMount = startsWith(segments, mountSegments);
     const target: Target = underMount
       ? METHODS.has(method)
         ? resolve(method, segments.slice(mountSegments.length), rawPath)
@@ -525,10 +554,13 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           : undefined;
     answering.edge = edge;
     // Version details have a version: a 2.1.1 partner moving to 2.2.1 reads ours with its token in Base64.
-    const caller = await authenticate(firstHeader(request.headers.authorization), auth, edge).catch((error: unknown) => {
+    let caller: Caller;
+    try {
+      caller = await authenticate(firstHeader(request.headers.authorization), auth, edge);
+    } catch (error) {
       if (error instanceof OcpiError && error.reason === 'unauthorized') options.audit?.authFailure(request.remoteAddress, error.message);
       throw error;
-    });
+    }
     if (partnerLimiter && caller.kind === 'partner') {
       const taken = partnerLimiter.take(caller.partner.id);
       if (!taken.ok) throw rateLimited(taken.retryAfterSeconds, 'this partner');
@@ -556,11 +588,9 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     };
     // Configuration modules carry no routing headers; 2.1.1 has none at all.
     const functional = !found.module.configuration && found.edge.routingHeaders;
-    const headerValues: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(request.headers)) headerValues[name] = firstHeader(value);
     let routing: RoutingHeaders = { from: undefined, to: undefined };
     if (functional) {
-      const received = readRoutingHeaders(headerValues);
+      const received = readRoutingHeaders(request.headers);
       const fromAllowed = received.from !== undefined && caller.kind === 'partner' && (await node.actsFor(caller.partner, received.from));
       const routed = routeRequest({
         // A hub's module routes by OCPI-to itself: only OCPI-from is checked here.
@@ -578,14 +608,16 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
     assertStorableParams(params);
     const owner = route.clientOwned ? await checkOwner(caller, params) : undefined;
     const pagination = route.paginated ? parsePagination(query, paginationOptions) : undefined;
-    const body = await readJsonBody(
-      request,
-      route,
-      found.edge,
-      () => ({ partnerId, origin: ids, context: conversionContext(partnerRoles, owner, routing.to) }),
-      caller,
-      record,
-    );
+    const body = BODY_METHODS.has(route.method)
+      ? await readJsonBody(
+          request,
+          route,
+          found.edge,
+          () => ({ partnerId, origin: ids, context: conversionContext(partnerRoles, owner, routing.to) }),
+          caller,
+          record,
+        )
+      : undefined;
 
     // Per-request view of the node, only when someone listens: shared config is never written.
     const requestNode: NodeInfo = node.events.active ? { ...node, store: observeStore(store, record) } : node;
@@ -624,7 +656,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       Object.assign(
         headers,
         paginationHeaders({
-          publicUrl: `${moduleUrlOf(found)}${target.rest.map((s) => `/${encodeURIComponent(s)}`).join('')}`,
+          publicUrl: target.rest.length === 0 ? found.url : `${found.url}${target.rest.map((s) => `/${encodeURIComponent(s)}`).join('')}`,
           query,
           pagination,
           // Objects the version cannot express are left out of the page, not of the list: the next page starts after them.
@@ -659,14 +691,12 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
       headers['x-correlation-id'] = correlationId;
       const events: OcpiEvent[] = [];
       const answering: Answering = {};
-      // A status code the requested version does not have becomes its generic one (2.1.1 has no 2004).
-      const statusIn = (code: number) => answering.edge?.statusCode(code) ?? code;
       try {
         const result = await dispatch(request, { requestId, correlationId }, headers, events, answering);
         Object.assign(headers, result.headers);
         return respond(request, result.httpStatus ?? 200, headers, {
           data: result.data,
-          statusCode: statusIn(result.statusCode ?? OcpiStatus.SUCCESS),
+          statusCode: statusIn(answering, result.statusCode ?? OcpiStatus.SUCCESS),
           statusMessage: result.statusMessage ?? 'Success',
           timestamp,
         });
@@ -675,7 +705,7 @@ export function createOcpiServer(options: OcpiServerOptions): OcpiServer {
           Object.assign(headers, error.headers);
           return respond(request, error.httpStatus, headers, {
             data: error.data,
-            statusCode: statusIn(error.statusCode),
+            statusCode: statusIn(answering, error.statusCode),
             statusMessage: error.message,
             timestamp,
           });

@@ -361,6 +361,8 @@ export class SqlObjectStore implements ObjectStore {
    * meanwhile is left out; one changed meanwhile comes as it is now).
    */
   private async fill<I>(model: ReadModel, query: ListQuery, page: IndexPage<I>, fromRow: (row: IndexedRow) => I): Promise<{ items: I[]; total: number }> {
+    // A page the index keeps (frozen) holds every object's bytes: nothing to look for in it.
+    if (Object.isFrozen(page.items)) return page as { items: I[]; total: number };
     const missing = page.items.filter((item): item is MissingBytes => typeof item === 'object' && item !== null && 'missing' in item);
     if (missing.length === 0) return page as { items: I[]; total: number };
     const fetched = await model.fetch(

@@ -82,7 +82,8 @@ export async function createSecretsAtRest(secretKey: string): Promise<SecretsAtR
     128,
   );
   const hashes = new Memo();
-  const opened = new Memo();
+  /** By context, then sealed value: both strings come from the same stored record on every request, so no key is built. */
+  const opened = new Map<string, Memo>();
 
   return {
     keyCheck: hex(checkBits),
@@ -103,8 +104,8 @@ export async function createSecretsAtRest(secretKey: string): Promise<SecretsAtR
       return `${SEALED_PREFIX}${base64Encode(joined)}`;
     },
     async open(sealed, context) {
-      const memo = `${context}\n${sealed}`;
-      const known = opened.get(memo);
+      let memo = opened.get(context);
+      const known = memo?.get(sealed);
       if (known !== undefined) return known;
       if (!isSealed(sealed)) throw new Error('Not a sealed value');
       const bytes = fromBase64(sealed.slice(SEALED_PREFIX.length));
@@ -113,7 +114,12 @@ export async function createSecretsAtRest(secretKey: string): Promise<SecretsAtR
         aesKey,
         bytes.subarray(12),
       );
-      return opened.set(memo, decoder.decode(plain));
+      if (!memo) {
+        if (opened.size >= 1024) opened.clear();
+        memo = new Memo();
+        opened.set(context, memo);
+      }
+      return memo.set(sealed, decoder.decode(plain));
     },
   };
 }

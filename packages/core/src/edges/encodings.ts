@@ -51,20 +51,28 @@ export class EncodingCache {
     return 64 + (encoded.kind === 'converted' ? (encoded.json.utf8?.byteLength ?? encoded.json.text.length) : 0);
   }
 
-  /** Pages encoded whole, by the array a store handed out (gone with it). */
-  readonly #pages = new WeakMap<readonly unknown[], Map<string, { json: JsonText; tally: Tally }>>();
+  /**
+   * Pages encoded whole, by the array a store handed out (gone with it), then by version and object
+   * type (two lookups of constant strings: no key is built per request).
+   */
+  readonly #pages = new WeakMap<readonly unknown[], Map<string, Map<string, { json: JsonText; tally: Tally }>>>();
 
-  page(values: readonly unknown[], slot: string): { json: JsonText; tally: Tally } | undefined {
-    return this.#pages.get(values)?.get(slot);
+  page(values: readonly unknown[], version: string, type: string): { json: JsonText; tally: Tally } | undefined {
+    return this.#pages.get(values)?.get(version)?.get(type);
   }
 
-  setPage(values: readonly unknown[], slot: string, page: { json: JsonText; tally: Tally }): void {
-    let slots = this.#pages.get(values);
-    if (!slots) {
-      slots = new Map();
-      this.#pages.set(values, slots);
+  setPage(values: readonly unknown[], version: string, type: string, page: { json: JsonText; tally: Tally }): void {
+    let versions = this.#pages.get(values);
+    if (!versions) {
+      versions = new Map();
+      this.#pages.set(values, versions);
     }
-    slots.set(slot, page);
+    let types = versions.get(version);
+    if (!types) {
+      types = new Map();
+      versions.set(version, types);
+    }
+    types.set(type, page);
   }
 
   get(json: JsonText, slot: string): Encoded | undefined {
@@ -167,18 +175,19 @@ export async function toVersion(values: readonly unknown[], options: ToVersionOp
  * whose encoding depends on other objects (2.1.1 Sessions and CDRs embed their Location).
  */
 export async function pageInVersion(values: readonly unknown[], options: ToVersionOptions & { cache: EncodingCache }): Promise<JsonText | undefined> {
-  if (values.length === 0 || !Object.isFrozen(values) || !values.every((value) => value instanceof JsonText)) return undefined;
-  const slot = `${options.edge.version}\n${options.type}`;
-  const known = options.cache.page(values, slot);
+  if (values.length === 0 || !Object.isFrozen(values)) return undefined;
+  // A page encoded before was a list of JsonText then, and a frozen list stays what it was.
+  const known = options.cache.page(values, options.edge.version, options.type);
   if (known) {
     report(known.tally, options);
     return known.json;
   }
+  if (!values.every((value) => value instanceof JsonText)) return undefined;
   const tally: Tally = new Map();
   const converted = options.edge.version === CANONICAL_VERSION ? { out: values, volatile: false } : await convertList(values, options, tally, false);
   report(tally, options);
   const json = jsonList(converted.out as JsonText[]);
-  if (!converted.volatile) options.cache.setPage(values, slot, { json, tally });
+  if (!converted.volatile) options.cache.setPage(values, options.edge.version, options.type, { json, tally });
   return json;
 }
 
