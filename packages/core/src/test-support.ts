@@ -12,3 +12,13 @@ export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';
 export { describeUnstorableInput } from './testing/unstorable-input.js';
 export * from './testing.js';
+export { serveThrough, type StartServing } from './testing/http.js';
+export {
+  connect as connectToHub,
+  eventually,
+  type NetworkNode,
+  type NetworkNodeOptions,
+  party,
+  type SeenRequest,
+  startNetworkNode,
+} from './testing/hub-network.js';
