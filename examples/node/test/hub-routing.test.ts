@@ -254,12 +254,13 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
   });
   const via = (member: 'cpo' | 'cpoB' | 'cpoC' | 'emsp' | 'evil'): PartnerClient => network[member].client.forPartner(network.hubOf[member]);
 
-  it('registers every platform as a HUB partner, and lists each hosted party in Hub Client Info, without routing headers', async () => {
+  it('registers every platform as a HUB partner, and lists each hosted party in Hub Client Info (those behind the second hub too), without routing headers', async () => {
     expect(network.hubOf.emsp.roles.map((r) => r.role)).toEqual(['HUB']);
     const listed = await call(network.hub, network.hubOf.emsp, 'GET', 'sender/hubclientinfo');
     expect(listed.json.status_code).toBe(1000);
     expect(listed.json.data.map((i: ClientInfo) => `${i.country_code}*${i.party_id}:${i.role}:${i.status}`).sort()).toEqual([
       'BE*CPB:CPO:CONNECTED',
+      'BE*CPC:CPO:CONNECTED',
       'DE*MSP:EMSP:CONNECTED',
       'DE*MSQ:EMSP:CONNECTED',
       'FR*EVL:EMSP:CONNECTED',
