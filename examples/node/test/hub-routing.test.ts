@@ -282,7 +282,7 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     receiving: 'cpo' | 'cpoB' | 'emsp';
     path: string;
     send: (client: PartnerClient, options: { from: PartyRef; to: PartyRef; correlationId: string }) => Promise<OcpiResult<unknown>>;
-    check?: (answer: OcpiResult<unknown>) => void;
+    check?: (answer: OcpiResult<unknown>) => void | Promise<void>;
   }[] = [
     {
       name: 'GET of a Location of the second party of a CPO platform',
@@ -320,7 +320,14 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
       receiving: 'emsp',
       path: '/receiver/cdrs',
       send: async (client, options) => (await client.postCdr(cdr(CPB, MSP, 'CDR-B1'), options)).result,
-      check: (answer) => expect(answer.headers.get('location')).toMatch(new RegExp(`^${network.hub.origin}/ocpi/2.2.1/receiver/cdrs/`)),
+      check: async (answer) => {
+        const location = answer.headers.get('location') as string;
+        expect(location).toMatch(new RegExp(`^${network.hub.origin}/ocpi/2.2.1/receiver/cdrs/`));
+        // The CDR is read back at that URL, through the hub.
+        const back = await call(network.hub, network.hubOf.cpoB, 'GET', location, { from: CPB, to: MSP });
+        expect(back.json.data.id).toBe('CDR-B1');
+        expect(routingOf(back.headers)).toEqual({ from: 'DE*MSP', to: 'BE*CPB' });
+      },
     },
   ];
   for (const row of viaHub) {
@@ -328,7 +335,7 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
       const correlationId = newCorrelationId();
       const answer = await row.send(via(row.by), { from: row.from, to: row.to, correlationId });
       expect(answer.statusCode).toBe(1000);
-      row.check?.(answer);
+      await row.check?.(answer);
       expectRoutedHops(network, {
         correlationId,
         answer: answer.headers,
@@ -477,6 +484,13 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     const resultAtEmsp = [...network.emsp.seen].reverse().find((r) => r.url.includes('/sender/commands/START_SESSION'));
     expect(routingOf(resultAtEmsp?.headers)).toEqual({ from: 'NL*CPX', to: 'DE*MSQ' });
     expect(resultAtEmsp?.answer?.status).toBe(200);
+    // The hub's response_url answers only the party the command went to.
+    const forged = await call(network.hub, network.hubOf.evil, 'POST', resultAtHub?.url.replace('/ocpi/2.2.1/', '') as string, {
+      from: EVIL,
+      body: { result: 'REJECTED' },
+    });
+    expect(forged.status).toBe(404);
+    expect(forged.json.status_message).toBe('No result is expected at this URL from you');
   });
 
   it('GET All via the hub: one list over every CPO (those behind the second hub too), Link walked to the end', async () => {
@@ -520,6 +534,64 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     expect(await network.emsp.store.objects.get({ module: STORE_MODULES.cdrs, owner: ref(CPC), id: 'CDR-C1' })).toBeDefined();
     expect(routingOf([...network.emsp.seen].reverse().find((r) => r.url.endsWith('/receiver/cdrs'))?.headers)).toEqual({ from: 'BE*CPC', to: 'DE*MSQ' });
   });
+
+  // The hub's own answers (status_codes "4xxx: Hub errors"; docs/hub.md, "Errors").
+  const refusals: { name: string; by: 'cpoB' | 'emsp'; method: string; path: string; from: PartyRef; to?: PartyRef; body?: () => unknown; status: number; message: RegExp }[] = [
+    {
+      name: '4001: OCPI-to names no party connected to the hub',
+      by: 'emsp',
+      method: 'GET',
+      path: 'sender/locations/X',
+      from: MSP,
+      to: party('CPO', 'XX', 'NOP'),
+      status: 4001,
+      message: /XX\*NOP is not connected/,
+    },
+    {
+      name: '4001: an open request whose object names no connected party',
+      by: 'cpoB',
+      method: 'POST',
+      path: 'receiver/cdrs',
+      from: CPB,
+      body: () => cdr(CPB, party('EMSP', 'XX', 'NOP'), 'CDR-NOWHERE'),
+      status: 4001,
+      message: /XX\*NOP is not connected/,
+    },
+    {
+      name: '4000: the receiver does not implement the module interface',
+      by: 'cpoB',
+      method: 'GET',
+      path: 'sender/tokens',
+      from: CPB,
+      to: EVIL,
+      status: 4000,
+      message: /does not implement the tokens SENDER interface/,
+    },
+    {
+      name: '2001: a request to the hub itself that is neither a Broadcast Push, a GET All nor placeable by its object',
+      by: 'emsp',
+      method: 'GET',
+      path: 'sender/locations/CPA-LOC1',
+      from: MSP,
+      to: HUB,
+      status: 2001,
+      message: /name its receiver in OCPI-to/,
+    },
+  ];
+  for (const row of refusals) {
+    it(`the hub refuses: ${row.name}`, async () => {
+      const answer = await call(network.hub, network.hubOf[row.by], row.method, row.path, {
+        from: row.from,
+        ...(row.to ? { to: row.to } : {}),
+        ...(row.body ? { body: row.body() } : {}),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json.status_code).toBe(row.status);
+      expect(answer.json.status_message).toMatch(row.message);
+      // Answered by the hub: TO the requesting party, FROM the hub.
+      expect(routingOf(answer.headers)).toEqual({ from: 'NL*HUB', to: name(row.from) });
+    });
+  }
 
   describe('isolation: a party never gets another’s Sessions, CDRs or Tokens through the hub', () => {
     const sessionsQuery = 'sender/sessions?date_from=2000-01-01T00:00:00Z';
