@@ -23,8 +23,8 @@ import {
   type PartnerClient,
   type PartyRef,
   putOwnObject,
-  STORE_MODULES,
   type Session,
+  STORE_MODULES,
   sessionsReceiver,
   sessionsSender,
   type Token,
@@ -65,7 +65,12 @@ const ref = (p: PartyRef): PartyRef => ({ country_code: p.country_code, party_id
 const name = (p: PartyRef | undefined) => (p ? `${p.country_code}*${p.party_id}` : undefined);
 
 const location = (owner: PartyRef, id: string): Location => ({ ...example<Location>('location_example.json'), ...ref(owner), id });
-const cdrToken = (emsp: PartyRef) => ({ ...ref(emsp), uid: `${emsp.party_id}-driver`, type: 'RFID' as const, contract_id: `${emsp.country_code}-${emsp.party_id}-C1` });
+const cdrToken = (emsp: PartyRef) => ({
+  ...ref(emsp),
+  uid: `${emsp.party_id}-driver`,
+  type: 'RFID' as const,
+  contract_id: `${emsp.country_code}-${emsp.party_id}-C1`,
+});
 const session = (cpo: PartyRef, emsp: PartyRef, id: string): Session => ({
   ...example<Session>('session_example_1_simple_start.json'),
   ...ref(cpo),
@@ -97,7 +102,7 @@ type Adapter = NodeConfig['adapter'];
 
 /** Serves a node through `adapter`, as the reference node does (`listen`). */
 const through =
-  (adapter: Adapter): NetworkNodeOptions['serve'] =>
+  (adapter: Adapter): NonNullable<NetworkNodeOptions['serve']> =>
   (build) =>
     serveThrough(async (server) => {
       const listening = await listen(server, { adapter, host: '127.0.0.1', port: 0 }, []);
@@ -148,7 +153,11 @@ async function startNetwork(adapter: Adapter): Promise<Network> {
       hubParties: [HUB],
       modules: [locationsReceiver(), sessionsReceiver(), cdrsReceiver(), tokensSender(), results.module, hubClientInfoReceiver()],
     });
-    const evil = await start({ parties: [EVIL], hubParties: [HUB], modules: [locationsReceiver(), sessionsReceiver(), cdrsReceiver(), hubClientInfoReceiver()] });
+    const evil = await start({
+      parties: [EVIL],
+      hubParties: [HUB],
+      modules: [locationsReceiver(), sessionsReceiver(), cdrsReceiver(), hubClientInfoReceiver()],
+    });
     for (const [node, owner, ids] of [
       [cpo, CPA, ['CPA-LOC1', 'CPA-LOC2']],
       [cpo, CPX, ['CPX-LOC1']],
@@ -416,7 +425,16 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     body?: () => unknown;
     before?: () => Promise<unknown>;
   }[] = [
-    { name: 'a CDR goes to the eMSP of its token', by: 'cpoB', from: CPB, receiver: MSQ, receiving: 'emsp', method: 'POST', path: '/receiver/cdrs', body: () => cdr(CPB, MSQ, 'CDR-OPEN') },
+    {
+      name: 'a CDR goes to the eMSP of its token',
+      by: 'cpoB',
+      from: CPB,
+      receiver: MSQ,
+      receiving: 'emsp',
+      method: 'POST',
+      path: '/receiver/cdrs',
+      body: () => cdr(CPB, MSQ, 'CDR-OPEN'),
+    },
     {
       name: 'a Session goes to the eMSP of its token',
       by: 'cpo',
@@ -466,11 +484,11 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     // The hub learns who owns CPX-LOC1 from a push through it.
     await via('cpo').pushLocation(location(CPX, 'CPX-LOC1'), { broadcast: true });
     const correlationId = newCorrelationId();
-    const sent = await via('emsp').sendCommand(
-      'START_SESSION',
-      { token: token(MSQ, 'MSQ-CMD'), location_id: 'CPX-LOC1', evse_uid: '3256' } as never,
-      { from: MSQ, correlationId, results: { receiver: network.emsp.results, node: network.emsp.node } },
-    );
+    const sent = await via('emsp').sendCommand('START_SESSION', { token: token(MSQ, 'MSQ-CMD'), location_id: 'CPX-LOC1', evse_uid: '3256' } as never, {
+      from: MSQ,
+      correlationId,
+      results: { receiver: network.emsp.results, node: network.emsp.node },
+    });
     expect(sent.response.result).toBe('ACCEPTED');
     const atHub = received(network.hub, correlationId, '/receiver/commands/START_SESSION');
     expect(routingOf(atHub?.headers)).toEqual({ from: 'DE*MSQ', to: undefined });
@@ -536,7 +554,17 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
   });
 
   // The hub's own answers (status_codes "4xxx: Hub errors"; docs/hub.md, "Errors").
-  const refusals: { name: string; by: 'cpoB' | 'emsp'; method: string; path: string; from: PartyRef; to?: PartyRef; body?: () => unknown; status: number; message: RegExp }[] = [
+  const refusals: {
+    name: string;
+    by: 'cpoB' | 'emsp';
+    method: string;
+    path: string;
+    from: PartyRef;
+    to?: PartyRef;
+    body?: () => unknown;
+    status: number;
+    message: RegExp;
+  }[] = [
     {
       name: '4001: OCPI-to names no party connected to the hub',
       by: 'emsp',
@@ -598,12 +626,34 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     // Each: what the attacker (FR*EVL, an eMSP on its own platform) sends; what it must get. A forged
     // OCPI-from is 2001; a client-owned URL naming another party than OCPI-from is HTTP 404, as on a node
     // (docs/hub.md, "Errors"); never any data.
-    const attempts: { name: string; method: string; path: string; from: PartyRef; to: PartyRef; body?: () => unknown; expect: { http?: number; status: number } }[] = [
-      { name: 'a forged OCPI-from (another platform’s party) on a Session list', method: 'GET', path: sessionsQuery, from: MSP, to: CPA, expect: { status: 2001 } },
+    const attempts: {
+      name: string;
+      method: string;
+      path: string;
+      from: PartyRef;
+      to: PartyRef;
+      body?: () => unknown;
+      expect: { http?: number; status: number };
+    }[] = [
+      {
+        name: 'a forged OCPI-from (another platform’s party) on a Session list',
+        method: 'GET',
+        path: sessionsQuery,
+        from: MSP,
+        to: CPA,
+        expect: { status: 2001 },
+      },
       { name: 'a forged OCPI-from on a GET All of Sessions', method: 'GET', path: sessionsQuery, from: MSQ, to: HUB, expect: { status: 2001 } },
       { name: 'a forged OCPI-from naming the hub itself', method: 'GET', path: sessionsQuery, from: HUB, to: CPA, expect: { status: 2001 } },
       { name: 'a forged OCPI-from on a CDR at its URL', method: 'GET', path: 'sender/cdrs', from: MSP, to: CPB, expect: { status: 2001 } },
-      { name: 'a Token of another eMSP, read at a CPO', method: 'GET', path: 'receiver/tokens/DE/MSQ/MSQ-T1', from: EVIL, to: CPB, expect: { http: 404, status: 2000 } },
+      {
+        name: 'a Token of another eMSP, read at a CPO',
+        method: 'GET',
+        path: 'receiver/tokens/DE/MSQ/MSQ-T1',
+        from: EVIL,
+        to: CPB,
+        expect: { http: 404, status: 2000 },
+      },
       {
         name: 'a Token of another eMSP, overwritten at a CPO',
         method: 'PUT',
@@ -677,7 +727,10 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
         () => ({ ...network.cpoB.server, handle: () => new Promise(() => {}) }),
       );
       try {
-        await network.hub.store.partners.save({ ...atHub, endpoints: atHub.endpoints.map((e) => ({ ...e, url: e.url.replace(network.cpoB.origin, silent.origin) })) });
+        await network.hub.store.partners.save({
+          ...atHub,
+          endpoints: atHub.endpoints.map((e) => ({ ...e, url: e.url.replace(network.cpoB.origin, silent.origin) })),
+        });
         const late = await call(network.hub, network.hubOf.emsp, 'GET', 'sender/locations/CPB-LOC1', { from: MSP, to: CPB });
         expect(late.json.status_code).toBe(4002);
         expect(late.json.status_message).toContain('1500 ms');
@@ -710,7 +763,11 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
         (await clientInfos(network.cpo)).find((i) => i.party_id === 'EVL' && i.status === 'SUSPENDED'),
       );
       expect(suspended.role).toBe('EMSP');
-      const gone = await call(network.hub, network.hubOf.cpo, 'PUT', `receiver/locations/NL/CPA/CPA-LOC1`, { from: CPA, to: EVIL, body: location(CPA, 'CPA-LOC1') });
+      const gone = await call(network.hub, network.hubOf.cpo, 'PUT', `receiver/locations/NL/CPA/CPA-LOC1`, {
+        from: CPA,
+        to: EVIL,
+        body: location(CPA, 'CPA-LOC1'),
+      });
       expect(gone.json.status_code).toBe(4001);
     });
   });

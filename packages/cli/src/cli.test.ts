@@ -150,7 +150,9 @@ describe('ocpi register: who holds which roles', () => {
     expect(res.code, res.stderr).toBe(0);
     const profile = JSON.parse(readFileSync(credentials, 'utf8')).profiles['nl-hub'];
     // The mock hub is the core's: its credentials name the hub only; the parties behind it are in its Hub Client Info.
-    expect(profile.roles.map((r: { role: string }) => `${r.country_code}*${r.party_id} ${r.role}`)).toEqual(['NL*HUB HUB']);
+    expect(profile.roles.map((r: { role: string; country_code: string; party_id: string }) => `${r.country_code}*${r.party_id} ${r.role}`)).toEqual([
+      'NL*HUB HUB',
+    ]);
   });
 
   it('the mock does not believe a partner that registers as a hub: refused with 2001, nothing saved', async () => {

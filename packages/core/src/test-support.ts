@@ -7,12 +7,7 @@ export { type ExampleEntry, type ExampleValue, exampleJson, exampleValues } from
 export { EXAMPLE_TABLES } from './testing/example-tables.js';
 export { example, examplesDir, role } from './testing/examples.js';
 export { TEST_SECRET_KEY } from './testing/fixtures.js';
-export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
-export * from './testing/nodes.js';
-export { describeOrderedWrites } from './testing/ordered-writes.js';
-export { describeUnstorableInput } from './testing/unstorable-input.js';
-export * from './testing.js';
-export { serveThrough, type StartServing } from './testing/http.js';
+export { type StartServing, serveThrough } from './testing/http.js';
 export {
   connect as connectToHub,
   eventually,
@@ -22,3 +17,8 @@ export {
   type SeenRequest,
   startNetworkNode,
 } from './testing/hub-network.js';
+export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
+export * from './testing/nodes.js';
+export { describeOrderedWrites } from './testing/ordered-writes.js';
+export { describeUnstorableInput } from './testing/unstorable-input.js';
+export * from './testing.js';

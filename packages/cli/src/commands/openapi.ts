@@ -1,4 +1,13 @@
-import { createMemoryStore, createOcpiClient, createOcpiServer, hubClientInfoSender, OCPI_VERSIONS, type OcpiClient, type OcpiModule, openApi } from '@ocpi-ts/core';
+import {
+  createMemoryStore,
+  createOcpiClient,
+  createOcpiServer,
+  hubClientInfoSender,
+  OCPI_VERSIONS,
+  type OcpiClient,
+  type OcpiModule,
+  openApi,
+} from '@ocpi-ts/core';
 import { type Command, writeJson } from '../command.js';
 import { ExitCode, usageError } from '../io.js';
 import { modulesOf, type NodeRole } from '../node.js';

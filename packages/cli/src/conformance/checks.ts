@@ -605,7 +605,12 @@ const receiversErrors: Check = {
       (a) => a.status === 400,
       'HTTP 400',
     );
-    await expect('an empty body', send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '', module: trip.module, ...routed }), (a) => a.status === 400, 'HTTP 400');
+    await expect(
+      'an empty body',
+      send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '', module: trip.module, ...routed }),
+      (a) => a.status === 400,
+      'HTTP 400',
+    );
     const { last_updated: _dropped, ...incomplete } = object;
     await expect(
       'an object without last_updated',

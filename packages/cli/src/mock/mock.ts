@@ -13,17 +13,7 @@ import {
   STORE_MODULES,
 } from '@ocpi-ts/core';
 import { type NodeRole, type RoleNode, startRoleNode } from '../node.js';
-import {
-  canonical,
-  cdrTokenOf,
-  ocpiTime,
-  SAMPLE_TARIFF_ID,
-  sampleCdr,
-  sampleLocation,
-  sampleSession,
-  sampleTariff,
-  sampleToken,
-} from '../samples.js';
+import { canonical, cdrTokenOf, ocpiTime, SAMPLE_TARIFF_ID, sampleCdr, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
 import { type ActiveFault, withFaults } from './faults.js';
 
 export interface MockOptions {
