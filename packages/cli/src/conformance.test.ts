@@ -39,6 +39,7 @@ describe('conformance against the mock hub (the core’s hub, two CPOs and an eM
       'commands.flow': 'pass',
       'commands.errors': 'pass',
       'routing.response-headers': 'pass',
+      'routing.hub': 'pass',
     });
     // The parties behind the hub registered with it through the handshake, as any party does.
     const behind = (await mock.node.store.partners.list()).flatMap((p) => p.roles.map((r) => `${r.country_code}*${r.party_id} ${r.role} ${p.status}`));

@@ -11,6 +11,7 @@ import {
   holds,
   identityOf,
   idOf,
+  isHub,
   limitOf,
   listUrl,
   ownerOf,
@@ -477,6 +478,32 @@ const tokensAuthorize: Check = {
   },
 };
 
+const hubRouting: Check = {
+  id: 'routing.hub',
+  title: 'Through a hub: OCPI-to a party it does not connect gets 4001, OCPI-from a party we do not act for 2001, a GET All is answered from the hub',
+  section: 'transport_and_format "Message Routing", "GET All via Hubs"; status_codes "4xxx: Hub errors"',
+  phase: 'read',
+  async run(ctx) {
+    if (!ctx.partner) return skip('no credentials for the partner');
+    const hub = ctx.partner.roles.find((r) => r.role === 'HUB');
+    if (!hub || !isHub(ctx)) return skip('the partner is not a hub');
+    const list = senderLists(ctx).find((l) => l.module !== 'hubclientinfo');
+    if (!list) return skip('the hub offers no Sender list');
+    const url = listUrl(list.module, list.url, { limit: 1 });
+    const nobody = { country_code: 'ZZ', party_id: 'ZZZ' };
+    const problems: string[] = [];
+    const unknown = await send(ctx, { method: 'GET', url, module: list.module, to: nobody });
+    if (unknown.envelope?.status_code !== 4001) problems.push(`OCPI-to ZZ*ZZZ: ${describeAnswer(unknown)}, expected status 4001`);
+    const forged = await send(ctx, { method: 'GET', url, module: list.module, from: nobody, to: hub });
+    if (forged.envelope?.status_code !== 2001) problems.push(`OCPI-from ZZ*ZZZ: ${describeAnswer(forged)}, expected status 2001`);
+    const all = await send(ctx, { method: 'GET', url, module: list.module, to: hub });
+    const from = `${all.headers.get('ocpi-from-country-code')}*${all.headers.get('ocpi-from-party-id')}`.toUpperCase();
+    if (!ok(all)) problems.push(`GET All of ${list.module}: ${describeAnswer(all)}`);
+    else if (from !== `${hub.country_code}*${hub.party_id}`.toUpperCase()) problems.push(`GET All answered OCPI-from ${from}, expected the hub`);
+    return verdict(problems, list.module);
+  },
+};
+
 // ------------------------------------------------------------------------------------------------
 // Writing
 // ------------------------------------------------------------------------------------------------
@@ -852,7 +879,9 @@ const routingHeaders: Check = {
       const fromAnswer = party(e.headers, 'from');
       if (configuration.some((url) => e.url.startsWith(url))) return toAnswer || fromAnswer ? 'routing headers on a configuration module' : undefined;
       if (!routed) return undefined;
-      if (toAnswer !== undefined && toAnswer !== party(e.sent, 'from')) return `OCPI-to ${toAnswer}, expected ${party(e.sent, 'from')}`;
+      // Our own party is right too: a refusal of a forged OCPI-from (routing.hub) goes to the party we are.
+      const ours = `${ctx.ours.country_code}*${ctx.ours.party_id}`.toUpperCase();
+      if (toAnswer !== undefined && toAnswer !== party(e.sent, 'from') && toAnswer !== ours) return `OCPI-to ${toAnswer}, expected ${party(e.sent, 'from')}`;
       const addressed = party(e.sent, 'to');
       // Through a hub: addressed to the hub itself (Broadcast Push, GET All, Open Routing Request) the
       // answer comes from the hub or the party it chose; a request the hub refuses itself, from the hub.
@@ -902,6 +931,7 @@ export const CHECKS: readonly Check[] = [
   objectsStrict,
   objectsIds,
   tokensAuthorize,
+  hubRouting,
   receiversRoundTrip,
   receiversErrors,
   commandsFlow,

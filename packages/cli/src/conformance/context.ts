@@ -136,6 +136,8 @@ export async function send(
     body?: string | object;
     module?: string;
     to?: { country_code: string; party_id: string };
+    /** `OCPI-from` other than our party (a forged one, to see it refused). */
+    from?: { country_code: string; party_id: string };
   },
 ): Promise<Answer> {
   const headers: Record<string, string> = { 'x-request-id': crypto.randomUUID(), 'x-correlation-id': crypto.randomUUID(), accept: 'application/json' };
@@ -143,8 +145,9 @@ export async function send(
   if (token !== null) headers.authorization = authorizationHeader(token, request.encoding ?? ctx.encoding);
   if (request.module && !ROUTED.has(request.module)) {
     const to = request.to ?? ctx.partner?.roles[0];
-    headers['ocpi-from-country-code'] = ctx.ours.country_code;
-    headers['ocpi-from-party-id'] = ctx.ours.party_id;
+    const from = request.from ?? ctx.ours;
+    headers['ocpi-from-country-code'] = from.country_code;
+    headers['ocpi-from-party-id'] = from.party_id;
     if (to) {
       headers['ocpi-to-country-code'] = to.country_code;
       headers['ocpi-to-party-id'] = to.party_id;
