@@ -373,44 +373,67 @@ describe.each(['fastify', 'hono', 'express'] as const)('routing through the hub,
     expect(ids).toEqual(['CPA-LOC1', 'CPA-LOC2', 'CPX-LOC1']);
   });
 
-  it('Broadcast Push of a Location: TO the hub FROM the CPO; the hub to each eMSP platform FROM the hub, the URL keeping the owner', async () => {
-    const correlationId = newCorrelationId();
-    const pushed = await via('cpo').pushLocation(location(CPX, 'CPX-B1'), { broadcast: true, correlationId });
-    expect(pushed.statusCode).toBe(1000);
-    // Broadcast request, requesting platform to hub: TO the hub, FROM the requesting party.
-    expect(routingOf(received(network.hub, correlationId)?.headers)).toEqual({ from: 'NL*CPX', to: 'NL*HUB' });
-    // Broadcast response, hub to requesting platform: TO the requesting party, FROM the hub.
-    expect(routingOf(pushed.headers)).toEqual({ from: 'NL*HUB', to: 'NL*CPX' });
-    expect(pushed.headers.get('x-correlation-id')).toBe(correlationId);
-    for (const [member, party] of [
-      [network.emsp, MSP],
-      [network.evil, EVIL],
-    ] as const) {
-      const hop = await eventually('the broadcast at each eMSP platform', async () => received(member, correlationId, '/receiver/locations/NL/CPX/CPX-B1'));
-      // Broadcast request, hub to receiving platform: TO the receiving party, FROM the hub.
-      expect(routingOf(hop.headers)).toEqual({ from: 'NL*HUB', to: name(party) });
-      // Broadcast response, receiving platform to hub: TO the hub, FROM the receiving party.
-      expect(routingOf(hop.answer?.headers)).toEqual({ from: name(party), to: 'NL*HUB' });
-      expect(await member.store.objects.get({ module: STORE_MODULES.locations, owner: ref(CPX), id: 'CPX-B1' })).toBeDefined();
-    }
-    // No CPO gets a CPO's broadcast, nor the CPO platform that sent it.
-    for (const cpo of [network.cpo, network.cpoB]) expect(cpo.seen.some((r) => r.url.includes('CPX-B1'))).toBe(false);
-  });
-
-  it('Broadcast Push of a Token: from an eMSP to every CPO platform, none to an eMSP', async () => {
-    const correlationId = newCorrelationId();
-    const pushed = await via('emsp').pushToken(token(MSQ, 'MSQ-B1'), { broadcast: true, correlationId });
-    expect(routingOf(pushed.headers)).toEqual({ from: 'NL*HUB', to: 'DE*MSQ' });
-    for (const [member, party] of [
-      [network.cpo, CPA],
-      [network.cpoB, CPB],
-    ] as const) {
-      const hop = await eventually('the broadcast at each CPO platform', async () => received(member, correlationId, '/receiver/tokens/DE/MSQ/MSQ-B1'));
-      expect(routingOf(hop.headers)).toEqual({ from: 'NL*HUB', to: name(party) });
-      expect(routingOf(hop.answer?.headers)).toEqual({ from: name(party), to: 'NL*HUB' });
-    }
-    expect(network.evil.seen.some((r) => r.url.includes('MSQ-B1'))).toBe(false);
-  });
+  // "Party to Party Broadcast Push": TO the hub FROM the requesting party, answered FROM the hub; the hub
+  // to each receiving platform FROM the hub, answered TO the hub; the URL keeps the owner.
+  const broadcasts: {
+    name: string;
+    by: 'cpo' | 'emsp';
+    from: PartyRef;
+    push: (client: PartnerClient, options: { correlationId: string }) => Promise<OcpiResult<unknown>>;
+    path: string;
+    /** Each receiving platform, and the party the hub addresses there. */
+    receivers: () => [NetworkNode, PartyRef][];
+    /** Platforms that must not get it (the other role, and the sender). */
+    others: () => NetworkNode[];
+    stored?: { module: string; owner: PartyRef; id: string };
+  }[] = [
+    {
+      name: 'a CPO’s Location goes to every eMSP platform, to no CPO',
+      by: 'cpo',
+      from: CPX,
+      push: (client, options) => client.pushLocation(location(CPX, 'CPX-B1'), { broadcast: true, ...options }),
+      path: '/receiver/locations/NL/CPX/CPX-B1',
+      receivers: () => [
+        [network.emsp, MSP],
+        [network.evil, EVIL],
+      ],
+      others: () => [network.cpo, network.cpoB],
+      stored: { module: STORE_MODULES.locations, owner: CPX, id: 'CPX-B1' },
+    },
+    {
+      name: 'an eMSP’s Token goes to every CPO platform, to no eMSP',
+      by: 'emsp',
+      from: MSQ,
+      push: (client, options) => client.pushToken(token(MSQ, 'MSQ-B1'), { broadcast: true, ...options }),
+      path: '/receiver/tokens/DE/MSQ/MSQ-B1',
+      receivers: () => [
+        [network.cpo, CPA],
+        [network.cpoB, CPB],
+      ],
+      others: () => [network.emsp, network.evil],
+    },
+  ];
+  for (const row of broadcasts) {
+    it(`Broadcast Push: ${row.name}`, async () => {
+      const correlationId = newCorrelationId();
+      const pushed = await row.push(via(row.by), { correlationId });
+      expect(pushed.statusCode).toBe(1000);
+      // Broadcast request, requesting platform to hub: TO the hub, FROM the requesting party.
+      expect(routingOf(received(network.hub, correlationId)?.headers)).toEqual({ from: name(row.from), to: 'NL*HUB' });
+      // Broadcast response, hub to requesting platform: TO the requesting party, FROM the hub.
+      expect(routingOf(pushed.headers)).toEqual({ from: 'NL*HUB', to: name(row.from) });
+      expect(pushed.headers.get('x-correlation-id')).toBe(correlationId);
+      for (const [member, party] of row.receivers()) {
+        const hop = await eventually('the broadcast at each receiving platform', async () => received(member, correlationId, row.path));
+        // Broadcast request, hub to receiving platform: TO the receiving party, FROM the hub.
+        expect(routingOf(hop.headers)).toEqual({ from: 'NL*HUB', to: name(party) });
+        // Broadcast response, receiving platform to hub: TO the hub, FROM the receiving party.
+        expect(routingOf(hop.answer?.headers)).toEqual({ from: name(party), to: 'NL*HUB' });
+        if (row.stored) expect(await member.store.objects.get({ ...row.stored, owner: ref(row.stored.owner) })).toBeDefined();
+      }
+      for (const other of row.others()) expect(other.seen.some((r) => r.url.includes(row.path))).toBe(false);
+    });
+  }
 
   // "Party to Party Open Routing Request": the request to the hub carries no TO headers (sent as a
   // platform would, our client naming the receiver when the object does); the hub names the receiver it found.
