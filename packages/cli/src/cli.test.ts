@@ -149,7 +149,10 @@ describe('ocpi register: who holds which roles', () => {
     const res = await ocpi(['register', hub.versionsUrl, '--token-a', hub.tokenA, '--credentials', credentials]);
     expect(res.code, res.stderr).toBe(0);
     const profile = JSON.parse(readFileSync(credentials, 'utf8')).profiles['nl-hub'];
-    expect(profile.roles.map((r: { role: string }) => r.role)).toEqual(['HUB', 'CPO', 'CPO', 'EMSP']);
+    // The mock hub is the core's: its credentials name the hub only; the parties behind it are in its Hub Client Info.
+    expect(profile.roles.map((r: { role: string; country_code: string; party_id: string }) => `${r.country_code}*${r.party_id} ${r.role}`)).toEqual([
+      'NL*HUB HUB',
+    ]);
   });
 
   it('the mock does not believe a partner that registers as a hub: refused with 2001, nothing saved', async () => {

@@ -22,6 +22,33 @@ describe('conformance against the mock partner', () => {
   });
 });
 
+describe('conformance against the mock hub (the core’s hub, two CPOs and an eMSP behind it)', () => {
+  it('reads GET All lists, and pushes, authorizes and commands through the hub to the parties behind it', async () => {
+    const mock = await startMock({ role: 'HUB', locations: 5 });
+    mocks.push(mock);
+    const report = await runConformance({ versionsUrl: mock.versionsUrl, tokenA: mock.tokenA, write: true, timeoutMs: 5000 });
+    const by = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+    expect(report.partner).toEqual(['NL*HUB HUB']);
+    expect(by).toMatchObject({
+      'pagination.link': 'pass',
+      'pagination.total-count': 'pass',
+      'objects.ids': 'pass',
+      'tokens.authorize': 'pass',
+      'receivers.round-trip': 'pass',
+      'receivers.errors': 'pass',
+      'commands.flow': 'pass',
+      'commands.errors': 'pass',
+      'routing.response-headers': 'pass',
+      'routing.hub': 'pass',
+    });
+    // The parties behind the hub registered with it through the handshake, as any party does.
+    const behind = (await mock.node.store.partners.list()).flatMap((p) => p.roles.map((r) => `${r.country_code}*${r.party_id} ${r.role} ${p.status}`));
+    expect(behind).toEqual(expect.arrayContaining(['NL*HC1 CPO REGISTERED', 'DE*HC2 CPO REGISTERED', 'NL*HE1 EMSP REGISTERED']));
+    const commands = report.checks.find((c) => c.id === 'commands.flow');
+    expect(commands?.detail).toMatch(/RESERVE_NOW ACCEPTED, → ACCEPTED/);
+  });
+});
+
 describe('conformance with credentials agreed before (--token)', () => {
   it('reads without a handshake: the read checks pass, the handshake and commands are skipped', async () => {
     const mock = await startMock({ role: 'CPO' });

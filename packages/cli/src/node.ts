@@ -10,14 +10,16 @@ import {
   chargingProfilesSender,
   commandsReceiver,
   createCommandResultReceiver,
+  createHub,
   createMemoryStore,
   createOcpiClient,
   createOcpiServer,
+  createOutbox,
   createPartnerRegistry,
   credentialsModule,
   defaultPartnerPolicy,
+  type Hub,
   hubClientInfoReceiver,
-  hubClientInfoSender,
   LOCAL_OUTBOUND_POLICY,
   locationsReceiver,
   locationsSender,
@@ -28,6 +30,7 @@ import {
   type PartnerChange,
   type PartnerPolicy,
   type PartnerRegistry,
+  pushWithClient,
   sessionsReceiver,
   sessionsSender,
   tariffsReceiver,
@@ -69,29 +72,40 @@ export interface RoleNode {
   store: OcpiStore;
   client: OcpiClient;
   registry: PartnerRegistry;
-  /** Where CommandResults arrive (eMSP and hub). */
+  /** Where CommandResults arrive (eMSP). */
   commandResults: CommandResultReceiver | undefined;
-  /** The Commands Receiver (CPO and hub). */
+  /** The Commands Receiver (CPO). */
   commands: CommandsReceiverModule | undefined;
   versionsUrl: string;
   origin: string;
   close(): Promise<void>;
 }
 
-/** The module interfaces a role offers (a hub offers both interfaces of every module, and Hub Client Info). */
-export function modulesOf(role: NodeRole, client: OcpiClient, options: Pick<RoleNodeOptions, 'resultDelayMs' | 'onPartnerChange'> = {}) {
+/**
+ * The module interfaces a role offers. A hub is the core's (`createHub`): its modules route every
+ * functional request to the party it is for, and serve Hub Client Info.
+ */
+export function modulesOf(
+  role: NodeRole,
+  client: OcpiClient,
+  options: Pick<RoleNodeOptions, 'resultDelayMs' | 'onPartnerChange' | 'timeoutMs'> = {},
+): { modules: OcpiModule[]; commandResults?: CommandResultReceiver; commands?: CommandsReceiverModule; hub?: Hub } {
   const outbound = LOCAL_OUTBOUND_POLICY;
-  const cpo = role !== 'EMSP';
-  const emsp = role !== 'CPO';
-  const commandResults = emsp ? createCommandResultReceiver() : undefined;
-  const commands = cpo ? commandsReceiver({}, { outbound, defaults: { resultDelayMs: options.resultDelayMs ?? 100 } }) : undefined;
   const modules: OcpiModule[] = [credentialsModule({ client, ...(options.onPartnerChange ? { onPartnerChange: options.onPartnerChange } : {}) })];
-  if (cpo) modules.push(locationsSender(), tariffsSender(), sessionsSender(), cdrsSender(), tokensReceiver(), commands as OcpiModule);
-  if (cpo) modules.push(chargingProfilesReceiver(undefined, { outbound }));
-  if (emsp) modules.push(locationsReceiver(), tariffsReceiver(), sessionsReceiver(), cdrsReceiver(), tokensSender());
-  if (emsp) modules.push((commandResults as CommandResultReceiver).module, chargingProfilesSender());
-  modules.push(role === 'HUB' ? hubClientInfoSender() : hubClientInfoReceiver());
-  return { modules, commandResults, commands };
+  if (role === 'HUB') {
+    const hub = createHub({ outbound, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    return { modules: [...modules, ...hub.modules], hub };
+  }
+  if (role === 'CPO') {
+    const commands = commandsReceiver({}, { outbound, defaults: { resultDelayMs: options.resultDelayMs ?? 100 } });
+    modules.push(locationsSender(), tariffsSender(), sessionsSender(), cdrsSender(), tokensReceiver(), commands);
+    modules.push(chargingProfilesReceiver(undefined, { outbound }), hubClientInfoReceiver());
+    return { modules, commands };
+  }
+  const commandResults = createCommandResultReceiver();
+  modules.push(locationsReceiver(), tariffsReceiver(), sessionsReceiver(), cdrsReceiver(), tokensSender());
+  modules.push(commandResults.module, chargingProfilesSender(), hubClientInfoReceiver());
+  return { modules, commandResults };
 }
 
 /**
@@ -114,7 +128,7 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  const { modules, commandResults, commands } = modulesOf(options.role, client, options);
+  const { modules, commandResults, commands, hub } = modulesOf(options.role, client, options);
   // The server is built once listening: with port 0 its public URL is known only then.
   let handle: Handle = () => Promise.reject(new Error('not ready'));
   const served = await serve((request) => handle(request), { ...(options.host ? { host: options.host } : {}), port: options.port ?? 0 });
@@ -128,6 +142,10 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
     partnerPolicy: registeringWithChosenPartner(),
   });
   handle = options.wrap ? options.wrap(server.handle, server) : server.handle;
+  // A hub pushes (ClientInfo, broadcasts) through an outbox: in memory, as the rest of the node.
+  const outbox = hub ? createOutbox({ store, deliver: hub.deliver(pushWithClient(client)), events: server.node.events }) : undefined;
+  const detach = outbox && hub?.attach(server.node, outbox);
+  outbox?.start();
   return {
     role: options.role,
     server,
@@ -139,6 +157,8 @@ export async function startRoleNode(options: RoleNodeOptions): Promise<RoleNode>
     versionsUrl: server.node.versionsUrl,
     origin: served.origin,
     async close() {
+      detach?.();
+      await outbox?.stop();
       await served.close();
       await commands?.drain();
       await store.close();

@@ -14,6 +14,14 @@ describe('ocpi openapi', () => {
     expect(Object.keys(document.paths).some((path) => path.startsWith('/2.2.1/receiver/locations'))).toBe(false);
   });
 
+  it('describes for a HUB both interfaces of every module, and Hub Client Info', async () => {
+    const res = await ocpi(['openapi', '--version', '2.2.1', '--role', 'HUB']);
+    expect(res.code).toBe(0);
+    const paths = Object.keys((JSON.parse(res.stdout) as { paths: object }).paths);
+    for (const path of ['/2.2.1/sender/locations', '/2.2.1/receiver/locations/{country_code}/{party_id}/{location_id}', '/2.2.1/sender/hubclientinfo'])
+      expect(paths).toContain(path);
+  });
+
   it("uses 2.1.1's URL layout, and refuses an unknown version or role", async () => {
     const res = await ocpi(['openapi', '--version', '2.1.1', '--role', 'emsp']);
     expect(Object.keys((JSON.parse(res.stdout) as { paths: object }).paths)).toContain('/2.1.1/emsp/locations/{country_code}/{party_id}/{location_id}');

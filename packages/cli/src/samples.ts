@@ -4,9 +4,7 @@ import { type PartyRef, type v221, versionEdge } from '@ocpi-ts/core';
 
 type CDR = v221.CDR;
 type CdrToken = v221.CdrToken;
-type ClientInfo = v221.ClientInfo;
 type Location = v221.Location;
-type Role = v221.ClientInfo['role'];
 type Session = v221.Session;
 type Tariff = v221.Tariff;
 type Token = v221.Token;
@@ -155,8 +153,4 @@ export function sampleCdr(cpo: PartyRef, id: string, token: CdrToken, location: 
     total_energy: 11.5,
     total_time: 1,
   };
-}
-
-export function sampleClientInfo(party: PartyRef, role: Role, lastUpdated: string): ClientInfo {
-  return { country_code: party.country_code, party_id: party.party_id, role, status: 'CONNECTED', last_updated: lastUpdated };
 }

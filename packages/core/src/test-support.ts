@@ -7,6 +7,16 @@ export { type ExampleEntry, type ExampleValue, exampleJson, exampleValues } from
 export { EXAMPLE_TABLES } from './testing/example-tables.js';
 export { example, examplesDir, role } from './testing/examples.js';
 export { TEST_SECRET_KEY } from './testing/fixtures.js';
+export { type StartServing, serveThrough } from './testing/http.js';
+export {
+  connect as connectToHub,
+  eventually,
+  type NetworkNode,
+  type NetworkNodeOptions,
+  party,
+  type SeenRequest,
+  startNetworkNode,
+} from './testing/hub-network.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';

@@ -1,4 +1,13 @@
-import { createMemoryStore, createOcpiClient, createOcpiServer, OCPI_VERSIONS, openApi } from '@ocpi-ts/core';
+import {
+  createMemoryStore,
+  createOcpiClient,
+  createOcpiServer,
+  hubClientInfoSender,
+  OCPI_VERSIONS,
+  type OcpiClient,
+  type OcpiModule,
+  openApi,
+} from '@ocpi-ts/core';
 import { type Command, writeJson } from '../command.js';
 import { ExitCode, usageError } from '../io.js';
 import { modulesOf, type NodeRole } from '../node.js';
@@ -28,9 +37,20 @@ the component schemas, generated from ocpi-ts's schemas (openApi(server, version
     if (!/^https?:\/\//.test(baseUrl)) throw usageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
     const parties = [{ role, country_code: 'NL', party_id: 'EXA', business_details: { name: 'Example' } }];
     // Nothing is served or stored: the server is built only to say what it would mount.
-    const { modules } = modulesOf(role, createOcpiClient({ parties }));
+    const client = createOcpiClient({ parties });
+    const modules = role === 'HUB' ? hubInterfaces(client) : modulesOf(role, client).modules;
     const server = createOcpiServer({ baseUrl, parties, store: createMemoryStore(), modules, versions: [version] });
     writeJson(io, openApi(server, version));
     return ExitCode.OK;
   },
 };
+
+/**
+ * What a hub serves, as the parties connected to it see it: both interfaces of every module, routed to
+ * the party they are for (the hub's own routes are generic: `createHub` leaves them out of OpenAPI).
+ */
+function hubInterfaces(client: OcpiClient): OcpiModule[] {
+  const cpo = modulesOf('CPO', client).modules;
+  const emsp = modulesOf('EMSP', client).modules.filter((m) => m.identifier !== 'credentials' && m.identifier !== 'hubclientinfo');
+  return [...cpo, ...emsp, hubClientInfoSender()];
+}

@@ -5,7 +5,23 @@ import { acceptBody, createAutoValidatorFactory, partnerToken, v221 } from '@ocp
 import { type TSchema, Type } from '@sinclair/typebox';
 import { typeOfModule } from '../object-types.js';
 import { cdrTokenOf, ocpiTime, sampleCdr, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
-import { type Answer, endpointOf, holds, identityOf, idOf, limitOf, listUrl, type RunContext, send, senderLists, totalOf, walk } from './context.js';
+import {
+  type Answer,
+  endpointOf,
+  holds,
+  identityOf,
+  idOf,
+  isHub,
+  limitOf,
+  listUrl,
+  ownerOf,
+  type RunContext,
+  receiverOf,
+  send,
+  senderLists,
+  totalOf,
+  walk,
+} from './context.js';
 import type { Exchange } from './probe.js';
 
 // The conformance run speaks OCPI 2.2.1.
@@ -426,7 +442,8 @@ const objectsIds: Check = {
           if (!ok(answer)) problems.push(`GET Location ${id}: ${describeAnswer(answer)}`);
           else if (JSON.stringify(answer.envelope?.data) !== JSON.stringify(object)) problems.push(`GET Location ${id} differs from the list's copy`);
         }
-        const unknown = await send(ctx, { method: 'GET', url: `${url.replace(/\/+$/, '')}/CONFORMANCE-UNKNOWN-ID`, module });
+        const owner = ownerOf(all.objects[0]) ?? (await receiverOf(ctx, module, 'SENDER'));
+        const unknown = await send(ctx, { method: 'GET', url: `${url.replace(/\/+$/, '')}/CONFORMANCE-UNKNOWN-ID`, module, ...(owner ? { to: owner } : {}) });
         if (unknown.status !== 404) problems.push(`GET of an unknown Location: ${describeAnswer(unknown)}, expected HTTP 404 (status_codes)`);
       }
       return problems;
@@ -446,15 +463,44 @@ const tokensAuthorize: Check = {
     if (!token) return skip('the partner lists no Tokens');
     const base = url.replace(/\/+$/, '');
     const problems: string[] = [];
-    const known = await send(ctx, { method: 'POST', url: `${base}/${encodeURIComponent(token.uid)}/authorize?type=${token.type}`, module: 'tokens' });
+    // To the eMSP that owns the Token (through a hub too).
+    const owner = ownerOf(token);
+    const to = owner ? { to: owner } : {};
+    const known = await send(ctx, { method: 'POST', url: `${base}/${encodeURIComponent(token.uid)}/authorize?type=${token.type}`, module: 'tokens', ...to });
     if (!ok(known)) problems.push(`authorize ${token.uid}: ${describeAnswer(known)}`);
     else {
       const problem = issuesOf(AuthorizationInfo, known.envelope?.data);
       if (problem) problems.push(`invalid AuthorizationInfo: ${problem}`);
     }
-    const unknown = await send(ctx, { method: 'POST', url: `${base}/CONFORMANCE-UNKNOWN/authorize?type=RFID`, module: 'tokens' });
+    const unknown = await send(ctx, { method: 'POST', url: `${base}/CONFORMANCE-UNKNOWN/authorize?type=RFID`, module: 'tokens', ...to });
     if (unknown.envelope?.status_code !== 2004) problems.push(`authorize of an unknown Token: ${describeAnswer(unknown)}, expected status 2004`);
     return verdict(problems);
+  },
+};
+
+const hubRouting: Check = {
+  id: 'routing.hub',
+  title: 'Through a hub: OCPI-to a party it does not connect gets 4001, OCPI-from a party we do not act for 2001, a GET All is answered from the hub',
+  section: 'transport_and_format "Message Routing", "GET All via Hubs"; status_codes "4xxx: Hub errors"',
+  phase: 'read',
+  async run(ctx) {
+    if (!ctx.partner) return skip('no credentials for the partner');
+    const hub = ctx.partner.roles.find((r) => r.role === 'HUB');
+    if (!hub || !isHub(ctx)) return skip('the partner is not a hub');
+    const list = senderLists(ctx).find((l) => l.module !== 'hubclientinfo');
+    if (!list) return skip('the hub offers no Sender list');
+    const url = listUrl(list.module, list.url, { limit: 1 });
+    const nobody = { country_code: 'ZZ', party_id: 'ZZZ' };
+    const problems: string[] = [];
+    const unknown = await send(ctx, { method: 'GET', url, module: list.module, to: nobody });
+    if (unknown.envelope?.status_code !== 4001) problems.push(`OCPI-to ZZ*ZZZ: ${describeAnswer(unknown)}, expected status 4001`);
+    const forged = await send(ctx, { method: 'GET', url, module: list.module, from: nobody, to: hub });
+    if (forged.envelope?.status_code !== 2001) problems.push(`OCPI-from ZZ*ZZZ: ${describeAnswer(forged)}, expected status 2001`);
+    const all = await send(ctx, { method: 'GET', url, module: list.module, to: hub });
+    const from = `${all.headers.get('ocpi-from-country-code')}*${all.headers.get('ocpi-from-party-id')}`.toUpperCase();
+    if (!ok(all)) problems.push(`GET All of ${list.module}: ${describeAnswer(all)}`);
+    else if (from !== `${hub.country_code}*${hub.party_id}`.toUpperCase()) problems.push(`GET All answered OCPI-from ${from}, expected the hub`);
+    return verdict(problems, list.module);
   },
 };
 
@@ -466,10 +512,10 @@ const needsWrite = (ctx: RunContext): Outcome | undefined =>
   !ctx.options.write ? skip('write-path checks run with --write') : !ctx.partner ? skip('no credentials for the partner') : undefined;
 
 /** A test object of ours per receiver module, with its URL path, a PATCH and how to read the PATCH back. */
-function roundTrips(ctx: RunContext) {
+function roundTrips(ctx: RunContext, emsp: { country_code: string; party_id: string } | undefined) {
   const now = ocpiTime();
   const ours = { country_code: ctx.ours.country_code, party_id: ctx.ours.party_id };
-  const emsp = ctx.partner?.roles.find((r) => r.role === 'EMSP') ?? ours;
+  emsp ??= ours;
   const location = sampleLocation(ours, 9001, now, 'CONF');
   const token = sampleToken(ours, 9001, now, 'CONF');
   const driver = cdrTokenOf(sampleToken(emsp, 9001, now, 'CONF'));
@@ -509,14 +555,16 @@ const receiversRoundTrip: Check = {
     if (blocked) return blocked;
     const problems: string[] = [];
     const done: string[] = [];
-    for (const trip of roundTrips(ctx)) {
+    for (const trip of roundTrips(ctx, await receiverOf(ctx, 'sessions', 'RECEIVER'))) {
       const base = endpointOf(ctx, trip.module, 'RECEIVER')?.replace(/\/+$/, '');
       if (!base) continue;
       done.push(trip.module);
+      const receiver = await receiverOf(ctx, trip.module, 'RECEIVER');
+      const routed = receiver ? { to: receiver } : {};
       const query = 'query' in trip ? trip.query : '';
       const at = (path: readonly string[]) => `${base}/${[ctx.ours.country_code, ctx.ours.party_id, ...path].map(encodeURIComponent).join('/')}${query}`;
       if ('post' in trip) {
-        const posted = await send(ctx, { method: 'POST', url: base, body: trip.object, module: trip.module });
+        const posted = await send(ctx, { method: 'POST', url: base, body: trip.object, module: trip.module, ...routed });
         if (!ok(posted)) {
           problems.push(`${trip.module}: POST: ${describeAnswer(posted)}`);
           continue;
@@ -526,29 +574,29 @@ const receiversRoundTrip: Check = {
           problems.push(`${trip.module}: POST answered no Location header`);
           continue;
         }
-        const read = await send(ctx, { method: 'GET', url: new URL(location, base).toString(), module: trip.module });
+        const read = await send(ctx, { method: 'GET', url: new URL(location, base).toString(), module: trip.module, ...routed });
         if (!ok(read) || !holds(read.envelope?.data, trip.object))
           problems.push(`${trip.module}: GET ${location} does not answer the CDR posted (${describeAnswer(read)})`);
         continue;
       }
-      const put = await send(ctx, { method: 'PUT', url: at(trip.path), body: trip.object, module: trip.module });
+      const put = await send(ctx, { method: 'PUT', url: at(trip.path), body: trip.object, module: trip.module, ...routed });
       if (!ok(put) || (put.status !== 200 && put.status !== 201)) {
         problems.push(`${trip.module}: PUT: ${describeAnswer(put)}`);
         continue;
       }
-      const read = await send(ctx, { method: 'GET', url: at(trip.path), module: trip.module });
+      const read = await send(ctx, { method: 'GET', url: at(trip.path), module: trip.module, ...routed });
       if (!ok(read) || !holds(read.envelope?.data, trip.object))
         problems.push(`${trip.module}: GET after PUT does not answer the object put (${describeAnswer(read)})`);
       if ('patch' in trip) {
-        const patched = await send(ctx, { method: 'PATCH', url: at(trip.patch.path), body: trip.patch.body, module: trip.module });
+        const patched = await send(ctx, { method: 'PATCH', url: at(trip.patch.path), body: trip.patch.body, module: trip.module, ...routed });
         if (!ok(patched)) problems.push(`${trip.module}: PATCH: ${describeAnswer(patched)}`);
-        const again = await send(ctx, { method: 'GET', url: at(trip.patch.path), module: trip.module });
+        const again = await send(ctx, { method: 'GET', url: at(trip.patch.path), module: trip.module, ...routed });
         if (!ok(again) || !trip.patch.read(again.envelope?.data)) problems.push(`${trip.module}: GET after PATCH does not show the change`);
       }
       if ('remove' in trip) {
-        const removed = await send(ctx, { method: 'DELETE', url: at(trip.path), module: trip.module });
+        const removed = await send(ctx, { method: 'DELETE', url: at(trip.path), module: trip.module, ...routed });
         if (!ok(removed)) problems.push(`${trip.module}: DELETE: ${describeAnswer(removed)}`);
-        const gone = await send(ctx, { method: 'GET', url: at(trip.path), module: trip.module });
+        const gone = await send(ctx, { method: 'GET', url: at(trip.path), module: trip.module, ...routed });
         if (gone.status !== 404) problems.push(`${trip.module}: GET after DELETE: ${describeAnswer(gone)}, expected HTTP 404`);
       }
     }
@@ -564,8 +612,10 @@ const receiversErrors: Check = {
   async run(ctx) {
     const blocked = needsWrite(ctx);
     if (blocked) return blocked;
-    const trip = roundTrips(ctx).find((t) => !('post' in t) && endpointOf(ctx, t.module, 'RECEIVER'));
+    const trip = roundTrips(ctx, undefined).find((t) => !('post' in t) && endpointOf(ctx, t.module, 'RECEIVER'));
     if (!trip || 'post' in trip) return skip('the partner has no Receiver interface we push to');
+    const receiver = await receiverOf(ctx, trip.module, 'RECEIVER');
+    const routed = receiver ? { to: receiver } : {};
     const base = (endpointOf(ctx, trip.module, 'RECEIVER') as string).replace(/\/+$/, '');
     const query = 'query' in trip ? trip.query : '';
     const url = (id: string) => `${base}/${ctx.ours.country_code}/${ctx.ours.party_id}/${id}${query}`;
@@ -578,27 +628,32 @@ const receiversErrors: Check = {
     };
     await expect(
       'a body that is not JSON',
-      send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '{"id": ', module: trip.module }),
+      send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '{"id": ', module: trip.module, ...routed }),
       (a) => a.status === 400,
       'HTTP 400',
     );
-    await expect('an empty body', send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '', module: trip.module }), (a) => a.status === 400, 'HTTP 400');
+    await expect(
+      'an empty body',
+      send(ctx, { method: 'PUT', url: url('CONF-ERR-1'), body: '', module: trip.module, ...routed }),
+      (a) => a.status === 400,
+      'HTTP 400',
+    );
     const { last_updated: _dropped, ...incomplete } = object;
     await expect(
       'an object without last_updated',
-      send(ctx, { method: 'PUT', url: url(String(object[idField])), body: incomplete, module: trip.module }),
+      send(ctx, { method: 'PUT', url: url(String(object[idField])), body: incomplete, module: trip.module, ...routed }),
       (a) => a.status === 200 && a.envelope?.status_code === 2001,
       'HTTP 200 with 2001',
     );
     await expect(
       'an id in the body other than in the URL',
-      send(ctx, { method: 'PUT', url: url('CONF-ERR-OTHER'), body: object, module: trip.module }),
+      send(ctx, { method: 'PUT', url: url('CONF-ERR-OTHER'), body: object, module: trip.module, ...routed }),
       (a) => a.envelope?.status_code === 2001,
       'status 2001',
     );
     await expect(
       'a GET of an object never pushed',
-      send(ctx, { method: 'GET', url: url('CONF-NEVER-PUSHED'), module: trip.module }),
+      send(ctx, { method: 'GET', url: url('CONF-NEVER-PUSHED'), module: trip.module, ...routed }),
       (a) => a.status === 404,
       'HTTP 404',
     );
@@ -681,7 +736,8 @@ const commandsErrors: Check = {
     if (!url) return skip('the partner has no commands Receiver interface');
     const responseUrl = `${ctx.own?.server.node.baseUrl ?? 'https://ocpi-conformance.invalid/ocpi'}/2.2.1/sender/commands/START_SESSION/unknown-location-check`;
     const body = { response_url: responseUrl, token: sampleToken(ctx.ours, 1, ocpiTime(), 'CONF'), location_id: 'CONFORMANCE-UNKNOWN' };
-    const answer = await send(ctx, { method: 'POST', url: `${url.replace(/\/+$/, '')}/START_SESSION`, body, module: 'commands' });
+    const cpo = await receiverOf(ctx, 'commands', 'RECEIVER');
+    const answer = await send(ctx, { method: 'POST', url: `${url.replace(/\/+$/, '')}/START_SESSION`, body, module: 'commands', ...(cpo ? { to: cpo } : {}) });
     if (answer.envelope?.status_code === 2003 && answer.status === 200) return pass('2003');
     // Without our own node the response_url is an address that does not exist; a partner may refuse it
     // (2001) before it looks at the Location, which is a right answer too, but says nothing of 2003.
@@ -816,15 +872,21 @@ const routingHeaders: Check = {
     const party = (h: Record<string, string> | undefined, side: 'from' | 'to') =>
       h?.[`ocpi-${side}-country-code`] === undefined ? undefined : `${h[`ocpi-${side}-country-code`]}*${h[`ocpi-${side}-party-id`]}`.toUpperCase();
     const configuration = (ctx.endpoints ?? []).filter((e) => e.identifier === 'credentials' || e.identifier === 'hubclientinfo').map((e) => e.url);
+    const hubs = new Set((ctx.partner?.roles ?? []).filter((r) => r.role === 'HUB').map((r) => `${r.country_code}*${r.party_id}`.toUpperCase()));
     return overExchanges(answered(ctx), (e) => {
       const routed = party(e.sent, 'from') !== undefined;
       const toAnswer = party(e.headers, 'to');
       const fromAnswer = party(e.headers, 'from');
       if (configuration.some((url) => e.url.startsWith(url))) return toAnswer || fromAnswer ? 'routing headers on a configuration module' : undefined;
       if (!routed) return undefined;
-      if (toAnswer !== undefined && toAnswer !== party(e.sent, 'from')) return `OCPI-to ${toAnswer}, expected ${party(e.sent, 'from')}`;
+      // Our own party is right too: a refusal of a forged OCPI-from (routing.hub) goes to the party we are.
+      const ours = `${ctx.ours.country_code}*${ctx.ours.party_id}`.toUpperCase();
+      if (toAnswer !== undefined && toAnswer !== party(e.sent, 'from') && toAnswer !== ours) return `OCPI-to ${toAnswer}, expected ${party(e.sent, 'from')}`;
       const addressed = party(e.sent, 'to');
-      if (fromAnswer !== undefined && addressed !== undefined && fromAnswer !== addressed) return `OCPI-from ${fromAnswer}, expected ${addressed}`;
+      // Through a hub: addressed to the hub itself (Broadcast Push, GET All, Open Routing Request) the
+      // answer comes from the hub or the party it chose; a request the hub refuses itself, from the hub.
+      const viaHub = hubs.has(addressed ?? '') || hubs.has(fromAnswer ?? '');
+      if (fromAnswer !== undefined && addressed !== undefined && fromAnswer !== addressed && !viaHub) return `OCPI-from ${fromAnswer}, expected ${addressed}`;
       return undefined;
     });
   },
@@ -869,6 +931,7 @@ export const CHECKS: readonly Check[] = [
   objectsStrict,
   objectsIds,
   tokensAuthorize,
+  hubRouting,
   receiversRoundTrip,
   receiversErrors,
   commandsFlow,

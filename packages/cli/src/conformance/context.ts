@@ -90,6 +90,38 @@ export function listUrl(module: string, url: string, query: Record<string, strin
 
 const ROUTED = new Set(['credentials', 'hubclientinfo', 'versions']);
 
+type Party = { country_code: string; party_id: string };
+
+/** Whether the partner is a hub (its credentials name a HUB role). */
+export const isHub = (ctx: RunContext): boolean => (ctx.partner?.roles ?? []).some((r) => r.role === 'HUB');
+
+/** The role that serves a module interface: a CPO's Tokens and Commands Receivers and other Senders, an eMSP's the rest. */
+const servingRole = (module: string, role: 'SENDER' | 'RECEIVER') =>
+  (role === 'RECEIVER') === ['tokens', 'commands', 'chargingprofiles'].includes(module) ? 'CPO' : 'EMSP';
+
+/**
+ * The party a request to a module interface is for (`OCPI-to`): the partner's party of the role serving
+ * it; behind a hub, a connected party of that role from the hub's Hub Client Info (transport_and_format
+ * "Message Routing", "Party to Party via Hub": the request names the receiving party).
+ */
+export async function receiverOf(ctx: RunContext, module: string, role: 'SENDER' | 'RECEIVER'): Promise<Party | undefined> {
+  const wanted = servingRole(module, role);
+  const roles = ctx.partner?.roles ?? [];
+  if (!isHub(ctx)) return roles.find((r) => r.role === wanted) ?? roles[0];
+  const url = endpointOf(ctx, 'hubclientinfo', 'SENDER');
+  const infos = (url ? (await walk(ctx, 'hubclientinfo', url)).objects : []) as (Party & { role?: string; status?: string })[];
+  const found = infos.find(
+    (i) => i.role === wanted && i.status === 'CONNECTED' && !(i.country_code === ctx.ours.country_code && i.party_id === ctx.ours.party_id),
+  );
+  return found && { country_code: found.country_code, party_id: found.party_id };
+}
+
+/** The owner of an object (`country_code`, `party_id`), when it names one. */
+export function ownerOf(object: unknown): Party | undefined {
+  const o = object as Partial<Party> | null;
+  return typeof o?.country_code === 'string' && typeof o.party_id === 'string' ? { country_code: o.country_code, party_id: o.party_id } : undefined;
+}
+
 /**
  * A request as we want it, malformed ones included: no token (`token: null`), any body text. Functional
  * modules get our routing headers. Answers whatever came (never throws on an HTTP status).
@@ -104,6 +136,8 @@ export async function send(
     body?: string | object;
     module?: string;
     to?: { country_code: string; party_id: string };
+    /** `OCPI-from` other than our party (a forged one, to see it refused). */
+    from?: { country_code: string; party_id: string };
   },
 ): Promise<Answer> {
   const headers: Record<string, string> = { 'x-request-id': crypto.randomUUID(), 'x-correlation-id': crypto.randomUUID(), accept: 'application/json' };
@@ -111,8 +145,9 @@ export async function send(
   if (token !== null) headers.authorization = authorizationHeader(token, request.encoding ?? ctx.encoding);
   if (request.module && !ROUTED.has(request.module)) {
     const to = request.to ?? ctx.partner?.roles[0];
-    headers['ocpi-from-country-code'] = ctx.ours.country_code;
-    headers['ocpi-from-party-id'] = ctx.ours.party_id;
+    const from = request.from ?? ctx.ours;
+    headers['ocpi-from-country-code'] = from.country_code;
+    headers['ocpi-from-party-id'] = from.party_id;
     if (to) {
       headers['ocpi-to-country-code'] = to.country_code;
       headers['ocpi-to-party-id'] = to.party_id;

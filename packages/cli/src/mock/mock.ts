@@ -1,28 +1,19 @@
 // The mock partner: an ordinary OCPI node of one role (the core with its store-backed defaults), seeded
-// with made-up data, with the faults of `faults.ts` switched on in front of it.
+// with made-up data, with the faults of `faults.ts` switched on in front of it. A mock hub is the core's
+// hub (`createHub`, in memory) with two mock CPOs and a mock eMSP registered with it through the
+// handshake: what a partner tests against routes as a real hub does.
 import {
   type CredentialsRole,
   createRegistrationToken,
   type OcpiStore,
   type PartnerChange,
   type PartyRef,
+  partnerToken,
   putOwnObject,
   STORE_MODULES,
-  type v221,
 } from '@ocpi-ts/core';
 import { type NodeRole, type RoleNode, startRoleNode } from '../node.js';
-import {
-  canonical,
-  cdrTokenOf,
-  ocpiTime,
-  SAMPLE_TARIFF_ID,
-  sampleCdr,
-  sampleClientInfo,
-  sampleLocation,
-  sampleSession,
-  sampleTariff,
-  sampleToken,
-} from '../samples.js';
+import { canonical, cdrTokenOf, ocpiTime, SAMPLE_TARIFF_ID, sampleCdr, sampleLocation, sampleSession, sampleTariff, sampleToken } from '../samples.js';
 import { type ActiveFault, withFaults } from './faults.js';
 
 export interface MockOptions {
@@ -57,19 +48,12 @@ export interface RunningMock {
 
 const role = (r: CredentialsRole['role'], party: PartyRef, name: string): CredentialsRole => ({ role: r, ...party, business_details: { name } });
 
-/** The parties of a mock: one of its role, or for a hub the hub and a few parties behind it. */
-function partiesOf(options: MockOptions): CredentialsRole[] {
-  if (options.role === 'HUB') {
-    const hub = options.party ?? { country_code: 'NL', party_id: 'HUB' };
-    return [
-      role('HUB', hub, 'Mock Hub'),
-      role('CPO', { country_code: 'NL', party_id: 'HC1' }, 'Mock CPO 1 behind the hub'),
-      role('CPO', { country_code: 'DE', party_id: 'HC2' }, 'Mock CPO 2 behind the hub'),
-      role('EMSP', { country_code: 'NL', party_id: 'HE1' }, 'Mock eMSP behind the hub'),
-    ];
-  }
-  return [role(options.role, options.party ?? { country_code: 'NL', party_id: 'MCK' }, `Mock ${options.role}`)];
-}
+/** The parties behind a mock hub, each a mock of its own registered with the hub. */
+const BEHIND_THE_HUB: readonly CredentialsRole[] = [
+  role('CPO', { country_code: 'NL', party_id: 'HC1' }, 'Mock CPO 1 behind the hub'),
+  role('CPO', { country_code: 'DE', party_id: 'HC2' }, 'Mock CPO 2 behind the hub'),
+  role('EMSP', { country_code: 'NL', party_id: 'HE1' }, 'Mock eMSP behind the hub'),
+];
 
 async function acceptTokenA(store: OcpiStore, given: string | undefined): Promise<string> {
   return (
@@ -79,7 +63,59 @@ async function acceptTokenA(store: OcpiStore, given: string | undefined): Promis
 
 /** Starts the mock partner; `close()` stops it (and lets go of requests a fault holds). */
 export async function startMock(options: MockOptions): Promise<RunningMock> {
-  const parties = partiesOf(options);
+  return options.role === 'HUB' ? startMockHub(options) : startMockParty(options, undefined);
+}
+
+/**
+ * The core's hub, and behind it a mock of each party of `BEHIND_THE_HUB` (on 127.0.0.1, any port),
+ * registered with the hub through the handshake. An eMSP registering with the hub gets Sessions and
+ * CDRs at each CPO behind it, as with a mock CPO.
+ */
+async function startMockHub(options: MockOptions): Promise<RunningMock> {
+  const hubParty = role('HUB', options.party ?? { country_code: 'NL', party_id: 'HUB' }, 'Mock Hub');
+  const members: MockParty[] = [];
+  const release = new AbortController();
+  const hub = await startRoleNode({
+    role: 'HUB',
+    parties: [hubParty],
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.versions ? { versions: options.versions } : {}),
+    onPartnerChange: async (change) => {
+      for (const member of members) await member.sessionsFor(change);
+    },
+    wrap: (handle) => withFaults(handle, options.faults ?? [], release.signal),
+  });
+  const close = async () => {
+    release.abort();
+    await Promise.allSettled(members.map((m) => m.close()));
+    await hub.close();
+  };
+  // The parties behind the hub share the seeding options; they listen locally, reached by the hub only.
+  const { faults: _faults, host: _host, port: _port, publicUrl: _publicUrl, tokenA: _tokenA, party: _party, ...seeding } = options;
+  try {
+    for (const party of BEHIND_THE_HUB) {
+      const member = await startMockParty({ ...seeding, role: party.role as NodeRole, host: '127.0.0.1' }, party);
+      members.push(member);
+      const { token } = await createRegistrationToken(hub.store, { label: `ocpi mock: ${party.country_code}*${party.party_id}` });
+      await member.node.registry.register({ versionsUrl: hub.versionsUrl, tokenA: partnerToken(token) });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { node: hub, parties: [hubParty, ...BEHIND_THE_HUB], versionsUrl: hub.versionsUrl, tokenA: await acceptTokenA(hub.store, options.tokenA), close };
+}
+
+interface MockParty extends RunningMock {
+  /** Sessions and CDRs for an eMSP that registered (with this mock, or with the hub in front of it). */
+  sessionsFor(change: PartnerChange): Promise<void>;
+}
+
+/** A mock of one party (`party`, else the one of the options). */
+async function startMockParty(options: MockOptions, party: CredentialsRole | undefined): Promise<MockParty> {
+  const parties = [party ?? role(options.role, options.party ?? { country_code: 'NL', party_id: 'MCK' }, `Mock ${options.role}`)];
   const cpos = parties.filter((p) => p.role === 'CPO');
   const emsps = parties.filter((p) => p.role === 'EMSP');
   const release = new AbortController();
@@ -131,17 +167,6 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
       await putOwnObject(store, STORE_MODULES.tokens, emsp, canonical('Token', token));
     }
   }
-  const hub = parties.find((p) => p.role === 'HUB');
-  if (hub) {
-    for (const party of parties.filter((p) => p !== hub)) {
-      await putOwnObject(
-        store,
-        STORE_MODULES.hubClientInfo,
-        hub,
-        canonical('ClientInfo', sampleClientInfo(party, party.role as v221.ClientInfo['role'], at(0, 1))),
-      );
-    }
-  }
   const tokenA = await acceptTokenA(store, options.tokenA);
   const running = node;
   return {
@@ -149,6 +174,7 @@ export async function startMock(options: MockOptions): Promise<RunningMock> {
     parties,
     versionsUrl: running.versionsUrl,
     tokenA,
+    sessionsFor,
     async close() {
       release.abort();
       await running.close();

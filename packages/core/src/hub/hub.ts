@@ -9,7 +9,8 @@ import { formatOcpiDateTime } from '../date-time.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiEventBus } from '../events.js';
 import type { HandlerResult, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteDefinition } from '../module.js';
-import { hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-client-info.js';
+import { audienceOf, STORE_MODULES } from '../modules/common.js';
+import { type HubClientInfoSenderHandler, hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-client-info.js';
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Outbox, OutboxDelivery } from '../outbox.js';
 import { paginationHeaders, parsePagination } from '../pagination.js';
@@ -449,7 +450,13 @@ export function createHub(options: HubOptions = {}): Hub {
       modules.push({ identifier, role, relays: true, versions: ['2.2.1', '2.3.0'], routes: [...results, ...relayRoutes()] });
     }
   }
-  if (options.clientInfo !== false) modules.push(hubClientInfoSender(), hubClientInfoReceiver());
+  // The list a party pulls holds what the pushes tell it: the hub's own parties and those behind the
+  // hubs connected to it (the ClientInfo they pushed, owned by them in the store).
+  const everyClientInfo: HubClientInfoSenderHandler = {
+    list: ({ context, dateFrom, dateTo, offset, limit }) =>
+      context.node.store.objects.listJson({ module: STORE_MODULES.hubClientInfo, visibleTo: audienceOf(context), dateFrom, dateTo, offset, limit }),
+  };
+  if (options.clientInfo !== false) modules.push(hubClientInfoSender(everyClientInfo), hubClientInfoReceiver());
 
   // --- the outbox's deliveries -------------------------------------------------------------------
 

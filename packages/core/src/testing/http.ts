@@ -68,6 +68,38 @@ export async function serveOverHttp(server: OcpiServer | ((origin: string) => Oc
   };
 }
 
+/** Serves an OcpiServer on 127.0.0.1, port 0, the way `start` does (an adapter's harness): `{ origin, close }`. */
+export type StartServing = (server: OcpiServer) => Promise<{ origin: string; close(): Promise<void> }>;
+
+/**
+ * As `serveOverHttp`, through whatever `start` serves with (a framework adapter). The server is
+ * built from the origin once listening; until then a request is answered 503 by the stand-in handed
+ * to `start`, which passes everything else on to the server built.
+ */
+export async function serveThrough(start: StartServing, build: (origin: string) => OcpiServer): Promise<ServedOverHttp> {
+  let target: OcpiServer | undefined;
+  const built = () => {
+    if (!target) throw new Error('The server is not built yet: it needs the origin it listens on');
+    return target;
+  };
+  const standIn: OcpiServer = {
+    handle: (request) => (target ? target.handle(request) : Promise.resolve({ status: 503, headers: {}, body: '' })),
+    get node() {
+      return built().node;
+    },
+    get bodyLimit() {
+      return built().bodyLimit;
+    },
+    get tolerances() {
+      return built().tolerances;
+    },
+    mounted: (version) => built().mounted(version),
+  };
+  const running = await start(standIn);
+  target = build(running.origin);
+  return { origin: running.origin, server: target, close: () => running.close() };
+}
+
 interface NodeSocket {
   write(data: string | Uint8Array): boolean;
   end(): void;

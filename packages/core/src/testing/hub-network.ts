@@ -1,6 +1,6 @@
 // Test support: a hub and the parties connected to it, each a whole node of ours on 127.0.0.1 (server,
-// memory store, client, outbox), registered through real handshakes over HTTP.
-import { afterEach } from 'vitest';
+// memory store, client, outbox), registered through real handshakes over HTTP, served over node:http
+// or through an adapter (`serve`). examples/node/test/hub-routing.test.ts runs the routing scenarios on it.
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { credentialsModule } from '../credentials/credentials-module.js';
 import { createPartnerRegistry, type PartnerRegistry } from '../credentials/initiator.js';
@@ -14,7 +14,7 @@ import { defaultPartnerPolicy } from '../partners/policy.js';
 import { createOcpiServer, type OcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { OcpiStore, PartyRef } from '../store/types.js';
-import { serveOverHttp } from './http.js';
+import { type ServedOverHttp, serveOverHttp } from './http.js';
 
 export const party = (role: CredentialsRole['role'], country_code: string, party_id: string): CredentialsRole => ({
   role,
@@ -43,6 +43,8 @@ export interface SeenRequest {
   url: string;
   /** Lower-case names. */
   headers: Record<string, string>;
+  /** What the node answered (once it did): HTTP status and headers (lower-case names). */
+  answer?: { status: number; headers: Record<string, string> };
 }
 
 export interface NetworkNodeOptions {
@@ -57,6 +59,8 @@ export interface NetworkNodeOptions {
   timeoutMs?: number;
   versions?: string[];
   store?: OcpiStore;
+  /** How the node is served over HTTP: `serveOverHttp` (node:http, the default), or an adapter through `serveThrough`. */
+  serve?: (build: (origin: string) => OcpiServer) => Promise<ServedOverHttp>;
 }
 
 export async function startNetworkNode(options: NetworkNodeOptions): Promise<NetworkNode> {
@@ -64,7 +68,7 @@ export async function startNetworkNode(options: NetworkNodeOptions): Promise<Net
   const hub = options.hub ? createHub({ outbound: LOCAL_OUTBOUND_POLICY, timeoutMs: options.timeoutMs ?? 5000 }) : undefined;
   const modules = [credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY }), ...(hub?.modules ?? []), ...(options.modules ?? [])];
   const seen: SeenRequest[] = [];
-  const served = await serveOverHttp((origin) => {
+  const served = await (options.serve ?? serveOverHttp)((origin) => {
     const server = createOcpiServer({
       baseUrl: `${origin}/ocpi`,
       parties: options.parties,
@@ -78,8 +82,12 @@ export async function startNetworkNode(options: NetworkNodeOptions): Promise<Net
       handle(request) {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-        seen.push({ method: request.method, url: request.url, headers });
-        return server.handle(request);
+        const record: SeenRequest = { method: request.method, url: request.url, headers };
+        seen.push(record);
+        return server.handle(request).then((response) => {
+          record.answer = { status: response.status, headers: { ...response.headers } };
+          return response;
+        });
       },
     };
   });
@@ -114,19 +122,6 @@ export async function startNetworkNode(options: NetworkNodeOptions): Promise<Net
       await outbox.stop();
       await served.close();
     },
-  };
-}
-
-/** Nodes started through it are closed after each test of the file that calls this at its top. */
-export function networkClosedAfterEach(): (options: NetworkNodeOptions) => Promise<NetworkNode> {
-  const running: NetworkNode[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((n) => n.close()));
-  });
-  return async (options) => {
-    const started = await startNetworkNode(options);
-    running.push(started);
-    return started;
   };
 }
 
