@@ -117,14 +117,20 @@ export class ReadModel {
   private readonly writing = new Map<string, { count: number; held: ObjectChange[]; versions: Set<number> }>();
   private readonly table: string;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly onError: (error: unknown) => void;
   private building: Promise<void> | undefined;
+
+  /** Whether writes are announced on the channel (not for a sole writer, see SqlStoreOptions.soleWriter). */
+  private readonly announced: boolean;
 
   constructor(
     private readonly db: SqlExecutor,
     private readonly schema: string,
     private readonly options: ObjectIndexOptions = {},
-    private readonly onError: (error: unknown) => void = (error) => console.error('ocpi-ts: read model', error),
+    { announced = true, onError = (error) => console.error('ocpi-ts: read model', error) }: { announced?: boolean; onError?: (error: unknown) => void } = {},
   ) {
+    this.announced = announced;
+    this.onError = onError;
     this.index = new ObjectIndex(options);
     this.table = `${quoteIdent(schema)}.ocpi_objects`;
   }
@@ -197,7 +203,8 @@ export class ReadModel {
   /** A delete this node committed (the object had `version`). */
   removeLocal(key: ObjectKey, version: number): void {
     this.writing.get(keyString(key))?.versions.add(version);
-    this.tombstones.set(keyString(key), version);
+    // Kept until the delete's own announcement comes back: none comes when nothing is announced.
+    if (this.announced) this.tombstones.set(keyString(key), version);
     this.local({ kind: 'delete', key, version });
   }
 
