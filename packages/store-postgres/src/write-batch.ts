@@ -8,7 +8,7 @@
  * writer per key at a time, see SqlObjectStore).
  *
  * Bounded: at most `maxBatch` rows per statement and `maxInFlight` statements at once; a write that
- * finds nothing in flight goes at once, alone, so a quiet node pays no wait. A statement that fails
+ * finds nothing in flight waits only for the current turn of the event loop to end. A statement that fails
  * (a row breaking a constraint, say) is done again row by row, so each writer gets its own outcome.
  */
 
@@ -28,6 +28,7 @@ interface Pending<I, O> {
 export class Batcher<I, O> {
   private readonly queue: Pending<I, O>[] = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
 
@@ -52,15 +53,25 @@ export class Batcher<I, O> {
     });
   }
 
+  /**
+   * Starts statements for what is queued, after the I/O callbacks of this turn of the event loop:
+   * PGlite runs its statements synchronously on this thread, so requests waiting on their sockets
+   * are read only between statements, and would otherwise miss the next one.
+   */
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.take();
-      this.inFlight++;
-      void this.flush(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+        const batch = this.take();
+        this.inFlight++;
+        void this.flush(batch).finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+      }
+    });
   }
 
   /** The oldest queued items, up to `maxBatch`, no two with one key. */
