@@ -68,6 +68,35 @@ describe('announcements on PGlite', () => {
     await shared.close();
   });
 
+  it('a page read from the database gives the row as it is now, even one changed unannounced since the index took it', async () => {
+    // No bytes held (budget 0): every page is read from the database by seq.
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'fetch_changed', readModel: { cacheBytes: 0 } });
+    try {
+      const put = (id: string, v: number) => store.objects.put({ module: 'locations', owner, id }, { data: { id, v, last_updated: '2024-01-01T00:00:00Z' } });
+      await put('L1', 1);
+      await put('L2', 1);
+      const query = { module: 'locations', offset: 0, limit: 10 };
+      expect((await store.objects.listJson(query)).items.map((item) => item.text)).toEqual([
+        '{"id":"L1","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+        '{"id":"L2","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+      ]);
+      // Written by hand without an announcement: the index still has the old version and last_updated.
+      await db.exec(`SET ocpi_ts.announce = 'off'`);
+      await db.query(`UPDATE fetch_changed.ocpi_objects SET json = $1, last_updated = '2024-02-01T00:00:00Z' WHERE id = 'L2'`, [
+        '{"id":"L2","v":2,"last_updated":"2024-02-01T00:00:00Z"}',
+      ]);
+      await db.exec(`RESET ocpi_ts.announce`);
+      const page = await store.objects.list(query);
+      expect(page.items.map((item) => item.json)).toEqual([
+        '{"id":"L1","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+        '{"id":"L2","v":2,"last_updated":"2024-02-01T00:00:00Z"}',
+      ]);
+      expect(page.items[1]?.lastUpdated).toBe('2024-02-01T00:00:00.000Z');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('soleWriter is refused on PostgreSQL (a pool has many sessions, and other nodes listen)', async () => {
     const fake = { ...pgliteExecutor(sole, { owned: false }), kind: 'postgres' as const };
     await expect(openSqlStore(fake, { secretKey: TEST_SECRET_KEY, schema: 'sole_refused', soleWriter: true })).rejects.toThrow(/soleWriter/);

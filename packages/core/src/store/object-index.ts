@@ -302,11 +302,19 @@ export class ObjectIndex {
   /** What the index holds of one object (its bytes only when held). */
   entry(key: ObjectKey): IndexedEntry | undefined {
     const found = this.find(key);
-    if (!found) return undefined;
-    const { block, i } = found;
+    return found && this.entryOf(key.module, found.block, found.i);
+  }
+
+  /** What the index holds of the object at `seq` of `module` (its bytes only when held). */
+  entryAt(module: string, seq: number): IndexedEntry | undefined {
+    const found = this.modules.get(module)?.locate(seq);
+    return found && this.entryOf(module, found.block, found.i);
+  }
+
+  private entryOf(module: string, block: Block, i: number): IndexedEntry {
     const objectClass = this.classes[block.cls[i] as number] as ObjectClass;
     return {
-      key: { module: key.module, owner: { ...objectClass.owner }, id: this.idOf(key.module, objectClass, block.keys[i] as string) },
+      key: { module, owner: { ...objectClass.owner }, id: this.idOf(module, objectClass, block.keys[i] as string) },
       seq: block.seq[i] as number,
       version: block.version[i] as number,
       updatedAt: block.updatedAt[i] as number,
