@@ -123,15 +123,18 @@ function lockDataDir(dir: string): () => void {
  * or power loss may lose the last writes; use PostgreSQL where that matters.)
  */
 export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<SqlStore> {
-  const maintained = async (executor: SqlExecutor, secretKey: string) => {
+  // `soleWriter`: a PGlite instance of the store's own (a data directory, or memory://) has no other
+  // user, so nobody listens to announcements; one given by the caller may be shared, and announces.
+  const maintained = async (executor: SqlExecutor, secretKey: string, soleWriter: boolean) => {
     const store = await openSqlStore(executor, {
       secretKey,
+      soleWriter,
       ...(options.schema === undefined ? {} : { schema: options.schema }),
       ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
     });
     return withVacuum(store, new Vacuum(executor, options.schema ?? 'public', (error) => console.warn('ocpi-ts: VACUUM of the embedded store failed', error)));
   };
-  if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }), options.secretKey);
+  if ('pglite' in options) return maintained(pgliteExecutor(options.pglite, { owned: false }), options.secretKey, false);
 
   const inMemory = options.dataDir.startsWith('memory://');
   let unlock = () => {};
@@ -175,5 +178,6 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       },
     },
     secretKey,
+    true,
   );
 }

@@ -80,7 +80,7 @@ describe('migrations', () => {
       JSON.stringify({ id: 't1', hash: registrationHash, createdAt: '2024-01-01T00:00:00.000Z' }),
     ]);
 
-    expect(await migrate(executor, 'upgraded', migrations, context)).toEqual([2, 3, 10, 11]);
+    expect(await migrate(executor, 'upgraded', migrations, context)).toEqual([2, 3, 4, 10, 11]);
     const stored = (await db.query<{ token_hash: string; doc: string }>(`SELECT token_hash, doc::text AS doc FROM upgraded.ocpi_partners ORDER BY seq`)).rows;
     const text = JSON.stringify(stored) + JSON.stringify((await db.query('SELECT * FROM upgraded.ocpi_registration_tokens')).rows);
     for (const secret of ['token-b-of-p1', 'token-b-of-p2', tokenHash, registrationHash]) expect(text).not.toContain(secret);

@@ -1,8 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
+import type { Partner } from '@ocpi-ts/core';
 import { describeOrderedWrites, describeUnstorableInput, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from './embedded.js';
+import { pgliteExecutor } from './executor.js';
+import { changesChannel } from './migrations.js';
+import { openSqlStore } from './sql-store.js';
 
 // One in-memory PGlite for the file, a fresh schema per test: starting PGlite takes about a second.
 let db: PGlite;
@@ -22,6 +26,82 @@ describeUnstorableInput('PGlite (memory://)', () => createEmbeddedStore({ pglite
 describeStoreContract('PGlite (memory://), without a read model (every read and write in SQL)', () =>
   createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: `sqlonly_${++n}`, readModel: false }),
 );
+
+// A store on a PGlite instance of its own (as every `dataDir` store is) announces nothing: the
+// instance's single session is told so (`soleWriter`), so it gets an instance of its own here too.
+let sole: PGlite;
+beforeAll(async () => {
+  sole = await PGlite.create('memory://');
+});
+afterAll(async () => {
+  await sole.close();
+});
+const soleStore = (schema: string) => openSqlStore(pgliteExecutor(sole, { owned: false }), { secretKey: TEST_SECRET_KEY, schema, soleWriter: true });
+describeStoreContract('PGlite, a store of its own (sole writer: nothing announced)', () => soleStore(`sole_${++n}`));
+describeOrderedWrites('PGlite, a store of its own (sole writer: nothing announced)', () => soleStore(`sole_ordered_${++n}`));
+
+describe('announcements on PGlite', () => {
+  const listenTo = async (instance: PGlite, schema: string) => {
+    const heard: string[] = [];
+    const unlisten = await instance.listen(changesChannel(schema), (payload) => heard.push(payload));
+    return { heard, unlisten };
+  };
+  const owner = { country_code: 'NL', party_id: 'CPO' };
+
+  it('a sole writer announces no write; a store on a shared instance announces each', async () => {
+    const quiet = await soleStore('sole_quiet');
+    const channel = await listenTo(sole, 'sole_quiet');
+    await quiet.objects.put({ module: 'locations', owner, id: 'L1' }, { data: { id: 'L1' } });
+    await quiet.objects.delete({ module: 'locations', owner, id: 'L1' });
+    await quiet.partners.save({ id: 'p1', status: 'REGISTERED', roles: [], endpoints: [] } as unknown as Partner);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(channel.heard).toEqual([]);
+    await channel.unlisten();
+    await quiet.close();
+
+    const shared = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'shared_loud' });
+    const loud = await listenTo(db, 'shared_loud');
+    await shared.objects.put({ module: 'locations', owner, id: 'L1' }, { data: { id: 'L1' } });
+    await shared.objects.delete({ module: 'locations', owner, id: 'L1' });
+    await expect.poll(() => loud.heard.length).toBe(2);
+    await loud.unlisten();
+    await shared.close();
+  });
+
+  it('a page read from the database gives the row as it is now, even one changed unannounced since the index took it', async () => {
+    // No bytes held (budget 0): every page is read from the database by seq.
+    const store = await createEmbeddedStore({ pglite: db, secretKey: TEST_SECRET_KEY, schema: 'fetch_changed', readModel: { cacheBytes: 0 } });
+    try {
+      const put = (id: string, v: number) => store.objects.put({ module: 'locations', owner, id }, { data: { id, v, last_updated: '2024-01-01T00:00:00Z' } });
+      await put('L1', 1);
+      await put('L2', 1);
+      const query = { module: 'locations', offset: 0, limit: 10 };
+      expect((await store.objects.listJson(query)).items.map((item) => item.text)).toEqual([
+        '{"id":"L1","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+        '{"id":"L2","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+      ]);
+      // Written by hand without an announcement: the index still has the old version and last_updated.
+      await db.exec(`SET ocpi_ts.announce = 'off'`);
+      await db.query(`UPDATE fetch_changed.ocpi_objects SET json = $1, last_updated = '2024-02-01T00:00:00Z' WHERE id = 'L2'`, [
+        '{"id":"L2","v":2,"last_updated":"2024-02-01T00:00:00Z"}',
+      ]);
+      await db.exec(`RESET ocpi_ts.announce`);
+      const page = await store.objects.list(query);
+      expect(page.items.map((item) => item.json)).toEqual([
+        '{"id":"L1","v":1,"last_updated":"2024-01-01T00:00:00Z"}',
+        '{"id":"L2","v":2,"last_updated":"2024-02-01T00:00:00Z"}',
+      ]);
+      expect(page.items[1]?.lastUpdated).toBe('2024-02-01T00:00:00.000Z');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('soleWriter is refused on PostgreSQL (a pool has many sessions, and other nodes listen)', async () => {
+    const fake = { ...pgliteExecutor(sole, { owned: false }), kind: 'postgres' as const };
+    await expect(openSqlStore(fake, { secretKey: TEST_SECRET_KEY, schema: 'sole_refused', soleWriter: true })).rejects.toThrow(/soleWriter/);
+  });
+});
 
 describe('createEmbeddedStore({ dataDir: "memory://" })', () => {
   it('opens, migrates and works without touching the disk', async () => {

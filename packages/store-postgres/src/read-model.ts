@@ -117,14 +117,20 @@ export class ReadModel {
   private readonly writing = new Map<string, { count: number; held: ObjectChange[]; versions: Set<number> }>();
   private readonly table: string;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly onError: (error: unknown) => void;
   private building: Promise<void> | undefined;
+
+  /** Whether writes are announced on the channel (not for a sole writer, see SqlStoreOptions.soleWriter). */
+  private readonly announced: boolean;
 
   constructor(
     private readonly db: SqlExecutor,
     private readonly schema: string,
     private readonly options: ObjectIndexOptions = {},
-    private readonly onError: (error: unknown) => void = (error) => console.error('ocpi-ts: read model', error),
+    { announced = true, onError = (error) => console.error('ocpi-ts: read model', error) }: { announced?: boolean; onError?: (error: unknown) => void } = {},
   ) {
+    this.announced = announced;
+    this.onError = onError;
     this.index = new ObjectIndex(options);
     this.table = `${quoteIdent(schema)}.ocpi_objects`;
   }
@@ -197,7 +203,8 @@ export class ReadModel {
   /** A delete this node committed (the object had `version`). */
   removeLocal(key: ObjectKey, version: number): void {
     this.writing.get(keyString(key))?.versions.add(version);
-    this.tombstones.set(keyString(key), version);
+    // Kept until the delete's own announcement comes back: none comes when nothing is announced.
+    if (this.announced) this.tombstones.set(keyString(key), version);
     this.local({ kind: 'delete', key, version });
   }
 
@@ -210,12 +217,33 @@ export class ReadModel {
     const fetched = new Map<number, IndexedRow>();
     if (seqs.length === 0) return fetched;
     const index = this.index;
-    const rows = await this.db.query<IndexRow>(
-      `SELECT ${INDEX_COLUMNS}, t.json FROM ${this.table} AS t
-       WHERE t.module = $1::text AND t.seq = ANY(ARRAY(SELECT json_array_elements_text($2::text::json)::bigint))`,
-      [module, JSON.stringify(seqs)],
+    // The bytes and version only: the index knows the rest of the objects it holds at that version
+    // (a page of 50 unheld objects costs about a millisecond less than with every column, measured).
+    const rows = await this.db.query<{ seq: number | string; version: number | string; json: string }>(
+      `SELECT t.seq::float8 AS seq, t.version::float8 AS version, t.json FROM ${this.table} AS t
+       WHERE t.module = $1::text AND t.seq = ANY(string_to_array($2::text, ',')::bigint[])`,
+      [module, seqs.join(',')],
     );
+    const changed: number[] = [];
     for (const row of rows) {
+      const seq = Number(row.seq);
+      const entry = index.entryAt(module, seq);
+      if (entry?.version !== Number(row.version)) {
+        changed.push(seq);
+        continue;
+      }
+      const indexed: IndexedRow = { key: entry.key, seq, version: entry.version, updatedAt: entry.updatedAt, audience: entry.audience, json: row.json };
+      fetched.set(seq, indexed);
+      index.refresh(indexed);
+    }
+    if (changed.length === 0) return fetched;
+    // Changed since the index took them (their announcement is on its way): every column.
+    const full = await this.db.query<IndexRow>(
+      `SELECT ${INDEX_COLUMNS}, t.json FROM ${this.table} AS t
+       WHERE t.module = $1::text AND t.seq = ANY(string_to_array($2::text, ',')::bigint[])`,
+      [module, changed.join(',')],
+    );
+    for (const row of full) {
       const indexed = indexedRow(row);
       fetched.set(indexed.seq, indexed);
       // Only objects the index still holds at that seq: one deleted meanwhile must not come back.

@@ -17,6 +17,7 @@ import { JsonText, KeyedLock, keyString, normalizeKey, normalizeParty, partyStri
 import type { SqlExecutor, SqlParam, SqlQueryable } from './executor.js';
 import { quoteIdent } from './migrations.js';
 import type { ReadModel } from './read-model.js';
+import { Batcher } from './write-batch.js';
 
 interface ObjectRow {
   owner_cc: string;
@@ -95,6 +96,13 @@ const sameAudience = (current: readonly PartyRef[], next: readonly PartyRef[]): 
 /** ARRAY of the elements of a JSON array parameter, in order. */
 export const textArray = (param: string) => `ARRAY(SELECT e FROM json_array_elements_text(${param}::text::json) WITH ORDINALITY AS a(e, i) ORDER BY i)`;
 
+/** One row for `SqlObjectStore.write`: its key, what to write, and the version it must replace ('absent': none). */
+interface RowWrite {
+  pk: [string, string, string, string];
+  decision: Extract<Decision<unknown>, { kind: 'write' }>;
+  expected: number | 'absent';
+}
+
 /** The decision a mutation led to: nothing to write, a delete, or a write of this JSON and audience. */
 type Decision<T> =
   | { kind: 'outcome'; outcome: UpdateOutcome<T> }
@@ -111,6 +119,8 @@ type Decision<T> =
 export class SqlObjectStore implements ObjectStore {
   /** Writers of one key in this process queue here first, so they hold at most one connection. */
   private readonly lock = new KeyedLock();
+  /** Compare-and-set writes grouped into one statement per batch (write-batch.ts). */
+  private readonly batch: Batcher<RowWrite, Written | undefined>;
   private readonly table: string;
   private readonly audienceTable: string;
 
@@ -121,6 +131,13 @@ export class SqlObjectStore implements ObjectStore {
   ) {
     this.table = `${quoteIdent(schema)}.ocpi_objects`;
     this.audienceTable = `${quoteIdent(schema)}.ocpi_object_audience`;
+    this.batch = new Batcher<RowWrite, Written | undefined>(
+      (row) => this.write(db, row.pk, row.decision, row.expected),
+      (rows) => this.writeMany(rows),
+      (row) => row.pk.join('\n'),
+      // PGlite runs one statement at a time; a PostgreSQL pool runs several.
+      { maxBatch: 64, maxInFlight: db.kind === 'pglite' ? 1 : 4 },
+    );
   }
 
   private pk(key: ObjectKey): [string, string, string, string] {
@@ -212,8 +229,8 @@ export class SqlObjectStore implements ObjectStore {
     if (current && version === undefined) return undefined;
     const decision = await this.decide(key, current, mutate);
     if (decision.kind === 'outcome') return decision.outcome;
-    // One statement outside a transaction: committed when it answers.
-    const committed = await this.commit(this.db, key, current, version, decision);
+    // One statement outside a transaction, shared with the writes that arrive meanwhile: committed when it answers.
+    const committed = await this.commit(this.db, key, current, version, decision, true);
     return committed?.();
   }
 
@@ -229,6 +246,7 @@ export class SqlObjectStore implements ObjectStore {
     current: StoredObject<T> | undefined,
     version: number | undefined,
     decision: Exclude<Decision<T>, { kind: 'outcome' }>,
+    batched = false,
   ): Promise<(() => UpdateOutcome<T>) | undefined> {
     const pk = this.pk(key);
     if (decision.kind === 'delete') {
@@ -243,7 +261,8 @@ export class SqlObjectStore implements ObjectStore {
         return { kind: 'deleted' };
       };
     }
-    const written = await this.write(q, pk, decision, version ?? 'absent');
+    const expected = version ?? 'absent';
+    const written = batched ? await this.batch.run({ pk, decision, expected }) : await this.write(q, pk, decision, expected);
     if (!written) return undefined;
     return () => {
       this.model?.applyLocal({
@@ -301,6 +320,66 @@ export class SqlObjectStore implements ObjectStore {
     }
     const [written] = await q.query<Written>(text, params);
     return written;
+  }
+
+  /**
+   * `write` of several rows in one statement (each row its own condition, as `write` has it): the
+   * updates in one UPDATE ... FROM, the inserts in one INSERT ... SELECT, their audience rows beside
+   * them. Gives each row what `write` would: its seq and new version, or undefined when its condition
+   * failed. Rows come as one JSON parameter (both drivers bind only scalars, see executor.ts).
+   */
+  private async writeMany(rows: readonly RowWrite[]): Promise<(Written | undefined)[]> {
+    const param = rows.map((row, n) => ({
+      n,
+      m: row.pk[0],
+      c: row.pk[1],
+      p: row.pk[2],
+      i: row.pk[3],
+      j: row.decision.json,
+      t: row.decision.updatedAt,
+      // The audience: every insert's, and an update's only when it changed (null keeps the row's).
+      a: row.expected === 'absent' || row.decision.audienceChanged ? row.decision.audience.map(partyString) : null,
+      e: row.expected === 'absent' ? null : row.expected,
+    }));
+    // Rows in key order: two nodes' statements then lock the rows they share in the same order
+    // instead of deadlocking (a statement that fails anyway is done again row by row).
+    const order = (x: { m: string; c: string; p: string; i: string }) => `${x.m}\n${x.c}\n${x.p}\n${x.i}`;
+    param.sort((x, y) => (order(x) < order(y) ? -1 : 1));
+    const audience = (a: string) => `ARRAY(SELECT e FROM json_array_elements_text(${a}) WITH ORDINALITY AS x(e, k) ORDER BY k)`;
+    const found = await this.db.query<Written & { n: number | string }>(
+      `WITH v AS MATERIALIZED (
+         SELECT * FROM json_to_recordset($1::text::json) AS v(n int, m text, c text, p text, i text, j text, t float8, a json, e bigint)
+       ),
+       u AS (
+         UPDATE ${this.table} AS t SET json = v.j, last_updated = to_timestamp(v.t / 1000), updated_at = now(),
+           audience = CASE WHEN v.a IS NULL THEN t.audience ELSE ${audience('v.a')} END
+         FROM v
+         WHERE v.e IS NOT NULL AND t.module = v.m AND t.owner_cc = v.c AND t.owner_pid = v.p AND t.id = v.i AND t.version = v.e
+         RETURNING v.n, t.module, t.seq, t.version, t.audience, v.a IS NOT NULL AS changed
+       ),
+       ins AS (
+         INSERT INTO ${this.table} (module, owner_cc, owner_pid, id, json, last_updated, audience)
+         SELECT v.m, v.c, v.p, v.i, v.j, to_timestamp(v.t / 1000), ${audience('v.a')} FROM v WHERE v.e IS NULL ORDER BY v.n
+         ON CONFLICT DO NOTHING
+         RETURNING module, owner_cc, owner_pid, id, seq, version, audience
+       ),
+       gone AS (
+         DELETE FROM ${this.audienceTable} AS a USING u
+         WHERE u.changed AND a.module = u.module AND a.seq = u.seq AND a.party <> ALL (u.audience)
+       ),
+       added AS (
+         INSERT INTO ${this.audienceTable} (module, seq, party)
+         SELECT o.module, o.seq, unnest(o.audience) FROM (SELECT module, seq, audience FROM u WHERE changed UNION ALL SELECT module, seq, audience FROM ins) AS o
+         ON CONFLICT DO NOTHING
+       )
+       SELECT n, seq::float8 AS seq, version::float8 AS version FROM u
+       UNION ALL
+       SELECT v.n, ins.seq::float8, ins.version::float8 FROM ins JOIN v ON v.m = ins.module AND v.c = ins.owner_cc AND v.p = ins.owner_pid AND v.i = ins.id`,
+      [JSON.stringify(param)],
+    );
+    const results: (Written | undefined)[] = rows.map(() => undefined);
+    for (const row of found) results[Number(row.n)] = { seq: row.seq, version: row.version };
+    return results;
   }
 
   /**

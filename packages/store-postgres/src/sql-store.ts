@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditQuery, AuditStore, OcpiStore, Partner, PartnerStore, PartyRef, RegistrationToken, RegistrationTokenStore } from '@ocpi-ts/core';
 import { createSecretsAtRest, normalizeParty, PartyTakenError, partnerToken, partyString, type SecretsAtRest } from '@ocpi-ts/core';
 import { type SqlExecutor, type SqlParam, sqlState, UNIQUE_VIOLATION } from './executor.js';
-import { migrate, migrations, quoteIdent } from './migrations.js';
+import { ANNOUNCE_SETTING, migrate, migrations, quoteIdent } from './migrations.js';
 import { PartnerCache } from './partner-cache.js';
 import { type ObjectChange, ReadModel } from './read-model.js';
 import { parseParty, SqlObjectStore, textArray } from './sql-objects.js';
@@ -21,6 +21,12 @@ export interface SqlStoreOptions {
    * `false`: every read and write goes to SQL.
    */
   readModel?: { cacheBytes?: number } | false;
+  /**
+   * This store is the only one using the database (an embedded store on a PGlite instance of its
+   * own, which nothing else can reach): changes are not announced, since nobody listens (migration
+   * 4). PGlite only: a PostgreSQL pool's sessions are many, and other nodes may listen.
+   */
+  soleWriter?: boolean;
 }
 
 /** Default budget of the read model's encoded objects. */
@@ -258,20 +264,24 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Migrates `schema` and opens the store on it. The same SQL runs on PGlite and on a PostgreSQL
  * server; only the executor differs. `close()` closes the executor (if it owns its connection).
  */
-export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretKey, readModel = {} }: SqlStoreOptions): Promise<SqlStore> {
+export async function openSqlStore(db: SqlExecutor, { schema = 'public', secretKey, readModel = {}, soleWriter = false }: SqlStoreOptions): Promise<SqlStore> {
   let secrets: SecretsAtRest;
   let model: ReadModel | undefined;
   try {
     if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}: letters, digits and _ only`);
     if (typeof secretKey !== 'string') throw new Error('secretKey is required: the store keeps no token in plaintext (see createSecretsAtRest)');
     secrets = await createSecretsAtRest(secretKey);
+    if (soleWriter) {
+      if (db.kind !== 'pglite') throw new Error('soleWriter is for an embedded store on a PGlite instance of its own');
+      await db.query(`SET ${ANNOUNCE_SETTING} = 'off'`);
+    }
     await migrate(db, schema, migrations, { secrets });
     const [check] = await db.query<{ value: string }>(`SELECT value FROM ${quoteIdent(schema)}.ocpi_secrets WHERE name = 'key_check'`);
     if (check?.value !== secrets.keyCheck) {
       throw new Error(`the secret key differs from the one the tokens in schema ${schema} were sealed with; start with that key`);
     }
     if (readModel) {
-      model = new ReadModel(db, schema, { cacheBytes: readModel.cacheBytes ?? DEFAULT_CACHE_BYTES });
+      model = new ReadModel(db, schema, { cacheBytes: readModel.cacheBytes ?? DEFAULT_CACHE_BYTES }, { announced: !soleWriter });
       await model.start();
     }
   } catch (error) {

@@ -583,6 +583,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Ocp
         expect((await first).kind).toBe('created');
       });
 
+      it('many concurrent writes of different keys (creates, updates, audience changes, no-ops) each land as written', async () => {
+        // SQL stores group writes that arrive together into one statement: each must still get its own outcome.
+        const viewer = party('DE', 'MSP');
+        for (let i = 0; i < 40; i++) await store.objects.put(key(NL_CPO, `B${i}`), { data: location(`B${i}`), audience: i % 4 === 0 ? [viewer] : [] });
+        const outcomes = await Promise.all(
+          Array.from({ length: 80 }, (_, i) =>
+            store.objects.update(key(NL_CPO, `B${i}`), (current) => {
+              if (i % 10 === 9) return current ? undefined : { data: location(`B${i}`) };
+              const data = location(`B${i}`, '2024-02-01T00:00:00Z', { round: 2 });
+              // Every fifth: the audience changes (added, or dropped where it was given).
+              return i % 5 === 0 ? { data, audience: i % 4 === 0 ? [] : [viewer] } : { data };
+            }),
+          ),
+        );
+        outcomes.forEach((outcome, i) => {
+          const expected = i % 10 === 9 ? (i < 40 ? 'unchanged' : 'created') : i < 40 ? 'updated' : 'created';
+          expect(`${i}: ${outcome.kind}`).toBe(`${i}: ${expected}`);
+        });
+        for (let i = 0; i < 80; i++) {
+          const object = await store.objects.get<{ round?: number }>(key(NL_CPO, `B${i}`));
+          expect(object?.data.round).toBe(i % 10 === 9 ? undefined : 2);
+        }
+        const seen = await store.objects.list({ module: LOCATIONS, visibleTo: [party('FR', 'OTH')], offset: 0, limit: 100 });
+        const restricted = Array.from({ length: 80 }, (_, i) => i).filter((i) =>
+          i % 10 === 9 ? i < 40 && i % 4 === 0 : i % 5 === 0 ? i % 4 !== 0 : i < 40 && i % 4 === 0,
+        );
+        expect(seen.total).toBe(80 - restricted.length);
+        // Updated objects keep their place; those created together come after them, in no set order.
+        const listed = ids((await store.objects.list({ module: LOCATIONS, offset: 0, limit: 100 })).items);
+        expect(listed.slice(0, 40)).toEqual(Array.from({ length: 40 }, (_, i) => `B${i}`));
+        expect([...listed.slice(40)].sort()).toEqual(Array.from({ length: 40 }, (_, i) => `B${i + 40}`).sort());
+      });
+
       it('a delete or put of a key waits for the update in progress on it', async () => {
         const k = key(NL_CPO, 'HELD');
         await store.objects.put(k, { data: { id: 'HELD', count: 1, last_updated: '2024-01-01T00:00:00Z' } });
