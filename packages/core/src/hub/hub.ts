@@ -12,7 +12,7 @@ import type { HandlerResult, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, Re
 import { hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-client-info.js';
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Outbox, OutboxDelivery } from '../outbox.js';
-import { paginationHeaders, parsePagination } from '../pagination.js';
+import { parsePagination } from '../pagination.js';
 import { holdsParty, isHub } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { RoutingHeaders } from '../routing-headers.js';
@@ -21,6 +21,7 @@ import { normalizeParty, partyString, sameParty } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { endpointOf, findReceiver, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
 import { createForwarder, type Forwarded } from './forward.js';
+import { type GetAllSource, getAllPage } from './get-all.js';
 
 /** The hub's own records in the store (never an OCPI module a partner can address). */
 export const HUB_MODULES = {
@@ -53,6 +54,8 @@ export interface HubOptions {
   timeoutMs?: number;
   /** Default Hub Client Info Sender and Receiver (the hub's list, and other hubs' pushes); false leaves them out. */
   clientInfo?: boolean;
+  /** How many parties a GET All via the hub asks at once (default 8), each within `timeoutMs`. */
+  getAllConcurrency?: number;
 }
 
 export interface Hub {
@@ -328,43 +331,34 @@ export function createHub(options: HubOptions = {}): Hub {
     return { statusMessage: `Broadcast to ${receivers} connected ${receivers === 1 ? 'party' : 'parties'}` };
   }
 
-  /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first. */
+  /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first (get-all.ts). */
   async function getAll(context: RequestContext, from: PartyRef): Promise<HandlerResult> {
     const { node, module } = context;
     const pagination = parsePagination(context.query, { defaultLimit: 50, maxLimit: 100 });
-    const senders = (await node.store.partners.list())
-      .filter((p) => p.status === 'REGISTERED' && p.id !== context.partner.id && p.version === context.version && endpointOf(p, module.identifier, 'SENDER'))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    const items: unknown[] = [];
-    let skip = pagination.offset;
-    let total = 0;
-    for (const partner of senders) {
+    const sources: GetAllSource[] = [];
+    const partners = (await node.store.partners.list()).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    for (const partner of partners) {
+      const url = endpointOf(partner, module.identifier, 'SENDER');
       const party = partner.roles.find((r) => r.role !== 'HUB') ?? partner.roles[0];
-      if (!party) continue;
-      const need = pagination.limit - items.length;
-      const query = new URLSearchParams(context.query);
-      query.set('offset', String(skip));
-      // A full page still asks each later party for its count (X-Total-Count).
-      query.set('limit', String(Math.max(need, 1)));
-      const receiver: Receiver = { partner, party };
-      let forwarded: Forwarded;
-      try {
-        forwarded = await forwardTo(context, receiver, urlBelow(endpointOf(partner, module.identifier, 'SENDER') as string, [], query.toString()), undefined, {
-          from,
-          to: normalizeParty(party),
-        });
-      } catch {
-        continue; // a party that is down is left out of the list (its ClientInfo says OFFLINE)
-      }
-      const data = forwarded.envelope.status_code < 2000 && Array.isArray(forwarded.envelope.data) ? forwarded.envelope.data : [];
-      const count = Number(forwarded.headers.get('x-total-count') ?? Number.NaN);
-      const partyTotal = Number.isFinite(count) ? count : skip + data.length;
-      if (need > 0) items.push(...data.slice(0, need));
-      total += partyTotal;
-      skip = Math.max(0, skip - partyTotal);
+      if (partner.status !== 'REGISTERED' || partner.id === context.partner.id || partner.version !== context.version || !url || !party) continue;
+      sources.push({ partner, party: normalizeParty(party), url });
     }
-    const publicUrl = node.moduleUrl(context.version, module.identifier, 'SENDER') as string;
-    return { data: items, headers: paginationHeaders({ publicUrl, query: context.query, pagination, returned: items.length, total }) };
+    const page = await getAllPage({
+      sources,
+      query: context.query,
+      pagination,
+      concurrency: options.getAllConcurrency ?? 8,
+      // Each party is asked on the requester's behalf (TO the party, FROM the requester): its own visibility rules apply.
+      fetchPage: (source, query) =>
+        forwardTo(context, { partner: source.partner, party: source.party }, urlBelow(source.url, [], query.toString()), undefined, { from, to: source.party }),
+    });
+    const headers: Record<string, string> = { 'x-total-count': String(page.total), 'x-limit': String(pagination.limit) };
+    if (page.next) headers.link = `<${node.moduleUrl(context.version, module.identifier, 'SENDER')}?${page.next.toString()}>; rel="next"`;
+    const statusMessage =
+      page.unavailable.length === 0
+        ? undefined
+        : `Not listed: ${page.unavailable.join(', ')} did not answer${page.next ? '; asked again on the next page, from where it was' : ''}`;
+    return { data: page.items, headers, ...(statusMessage ? { statusMessage } : {}) };
   }
 
   // --- callbacks (response_url) ----------------------------------------------------------------
