@@ -7,6 +7,7 @@ export { type ExampleEntry, type ExampleValue, exampleJson, exampleValues } from
 export { EXAMPLE_TABLES } from './testing/example-tables.js';
 export { example, examplesDir, role } from './testing/examples.js';
 export { TEST_SECRET_KEY } from './testing/fixtures.js';
+export { describeHubSweep } from './testing/hub-sweep-cases.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';

@@ -22,16 +22,9 @@ import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/type
 import { endpointOf, findReceiver, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
 import { createForwarder, type Forwarded } from './forward.js';
 import { type GetAllSource, getAllPage } from './get-all.js';
+import { HUB_MODULES, type SweepOptions, type SweepResult, sweepHubRecords } from './sweep.js';
 
-/** The hub's own records in the store (never an OCPI module a partner can address). */
-export const HUB_MODULES = {
-  /** A Broadcast Push, kept until the outbox delivered it to every receiver. */
-  broadcasts: 'ocpi_hub_broadcasts',
-  /** A `response_url` the hub replaced with one of its own: where the result goes on. */
-  callbacks: 'ocpi_hub_callbacks',
-  /** Which party owns a Token, Location or Session that went through the hub: for Open Routing Requests. */
-  routes: 'ocpi_hub_routes',
-} as const;
+export { HUB_MODULES };
 
 /** The functional modules the hub routes (2.2.1 and 2.3.0; 2.1.1 has no routing headers). */
 export const HUB_ROUTED_MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles'] as const;
@@ -44,6 +37,8 @@ const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 /** Up to six path segments below a module URL: every OCPI URL layout fits. */
 const SEGMENTS = ['s0', 's1', 's2', 's3', 's4', 's5'] as const;
 const RESULTS_PATH = 'hub-results';
+/** How long a callback record stays once its result went on. */
+const RESULT_KEPT_MS = 10 * 60_000;
 
 export interface HubOptions {
   /** The outbound HTTP, used as it is; default `globalThis.fetch` behind `outbound`. */
@@ -56,6 +51,11 @@ export interface HubOptions {
   clientInfo?: boolean;
   /** How many parties a GET All via the hub asks at once (default 8), each within `timeoutMs`. */
   getAllConcurrency?: number;
+  /**
+   * The periodic sweep of the hub's records that are done or expired (sweep.ts), started by `attach`:
+   * every `intervalMs` (default 10 minutes); false: none (call `hub.sweep()` yourself).
+   */
+  sweep?: (SweepOptions & { intervalMs?: number }) | false;
 }
 
 export interface Hub {
@@ -68,9 +68,13 @@ export interface Hub {
    * change of it is pushed to the connected parties. Call once the server is created.
    */
   attach(node: NodeInfo, outbox: Outbox): () => void;
+  /** Removes the hub's records that are done or expired now (what the periodic sweep does); answers how many of each. */
+  sweep(): Promise<SweepResult>;
 }
 
 interface Broadcast {
+  /** The partners it is queued for: done once none of them is owed it any more. */
+  receivers: string[];
   version: string;
   identifier: string;
   method: string;
@@ -306,7 +310,17 @@ export function createHub(options: HubOptions = {}): Hub {
   async function broadcast(context: RequestContext, from: PartyRef, path: string[], query: string): Promise<HandlerResult> {
     const { node, module } = context;
     const hub = hubPartyOf(node);
+    const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
+    const receivers = (await node.store.partners.list()).filter(
+      (partner) =>
+        partner.status === 'REGISTERED' &&
+        partner.id !== context.partner.id &&
+        partner.version === context.version &&
+        endpointOf(partner, module.identifier, 'RECEIVER') !== undefined &&
+        partner.roles.some((r) => receivesBroadcastFrom(senderRole, r.role)),
+    );
     const record: Broadcast = {
+      receivers: receivers.map((partner) => partner.id),
       version: context.version,
       identifier: module.identifier,
       method: context.method,
@@ -319,16 +333,10 @@ export function createHub(options: HubOptions = {}): Hub {
     };
     const key: ObjectKey = { module: HUB_MODULES.broadcasts, owner: normalizeParty(hub), id: crypto.randomUUID() };
     await node.store.objects.put(key, { data: record });
-    const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
-    let receivers = 0;
-    for (const partner of await node.store.partners.list()) {
-      if (partner.status !== 'REGISTERED' || partner.id === context.partner.id || partner.version !== context.version) continue;
-      if (!endpointOf(partner, module.identifier, 'RECEIVER') || !partner.roles.some((r) => receivesBroadcastFrom(senderRole, r.role))) continue;
-      await outboxOf().enqueue(partner, key);
-      receivers++;
-    }
+    for (const partner of receivers) await outboxOf().enqueue(partner, key);
     await remember(context, path, context.body as Record<string, unknown> | undefined);
-    return { statusMessage: `Broadcast to ${receivers} connected ${receivers === 1 ? 'party' : 'parties'}` };
+    const count = receivers.length;
+    return { statusMessage: `Broadcast to ${count} connected ${count === 1 ? 'party' : 'parties'}` };
   }
 
   /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first (get-all.ts). */
@@ -427,6 +435,13 @@ export function createHub(options: HubOptions = {}): Hub {
     const receiver: Receiver = { partner: sender, party: record.routing.from };
     const routing = { from: record.routing.to, to: record.routing.from };
     const forwarded = await forwardTo(context, receiver, record.responseUrl, context.body === undefined ? undefined : JSON.stringify(context.body), routing);
+    // Taken: the record is done. It stays a few minutes for a party that posts the same result again
+    // (its answer got lost), then the sweep removes it.
+    if (forwarded.envelope.status_code < 2000) {
+      await node.store.objects.update<Callback>(key, (current) =>
+        current ? { data: { ...current.data, last_updated: formatOcpiDateTime(Date.now() + RESULT_KEPT_MS) } } : undefined,
+      );
+    }
     return relayed(forwarded, record.responseUrl, record.responseUrl, { from: routing.to, to: routing.from });
   }
 
@@ -484,6 +499,11 @@ export function createHub(options: HubOptions = {}): Hub {
       throw new Error(`ClientInfo refused with ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
   }
 
+  async function sweep(): Promise<SweepResult> {
+    if (!attached) throw new Error('The hub is not attached to its node (hub.attach(server.node, outbox))');
+    return sweepHubRecords(attached.node.store, hubPartyOf(attached.node), options.sweep || {});
+  }
+
   return {
     modules,
     deliver(fallback) {
@@ -529,9 +549,13 @@ export function createHub(options: HubOptions = {}): Hub {
         if (!source || !isHub(source.roles) || !holdsParty(source, event.owner)) return;
         await pushClientInfo(store, event.owner, event.object as ClientInfo, source.id);
       }
+      const sweeping = options.sweep === false ? undefined : setInterval(() => void sweep().catch(() => undefined), options.sweep?.intervalMs ?? 600_000);
+      (sweeping as { unref?: () => void } | undefined)?.unref?.();
       return () => {
+        clearInterval(sweeping);
         for (const off of offs) off();
       };
     },
+    sweep,
   };
 }
