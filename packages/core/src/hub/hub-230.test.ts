@@ -4,11 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationHeader } from '../auth/tokens.js';
 import { readCredentials } from '../credentials/handshake.js';
-import { clientInfoStoreId, putOwnObject, STORE_MODULES } from '../modules/common.js';
+import { bookingsReceiver, bookingsSender } from '../modules/bookings.js';
+import { clientInfoStoreId, getOwnObject, putOwnObject, STORE_MODULES } from '../modules/common.js';
 import { hubClientInfoReceiver } from '../modules/hub-client-info.js';
 import { locationsReceiver, locationsSender } from '../modules/locations.js';
+import { paymentsReceiver, paymentsSender } from '../modules/payments.js';
 import type { Partner } from '../partners/partner.js';
-import type { Location } from '../schemas/v2.3.0/index.js';
+import type { Booking, BookingLocation, BookingRequest, Location, Terminal } from '../schemas/v2.3.0/index.js';
 import { example } from '../testing/examples.js';
 import { connect, eventually, type NetworkNode, networkClosedAfterEach, party } from '../testing/hub-network.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
@@ -18,12 +20,14 @@ const HUB = party('HUB', 'NL', 'HUB');
 const CPA = party('CPO', 'NL', 'CPA');
 const MSP = party('EMSP', 'DE', 'MSP');
 const OLD = party('EMSP', 'FR', 'OLD');
+const EVIL = party('EMSP', 'FR', 'EVL');
+const PTP = party('PTP', 'AT', 'PTP');
 const ref = (p: { country_code: string; party_id: string }) => ({ country_code: p.country_code, party_id: p.party_id });
 const location = (id: string): Location => ({ ...example<Location>('location_example.json', '2.3.0'), ...ref(CPA), id });
 
 /** A request to the hub with the token `partner` holds for it, in `version`. */
 async function call(hub: NetworkNode, partner: Partner, method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
-  const response = await fetch(`${hub.origin}/ocpi/${partner.version}/${path}`, {
+  const response = await fetch(path.startsWith('http') ? path : `${hub.origin}/ocpi/${partner.version}/${path}`, {
     method,
     headers: {
       authorization: authorizationHeader(partner.outboundToken as string, 'base64'),
@@ -32,22 +36,31 @@ async function call(hub: NetworkNode, partner: Partner, method: string, path: st
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, json: (await response.json()) as { data?: any; status_code: number; status_message?: string } };
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    json: (await response.json()) as { data?: any; status_code: number; status_message?: string },
+  };
 }
 
-const routing = (from: typeof CPA, to: typeof CPA) => ({
+const routing = (from: typeof CPA, to?: typeof CPA): Record<string, string> => ({
   'ocpi-from-country-code': from.country_code,
   'ocpi-from-party-id': from.party_id,
-  'ocpi-to-country-code': to.country_code,
-  'ocpi-to-party-id': to.party_id,
+  ...(to ? { 'ocpi-to-country-code': to.country_code, 'ocpi-to-party-id': to.party_id } : {}),
 });
+const routingOf = (headers: Record<string, string>) => `${headers['ocpi-from-party-id']} to ${headers['ocpi-to-party-id']}`;
 
 async function network() {
   const hub = await start({ parties: [HUB], hub: true, versions: ['2.3.0', '2.2.1'], timeoutMs: 1500 });
-  const cpo = await start({ parties: [CPA], hubParties: [HUB], versions: ['2.3.0'], modules: [locationsSender(), hubClientInfoReceiver()] });
+  const cpo = await start({
+    parties: [CPA],
+    hubParties: [HUB],
+    versions: ['2.3.0'],
+    modules: [locationsSender(), paymentsReceiver(), bookingsSender(), hubClientInfoReceiver()],
+  });
   await putOwnObject(cpo.store, STORE_MODULES.locations, CPA, location('LOC1'));
   // The eMSP has no Hub Client Info Receiver: what it knows of the parties behind the hub comes from the hub's Credentials.
-  const msp = await start({ parties: [MSP], hubParties: [HUB], versions: ['2.3.0', '2.2.1'], modules: [locationsReceiver()] });
+  const msp = await start({ parties: [MSP], hubParties: [HUB], versions: ['2.3.0', '2.2.1'], modules: [locationsReceiver(), bookingsReceiver()] });
   const c = await connect(cpo, hub);
   const m = await connect(msp, hub);
   return { hub, cpo, msp, hubOf: { cpo: c.atMember, msp: m.atMember }, atHub: { cpo: c.atHub, msp: m.atHub } };
@@ -152,5 +165,87 @@ describe('a 2.3.0 hub’s listed parties and its ClientInfo', () => {
     await eventually('the eMSP served at the CPO', () => cpo.node.actsFor(hubOf.cpo, MSP));
     await msp.registry.unregister(hubOf.msp.id);
     await eventually('the eMSP no longer served at the CPO', async () => !(await cpo.node.actsFor(hubOf.cpo, MSP)));
+  });
+});
+
+describe('Payments and Bookings (2.3.0) through the hub', () => {
+  it('routes a PTP’s Terminal to the CPO it names, and the CPO’s update of it back to that PTP; never in 2.2.1', async () => {
+    const { hub, cpo, hubOf } = await network();
+    const ptp = await start({ parties: [PTP], hubParties: [HUB], versions: ['2.3.0'], modules: [paymentsSender(), hubClientInfoReceiver()] });
+    const { atMember: ptpHub } = await connect(ptp, hub);
+    await eventually('the CPO knows the PTP', () => cpo.node.actsFor(hubOf.cpo, PTP));
+    // Open Routing Request: the Terminal names its CPO (mod_payments "Terminal object": country_code/party_id).
+    const terminal = { ...example<Terminal>('payment_terminal_create.json', '2.3.0'), ...ref(CPA) };
+    const posted = await call(hub, ptpHub, 'POST', 'receiver/payments/terminals', routing(PTP), terminal);
+    expect(posted.json.status_code).toBe(1000);
+    expect(routingOf(posted.headers)).toBe('CPA to PTP');
+    expect(await getOwnObject(cpo.store, STORE_MODULES.terminals, PTP, terminal.terminal_id)).toEqual(terminal);
+    // The CPO assigns its Locations at the PTP without naming it: the hub remembers who posted the Terminal.
+    await putOwnObject(ptp.store, STORE_MODULES.terminals, PTP, terminal);
+    const assigned = await call(hub, hubOf.cpo, 'PATCH', `sender/payments/terminals/${terminal.terminal_id}`, routing(CPA), { location_ids: ['LOC1'] });
+    expect(assigned.json.status_code).toBe(1000);
+    expect(routingOf(assigned.headers)).toBe('PTP to CPA');
+    expect((await getOwnObject<Terminal>(ptp.store, STORE_MODULES.terminals, PTP, terminal.terminal_id))?.location_ids).toEqual(['LOC1']);
+    // Never broadcast: addressed to the hub, a POST that names no receiver is refused.
+    const { country_code: _c, party_id: _p, ...anonymous } = terminal;
+    expect((await call(hub, ptpHub, 'POST', 'receiver/payments/terminals', routing(PTP, HUB), anonymous)).json.status_code).toBe(2001);
+    // Payments do not exist in 2.2.1: the hub does not serve them there.
+    expect((await call(hub, { ...ptpHub, version: '2.2.1' }, 'POST', 'receiver/payments/terminals', routing(PTP, CPA), terminal)).status).toBe(404);
+  });
+
+  it('routes an eMSP’s BookingRequest to the CPO, and the CPO’s Booking to the eMSP of its token; a BookingLocation is never broadcast', async () => {
+    const { hub, cpo, msp, hubOf } = await network();
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const at = (hhmm: string) => `${day}T${hhmm}:00Z`;
+    const bookingLocation: BookingLocation = {
+      ...ref(CPA),
+      id: 'BL1',
+      location_id: 'LOC1',
+      booking_terms: { supported_access_methods: ['OPEN'], change_until_minutes: 60, cancel_until_minutes: 60 },
+      calendars: [
+        {
+          id: 'C1',
+          begin_from: at('00:00'),
+          end_before: at('23:59'),
+          available_timeslots: [{ start_date_time: at('08:00'), end_date_time: at('18:00') }],
+          last_updated: at('00:00'),
+        },
+      ],
+      last_updated: '2024-01-01T00:00:00Z',
+    };
+    await putOwnObject(cpo.store, STORE_MODULES.bookingLocations, CPA, bookingLocation);
+    const request: BookingRequest = {
+      ...ref(MSP),
+      request_id: 'R1',
+      location_id: 'LOC1',
+      booking_location_id: 'BL1',
+      tokens: [{ ...ref(MSP), uid: 'MSP-DRIVER', type: 'RFID', contract_id: 'DE-MSP-C1' }],
+      period: { start_date_time: at('09:00'), end_date_time: at('10:00') },
+      authorization_reference: 'AUTH1',
+    };
+    const booked = await call(hub, hubOf.msp, 'POST', 'sender/bookings', routing(MSP, CPA), request);
+    expect(booked.json.status_code).toBe(1000);
+    expect(booked.json.data.reservation_status).toBe('RESERVED');
+    expect(routingOf(booked.headers)).toBe('CPA to MSP');
+    // A BookingRequest in the name of another eMSP is refused at the hub.
+    const forged = await call(hub, hubOf.msp, 'POST', 'sender/bookings', routing(MSP, CPA), { ...request, ...ref(EVIL) });
+    expect(forged.json.status_code).toBe(2001);
+
+    // The CPO pushes the Booking without naming the eMSP: it goes to the eMSP of its token.
+    const booking = (await getOwnObject<Booking>(cpo.store, STORE_MODULES.bookings, CPA, booked.json.data.id)) as Booking;
+    const pushed = await call(hub, hubOf.cpo, 'PUT', `receiver/bookings/NL/CPA/${booking.id}`, routing(CPA), booking);
+    expect(pushed.json.status_code).toBe(1000);
+    expect(routingOf(pushed.headers)).toBe('MSP to CPA');
+    expect(await getOwnObject(msp.store, STORE_MODULES.bookings, CPA, booking.id)).toEqual(booking);
+    // A BookingLocation goes to the eMSP named; addressed to the hub it is refused (the spec broadcasts no Bookings).
+    const toHub = await call(hub, hubOf.cpo, 'PUT', 'receiver/bookings/NL/CPA/booking_locations/BL1', routing(CPA, HUB), bookingLocation);
+    expect(toHub.json.status_code).toBe(2001);
+    const named = await call(hub, hubOf.cpo, 'PUT', 'receiver/bookings/NL/CPA/booking_locations/BL1', routing(CPA, MSP), bookingLocation);
+    expect(named.json.status_code).toBe(1000);
+    expect(await getOwnObject(msp.store, STORE_MODULES.bookingLocations, CPA, 'BL1')).toEqual(bookingLocation);
+    // GET All of BookingLocations via the hub: the CPOs' lists as one.
+    const all = await call(hub, hubOf.msp, 'GET', 'sender/bookings/booking_locations', routing(MSP, HUB));
+    expect(all.json.data.map((l: BookingLocation) => l.id)).toEqual(['BL1']);
+    expect(all.headers['x-total-count']).toBe('1');
   });
 });

@@ -27,9 +27,16 @@ import { HUB_MODULES, type SweepOptions, type SweepResult, sweepHubRecords } fro
 export { HUB_MODULES };
 
 /** The functional modules the hub routes (2.2.1 and 2.3.0; 2.1.1 has no routing headers). */
-export const HUB_ROUTED_MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles'] as const;
-/** Receiver URLs that start with the owner's `/{country_code}/{party_id}` (transport_and_format, "Client Owned Object Push"). */
-const CLIENT_OWNED = new Set(['locations', 'sessions', 'tariffs', 'tokens']);
+export const HUB_ROUTED_MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles', 'payments', 'bookings'] as const;
+/** Modules that exist from 2.3.0 on (mod_payments; 2.3.0-bookings mod_bookings). */
+const ONLY_230 = new Set(['payments', 'bookings']);
+/** Receiver URLs that start with the owner's `/{country_code}/{party_id}` (transport_and_format, "Client Owned Object Push"; mod_bookings Receiver). */
+const CLIENT_OWNED = new Set(['locations', 'sessions', 'tariffs', 'tokens', 'bookings']);
+/** The lists below a Sender interface, besides its own URL, that a GET All via the hub may ask for. */
+const LIST_PATHS: Readonly<Record<string, readonly string[]>> = {
+  payments: ['terminals', 'financial-advice-confirmations'],
+  bookings: ['booking_locations'],
+};
 /** Data meant for every party; Sessions and CDRs are one party's, never broadcast (transport_and_format, "Broadcast Push"). */
 const BROADCASTABLE = new Set(['locations', 'tariffs', 'tokens']);
 const PUSH_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -234,19 +241,37 @@ export function createHub(options: HubOptions = {}): Hub {
       return (await routeRecord(context, 'location', body?.location_id))?.party;
     }
     if (role === 'RECEIVER' && identifier === 'chargingprofiles') return (await routeRecord(context, 'session', path[0]))?.party;
+    // mod_payments: a Terminal the PTP posts names its CPO (country_code/party_id, "an alternative to the
+    // customer reference"); the CPO's updates of a Terminal go to the PTP that posted it through the hub.
+    if (role === 'RECEIVER' && identifier === 'payments' && method === 'POST' && path[0] === 'terminals') return partyIn(body);
+    if (role === 'SENDER' && identifier === 'payments' && method !== 'GET' && path[0] === 'terminals' && path[1] !== undefined && path[1] !== 'activate')
+      return (await routeRecord(context, 'terminal', path[1]))?.party;
+    // mod_bookings: a BookingRequest goes to the CPO of its Location; a Booking pushed to the eMSP of its token.
+    if (role === 'SENDER' && identifier === 'bookings' && method === 'POST' && path.length === 0)
+      return (await routeRecord(context, 'location', body?.location_id))?.party;
+    if (role === 'RECEIVER' && identifier === 'bookings' && (method === 'PUT' || method === 'PATCH') && path.length === 3) {
+      const tokens = body?.booking_tokens;
+      return Array.isArray(tokens) ? partyIn(tokens[0]) : undefined;
+    }
     return undefined;
   }
 
-  /** Notes the owner of a Token, Location or Session pushed through the hub. */
-  async function remember(context: RequestContext, path: readonly string[], body: Record<string, unknown> | undefined) {
-    const { identifier } = context.module;
-    if (context.module.role !== 'RECEIVER' || context.method !== 'PUT' || path.length < 3) return;
+  /** Notes the owner of a Token, Location or Session pushed through the hub, and the PTP of a Terminal it posted to a CPO. */
+  async function remember(context: RequestContext, path: readonly string[], body: Record<string, unknown> | undefined, from: PartyRef) {
+    const { identifier, role } = context.module;
+    const hub = hubPartyOf(context.node);
+    const last_updated = formatOcpiDateTime();
+    if (identifier === 'payments' && role === 'RECEIVER' && context.method === 'POST' && path[0] === 'terminals' && typeof body?.terminal_id === 'string') {
+      await context.node.store.objects.put(routeKey(hub, 'terminal', body.terminal_id), { data: { party: from, last_updated } });
+      return;
+    }
+    if (role !== 'RECEIVER' || context.method !== 'PUT' || path.length < 3) return;
     const kind = identifier === 'tokens' ? 'token' : identifier === 'locations' ? 'location' : identifier === 'sessions' ? 'session' : undefined;
     if (!kind || (kind === 'location' && path.length > 3)) return;
     const party = normalizeParty({ country_code: path[0] as string, party_id: path[1] as string });
     const emsp = kind === 'session' ? partyIn(body?.cdr_token) : undefined;
-    const record: RouteRecord = { party, ...(emsp ? { emsp } : {}), last_updated: formatOcpiDateTime() };
-    await context.node.store.objects.put(routeKey(hubPartyOf(context.node), kind, path[2] as string), { data: record });
+    const record: RouteRecord = { party, ...(emsp ? { emsp } : {}), last_updated };
+    await context.node.store.objects.put(routeKey(hub, kind, path[2] as string), { data: record });
   }
 
   // --- the request handlers --------------------------------------------------------------------
@@ -263,14 +288,18 @@ export function createHub(options: HubOptions = {}): Hub {
       const owner = normalizeParty({ country_code: path[0] as string, party_id: path[1] as string });
       if (!sameParty(owner, from)) throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not the party sending this (OCPI-from ${named(from)})`);
     }
-    // The object pushed is the sender's own (a CDR names its CPO in the body only).
-    const owner = module.role === 'RECEIVER' && (CLIENT_OWNED.has(module.identifier) || module.identifier === 'cdrs') ? partyIn(body) : undefined;
+    // The object pushed is the sender's own (a CDR names its CPO in the body only; a BookingRequest its eMSP).
+    const sendersOwn =
+      (module.role === 'RECEIVER' && (CLIENT_OWNED.has(module.identifier) || module.identifier === 'cdrs')) ||
+      (module.role === 'SENDER' && module.identifier === 'bookings' && method === 'POST');
+    const owner = sendersOwn ? partyIn(body) : undefined;
     if (owner && !sameParty(owner, from)) {
       throw OcpiError.invalid(`The ${module.identifier} object belongs to ${named(owner)}, not to the party sending it (OCPI-from ${named(from)})`);
     }
     const addressed = context.routing.to;
     const toHub = addressed !== undefined && sameParty(addressed, hub);
-    if (toHub && method === 'GET' && module.role === 'SENDER' && path.length === 0) return getAll(context, from);
+    const list = path.length === 0 || (path.length === 1 && (LIST_PATHS[module.identifier] ?? []).includes(path[0] as string));
+    if (toHub && method === 'GET' && module.role === 'SENDER' && list) return getAll(context, from, path);
     const to = addressed && !toHub ? addressed : await receiverInObject(context, path, body);
     if (!to) {
       if (PUSH_METHODS.has(method) && module.role === 'RECEIVER' && BROADCASTABLE.has(module.identifier)) return broadcast(context, from, path, query);
@@ -302,7 +331,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const forwardedBody = await withRelayedResponseUrl(context, body, target, { from, to });
     const forwardedQuery = await relayedQueryResponseUrl(context, target, { from, to });
     const forwarded = await forwardTo(context, receiver, urlBelow(endpoint, path, forwardedQuery ?? query), forwardedBody, { from, to });
-    if (forwarded.envelope.status_code < 2000) await remember(context, path, body);
+    if (forwarded.envelope.status_code < 2000) await remember(context, path, body, from);
     return relayed(forwarded, endpoint, hubUrl, { from: to, to: from });
   }
 
@@ -334,13 +363,13 @@ export function createHub(options: HubOptions = {}): Hub {
     const key: ObjectKey = { module: HUB_MODULES.broadcasts, owner: normalizeParty(hub), id: crypto.randomUUID() };
     await node.store.objects.put(key, { data: record });
     for (const partner of receivers) await outboxOf().enqueue(partner, key);
-    await remember(context, path, context.body as Record<string, unknown> | undefined);
+    await remember(context, path, context.body as Record<string, unknown> | undefined, from);
     const count = receivers.length;
     return { statusMessage: `Broadcast to ${count} connected ${count === 1 ? 'party' : 'parties'}` };
   }
 
   /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first (get-all.ts). */
-  async function getAll(context: RequestContext, from: PartyRef): Promise<HandlerResult> {
+  async function getAll(context: RequestContext, from: PartyRef, path: readonly string[]): Promise<HandlerResult> {
     const { node, module } = context;
     const pagination = parsePagination(context.query, { defaultLimit: 50, maxLimit: 100 });
     const sources: GetAllSource[] = [];
@@ -358,10 +387,14 @@ export function createHub(options: HubOptions = {}): Hub {
       concurrency: options.getAllConcurrency ?? 8,
       // Each party is asked on the requester's behalf (TO the party, FROM the requester): its own visibility rules apply.
       fetchPage: (source, query) =>
-        forwardTo(context, { partner: source.partner, party: source.party }, urlBelow(source.url, [], query.toString()), undefined, { from, to: source.party }),
+        forwardTo(context, { partner: source.partner, party: source.party }, urlBelow(source.url, path, query.toString()), undefined, {
+          from,
+          to: source.party,
+        }),
     });
     const headers: Record<string, string> = { 'x-total-count': String(page.total), 'x-limit': String(pagination.limit) };
-    if (page.next) headers.link = `<${node.moduleUrl(context.version, module.identifier, 'SENDER')}?${page.next.toString()}>; rel="next"`;
+    if (page.next)
+      headers.link = `<${urlBelow(node.moduleUrl(context.version, module.identifier, 'SENDER') as string, path, page.next.toString())}>; rel="next"`;
     const statusMessage =
       page.unavailable.length === 0
         ? undefined
@@ -455,7 +488,8 @@ export function createHub(options: HubOptions = {}): Hub {
         role === 'SENDER' && (identifier === 'commands' || identifier === 'chargingprofiles')
           ? [{ method: 'POST', path: [RESULTS_PATH, ':relay'], openApi: false, handle: relayResult }]
           : [];
-      modules.push({ identifier, role, relays: true, versions: ['2.2.1', '2.3.0'], routes: [...results, ...relayRoutes()] });
+      const versions = ONLY_230.has(identifier) ? ['2.3.0'] : ['2.2.1', '2.3.0'];
+      modules.push({ identifier, role, relays: true, versions, routes: [...results, ...relayRoutes()] });
     }
   }
   if (options.clientInfo !== false) modules.push(hubClientInfoSender(), hubClientInfoReceiver());

@@ -12,7 +12,7 @@ export const HUB_MODULES = {
   broadcasts: 'ocpi_hub_broadcasts',
   /** A `response_url` the hub replaced with one of its own: where the result goes on. `last_updated` is when it expires. */
   callbacks: 'ocpi_hub_callbacks',
-  /** Which party owns a Token, Location or Session that went through the hub: for Open Routing Requests. */
+  /** Which party owns a Token, Location, Session or Terminal that went through the hub: for Open Routing Requests. */
   routes: 'ocpi_hub_routes',
 } as const;
 
