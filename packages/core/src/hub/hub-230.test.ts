@@ -132,6 +132,23 @@ describe('the hub on OCPI 2.3.0', () => {
     expect(creds.json.data.roles).toEqual([HUB]);
   });
 
+  it('pushes Hub Client Info to a 2.2.1 party in 2.2.1, without the parties whose role 2.2.1 has no word for (a PTP), and says so', async () => {
+    const { hub } = await network();
+    const old = await start({ parties: [OLD], hubParties: [HUB], versions: ['2.2.1'], modules: [hubClientInfoReceiver()] });
+    const o = await connect(old, hub);
+    const ptp = await start({ parties: [PTP], hubParties: [HUB], versions: ['2.3.0'], modules: [paymentsSender()] });
+    await connect(ptp, hub);
+    const known = async () =>
+      (await old.store.objects.list<{ party_id: string }>({ module: STORE_MODULES.hubClientInfo, offset: 0, limit: 10 })).items
+        .map((i) => i.data.party_id)
+        .sort();
+    await eventually('the 2.2.1 eMSP knows the CPO, the eMSP and itself', async () => (await known()).length === 3);
+    await eventually('the PTP left out, counted as a loss', async () =>
+      hub.node.losses.counts(o.atHub.id).some((c) => c.objectType === 'ClientInfo' && c.field === '/role'),
+    );
+    expect(await known()).toEqual(['CPA', 'MSP', 'OLD']);
+  });
+
   it('reads a 2.3.0 Credentials object: a hub_party_id naming us is a platform behind us; another is a hub that reaches the parties listed', () => {
     const validators = createAjvValidatorFactory();
     const body = { token: 'abc', url: 'https://cpo.example.com/versions', roles: [CPA], hub_party_id: 'nlhub' };
@@ -195,6 +212,7 @@ describe('Payments and Bookings (2.3.0) through the hub', () => {
 
   it('routes an eMSP’s BookingRequest to the CPO, and the CPO’s Booking to the eMSP of its token; a BookingLocation is never broadcast', async () => {
     const { hub, cpo, msp, hubOf } = await network();
+    await eventually('the CPO knows the eMSP', () => cpo.node.actsFor(hubOf.cpo, MSP));
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const at = (hhmm: string) => `${day}T${hhmm}:00Z`;
     const bookingLocation: BookingLocation = {

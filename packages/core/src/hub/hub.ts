@@ -6,6 +6,7 @@
 // URLs, the broadcasts owed, which party owns which Token, Location and Session) lives in the store,
 // so several hub nodes can share one database.
 import { formatOcpiDateTime } from '../date-time.js';
+import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiEventBus } from '../events.js';
 import type { HandlerResult, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteDefinition } from '../module.js';
@@ -520,11 +521,20 @@ export function createHub(options: HubOptions = {}): Hub {
     const info = object.data as ClientInfo;
     const endpoint = endpointOf(partner, 'hubclientinfo', 'RECEIVER');
     if (!endpoint) return fallback?.(partner, object);
+    // Stored canonical (2.3.0); a 2.2.1 party gets its version's ClientInfo, and none of a role it has no
+    // word for (a PTP): the loss is recorded, as for every object we send.
+    const edge = versionEdge(partner.version ?? CANONICAL_VERSION);
+    const converted = edge.fromCanonical<ClientInfo>('ClientInfo', info);
+    if (converted.losses.length > 0 && attached) {
+      const report = { partnerId: partner.id, version: edge.version, objectType: 'ClientInfo', direction: 'to-partner' as const, losses: converted.losses };
+      attached.node.losses.record(report);
+    }
+    if (!converted.ok) return;
     const forwarded = await forwarder.forward({
       partner,
       method: 'PUT',
       url: urlBelow(endpoint, [info.country_code, info.party_id], ''),
-      body: object.json,
+      body: JSON.stringify(converted.value),
       // Hub Client Info is a configuration module: no routing headers.
       routing: { from: undefined, to: undefined },
       correlationId: crypto.randomUUID(),
