@@ -11,6 +11,7 @@ import { locationsReceiver, locationsSender } from '../modules/locations.js';
 import { paymentsReceiver, paymentsSender } from '../modules/payments.js';
 import type { Partner } from '../partners/partner.js';
 import type { Booking, BookingLocation, BookingRequest, Location, Terminal } from '../schemas/v2.3.0/index.js';
+import { bookableLocation } from '../testing/bookings.js';
 import { example } from '../testing/examples.js';
 import { connect, eventually, type NetworkNode, networkClosedAfterEach, party } from '../testing/hub-network.js';
 import { createAjvValidatorFactory } from '../validation/ajv.js';
@@ -213,24 +214,7 @@ describe('Payments and Bookings (2.3.0) through the hub', () => {
   it('routes an eMSP’s BookingRequest to the CPO, and the CPO’s Booking to the eMSP of its token; a BookingLocation is never broadcast', async () => {
     const { hub, cpo, msp, hubOf } = await network();
     await eventually('the CPO knows the eMSP', () => cpo.node.actsFor(hubOf.cpo, MSP));
-    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const at = (hhmm: string) => `${day}T${hhmm}:00Z`;
-    const bookingLocation: BookingLocation = {
-      ...ref(CPA),
-      id: 'BL1',
-      location_id: 'LOC1',
-      booking_terms: { supported_access_methods: ['OPEN'], change_until_minutes: 60, cancel_until_minutes: 60 },
-      calendars: [
-        {
-          id: 'C1',
-          begin_from: at('00:00'),
-          end_before: at('23:59'),
-          available_timeslots: [{ start_date_time: at('08:00'), end_date_time: at('18:00') }],
-          last_updated: at('00:00'),
-        },
-      ],
-      last_updated: '2024-01-01T00:00:00Z',
-    };
+    const { location: bookingLocation, at } = bookableLocation(CPA, 'BL1', 'LOC1');
     await putOwnObject(cpo.store, STORE_MODULES.bookingLocations, CPA, bookingLocation);
     const request: BookingRequest = {
       ...ref(MSP),

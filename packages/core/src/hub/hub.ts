@@ -3,7 +3,7 @@
 // names and relays the answer; `OCPI-to` set to the hub itself is a Broadcast Push (or, for a GET on
 // a Sender interface, a GET All over the connected parties); without `OCPI-to` the hub finds the
 // receiver in the object (Open Routing Request). What the hub keeps (ClientInfo, relayed callback
-// URLs, the broadcasts owed, which party owns which Token, Location and Session) lives in the store,
+// URLs, the broadcasts owed, which party owns which Token, Location, Session and Terminal) lives in the store,
 // so several hub nodes can share one database.
 import { formatOcpiDateTime } from '../date-time.js';
 import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
