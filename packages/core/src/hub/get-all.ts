@@ -38,7 +38,7 @@ export interface GetAllPage {
   total: number;
   /** The query of the next page, when there is one. */
   next?: URLSearchParams;
-  /** The parties that did not answer (country code and party id, `NL*CPA`): left out of this page. */
+  /** The parties left out of this page, and why: `NL*CPA did not answer`, `NL*CPA answered 2001`. */
   unavailable: string[];
 }
 
@@ -100,9 +100,10 @@ export async function getAllPage(options: GetAllOptions): Promise<GetAllPage> {
     const at = cursor?.get(key);
     return { source, key, offset: at?.offset ?? 0, count: at?.count };
   });
-  const down = new Set<Position>();
+  /** The parties left out of this page (no answer, or an OCPI error), with why. */
+  const down = new Map<Position, string>();
 
-  /** Asks these parties at once; a party that does not answer is left out of this page. */
+  /** Asks these parties at once; a party that does not answer, or refuses, is left out of this page. */
   const ask = (batch: readonly { position: Position; offset: number; limit: number }[]) =>
     bounded(batch, concurrency, async ({ position, offset, limit }) => {
       const query = new URLSearchParams(options.query);
@@ -111,10 +112,14 @@ export async function getAllPage(options: GetAllOptions): Promise<GetAllPage> {
       query.set('limit', String(limit));
       try {
         const forwarded = await options.fetchPage(position.source, query);
-        const data = forwarded.envelope.status_code < 2000 && Array.isArray(forwarded.envelope.data) ? forwarded.envelope.data : [];
+        const { status_code: status, data } = forwarded.envelope;
+        if (status >= 2000 || !Array.isArray(data)) {
+          down.set(position, `answered ${status}${status < 2000 ? ' without a list' : ''}`);
+          return undefined;
+        }
         return { position, data, count: countOf(forwarded, offset, limit, data) };
       } catch {
-        down.add(position);
+        down.set(position, 'did not answer');
         return undefined;
       }
     });
@@ -164,7 +169,7 @@ export async function getAllPage(options: GetAllOptions): Promise<GetAllPage> {
   }
 
   const total = positions.reduce((sum, p) => sum + (p.count ?? p.offset), 0);
-  const unavailable = [...down].map((p) => partyString(p.source.party));
+  const unavailable = [...down].map(([p, why]) => `${partyString(p.source.party)} ${why}`);
   // A next page while this one listed something and some party may have more (one that was down is asked again).
   const more = items.length > 0 && positions.some((p) => remaining(p) > 0);
   if (!more) return { items, total, unavailable };

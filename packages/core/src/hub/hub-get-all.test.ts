@@ -21,13 +21,15 @@ const location = (owner: { country_code: string; party_id: string }, id: string)
   id,
 });
 
-/** A hub whose calls to the origins in `down` fail, and that counts how many calls are in flight at once. */
+/** A hub whose calls to the origins in `down` fail (and in `refusing` get 2001), and that counts how many calls are in flight at once. */
 async function network() {
   const down = new Set<string>();
+  const refusing = new Set<string>();
   const flight = { now: 0, max: 0 };
   const hubFetch: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     if (down.has(url.origin)) throw new TypeError('fetch failed: connection refused');
+    if (refusing.has(url.origin)) return Response.json({ status_code: 2001, status_message: 'Refused', timestamp: new Date().toISOString() });
     flight.now++;
     flight.max = Math.max(flight.max, flight.now);
     try {
@@ -53,7 +55,7 @@ async function network() {
     const atCpo = (await node.store.partners.list())[0] as Partner;
     await eventually(`the eMSP known at CPO ${index}`, () => node.node.actsFor(atCpo, MSP));
   }
-  return { hub, cpos, down, flight, hubOf: atMember };
+  return { hub, cpos, down, refusing, flight, hubOf: atMember };
 }
 
 async function page(hub: NetworkNode, partner: Partner, url: string) {
@@ -122,6 +124,17 @@ describe('GET All via the hub', () => {
     expect(third.ids).toEqual([]);
     expect(third.next).toBeUndefined();
     expect(third.json.status_message).toBe('Not listed: FR*CPC did not answer');
+  });
+
+  it('names a party that refuses (an OCPI error) with its status, and asks it again on the next page', async () => {
+    const { hub, cpos, refusing, hubOf } = await network();
+    refusing.add(cpos[0]?.origin as string);
+    const first = await page(hub, hubOf, 'sender/locations?limit=4');
+    expect(first.ids).toEqual(['CPB1', 'CPB2', 'CPB3', 'CPC1']);
+    expect(first.json.status_message).toBe('Not listed: NL*CPA answered 2001; asked again on the next page, from where it was');
+    refusing.clear();
+    const second = await page(hub, hubOf, first.next as string);
+    expect(second.ids).toEqual(['CPA1', 'CPA2', 'CPA3', 'CPC2']);
   });
 
   it('follows a party whose count changes during the walk', async () => {

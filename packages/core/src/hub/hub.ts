@@ -399,7 +399,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const statusMessage =
       page.unavailable.length === 0
         ? undefined
-        : `Not listed: ${page.unavailable.join(', ')} did not answer${page.next ? '; asked again on the next page, from where it was' : ''}`;
+        : `Not listed: ${page.unavailable.join('; ')}${page.next ? '; asked again on the next page, from where it was' : ''}`;
     return { data: page.items, headers, ...(statusMessage ? { statusMessage } : {}) };
   }
 
