@@ -178,6 +178,22 @@ describe('a 2.3.0 hub’s listed parties and its ClientInfo', () => {
     expect(await msp.node.actsFor(hubOf.msp, CPA)).toBe(false);
   });
 
+  it('pushes a ClientInfo again to a party that answered 401 (it had not stored the hub’s answer to its registration yet)', async () => {
+    let refused = 0;
+    const hubFetch: typeof fetch = async (input, init) => {
+      if (String(input).includes('/receiver/hubclientinfo/') && refused++ === 0)
+        return Response.json({ status_code: 2000, status_message: 'Unknown token' }, { status: 401 });
+      return fetch(input, init);
+    };
+    const hub = await start({ parties: [HUB], hub: true, versions: ['2.3.0'], hubFetch });
+    const cpo = await start({ parties: [CPA], hubParties: [HUB], versions: ['2.3.0'], modules: [hubClientInfoReceiver()] });
+    await connect(cpo, hub);
+    await eventually('the CPO’s own ClientInfo, pushed again after the 401', () =>
+      cpo.store.objects.get({ module: STORE_MODULES.hubClientInfo, owner: ref(HUB), id: clientInfoStoreId(CPA) }),
+    );
+    expect(refused).toBeGreaterThan(1);
+  });
+
   it('a party that registered first learns the later ones through Hub Client Info, and a leaving one through SUSPENDED', async () => {
     const { cpo, msp, hubOf } = await network();
     await eventually('the eMSP served at the CPO', () => cpo.node.actsFor(hubOf.cpo, MSP));

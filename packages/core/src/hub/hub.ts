@@ -497,6 +497,13 @@ export function createHub(options: HubOptions = {}): Hub {
 
   // --- the outbox's deliveries -------------------------------------------------------------------
 
+  /**
+   * Whether the outbox tries a delivery again: a server error (3xxx), or HTTP 401. A party that just
+   * registered with the hub has not stored the hub's answer yet when the first pushes reach it (the hub
+   * queues them as it saves the registration), so it does not know the hub's token for a moment.
+   */
+  const triedAgain = (forwarded: Forwarded) => forwarded.envelope.status_code >= 3000 || forwarded.httpStatus === 401;
+
   async function deliverBroadcast(partner: Partner, object: StoredObject) {
     const record = object.data as Broadcast;
     const endpoint = endpointOf(partner, record.identifier, 'RECEIVER');
@@ -512,9 +519,8 @@ export function createHub(options: HubOptions = {}): Hub {
       routing: { from: normalizeParty(hub), to: normalizeParty(party) },
       correlationId: record.correlationId,
     });
-    // A refusal (2xxx) stays one; a server error (3xxx) is tried again later.
-    if (forwarded.envelope.status_code >= 3000)
-      throw new Error(`${named(party)} answered ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
+    // A refusal (2xxx) stays one; a server error (3xxx), or a 401, is tried again later.
+    if (triedAgain(forwarded)) throw new Error(`${named(party)} answered ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
   }
 
   async function deliverClientInfo(partner: Partner, object: StoredObject, fallback: OutboxDelivery | undefined) {
@@ -539,8 +545,7 @@ export function createHub(options: HubOptions = {}): Hub {
       routing: { from: undefined, to: undefined },
       correlationId: crypto.randomUUID(),
     });
-    if (forwarded.envelope.status_code >= 3000)
-      throw new Error(`ClientInfo refused with ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
+    if (triedAgain(forwarded)) throw new Error(`ClientInfo refused with ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
   }
 
   async function sweep(): Promise<SweepResult> {
