@@ -50,7 +50,7 @@ export interface NodeConfig {
   pullParties: { country_code: string; party_id: string }[];
   /** The longest wait between two attempts to push to a partner that is down, in ms. */
   outboxMaxBackoffMs: number;
-  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1; 2.2.1 for a hub). */
+  /** The OCPI versions served, highest first (`OCPI_VERSIONS`, default 2.3.0,2.2.1,2.1.1; 2.3.0,2.2.1 for a hub). */
   versions: string[];
   /** HUB: how long a forwarded request may take before the hub answers 4002, in ms. */
   hubTimeoutMs: number;
@@ -118,9 +118,8 @@ function partnerToRegisterWith(env: Env): NodeConfig['registerWith'] {
 /** `OCPI_VERSIONS`: a comma-separated list of the versions ocpi-ts serves. */
 function versionList(env: Env, role: NodeConfig['role']): string[] {
   const raw = env.OCPI_VERSIONS?.trim();
-  // A hub's 2.3.0 Credentials must list every party reachable through it (credentials 2.3.0, the note
-  // under "Credentials object"), which ours do not yet: the hub serves 2.2.1 unless told otherwise.
-  if (!raw) return role === 'HUB' ? ['2.2.1'] : [...OCPI_VERSIONS];
+  // 2.1.1 has no routing headers: a hub cannot route it (docs/hub.md).
+  if (!raw) return role === 'HUB' ? ['2.3.0', '2.2.1'] : [...OCPI_VERSIONS];
   const versions = raw.split(',').map((v) => v.trim());
   const unknown = versions.filter((v) => !isOcpiVersion(v));
   if (unknown.length > 0 || versions.length === 0)

@@ -108,6 +108,13 @@ const about = (entry: OutboxEntry) => ({
   attempts: entry.attempts + 1,
 });
 
+/** The store key of what `partnerId` is owed of `object` (absent once delivered). */
+export const outboxEntryKey = (partnerId: string, object: ObjectKey): ObjectKey => ({
+  module: INTERNAL_MODULES.outbox,
+  owner: partnerOwner(partnerId),
+  id: keyString(object),
+});
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -128,16 +135,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
   /** Set by stop(): the round running ends after its current entry. */
   let halting = false;
 
-  const entryKey = (partnerId: string, object: ObjectKey): ObjectKey => ({
-    module: INTERNAL_MODULES.outbox,
-    owner: partnerOwner(partnerId),
-    id: keyString(object),
-  });
-
   async function enqueue(partner: Partner, object: ObjectKey): Promise<void> {
     if (!pushesTo(partner)) return;
     const at = now();
-    await store.objects.update<OutboxEntry>(entryKey(partner.id, object), (current) => {
+    await store.objects.update<OutboxEntry>(outboxEntryKey(partner.id, object), (current) => {
       if (!current) {
         return {
           data: { partnerId: partner.id, object: normalizeKey(object), changes: 1, attempts: 0, queuedAt: instant(at), last_updated: instant(at) },

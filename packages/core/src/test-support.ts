@@ -17,6 +17,7 @@ export {
   type SeenRequest,
   startNetworkNode,
 } from './testing/hub-network.js';
+export { describeHubSweep } from './testing/hub-sweep-cases.js';
 export { type ModuleHarness, moduleHarness } from './testing/modules-harness.js';
 export * from './testing/nodes.js';
 export { describeOrderedWrites } from './testing/ordered-writes.js';

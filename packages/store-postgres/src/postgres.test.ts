@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandMemory, createSecretsAtRest, hashToken, locationsReceiver, type OcpiStore, type Partner, PartyTakenError, partnerToken } from '@ocpi-ts/core';
-import { describeOrderedWrites, describeUnstorableInput, moduleHarness, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
+import { describeHubSweep, describeOrderedWrites, describeUnstorableInput, moduleHarness, TEST_SECRET_KEY } from '@ocpi-ts/core/test-support';
 import { describeStoreContract } from '@ocpi-ts/core/testing/store-contract';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,7 @@ if (!url) {
   describeStoreContract('PostgreSQL server', freshStore('contract'), dropStoreSchema);
   describeOrderedWrites('PostgreSQL server', freshStore('ordered'), dropStoreSchema);
   describeUnstorableInput('PostgreSQL server', freshStore('unstorable'), dropStoreSchema);
+  describeHubSweep('PostgreSQL server', freshStore('hubsweep'), dropStoreSchema);
 
   /** Two nodes on one new schema: separate pools (separate connections), as two processes would have. */
   const twoNodes = async (prefix: string, max: number) => {

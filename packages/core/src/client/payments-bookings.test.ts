@@ -11,6 +11,7 @@ import type { Booking, BookingLocation, BookingRequest, Endpoint, FinancialAdvic
 import { createOcpiServer } from '../server.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { OcpiStore } from '../store/types.js';
+import { bookableLocation } from '../testing/bookings.js';
 import { example, role } from '../testing/examples.js';
 import { serveOverHttp } from '../testing/http.js';
 import { createOcpiClient, type OcpiClient } from './client.js';
@@ -106,25 +107,7 @@ describe('the partner client: Bookings', () => {
     const cpoAtEmsp = emsp.client.forPartner(await link(emsp, cpo));
     const emspAtCpo = cpo.client.forPartner((await cpo.store.partners.list())[0] as Partner);
 
-    const day = new Date(Date.now() + 3 * 24 * 3600_000).toISOString().slice(0, 10);
-    const at = (hhmm: string) => `${day}T${hhmm}:00Z`;
-    const location: BookingLocation = {
-      country_code: 'BE',
-      party_id: 'BEC',
-      id: 'BL1',
-      location_id: 'LOC1',
-      booking_terms: { supported_access_methods: ['OPEN'], change_until_minutes: 60, cancel_until_minutes: 60 },
-      calendars: [
-        {
-          id: 'C1',
-          begin_from: at('00:00'),
-          end_before: at('23:59'),
-          available_timeslots: [{ start_date_time: at('08:00'), end_date_time: at('18:00') }],
-          last_updated: at('00:00'),
-        },
-      ],
-      last_updated: '2024-01-01T00:00:00Z',
-    };
+    const { location, at } = bookableLocation(CPO, 'BL1', 'LOC1');
     await putOwnObject(cpo.store, STORE_MODULES.bookingLocations, CPO, location);
 
     const request: BookingRequest = {

@@ -6,8 +6,17 @@ import type { OcpiModule, RequestContext } from '../module.js';
 import type { OutboundPolicy } from '../outbound.js';
 import { type CredentialsRole, type Partner, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { reviewedRoles, reviewRegistration, reviewUpdate } from '../partners/policy.js';
+import type { PartyRef } from '../store/types.js';
 import type { ValidatorFactory } from '../validation/validator.js';
-import { discoverPartner, ourCredentialsIn, partyTakenByOther, type ReadCredentials, type RequiredEndpoint, readCredentials } from './handshake.js';
+import {
+  discoverPartner,
+  ourCredentialsIn,
+  partyTakenByOther,
+  type ReadCredentials,
+  type RequiredEndpoint,
+  reachableOf,
+  readCredentials,
+} from './handshake.js';
 
 /** `awaiting_approval`: the operator's policy held roles of a registration or update (`approvePartner`). */
 export type PartnerChange = { kind: 'registered' | 'updated' | 'unregistered' | 'awaiting_approval'; partner: Partner };
@@ -60,13 +69,15 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
       version: ctx.version,
       partnerRole: partnerRoleOf(ctx),
       maxRoles: ctx.node.limits.partnerRoles,
+      ourParties: ctx.node.parties,
     });
     if (!checked.ok) throw OcpiError.invalid(`Invalid Credentials: ${checked.message}`);
     return { credentials: checked.value, roles: checked.value.roles };
   }
 
-  /** Our Credentials in the requested version. */
-  const ours = (ctx: RequestContext, token: string) => ourCredentialsIn(ctx.node, token, ctx.version, partnerRoleOf(ctx));
+  /** Our Credentials in the requested version, for a partner holding `parties` (a hub of ours lists the others). */
+  const ours = (ctx: RequestContext, token: string, parties: readonly PartyRef[]) =>
+    ourCredentialsIn(ctx.node, token, ctx.version, { partnerRole: partnerRoleOf(ctx), parties });
 
   /** The registered partner calling, or 405 (credentials, PUT and DELETE: "not registered yet"). One awaiting approval may unregister. */
   function registeredCaller(ctx: RequestContext, method: 'PUT' | 'DELETE'): Partner {
@@ -127,7 +138,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
         async handle(ctx) {
           // Only the hash of our token is kept; the caller authenticated with that very token, so it
           // is the one to return ("the credentials object to access the server's platform").
-          return { data: ours(ctx, presentedToken(ctx)) };
+          return { data: await ours(ctx, presentedToken(ctx), ctx.caller.kind === 'partner' ? ctx.caller.partner.roles : []) };
         },
       },
       {
@@ -169,6 +180,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             status: decision === 'approve' ? 'REGISTERED' : 'AWAITING_APPROVAL',
             roles,
             ...(decision === 'approve' ? {} : { requestedRoles: roles }),
+            ...reachableOf(credentials),
             versionsUrl: credentials.url,
             version: discovered.version,
             endpoints: discovered.endpoints,
@@ -192,7 +204,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             throw OcpiError.unauthorized('The registration token was used or revoked meanwhile');
           }
           await notify(ctx, { kind: decision === 'approve' ? 'registered' : 'awaiting_approval', partner });
-          return { data: ours(ctx, token) };
+          return { data: await ours(ctx, token, roles) };
         },
       },
       {
@@ -212,10 +224,11 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
           // The encoding the partner uses now (a 2.1.1 partner moving to 2.2.1 switches to Base64).
           const discovered = await discover(ctx, credentials, ctx.caller.encoding, roles);
           const token = generateToken();
-          const { requestedRoles: _previous, ...rest } = current;
+          const { requestedRoles: _previous, reachable: _before, ...rest } = current;
           const partner: Partner = {
             ...rest,
             ...reviewedRoles(decision, roles, current.roles),
+            ...reachableOf(credentials),
             versionsUrl: credentials.url,
             version: discovered.version,
             endpoints: discovered.endpoints,
@@ -233,7 +246,7 @@ export function credentialsModule(options: CredentialsModuleOptions = {}): OcpiM
             throw error;
           }
           await notify(ctx, { kind: decision === 'approve' ? 'updated' : 'awaiting_approval', partner });
-          return { data: ours(ctx, token) };
+          return { data: await ours(ctx, token, roles) };
         },
       },
       {

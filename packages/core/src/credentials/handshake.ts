@@ -7,6 +7,7 @@ import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
 import { counterpartRole, ourPartyFacing } from '../edges/layout.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { InterfaceRole, NodeInfo } from '../module.js';
+import { partiesReachable } from '../partners/hub.js';
 import type { CredentialsRole, PartnerToken, Role, TokenEncoding } from '../partners/partner.js';
 import { Version } from '../schemas/v2.2.1/index.js';
 import type { Credentials, Endpoint, VersionDetails } from '../schemas/v2.3.0/index.js';
@@ -38,15 +39,29 @@ const hubPartyId = (party: { country_code: string; party_id: string }) => `${par
  * Our Credentials object as a partner on `version` reads it. The partner record and `node.parties` keep
  * a hub as a HUB role; 2.3.0 names it in `hub_party_id`, 2.1.1 names one party: the one facing a partner
  * of `partnerRole` (our CPO for an eMSP).
+ *
+ * A hub of ours lists its HUB role in 2.2.1; in 2.3.0 its `roles` are the parties reachable through it
+ * (credentials 2.3.0, note under "Credentials object"), the recipient's own left out, read from the
+ * store at each call so they follow the parties that connect and leave. With none to list (the first
+ * party to register), the hub lists itself as OTHER: 2.3.0 requires one role at least.
  */
-export function ourCredentialsIn(node: NodeInfo, token: string, version: string, partnerRole?: Role): unknown {
+export async function ourCredentialsIn(
+  node: NodeInfo,
+  token: string,
+  version: string,
+  recipient: { partnerRole?: Role | undefined; parties?: readonly PartyRef[] } = {},
+): Promise<unknown> {
   const ours = ourCredentials(node, token);
   // 2.2.1 lists the roles as the node keeps them (its HUB role with its business details).
   if (version === '2.2.1') return ours;
   const hub = ours.roles.find((role) => role.role === 'HUB');
-  const facing = ourPartyFacing(node.parties, partnerRole);
+  const facing = ourPartyFacing(node.parties, recipient.partnerRole);
   const isFacing = (role: CredentialsRole) => Number(facing !== undefined && partyString(role) === partyString(facing));
-  const roles = ours.roles.filter((role) => role.role !== 'HUB').sort((a, b) => isFacing(b) - isFacing(a));
+  let roles = ours.roles.filter((role) => role.role !== 'HUB').sort((a, b) => isFacing(b) - isFacing(a));
+  if (hub && version === CANONICAL_VERSION) {
+    roles = [...roles, ...(await partiesReachable(node.store, [...ours.roles, ...(recipient.parties ?? [])]))];
+    if (roles.length === 0) roles = [{ ...hub, role: 'OTHER' }];
+  }
   const canonical = { token, url: ours.url, roles, ...(hub ? { hub_party_id: hubPartyId(hub) } : {}) };
   if (version === CANONICAL_VERSION) return canonical;
   const converted = versionEdge(version).fromCanonical('Credentials', canonical);
@@ -173,18 +188,29 @@ export interface ReadCredentials {
   token: string;
   url: string;
   roles: CredentialsRole[];
+  /** A 2.3.0 hub's: the parties its `roles` list as reachable through it (`Partner.reachable`). */
+  reachable?: CredentialsRole[];
 }
+
+/** The `reachable` field of a partner record read from its Credentials (absent when it lists none). */
+export const reachableOf = (credentials: ReadCredentials): { reachable?: CredentialsRole[] } =>
+  credentials.reachable?.length ? { reachable: credentials.reachable } : {};
+
+/** How many parties a 2.3.0 hub may list as reachable, per role a platform may hold (`limits.partnerRoles`). */
+const REACHABLE_PER_ROLE = 10;
 
 /**
  * Reads a partner's Credentials object (a request body, its answer to our POST or PUT) in its version;
  * the message names the field. 2.2.1's roles are kept as given (a HUB role with its business details);
- * 2.3.0's `hub_party_id` becomes a HUB role; 2.1.1's one party plays `partnerRole` (its Credentials do
- * not say: it follows from ours).
+ * 2.1.1's one party plays `partnerRole` (its Credentials do not say: it follows from ours). In 2.3.0 a
+ * `hub_party_id` makes the partner a hub: it holds that HUB role, and the `roles` are the parties
+ * reachable through it (credentials 2.3.0, note under "Credentials object"), ours left out; a
+ * `hub_party_id` naming one of `ourParties` is a platform behind us (we are its hub): its roles are its own.
  */
 export function readCredentials(
   validators: ValidatorFactory,
   value: unknown,
-  options: { version: string; partnerRole?: Role | undefined; maxRoles: number },
+  options: { version: string; partnerRole?: Role | undefined; maxRoles: number; ourParties: readonly PartyRef[] },
 ): { ok: true; value: ReadCredentials } | { ok: false; message: string } {
   const edge = versionEdge(options.version);
   const result = validators.compile(edge.schemaOf('Credentials') as TObject).validate(value);
@@ -193,7 +219,7 @@ export function readCredentials(
   if (options.version !== '2.2.1') {
     const converted = edge.toCanonical<Credentials>('Credentials', result.value, { context: { partnerRole: options.partnerRole } });
     if (!converted.ok) return { ok: false, message: converted.losses.map((loss) => `${loss.pointer || '/'}: ${loss.reason}`).join('; ') };
-    credentials = { token: converted.value.token, url: converted.value.url, roles: rolesOf(converted.value) };
+    credentials = { token: converted.value.token, url: converted.value.url, ...rolesOf(converted.value, options.ourParties) };
   }
   return checkCredentials(credentials, options.maxRoles);
 }
@@ -202,9 +228,16 @@ export function readCredentials(
 function checkCredentials(credentials: ReadCredentials, maxRoles: number): { ok: true; value: ReadCredentials } | { ok: false; message: string } {
   if (credentials.roles.length > maxRoles)
     return { ok: false, message: `/roles: ${credentials.roles.length} roles, more than the ${maxRoles} this platform accepts` };
+  const reachable = credentials.reachable?.length ?? 0;
+  if (reachable > maxRoles * REACHABLE_PER_ROLE) {
+    return {
+      ok: false,
+      message: `/roles: ${reachable} parties reachable through the hub, more than the ${maxRoles * REACHABLE_PER_ROLE} this platform accepts`,
+    };
+  }
   // credentials, "Credentials object": every role needs a unique combination of role, party_id and country_code.
   const seen = new Set<string>();
-  for (const [index, role] of credentials.roles.entries()) {
+  for (const [index, role] of [...credentials.roles, ...(credentials.reachable ?? [])].entries()) {
     const key = `${role.role}/${partyString(role)}`;
     if (seen.has(key)) return { ok: false, message: `/roles/${index}: repeats role ${role.role} of ${role.country_code}/${role.party_id}` };
     seen.add(key);
@@ -213,17 +246,26 @@ function checkCredentials(credentials: ReadCredentials, maxRoles: number): { ok:
 }
 
 /** The roles of a canonical Credentials object as the partner record keeps them: a `hub_party_id` is a HUB role (what `actsFor` reads). */
-function rolesOf(credentials: Credentials): CredentialsRole[] {
+function rolesOf(credentials: Credentials, ourParties: readonly PartyRef[]): Pick<ReadCredentials, 'roles' | 'reachable'> {
   const roles: CredentialsRole[] = credentials.roles.map((r) => ({
     role: r.role,
     country_code: r.country_code,
     party_id: r.party_id,
     business_details: r.business_details,
   }));
-  const hub = credentials.hub_party_id;
-  if (hub === undefined) return roles;
-  // 2.3.0 gives a hub no business details: its party id names it.
-  return [...roles, { role: 'HUB', country_code: hub.slice(0, 2), party_id: hub.slice(2), business_details: { name: hub } }];
+  const ours = new Set(ourParties.map(partyString));
+  const hubPartyId = credentials.hub_party_id?.toUpperCase();
+  const hubParty = hubPartyId && partyString({ country_code: hubPartyId.slice(0, 2), party_id: hubPartyId.slice(2) });
+  if (!hubPartyId || !hubParty || ours.has(hubParty)) return { roles };
+  const hub: CredentialsRole = {
+    role: 'HUB',
+    country_code: hubPartyId.slice(0, 2),
+    party_id: hubPartyId.slice(2),
+    // 2.3.0 gives a hub no business details: its party id names it, unless it lists itself (as OTHER).
+    business_details: roles.find((r) => partyString(r) === hubParty)?.business_details ?? { name: hubPartyId },
+  };
+  const reachable = roles.filter((r) => !ours.has(partyString(r)) && partyString(r) !== hubParty);
+  return { roles: [hub], reachable };
 }
 
 /** The first of these parties that another (not unregistered) partner already registered. */

@@ -10,7 +10,15 @@ import type { OutboundPolicy } from '../outbound.js';
 import { type Partner, type PartnerToken, type PartyRef, PartyTakenError, partnerToken, type TokenEncoding } from '../partners/partner.js';
 import { reviewedRoles, reviewRegistration, reviewUpdate, rolesKept } from '../partners/policy.js';
 import type { ValidatorFactory } from '../validation/validator.js';
-import { type DiscoveredPartner, discoverPartner, ourCredentialsIn, partyTakenByOther, type RequiredEndpoint, readCredentials } from './handshake.js';
+import {
+  type DiscoveredPartner,
+  discoverPartner,
+  ourCredentialsIn,
+  partyTakenByOther,
+  type RequiredEndpoint,
+  reachableOf,
+  readCredentials,
+} from './handshake.js';
 
 export interface InitiatorOptions {
   /** Our node (`server.node`): store, versions, versions URL and parties. */
@@ -75,7 +83,7 @@ const partyTaken = (party: PartyRef): OcpiError =>
 /** The partner's answer to our POST or PUT in its version, or 3001 when it is not a Credentials object. */
 function answeredCredentials(ctx: Context, data: unknown, url: string, version: string) {
   const partnerRole = counterpartRole(ctx.node.parties[0]?.role);
-  const checked = readCredentials(ctx.validators, data, { version, partnerRole, maxRoles: ctx.node.limits.partnerRoles });
+  const checked = readCredentials(ctx.validators, data, { version, partnerRole, maxRoles: ctx.node.limits.partnerRoles, ourParties: ctx.node.parties });
   if (!checked.ok) throw OcpiError.status(OcpiStatus.UNABLE_TO_USE_CLIENT_API, `The answer of ${url} is not a valid Credentials object: ${checked.message}`);
   return checked.value;
 }
@@ -133,7 +141,7 @@ export async function register(options: RegisterOptions): Promise<Partner> {
   try {
     const url = credentialsUrlOf(discovered);
     const { encoding } = discovered;
-    const body = ourCredentialsIn(ctx.node, tokenB, discovered.version, counterpartRole(ctx.node.parties[0]?.role));
+    const body = await ourCredentialsIn(ctx.node, tokenB, discovered.version, { partnerRole: counterpartRole(ctx.node.parties[0]?.role) });
     const answer = await ctx.client.request<unknown>({ method: 'POST', url, token: options.tokenA, encoding, body });
     const credentials = answeredCredentials(ctx, answer.data, url, discovered.version);
     const roles = credentials.roles;
@@ -154,6 +162,7 @@ export async function register(options: RegisterOptions): Promise<Partner> {
       status: decision === 'approve' ? 'REGISTERED' : 'AWAITING_APPROVAL',
       roles,
       ...(decision === 'approve' ? {} : { requestedRoles: roles }),
+      ...reachableOf(credentials),
       versionsUrl: credentials.url,
       outboundToken: tokenC,
       updatedAt: new Date().toISOString(),
@@ -208,7 +217,7 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
   try {
     const url = credentialsUrlOf(discovered);
     const { encoding } = discovered;
-    const body = ourCredentialsIn(ctx.node, tokenB, discovered.version, current.roles[0]?.role);
+    const body = await ourCredentialsIn(ctx.node, tokenB, discovered.version, { partnerRole: current.roles[0]?.role, parties: current.roles });
     const answer = await ctx.client.request<unknown>({ method: 'PUT', url, token: current.outboundToken, encoding, body });
     const credentials = answeredCredentials(ctx, answer.data, url, discovered.version);
     const roles = credentials.roles;
@@ -218,10 +227,11 @@ export async function updateCredentials(options: PartnerIdOptions): Promise<Part
       if (error instanceof OcpiError) return 'refuse' as const;
       throw error;
     });
-    const { requestedRoles: _previous, ...base } = rotated;
+    const { requestedRoles: _previous, reachable: _before, ...base } = rotated;
     const partner: Partner = {
       ...base,
       ...(decision === 'refuse' ? { roles: rolesKept(roles, current.roles) } : reviewedRoles(decision, roles, current.roles)),
+      ...reachableOf(credentials),
       versionsUrl: credentials.url,
       version: discovered.version,
       endpoints: discovered.endpoints,

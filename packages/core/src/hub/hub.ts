@@ -3,9 +3,10 @@
 // names and relays the answer; `OCPI-to` set to the hub itself is a Broadcast Push (or, for a GET on
 // a Sender interface, a GET All over the connected parties); without `OCPI-to` the hub finds the
 // receiver in the object (Open Routing Request). What the hub keeps (ClientInfo, relayed callback
-// URLs, the broadcasts owed, which party owns which Token, Location and Session) lives in the store,
+// URLs, the broadcasts owed, which party owns which Token, Location, Session and Terminal) lives in the store,
 // so several hub nodes can share one database.
 import { formatOcpiDateTime } from '../date-time.js';
+import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiEventBus } from '../events.js';
 import type { HandlerResult, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteDefinition } from '../module.js';
@@ -13,7 +14,7 @@ import { audienceOf, STORE_MODULES } from '../modules/common.js';
 import { type HubClientInfoSenderHandler, hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-client-info.js';
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Outbox, OutboxDelivery } from '../outbox.js';
-import { paginationHeaders, parsePagination } from '../pagination.js';
+import { parsePagination } from '../pagination.js';
 import { holdsParty, isHub } from '../partners/hub.js';
 import type { CredentialsRole, Partner } from '../partners/partner.js';
 import type { RoutingHeaders } from '../routing-headers.js';
@@ -22,21 +23,22 @@ import { normalizeParty, partyString, sameParty } from '../store/keys.js';
 import type { ObjectKey, OcpiStore, PartyRef, StoredObject } from '../store/types.js';
 import { endpointOf, findReceiver, type Receiver, receivesBroadcastFrom, setClientStatus } from './connections.js';
 import { createForwarder, type Forwarded } from './forward.js';
+import { type GetAllSource, getAllPage } from './get-all.js';
+import { HUB_MODULES, type SweepOptions, type SweepResult, sweepHubRecords } from './sweep.js';
 
-/** The hub's own records in the store (never an OCPI module a partner can address). */
-export const HUB_MODULES = {
-  /** A Broadcast Push, kept until the outbox delivered it to every receiver. */
-  broadcasts: 'ocpi_hub_broadcasts',
-  /** A `response_url` the hub replaced with one of its own: where the result goes on. */
-  callbacks: 'ocpi_hub_callbacks',
-  /** Which party owns a Token, Location or Session that went through the hub: for Open Routing Requests. */
-  routes: 'ocpi_hub_routes',
-} as const;
+export { HUB_MODULES };
 
 /** The functional modules the hub routes (2.2.1 and 2.3.0; 2.1.1 has no routing headers). */
-export const HUB_ROUTED_MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles'] as const;
-/** Receiver URLs that start with the owner's `/{country_code}/{party_id}` (transport_and_format, "Client Owned Object Push"). */
-const CLIENT_OWNED = new Set(['locations', 'sessions', 'tariffs', 'tokens']);
+export const HUB_ROUTED_MODULES = ['locations', 'sessions', 'cdrs', 'tariffs', 'tokens', 'commands', 'chargingprofiles', 'payments', 'bookings'] as const;
+/** Modules that exist from 2.3.0 on (mod_payments; 2.3.0-bookings mod_bookings). */
+const ONLY_230 = new Set(['payments', 'bookings']);
+/** Receiver URLs that start with the owner's `/{country_code}/{party_id}` (transport_and_format, "Client Owned Object Push"; mod_bookings Receiver). */
+const CLIENT_OWNED = new Set(['locations', 'sessions', 'tariffs', 'tokens', 'bookings']);
+/** The lists below a Sender interface, besides its own URL, that a GET All via the hub may ask for. */
+const LIST_PATHS: Readonly<Record<string, readonly string[]>> = {
+  payments: ['terminals', 'financial-advice-confirmations'],
+  bookings: ['booking_locations'],
+};
 /** Data meant for every party; Sessions and CDRs are one party's, never broadcast (transport_and_format, "Broadcast Push"). */
 const BROADCASTABLE = new Set(['locations', 'tariffs', 'tokens']);
 const PUSH_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -44,6 +46,8 @@ const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 /** Up to six path segments below a module URL: every OCPI URL layout fits. */
 const SEGMENTS = ['s0', 's1', 's2', 's3', 's4', 's5'] as const;
 const RESULTS_PATH = 'hub-results';
+/** How long a callback record stays once its result went on. */
+const RESULT_KEPT_MS = 10 * 60_000;
 
 export interface HubOptions {
   /** The outbound HTTP, used as it is; default `globalThis.fetch` behind `outbound`. */
@@ -54,6 +58,13 @@ export interface HubOptions {
   timeoutMs?: number;
   /** Default Hub Client Info Sender and Receiver (the hub's list, and other hubs' pushes); false leaves them out. */
   clientInfo?: boolean;
+  /** How many parties a GET All via the hub asks at once (default 8), each within `timeoutMs`. */
+  getAllConcurrency?: number;
+  /**
+   * The periodic sweep of the hub's records that are done or expired (sweep.ts), started by `attach`:
+   * every `intervalMs` (default 10 minutes); false: none (call `hub.sweep()` yourself).
+   */
+  sweep?: (SweepOptions & { intervalMs?: number }) | false;
 }
 
 export interface Hub {
@@ -66,9 +77,13 @@ export interface Hub {
    * change of it is pushed to the connected parties. Call once the server is created.
    */
   attach(node: NodeInfo, outbox: Outbox): () => void;
+  /** Removes the hub's records that are done or expired now (what the periodic sweep does); answers how many of each. */
+  sweep(): Promise<SweepResult>;
 }
 
 interface Broadcast {
+  /** The partners it is queued for: done once none of them is owed it any more. */
+  receivers: string[];
   version: string;
   identifier: string;
   method: string;
@@ -228,19 +243,37 @@ export function createHub(options: HubOptions = {}): Hub {
       return (await routeRecord(context, 'location', body?.location_id))?.party;
     }
     if (role === 'RECEIVER' && identifier === 'chargingprofiles') return (await routeRecord(context, 'session', path[0]))?.party;
+    // mod_payments: a Terminal the PTP posts names its CPO (country_code/party_id, "an alternative to the
+    // customer reference"); the CPO's updates of a Terminal go to the PTP that posted it through the hub.
+    if (role === 'RECEIVER' && identifier === 'payments' && method === 'POST' && path[0] === 'terminals') return partyIn(body);
+    if (role === 'SENDER' && identifier === 'payments' && method !== 'GET' && path[0] === 'terminals' && path[1] !== undefined && path[1] !== 'activate')
+      return (await routeRecord(context, 'terminal', path[1]))?.party;
+    // mod_bookings: a BookingRequest goes to the CPO of its Location; a Booking pushed to the eMSP of its token.
+    if (role === 'SENDER' && identifier === 'bookings' && method === 'POST' && path.length === 0)
+      return (await routeRecord(context, 'location', body?.location_id))?.party;
+    if (role === 'RECEIVER' && identifier === 'bookings' && (method === 'PUT' || method === 'PATCH') && path.length === 3) {
+      const tokens = body?.booking_tokens;
+      return Array.isArray(tokens) ? partyIn(tokens[0]) : undefined;
+    }
     return undefined;
   }
 
-  /** Notes the owner of a Token, Location or Session pushed through the hub. */
-  async function remember(context: RequestContext, path: readonly string[], body: Record<string, unknown> | undefined) {
-    const { identifier } = context.module;
-    if (context.module.role !== 'RECEIVER' || context.method !== 'PUT' || path.length < 3) return;
+  /** Notes the owner of a Token, Location or Session pushed through the hub, and the PTP of a Terminal it posted to a CPO. */
+  async function remember(context: RequestContext, path: readonly string[], body: Record<string, unknown> | undefined, from: PartyRef) {
+    const { identifier, role } = context.module;
+    const hub = hubPartyOf(context.node);
+    const last_updated = formatOcpiDateTime();
+    if (identifier === 'payments' && role === 'RECEIVER' && context.method === 'POST' && path[0] === 'terminals' && typeof body?.terminal_id === 'string') {
+      await context.node.store.objects.put(routeKey(hub, 'terminal', body.terminal_id), { data: { party: from, last_updated } });
+      return;
+    }
+    if (role !== 'RECEIVER' || context.method !== 'PUT' || path.length < 3) return;
     const kind = identifier === 'tokens' ? 'token' : identifier === 'locations' ? 'location' : identifier === 'sessions' ? 'session' : undefined;
     if (!kind || (kind === 'location' && path.length > 3)) return;
     const party = normalizeParty({ country_code: path[0] as string, party_id: path[1] as string });
     const emsp = kind === 'session' ? partyIn(body?.cdr_token) : undefined;
-    const record: RouteRecord = { party, ...(emsp ? { emsp } : {}), last_updated: formatOcpiDateTime() };
-    await context.node.store.objects.put(routeKey(hubPartyOf(context.node), kind, path[2] as string), { data: record });
+    const record: RouteRecord = { party, ...(emsp ? { emsp } : {}), last_updated };
+    await context.node.store.objects.put(routeKey(hub, kind, path[2] as string), { data: record });
   }
 
   // --- the request handlers --------------------------------------------------------------------
@@ -257,14 +290,18 @@ export function createHub(options: HubOptions = {}): Hub {
       const owner = normalizeParty({ country_code: path[0] as string, party_id: path[1] as string });
       if (!sameParty(owner, from)) throw OcpiError.notFound(`${owner.country_code}/${owner.party_id} is not the party sending this (OCPI-from ${named(from)})`);
     }
-    // The object pushed is the sender's own (a CDR names its CPO in the body only).
-    const owner = module.role === 'RECEIVER' && (CLIENT_OWNED.has(module.identifier) || module.identifier === 'cdrs') ? partyIn(body) : undefined;
+    // The object pushed is the sender's own (a CDR names its CPO in the body only; a BookingRequest its eMSP).
+    const sendersOwn =
+      (module.role === 'RECEIVER' && (CLIENT_OWNED.has(module.identifier) || module.identifier === 'cdrs')) ||
+      (module.role === 'SENDER' && module.identifier === 'bookings' && method === 'POST');
+    const owner = sendersOwn ? partyIn(body) : undefined;
     if (owner && !sameParty(owner, from)) {
       throw OcpiError.invalid(`The ${module.identifier} object belongs to ${named(owner)}, not to the party sending it (OCPI-from ${named(from)})`);
     }
     const addressed = context.routing.to;
     const toHub = addressed !== undefined && sameParty(addressed, hub);
-    if (toHub && method === 'GET' && module.role === 'SENDER' && path.length === 0) return getAll(context, from);
+    const list = path.length === 0 || (path.length === 1 && (LIST_PATHS[module.identifier] ?? []).includes(path[0] as string));
+    if (toHub && method === 'GET' && module.role === 'SENDER' && list) return getAll(context, from, path);
     const to = addressed && !toHub ? addressed : await receiverInObject(context, path, body);
     if (!to) {
       if (PUSH_METHODS.has(method) && module.role === 'RECEIVER' && BROADCASTABLE.has(module.identifier)) return broadcast(context, from, path, query);
@@ -296,7 +333,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const forwardedBody = await withRelayedResponseUrl(context, body, target, { from, to });
     const forwardedQuery = await relayedQueryResponseUrl(context, target, { from, to });
     const forwarded = await forwardTo(context, receiver, urlBelow(endpoint, path, forwardedQuery ?? query), forwardedBody, { from, to });
-    if (forwarded.envelope.status_code < 2000) await remember(context, path, body);
+    if (forwarded.envelope.status_code < 2000) await remember(context, path, body, from);
     return relayed(forwarded, endpoint, hubUrl, { from: to, to: from });
   }
 
@@ -304,7 +341,17 @@ export function createHub(options: HubOptions = {}): Hub {
   async function broadcast(context: RequestContext, from: PartyRef, path: string[], query: string): Promise<HandlerResult> {
     const { node, module } = context;
     const hub = hubPartyOf(node);
+    const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
+    const receivers = (await node.store.partners.list()).filter(
+      (partner) =>
+        partner.status === 'REGISTERED' &&
+        partner.id !== context.partner.id &&
+        partner.version === context.version &&
+        endpointOf(partner, module.identifier, 'RECEIVER') !== undefined &&
+        partner.roles.some((r) => receivesBroadcastFrom(senderRole, r.role)),
+    );
     const record: Broadcast = {
+      receivers: receivers.map((partner) => partner.id),
       version: context.version,
       identifier: module.identifier,
       method: context.method,
@@ -317,55 +364,44 @@ export function createHub(options: HubOptions = {}): Hub {
     };
     const key: ObjectKey = { module: HUB_MODULES.broadcasts, owner: normalizeParty(hub), id: crypto.randomUUID() };
     await node.store.objects.put(key, { data: record });
-    const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
-    let receivers = 0;
-    for (const partner of await node.store.partners.list()) {
-      if (partner.status !== 'REGISTERED' || partner.id === context.partner.id || partner.version !== context.version) continue;
-      if (!endpointOf(partner, module.identifier, 'RECEIVER') || !partner.roles.some((r) => receivesBroadcastFrom(senderRole, r.role))) continue;
-      await outboxOf().enqueue(partner, key);
-      receivers++;
-    }
-    await remember(context, path, context.body as Record<string, unknown> | undefined);
-    return { statusMessage: `Broadcast to ${receivers} connected ${receivers === 1 ? 'party' : 'parties'}` };
+    for (const partner of receivers) await outboxOf().enqueue(partner, key);
+    await remember(context, path, context.body as Record<string, unknown> | undefined, from);
+    const count = receivers.length;
+    return { statusMessage: `Broadcast to ${count} connected ${count === 1 ? 'party' : 'parties'}` };
   }
 
-  /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first. */
-  async function getAll(context: RequestContext, from: PartyRef): Promise<HandlerResult> {
+  /** GET All via Hubs: one paginated list over the Sender interfaces of the connected parties, oldest party first (get-all.ts). */
+  async function getAll(context: RequestContext, from: PartyRef, path: readonly string[]): Promise<HandlerResult> {
     const { node, module } = context;
     const pagination = parsePagination(context.query, { defaultLimit: 50, maxLimit: 100 });
-    const senders = (await node.store.partners.list())
-      .filter((p) => p.status === 'REGISTERED' && p.id !== context.partner.id && p.version === context.version && endpointOf(p, module.identifier, 'SENDER'))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    const items: unknown[] = [];
-    let skip = pagination.offset;
-    let total = 0;
-    for (const partner of senders) {
+    const sources: GetAllSource[] = [];
+    const partners = (await node.store.partners.list()).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    for (const partner of partners) {
+      const url = endpointOf(partner, module.identifier, 'SENDER');
       const party = partner.roles.find((r) => r.role !== 'HUB') ?? partner.roles[0];
-      if (!party) continue;
-      const need = pagination.limit - items.length;
-      const query = new URLSearchParams(context.query);
-      query.set('offset', String(skip));
-      // A full page still asks each later party for its count (X-Total-Count).
-      query.set('limit', String(Math.max(need, 1)));
-      const receiver: Receiver = { partner, party };
-      let forwarded: Forwarded;
-      try {
-        forwarded = await forwardTo(context, receiver, urlBelow(endpointOf(partner, module.identifier, 'SENDER') as string, [], query.toString()), undefined, {
-          from,
-          to: normalizeParty(party),
-        });
-      } catch {
-        continue; // a party that is down is left out of the list (its ClientInfo says OFFLINE)
-      }
-      const data = forwarded.envelope.status_code < 2000 && Array.isArray(forwarded.envelope.data) ? forwarded.envelope.data : [];
-      const count = Number(forwarded.headers.get('x-total-count') ?? Number.NaN);
-      const partyTotal = Number.isFinite(count) ? count : skip + data.length;
-      if (need > 0) items.push(...data.slice(0, need));
-      total += partyTotal;
-      skip = Math.max(0, skip - partyTotal);
+      if (partner.status !== 'REGISTERED' || partner.id === context.partner.id || partner.version !== context.version || !url || !party) continue;
+      sources.push({ partner, party: normalizeParty(party), url });
     }
-    const publicUrl = node.moduleUrl(context.version, module.identifier, 'SENDER') as string;
-    return { data: items, headers: paginationHeaders({ publicUrl, query: context.query, pagination, returned: items.length, total }) };
+    const page = await getAllPage({
+      sources,
+      query: context.query,
+      pagination,
+      concurrency: options.getAllConcurrency ?? 8,
+      // Each party is asked on the requester's behalf (TO the party, FROM the requester): its own visibility rules apply.
+      fetchPage: (source, query) =>
+        forwardTo(context, { partner: source.partner, party: source.party }, urlBelow(source.url, path, query.toString()), undefined, {
+          from,
+          to: source.party,
+        }),
+    });
+    const headers: Record<string, string> = { 'x-total-count': String(page.total), 'x-limit': String(pagination.limit) };
+    if (page.next)
+      headers.link = `<${urlBelow(node.moduleUrl(context.version, module.identifier, 'SENDER') as string, path, page.next.toString())}>; rel="next"`;
+    const statusMessage =
+      page.unavailable.length === 0
+        ? undefined
+        : `Not listed: ${page.unavailable.join('; ')}${page.next ? '; asked again on the next page, from where it was' : ''}`;
+    return { data: page.items, headers, ...(statusMessage ? { statusMessage } : {}) };
   }
 
   // --- callbacks (response_url) ----------------------------------------------------------------
@@ -434,6 +470,13 @@ export function createHub(options: HubOptions = {}): Hub {
     const receiver: Receiver = { partner: sender, party: record.routing.from };
     const routing = { from: record.routing.to, to: record.routing.from };
     const forwarded = await forwardTo(context, receiver, record.responseUrl, context.body === undefined ? undefined : JSON.stringify(context.body), routing);
+    // Taken: the record is done. It stays a few minutes for a party that posts the same result again
+    // (its answer got lost), then the sweep removes it.
+    if (forwarded.envelope.status_code < 2000) {
+      await node.store.objects.update<Callback>(key, (current) =>
+        current ? { data: { ...current.data, last_updated: formatOcpiDateTime(Date.now() + RESULT_KEPT_MS) } } : undefined,
+      );
+    }
     return relayed(forwarded, record.responseUrl, record.responseUrl, { from: routing.to, to: routing.from });
   }
 
@@ -447,7 +490,8 @@ export function createHub(options: HubOptions = {}): Hub {
         role === 'SENDER' && (identifier === 'commands' || identifier === 'chargingprofiles')
           ? [{ method: 'POST', path: [RESULTS_PATH, ':relay'], openApi: false, handle: relayResult }]
           : [];
-      modules.push({ identifier, role, relays: true, versions: ['2.2.1', '2.3.0'], routes: [...results, ...relayRoutes()] });
+      const versions = ONLY_230.has(identifier) ? ['2.3.0'] : ['2.2.1', '2.3.0'];
+      modules.push({ identifier, role, relays: true, versions, routes: [...results, ...relayRoutes()] });
     }
   }
   // The list a party pulls holds what the pushes tell it: the hub's own parties and those behind the
@@ -459,6 +503,13 @@ export function createHub(options: HubOptions = {}): Hub {
   if (options.clientInfo !== false) modules.push(hubClientInfoSender(everyClientInfo), hubClientInfoReceiver());
 
   // --- the outbox's deliveries -------------------------------------------------------------------
+
+  /**
+   * Whether the outbox tries a delivery again: a server error (3xxx), or HTTP 401. A party that just
+   * registered with the hub has not stored the hub's answer yet when the first pushes reach it (the hub
+   * queues them as it saves the registration), so it does not know the hub's token for a moment.
+   */
+  const triedAgain = (forwarded: Forwarded) => forwarded.envelope.status_code >= 3000 || forwarded.httpStatus === 401;
 
   async function deliverBroadcast(partner: Partner, object: StoredObject) {
     const record = object.data as Broadcast;
@@ -475,26 +526,38 @@ export function createHub(options: HubOptions = {}): Hub {
       routing: { from: normalizeParty(hub), to: normalizeParty(party) },
       correlationId: record.correlationId,
     });
-    // A refusal (2xxx) stays one; a server error (3xxx) is tried again later.
-    if (forwarded.envelope.status_code >= 3000)
-      throw new Error(`${named(party)} answered ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
+    // A refusal (2xxx) stays one; a server error (3xxx), or a 401, is tried again later.
+    if (triedAgain(forwarded)) throw new Error(`${named(party)} answered ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
   }
 
   async function deliverClientInfo(partner: Partner, object: StoredObject, fallback: OutboxDelivery | undefined) {
     const info = object.data as ClientInfo;
     const endpoint = endpointOf(partner, 'hubclientinfo', 'RECEIVER');
     if (!endpoint) return fallback?.(partner, object);
+    // Stored canonical (2.3.0); a 2.2.1 party gets its version's ClientInfo, and none of a role it has no
+    // word for (a PTP): the loss is recorded, as for every object we send.
+    const edge = versionEdge(partner.version ?? CANONICAL_VERSION);
+    const converted = edge.fromCanonical<ClientInfo>('ClientInfo', info);
+    if (converted.losses.length > 0 && attached) {
+      const report = { partnerId: partner.id, version: edge.version, objectType: 'ClientInfo', direction: 'to-partner' as const, losses: converted.losses };
+      attached.node.losses.record(report);
+    }
+    if (!converted.ok) return;
     const forwarded = await forwarder.forward({
       partner,
       method: 'PUT',
       url: urlBelow(endpoint, [info.country_code, info.party_id], ''),
-      body: object.json,
+      body: JSON.stringify(converted.value),
       // Hub Client Info is a configuration module: no routing headers.
       routing: { from: undefined, to: undefined },
       correlationId: crypto.randomUUID(),
     });
-    if (forwarded.envelope.status_code >= 3000)
-      throw new Error(`ClientInfo refused with ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
+    if (triedAgain(forwarded)) throw new Error(`ClientInfo refused with ${forwarded.envelope.status_code}: ${forwarded.envelope.status_message ?? ''}`);
+  }
+
+  async function sweep(): Promise<SweepResult> {
+    if (!attached) throw new Error('The hub is not attached to its node (hub.attach(server.node, outbox))');
+    return sweepHubRecords(attached.node.store, hubPartyOf(attached.node), options.sweep || {});
   }
 
   return {
@@ -542,9 +605,13 @@ export function createHub(options: HubOptions = {}): Hub {
         if (!source || !isHub(source.roles) || !holdsParty(source, event.owner)) return;
         await pushClientInfo(store, event.owner, event.object as ClientInfo, source.id);
       }
+      const sweeping = options.sweep === false ? undefined : setInterval(() => void sweep().catch(() => undefined), options.sweep?.intervalMs ?? 600_000);
+      (sweeping as { unref?: () => void } | undefined)?.unref?.();
       return () => {
+        clearInterval(sweeping);
         for (const off of offs) off();
       };
     },
+    sweep,
   };
 }

@@ -49,6 +49,12 @@ export interface Partner {
   roles: CredentialsRole[];
   /** The roles its last registration or credentials update asked for, while they wait for the operator's decision. */
   requestedRoles?: CredentialsRole[];
+  /**
+   * For a hub of OCPI 2.3.0: the parties its Credentials list as reachable through it (credentials
+   * 2.3.0, note under "Credentials object"). They are not roles it holds: it serves them only while it
+   * holds a granted HUB role, and never a party registered with us directly (`hubServesParty`).
+   */
+  reachable?: CredentialsRole[];
   /** The partner's versions endpoint. */
   versionsUrl?: string;
   /** The OCPI version both sides agreed on. */

@@ -57,6 +57,8 @@ export interface NetworkNodeOptions {
   hubParties?: PartyRef[];
   /** The hub's forwarding timeout. */
   timeoutMs?: number;
+  /** The hub's outbound fetch (default guarded, loopback allowed): to make a party unreachable in a test. */
+  hubFetch?: typeof fetch;
   versions?: string[];
   store?: OcpiStore;
   /** How the node is served over HTTP: `serveOverHttp` (node:http, the default), or an adapter through `serveThrough`. */
@@ -65,7 +67,9 @@ export interface NetworkNodeOptions {
 
 export async function startNetworkNode(options: NetworkNodeOptions): Promise<NetworkNode> {
   const store = options.store ?? createMemoryStore();
-  const hub = options.hub ? createHub({ outbound: LOCAL_OUTBOUND_POLICY, timeoutMs: options.timeoutMs ?? 5000 }) : undefined;
+  const hub = options.hub
+    ? createHub({ outbound: LOCAL_OUTBOUND_POLICY, timeoutMs: options.timeoutMs ?? 5000, ...(options.hubFetch ? { fetch: options.hubFetch } : {}) })
+    : undefined;
   const modules = [credentialsModule({ outbound: LOCAL_OUTBOUND_POLICY }), ...(hub?.modules ?? []), ...(options.modules ?? [])];
   const seen: SeenRequest[] = [];
   const served = await (options.serve ?? serveOverHttp)((origin) => {
