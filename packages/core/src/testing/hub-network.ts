@@ -1,6 +1,7 @@
 // Test support: a hub and the parties connected to it, each a whole node of ours on 127.0.0.1 (server,
 // memory store, client, outbox), registered through real handshakes over HTTP, served over node:http
 // or through an adapter (`serve`). examples/node/test/hub-routing.test.ts runs the routing scenarios on it.
+import { afterEach } from 'vitest';
 import { createOcpiClient, type OcpiClient } from '../client/client.js';
 import { credentialsModule } from '../credentials/credentials-module.js';
 import { createPartnerRegistry, type PartnerRegistry } from '../credentials/initiator.js';
@@ -126,6 +127,19 @@ export async function startNetworkNode(options: NetworkNodeOptions): Promise<Net
       await outbox.stop();
       await served.close();
     },
+  };
+}
+
+/** Nodes started through it are closed after each test of the file that calls this at its top. */
+export function networkClosedAfterEach(): (options: NetworkNodeOptions) => Promise<NetworkNode> {
+  const running: NetworkNode[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((n) => n.close()));
+  });
+  return async (options) => {
+    const started = await startNetworkNode(options);
+    running.push(started);
+    return started;
   };
 }
 
