@@ -10,7 +10,7 @@ import { CANONICAL_VERSION, versionEdge } from '../edges/edge.js';
 import { OcpiError, OcpiStatus } from '../errors.js';
 import type { OcpiEventBus } from '../events.js';
 import type { HandlerResult, HttpMethod, InterfaceRole, NodeInfo, OcpiModule, RequestContext, RouteDefinition } from '../module.js';
-import { audienceOf, STORE_MODULES } from '../modules/common.js';
+import { assertValid, audienceOf, STORE_MODULES } from '../modules/common.js';
 import { type HubClientInfoSenderHandler, hubClientInfoReceiver, hubClientInfoSender } from '../modules/hub-client-info.js';
 import { createGuardedFetch, type OutboundPolicy } from '../outbound.js';
 import type { Outbox, OutboxDelivery } from '../outbox.js';
@@ -39,8 +39,13 @@ const LIST_PATHS: Readonly<Record<string, readonly string[]>> = {
   payments: ['terminals', 'financial-advice-confirmations'],
   bookings: ['booking_locations'],
 };
-/** Data meant for every party; Sessions and CDRs are one party's, never broadcast (transport_and_format, "Broadcast Push"). */
-const BROADCASTABLE = new Set(['locations', 'tariffs', 'tokens']);
+/**
+ * Data meant for every party, with the object a broadcast carries by URL depth below
+ * {country_code}/{party_id} (id, EVSE uid, connector id); Sessions and CDRs are one party's, never
+ * broadcast (transport_and_format, "Broadcast Push").
+ */
+const BROADCAST_OBJECTS: Record<string, readonly string[]> = { locations: ['Location', 'EVSE', 'Connector'], tariffs: ['Tariff'], tokens: ['Token'] };
+const BROADCASTABLE = new Set(Object.keys(BROADCAST_OBJECTS));
 const PUSH_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Up to six path segments below a module URL: every OCPI URL layout fits. */
@@ -337,8 +342,30 @@ export function createHub(options: HubOptions = {}): Hub {
     return relayed(forwarded, endpoint, hubUrl, { from: to, to: from });
   }
 
+  /**
+   * A Broadcast Push is answered before any receiver sees it (the outbox delivers it later, and keeps a
+   * receiver's refusal as final), so the hub checks the object itself: an invalid one is refused to its
+   * sender with 2001 naming the fields, instead of being accepted and then refused by every receiver.
+   */
+  function assertBroadcastable(context: RequestContext, path: readonly string[]): void {
+    const { module, method } = context;
+    const type = BROADCAST_OBJECTS[module.identifier]?.[path.length - 3];
+    if (!type) {
+      throw OcpiError.invalid(
+        `A broadcast ${method} goes to {country_code}/{party_id}/{id} of the ${module.identifier} Receiver${module.identifier === 'locations' ? ' (or an EVSE or Connector below it)' : ''}`,
+      );
+    }
+    if (method === 'DELETE') return; // mod_tariffs "DELETE Method": no body
+    const patch = method === 'PATCH';
+    const name = `${type}${patch ? ' PATCH' : ''}`;
+    if (context.body === undefined) throw OcpiError.invalid(`A broadcast ${method} carries a ${name}; the body is empty`);
+    const schema = versionEdge(context.version).schemaOf(type, patch);
+    if (schema) assertValid(context, schema, context.body, name);
+  }
+
   /** A Broadcast Push: answered at once, delivered by the outbox to every receiver (later to one that is down). */
   async function broadcast(context: RequestContext, from: PartyRef, path: string[], query: string): Promise<HandlerResult> {
+    assertBroadcastable(context, path);
     const { node, module } = context;
     const hub = hubPartyOf(node);
     const senderRole = context.partner.roles.find((r) => sameParty(r, from))?.role ?? (module.identifier === 'tokens' ? 'EMSP' : 'CPO');
